@@ -1,0 +1,4 @@
+// Cloud-neutral core: the model spec, the compute catalog and the one validation-error format.
+export * from './errors';
+export * from './compute-catalog';
+export * from './model-spec';

@@ -1,0 +1,236 @@
+// ModelSpec: the cloud-neutral description of one model deployment, and its validation into a
+// ResolvedModelSpec (defaults filled in, compute class looked up) that every cloud's stack consumes.
+import { ComputeClass, ComputeClassId, computeClassIds, findComputeClass, findComputeClassByAwsInstanceType, RETIRED_AZURE_SIZES } from './compute-catalog';
+import { ValidationErrors } from './errors';
+
+/** How the model scales. */
+export interface ScalingSpec {
+  /**
+   * Instances (replicas) that always run. 0 lets GCP and Azure scale to zero; on AWS a real-time
+   * endpoint needs at least 1.
+   * @default 1
+   */
+  readonly minInstances?: number;
+  /**
+   * Upper bound on instances (replicas).
+   * @default 4
+   */
+  readonly maxInstances?: number;
+  /**
+   * Target requests per minute per instance that autoscaling tracks (AWS `SageMakerVariantInvocationsPerInstance`).
+   * @default 100
+   */
+  readonly targetInvocationsPerInstancePerMinute?: number;
+  /**
+   * Concurrent requests one instance serves (Cloud Run concurrency, Container Apps HTTP scale rule).
+   * @default 8
+   */
+  readonly concurrency?: number;
+}
+
+/** Thresholds the stacks alarm on. */
+export interface MonitoringSpec {
+  /**
+   * Model latency p99 above which an alarm fires, in milliseconds.
+   * @default 2000
+   */
+  readonly latencyP99Ms?: number;
+  /**
+   * Share of server errors (5xx) over 5 minutes above which an alarm fires, in percent.
+   * @default 5
+   */
+  readonly errorRatePercent?: number;
+  /**
+   * Features whose drift is alarmed on, by name as in the baseline.
+   * @default - no per-feature drift alarms; the overall drift alarm still fires
+   */
+  readonly driftFeatures?: readonly string[];
+  /**
+   * Distance between baseline and live distributions (0..1, L-infinity as Model Monitor computes it)
+   * above which a feature counts as drifted.
+   * @default 0.1
+   */
+  readonly driftThreshold?: number;
+  /**
+   * Population stability index above which a feature counts as drifted.
+   * @default 0.2
+   */
+  readonly psiThreshold?: number;
+  /**
+   * Addresses that get every alarm by email.
+   * @default - no subscription; subscribe to the alarm topic / channel yourself
+   */
+  readonly alarmEmails?: readonly string[];
+  /**
+   * Turn all monitoring off. Monitoring is on unless you say so.
+   * @default true
+   */
+  readonly enabled?: boolean;
+}
+
+/** The cloud-neutral description of a model deployment. */
+export interface ModelSpec {
+  /**
+   * Name of the model and prefix of its resources: 2-32 characters, lowercase letters, digits and
+   * hyphens, starting with a letter (the strictest rule across SageMaker, Cloud Run and Container Apps).
+   */
+  readonly name: string;
+  /**
+   * Where the trained model artifact lives: `s3://bucket/key/model.tar.gz`, `gs://bucket/path/`,
+   * `https://<account>.blob.core.windows.net/<container>/<path>`, or a local file path (AWS uploads it as an asset).
+   * @default - none: the serving image carries its model
+   */
+  readonly modelArtifact?: string;
+  /**
+   * Serving container image URI. It must answer `GET /ping` and `POST /invocations` on port 8080
+   * (the SageMaker serving contract, which the GCP and Azure stacks use too).
+   */
+  readonly image: string;
+  /**
+   * Compute class from the catalog (`cpu-xlarge`, `gpu-t4`, `gpu-a10g`...), or a SageMaker instance
+   * type from the catalog (`ml.g5.xlarge`).
+   * @default 'cpu-xlarge' (ml.m5.xlarge on AWS)
+   */
+  readonly compute?: string;
+  /** @default - see ScalingSpec */
+  readonly scaling?: ScalingSpec;
+  /** @default - see MonitoringSpec */
+  readonly monitoring?: MonitoringSpec;
+  /**
+   * Monthly cost ceiling in USD; stacks that support budgets alert at it.
+   * @default - no budget
+   */
+  readonly monthlyBudgetUsd?: number;
+  /**
+   * Environment variables for the serving container.
+   * @default - none
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+/** A validated ModelSpec with every default filled in. */
+export interface ResolvedModelSpec {
+  readonly name: string;
+  readonly modelArtifact?: string;
+  readonly image: string;
+  readonly compute: ComputeClass;
+  readonly scaling: Required<ScalingSpec>;
+  readonly monitoring: {
+    readonly enabled: boolean;
+    readonly latencyP99Ms: number;
+    readonly errorRatePercent: number;
+    readonly driftFeatures: readonly string[];
+    readonly driftThreshold: number;
+    readonly psiThreshold: number;
+    readonly alarmEmails: readonly string[];
+  };
+  readonly monthlyBudgetUsd?: number;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+export const MODEL_NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const FEATURE_PATTERN = /^[A-Za-z0-9_.-]{1,100}$/;
+
+export const SPEC_DEFAULTS = {
+  compute: 'cpu-xlarge' as ComputeClassId,
+  minInstances: 1,
+  maxInstances: 4,
+  targetInvocationsPerInstancePerMinute: 100,
+  concurrency: 8,
+  latencyP99Ms: 2000,
+  errorRatePercent: 5,
+  driftThreshold: 0.1,
+  psiThreshold: 0.2,
+} as const;
+
+/** Looks up a compute class by class id or SageMaker instance type; records a problem when unknown. */
+export function resolveComputeClass(value: string | undefined, errors: ValidationErrors, prop = 'compute'): ComputeClass | undefined {
+  const wanted = value ?? SPEC_DEFAULTS.compute;
+  const found = findComputeClass(wanted) ?? findComputeClassByAwsInstanceType(wanted);
+  if (found) return found;
+  const retired = RETIRED_AZURE_SIZES[wanted];
+  if (retired) {
+    errors.add(prop, wanted, `a current size: ${wanted} is retired, use ${retired}`);
+  } else {
+    errors.add(prop, wanted, `a compute class (${computeClassIds().join(', ')}) or one of their SageMaker instance types`);
+  }
+  return undefined;
+}
+
+/**
+ * Validates a ModelSpec and fills in defaults. Problems are recorded on `errors` under `prefix`
+ * (e.g. `spec.scaling.maxInstances`); the caller throws once with its own problems.
+ */
+export function resolveModelSpec(spec: ModelSpec, errors: ValidationErrors, prefix = 'spec'): ResolvedModelSpec {
+  const p = (prop: string) => `${prefix}.${prop}`;
+  errors.checkPattern(p('name'), spec.name, MODEL_NAME_PATTERN, '2-32 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen');
+  errors.check(typeof spec.image === 'string' && spec.image.trim().length > 0 && !/\s/.test(spec.image), p('image'), spec.image, 'a container image URI without spaces, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/my-model:1.0');
+  if (spec.modelArtifact !== undefined) {
+    errors.check(spec.modelArtifact.trim().length > 0 && !/\s/.test(spec.modelArtifact), p('modelArtifact'), spec.modelArtifact, 'an s3://, gs:// or https:// URI, or a local file path, without spaces');
+  }
+  const compute = resolveComputeClass(spec.compute, errors, p('compute'));
+
+  const s = spec.scaling ?? {};
+  const scaling = {
+    minInstances: s.minInstances ?? SPEC_DEFAULTS.minInstances,
+    maxInstances: s.maxInstances ?? Math.max(SPEC_DEFAULTS.maxInstances, s.minInstances ?? 0),
+    targetInvocationsPerInstancePerMinute: s.targetInvocationsPerInstancePerMinute ?? SPEC_DEFAULTS.targetInvocationsPerInstancePerMinute,
+    concurrency: s.concurrency ?? SPEC_DEFAULTS.concurrency,
+  };
+  const minOk = errors.checkNumber(p('scaling.minInstances'), scaling.minInstances, { min: 0, max: 1000, integer: true });
+  const maxOk = errors.checkNumber(p('scaling.maxInstances'), scaling.maxInstances, { min: 1, max: 1000, integer: true });
+  if (minOk && maxOk) {
+    errors.check(scaling.minInstances <= scaling.maxInstances, p('scaling.minInstances'), scaling.minInstances, `at most scaling.maxInstances (${scaling.maxInstances})`);
+  }
+  errors.checkNumber(p('scaling.targetInvocationsPerInstancePerMinute'), scaling.targetInvocationsPerInstancePerMinute, { min: 1, max: 100000 });
+  errors.checkNumber(p('scaling.concurrency'), scaling.concurrency, { min: 1, max: 1000, integer: true });
+
+  const m = spec.monitoring ?? {};
+  const monitoring = {
+    enabled: m.enabled ?? true,
+    latencyP99Ms: m.latencyP99Ms ?? SPEC_DEFAULTS.latencyP99Ms,
+    errorRatePercent: m.errorRatePercent ?? SPEC_DEFAULTS.errorRatePercent,
+    driftFeatures: m.driftFeatures ?? [],
+    driftThreshold: m.driftThreshold ?? SPEC_DEFAULTS.driftThreshold,
+    psiThreshold: m.psiThreshold ?? SPEC_DEFAULTS.psiThreshold,
+    alarmEmails: m.alarmEmails ?? [],
+  };
+  errors.checkNumber(p('monitoring.latencyP99Ms'), monitoring.latencyP99Ms, { min: 1, max: 3_600_000 });
+  errors.checkNumber(p('monitoring.errorRatePercent'), monitoring.errorRatePercent, { min: 0.01, max: 100 });
+  errors.checkNumber(p('monitoring.driftThreshold'), monitoring.driftThreshold, { min: 0.001, max: 1 });
+  errors.checkNumber(p('monitoring.psiThreshold'), monitoring.psiThreshold, { min: 0.001, max: 10 });
+  monitoring.driftFeatures.forEach((f, i) => errors.checkPattern(p(`monitoring.driftFeatures[${i}]`), f, FEATURE_PATTERN, '1-100 letters, digits, underscores, dots or hyphens'));
+  const seen = new Set<string>();
+  for (const f of monitoring.driftFeatures) {
+    errors.check(!seen.has(f), p('monitoring.driftFeatures'), f, 'each feature named once');
+    seen.add(f);
+  }
+  monitoring.alarmEmails.forEach((e, i) => errors.checkPattern(p(`monitoring.alarmEmails[${i}]`), e, EMAIL_PATTERN, 'an email address'));
+  errors.checkNumber(p('monthlyBudgetUsd'), spec.monthlyBudgetUsd, { min: 1, max: 10_000_000 });
+
+  const environment = spec.environment ?? {};
+  for (const key of Object.keys(environment)) {
+    errors.checkPattern(p(`environment.${key}`), key, /^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'a variable name of letters, digits and underscores, not starting with a digit');
+  }
+
+  return {
+    name: spec.name,
+    modelArtifact: spec.modelArtifact,
+    image: spec.image,
+    // A placeholder keeps the return type total; callers throw before using it when compute is unknown.
+    compute: compute ?? findComputeClass(SPEC_DEFAULTS.compute)!,
+    scaling,
+    monitoring,
+    monthlyBudgetUsd: spec.monthlyBudgetUsd,
+    environment,
+  };
+}
+
+/** Validates a ModelSpec on its own and throws one ValidationError listing every problem. */
+export function validateModelSpec(spec: ModelSpec, construct = 'ModelSpec'): ResolvedModelSpec {
+  const errors = new ValidationErrors(construct);
+  const resolved = resolveModelSpec(spec, errors);
+  errors.throwIfAny();
+  return resolved;
+}

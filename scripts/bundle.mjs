@@ -1,0 +1,31 @@
+// Bundles the code that runs in the cloud (lib/runtime/*) into self-contained files under assets/,
+// so constructs reference a ready asset and a consumer never needs esbuild or Docker to synth.
+// Each entry: lib/runtime/<name>/index.ts -> assets/<name>/index.js
+import { build } from 'esbuild';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const runtimeDir = join(root, 'lib', 'runtime');
+
+const entries = readdirSync(runtimeDir)
+  .filter((name) => statSync(join(runtimeDir, name)).isDirectory() && existsSync(join(runtimeDir, name, 'index.ts')));
+
+const started = Date.now();
+await Promise.all(entries.map((name) =>
+  build({
+    entryPoints: [join(runtimeDir, name, 'index.ts')],
+    outfile: join(root, 'assets', name, 'index.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    minify: true,
+    sourcemap: false,
+    legalComments: 'none',
+    // The Lambda Node.js 22 runtime ships AWS SDK v3; bundling it would add megabytes.
+    external: ['@aws-sdk/*', '@smithy/*'],
+    logLevel: 'warning',
+  })));
+console.log(`bundled ${entries.length} runtime entr${entries.length === 1 ? 'y' : 'ies'} (${entries.join(', ')}) in ${Date.now() - started} ms`);

@@ -1,0 +1,52 @@
+import { awsInstanceTypes, findComputeClass, findComputeClassByAwsInstanceType, listComputeClasses } from '../../lib/core/compute-catalog';
+
+describe('compute catalog', () => {
+  it('covers the SageMaker instance types the issue names', () => {
+    expect(awsInstanceTypes()).toEqual(expect.arrayContaining([
+      'ml.m5.xlarge', 'ml.m5.2xlarge', 'ml.c5.xlarge', 'ml.g4dn.xlarge', 'ml.g5.xlarge', 'ml.g5.2xlarge', 'ml.p3.2xlarge',
+    ]));
+  });
+
+  it('maps the default CPU class to ml.m5.xlarge, a 4 vCPU / 16 GiB Cloud Run shape and a D4 profile', () => {
+    const cpu = findComputeClass('cpu-xlarge')!;
+    expect(cpu.kind).toBe('cpu');
+    expect(cpu.aws).toMatchObject({ machineType: 'ml.m5.xlarge', vcpu: 4, memoryGiB: 16, localNvme: false });
+    expect(cpu.gcp.cloudRun).toEqual({ cpu: '4', memory: '16Gi' });
+    expect(cpu.azure.workloadProfileType).toBe('D4');
+  });
+
+  it('marks GPU instances with local NVMe (SageMaker rejects KmsKeyId on them)', () => {
+    expect(findComputeClassByAwsInstanceType('ml.g5.xlarge')!.aws.localNvme).toBe(true);
+    expect(findComputeClassByAwsInstanceType('ml.g4dn.xlarge')!.aws.localNvme).toBe(true);
+    expect(findComputeClassByAwsInstanceType('ml.m5.xlarge')!.aws.localNvme).toBe(false);
+  });
+
+  it('gives every class a GPU on every cloud exactly when it is a GPU class, and Cloud Run an L4 accelerator', () => {
+    for (const c of listComputeClasses()) {
+      for (const machine of [c.aws, c.gcp, c.azure]) expect(Boolean(machine.gpu)).toBe(c.kind === 'gpu');
+      expect(c.gcp.cloudRun.accelerator).toBe(c.kind === 'gpu' ? 'nvidia-l4' : undefined);
+    }
+  });
+
+  it('prices every machine with a positive hourly price, its region, source and date', () => {
+    for (const c of listComputeClasses()) {
+      for (const machine of [c.aws, c.gcp, c.azure]) {
+        expect(machine.price.usdPerHour).toBeGreaterThan(0);
+        expect(machine.price.source).toMatch(/https:\/\//);
+        expect(machine.price.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+        expect(machine.price.region).toBeTruthy();
+      }
+    }
+  });
+
+  it('derives Cloud Run prices from the per-second rates (4 vCPU, 16 GiB: 4*0.000018+16*0.000002 per second)', () => {
+    expect(findComputeClass('cpu-xlarge')!.gcp.price.usdPerHour).toBeCloseTo((4 * 0.000018 + 16 * 0.000002) * 3600, 4);
+    expect(findComputeClass('gpu-a10g')!.gcp.price.usdPerHour).toBeCloseTo((4 * 0.000018 + 16 * 0.000002 + 0.0001867) * 3600, 4);
+  });
+
+  it('never maps to a retired Azure size', () => {
+    for (const c of listComputeClasses()) {
+      expect(c.azure.equivalentVm).not.toMatch(/^Standard_NC6(s_v3)?$/);
+    }
+  });
+});

@@ -1,0 +1,50 @@
+import { describeValue, formatProblem, ValidationError, ValidationErrors } from '../../lib/core/errors';
+
+describe('ValidationErrors', () => {
+  it('formats a problem as "<Construct> <prop>: got <value>; expected <allowed>"', () => {
+    expect(formatProblem('ModelEndpoint', 'instanceType', 'ml.x.huge', 'one of "ml.m5.xlarge"'))
+      .toBe('ModelEndpoint instanceType: got "ml.x.huge"; expected one of "ml.m5.xlarge"');
+  });
+
+  it('collects every problem and throws them together once', () => {
+    const errors = new ValidationErrors('Thing');
+    errors.checkNumber('a', 0, { min: 1 });
+    errors.checkNumber('b', 1.5, { integer: true, min: 0, max: 3 });
+    errors.checkOneOf('c', 'x', ['y', 'z']);
+    expect(errors.hasProblems).toBe(true);
+    let thrown: unknown;
+    try {
+      errors.throwIfAny();
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(ValidationError);
+    const err = thrown as ValidationError;
+    expect(err.problems).toEqual([
+      'Thing a: got 0; expected a number of at least 1',
+      'Thing b: got 1.5; expected an integer from 0 to 3',
+      'Thing c: got "x"; expected one of "y", "z"',
+    ]);
+    expect(err.message).toMatch(/^3 invalid props:\n- Thing a/);
+  });
+
+  it('throws nothing when every check passes, and skips absent optional values', () => {
+    const errors = new ValidationErrors('Thing');
+    errors.checkNumber('a', undefined, { min: 1 });
+    errors.checkPattern('b', undefined, /x/, 'x');
+    errors.check(true, 'c', 1, 'anything');
+    expect(() => errors.throwIfAny()).not.toThrow();
+  });
+
+  it('lets unresolved tokens through (they are known only at deploy time)', () => {
+    const errors = new ValidationErrors('Thing');
+    errors.checkNumber('n', -1.8881545897087626e289, { min: 1 });
+    errors.checkPattern('s', '${Token[TOKEN.12]}', /^[a-z]+$/, 'lowercase');
+    expect(errors.hasProblems).toBe(false);
+  });
+
+  it('shortens long values in messages', () => {
+    expect(describeValue('x'.repeat(300)).length).toBe(120);
+    expect(describeValue({ a: 1 })).toBe('{"a":1}');
+  });
+});
