@@ -2,3 +2,5 @@
 export * from './errors';
 export * from './compute-catalog';
 export * from './model-spec';
+export * from './usage-prices';
+export * from './cost';

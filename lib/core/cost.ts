@@ -1,0 +1,173 @@
+// The monthly cost model: instance-hours from the compute catalog at min and max scale, plus the
+// per-use parts (API requests, glue functions, capture storage, monitoring) at a given traffic profile.
+import { Cloud, listComputeClasses } from './compute-catalog';
+import { ValidationErrors } from './errors';
+import { ModelSpec, ResolvedModelSpec, resolveModelSpec } from './model-spec';
+import { AZURE_DEDICATED_PLAN_FEE, MODEL_MONITOR_PROCESSING, SAGEMAKER_SERVERLESS, USAGE_PRICES, USAGE_PRICES_AS_OF } from './usage-prices';
+
+/** Hours in an average month (24 x 365 / 12). */
+export const HOURS_PER_MONTH = 730;
+
+/** The traffic a cost estimate assumes. */
+export interface TrafficProfile {
+  /** @default 1_000_000 */
+  readonly requestsPerMonth?: number;
+  /** Average request plus response payload, in KB. @default 10 */
+  readonly payloadKb?: number;
+  /** Average time the model takes per request, in ms (drives serverless and function duration). @default 100 */
+  readonly modelLatencyMs?: number;
+  /** Share of requests written by data capture, in percent. @default 100 */
+  readonly captureSamplingPercent?: number;
+}
+
+/** Cloud-specific choices that change the bill. */
+export interface CostOptions {
+  readonly traffic?: TrafficProfile;
+  /** AWS endpoint mode. @default 'realtime' */
+  readonly mode?: 'realtime' | 'serverless' | 'async';
+  /** AWS serverless memory in MB. @default 2048 */
+  readonly serverlessMemoryMb?: number;
+  /** Memory of the API's glue function (AWS Lambda proxy) in MB. @default 512 */
+  readonly functionMemoryMb?: number;
+  /** Minutes one drift-monitoring run takes; runs are hourly. @default 10 */
+  readonly driftJobMinutes?: number;
+  /** Count of alarms / alert conditions the stack creates. @default 4 plus one per drift feature */
+  readonly alarmCount?: number;
+}
+
+export interface CostLine {
+  readonly item: string;
+  readonly minUsd: number;
+  readonly maxUsd: number;
+  /** How the number was computed, e.g. `1 x 730 h x $0.23/h`. */
+  readonly basis: string;
+  readonly source: string;
+}
+
+export interface CostEstimate {
+  readonly cloud: Cloud;
+  readonly model: string;
+  readonly machineType: string;
+  readonly region: string;
+  /** Monthly total with the minimum instances running. */
+  readonly minMonthlyUsd: number;
+  /** Monthly total with the maximum instances running all month. */
+  readonly maxMonthlyUsd: number;
+  readonly lines: readonly CostLine[];
+  readonly traffic: Required<TrafficProfile>;
+  readonly pricesAsOf: string;
+}
+
+const TRAFFIC_DEFAULTS: Required<TrafficProfile> = { requestsPerMonth: 1_000_000, payloadKb: 10, modelLatencyMs: 100, captureSamplingPercent: 100 };
+
+const cents = (n: number) => Math.round(n * 100) / 100;
+const usd = (n: number) => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 4 })}`;
+
+function isResolved(spec: ModelSpec | ResolvedModelSpec): spec is ResolvedModelSpec {
+  return typeof (spec as ResolvedModelSpec).compute === 'object';
+}
+
+/** Estimates what one model stack costs per month on `cloud`. Throws a ValidationError on bad input. */
+export function estimateMonthlyCost(spec: ModelSpec | ResolvedModelSpec, cloud: Cloud, options: CostOptions = {}): CostEstimate {
+  const errors = new ValidationErrors('estimateMonthlyCost');
+  const resolved = isResolved(spec) ? spec : resolveModelSpec(spec, errors);
+  const traffic = { ...TRAFFIC_DEFAULTS, ...options.traffic };
+  errors.checkNumber('traffic.requestsPerMonth', traffic.requestsPerMonth, { min: 0, max: 1e12 });
+  errors.checkNumber('traffic.payloadKb', traffic.payloadKb, { min: 0, max: 1_048_576 });
+  errors.checkNumber('traffic.modelLatencyMs', traffic.modelLatencyMs, { min: 0, max: 3_600_000 });
+  errors.checkNumber('traffic.captureSamplingPercent', traffic.captureSamplingPercent, { min: 0, max: 100 });
+  errors.checkNumber('serverlessMemoryMb', options.serverlessMemoryMb, { min: 1024, max: 6144 });
+  errors.throwIfAny();
+
+  const prices = USAGE_PRICES[cloud];
+  const machine = resolved.compute[cloud];
+  const lines: CostLine[] = [];
+  const add = (item: string, minUsd: number, maxUsd: number, basis: string, source: string) =>
+    lines.push({ item, minUsd: cents(minUsd), maxUsd: cents(maxUsd), basis, source });
+
+  const { minInstances, maxInstances } = resolved.scaling;
+  const mode = cloud === 'aws' ? options.mode ?? 'realtime' : 'realtime';
+  const requestsM = traffic.requestsPerMonth / 1_000_000;
+  const payloadGb = (traffic.requestsPerMonth * traffic.payloadKb) / 1_048_576;
+
+  // Serving.
+  if (mode === 'serverless') {
+    const memoryGb = (options.serverlessMemoryMb ?? 2048) / 1024;
+    const compute = traffic.requestsPerMonth * (traffic.modelLatencyMs / 1000) * memoryGb * SAGEMAKER_SERVERLESS.perGbSecond.usd;
+    add('SageMaker serverless compute', compute, compute, `${traffic.requestsPerMonth} req x ${traffic.modelLatencyMs} ms x ${memoryGb} GB x ${usd(SAGEMAKER_SERVERLESS.perGbSecond.usd)}/GB-s`, SAGEMAKER_SERVERLESS.perGbSecond.source);
+    const data = payloadGb * SAGEMAKER_SERVERLESS.perGbProcessed.usd;
+    add('SageMaker serverless data processed', data, data, `${payloadGb.toFixed(3)} GB x ${usd(SAGEMAKER_SERVERLESS.perGbProcessed.usd)}/GB`, SAGEMAKER_SERVERLESS.perGbProcessed.source);
+  } else {
+    // A real-time SageMaker endpoint keeps at least one instance; async may scale to zero.
+    const min = cloud === 'aws' && mode === 'realtime' ? Math.max(1, minInstances) : minInstances;
+    const hourly = machine.price.usdPerHour;
+    add(`${machine.machineType} instances`, min * HOURS_PER_MONTH * hourly, maxInstances * HOURS_PER_MONTH * hourly,
+      `${min}-${maxInstances} x ${HOURS_PER_MONTH} h x ${usd(hourly)}/h`, machine.price.source);
+    if (cloud === 'azure' && !machine.gpu) {
+      const fee = HOURS_PER_MONTH * AZURE_DEDICATED_PLAN_FEE.usd;
+      add('Container Apps dedicated plan fee', fee, fee, `${HOURS_PER_MONTH} h x ${usd(AZURE_DEDICATED_PLAN_FEE.usd)}/h`, AZURE_DEDICATED_PLAN_FEE.source);
+    }
+  }
+
+  // API front and its glue function.
+  const billableApiM = Math.max(0, traffic.requestsPerMonth - prices.apiFreeRequestsPerMonth) / 1_000_000;
+  if (prices.apiPerMillion.usd > 0) {
+    const api = billableApiM * prices.apiPerMillion.usd;
+    add('API requests', api, api, `${billableApiM.toFixed(3)} M x ${usd(prices.apiPerMillion.usd)} ${prices.apiPerMillion.unit}`, prices.apiPerMillion.source);
+  }
+  if (cloud === 'aws') {
+    const gbSeconds = traffic.requestsPerMonth * ((options.functionMemoryMb ?? 512) / 1024) * ((traffic.modelLatencyMs + 20) / 1000);
+    const fn = gbSeconds * prices.functionGbSecond.usd + requestsM * prices.functionPerMillion.usd;
+    add('Lambda proxy', fn, fn, `${gbSeconds.toFixed(0)} GB-s x ${usd(prices.functionGbSecond.usd)} + ${requestsM.toFixed(3)} M x ${usd(prices.functionPerMillion.usd)}`, prices.functionGbSecond.source);
+  }
+
+  // Data capture: one month of captured requests and responses in object storage.
+  const captureGb = payloadGb * (traffic.captureSamplingPercent / 100);
+  const storage = captureGb * prices.storageGbMonth.usd;
+  add('Data capture storage (one month of traffic)', storage, storage, `${captureGb.toFixed(3)} GB x ${usd(prices.storageGbMonth.usd)}/GB-month`, prices.storageGbMonth.source);
+
+  // Monitoring: alarms, dashboard, keys and the hourly drift job.
+  if (resolved.monitoring.enabled) {
+    const alarmCount = options.alarmCount ?? 4 + resolved.monitoring.driftFeatures.length;
+    const alarms = alarmCount * prices.alarmMonth.usd + prices.dashboardMonth.usd;
+    add('Alarms and dashboard', alarms, alarms, `${alarmCount} x ${usd(prices.alarmMonth.usd)} + ${usd(prices.dashboardMonth.usd)} dashboard`, prices.alarmMonth.source);
+    const runHours = HOURS_PER_MONTH * ((options.driftJobMinutes ?? 10) / 60);
+    // AWS runs Model Monitor on ml.m5.xlarge; GCP and Azure run our drift job on 1 vCPU / 2 GiB.
+    const driftHourly = cloud === 'aws' ? MODEL_MONITOR_PROCESSING.usd : cloud === 'gcp' ? 3600 * (0.000018 + 2 * 0.000002) : 3600 * (0.000024 + 2 * 0.000003);
+    const drift = runHours * driftHourly;
+    add('Hourly drift monitoring job', drift, drift, `${runHours.toFixed(1)} h x ${usd(driftHourly)}/h`, cloud === 'aws' ? MODEL_MONITOR_PROCESSING.source : machine.price.source);
+  }
+  const keys = prices.keyMonth.usd;
+  if (keys > 0) add('Customer-managed key', keys, keys, `1 x ${usd(keys)} ${prices.keyMonth.unit}`, prices.keyMonth.source);
+
+  const total = (pick: (l: CostLine) => number) => cents(lines.reduce((sum, l) => sum + pick(l), 0));
+  return {
+    cloud,
+    model: resolved.name,
+    machineType: mode === 'serverless' ? `serverless ${options.serverlessMemoryMb ?? 2048} MB` : machine.machineType,
+    region: machine.price.region,
+    minMonthlyUsd: total((l) => l.minUsd),
+    maxMonthlyUsd: total((l) => l.maxUsd),
+    lines,
+    traffic,
+    pricesAsOf: USAGE_PRICES_AS_OF < machine.price.asOf ? USAGE_PRICES_AS_OF : machine.price.asOf,
+  };
+}
+
+/** The same spec priced on every cloud, for a side-by-side table. */
+export function compareClouds(spec: ModelSpec | ResolvedModelSpec, options: CostOptions = {}): readonly CostEstimate[] {
+  return (['aws', 'gcp', 'azure'] as const).map((cloud) => estimateMonthlyCost(spec, cloud, cloud === 'aws' ? options : { ...options, mode: undefined }));
+}
+
+/** One line for a synth log: `example-model on aws (ml.m5.xlarge): $187.43-$702.53/month`. */
+export function formatCostSummary(estimate: CostEstimate): string {
+  const range = estimate.minMonthlyUsd === estimate.maxMonthlyUsd ? usd(estimate.minMonthlyUsd) : `${usd(estimate.minMonthlyUsd)}-${usd(estimate.maxMonthlyUsd)}`;
+  return `${estimate.model} on ${estimate.cloud} (${estimate.machineType}, ${estimate.region}): ${range}/month at ${estimate.traffic.requestsPerMonth.toLocaleString('en-US')} requests, prices of ${estimate.pricesAsOf}`;
+}
+
+/** Markdown table of the compute catalog's hourly prices on each cloud. */
+export function computePriceTable(): string {
+  const rows = listComputeClasses().map((c) =>
+    `| ${c.id} | ${c.aws.machineType} ${usd(c.aws.price.usdPerHour)} | ${c.gcp.machineType} ${usd(c.gcp.price.usdPerHour)} | ${c.azure.machineType} ${usd(c.azure.price.usdPerHour)} |`);
+  return ['| class | AWS $/h | GCP $/h | Azure $/h |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
