@@ -1,0 +1,254 @@
+// The composed Azure stack: provider, optional remote state, every construct wired from one ModelSpec,
+// and outputs for the API URL, storage account and action group.
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { AzurermBackend, AzurermBackendConfig, TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { ModelSpec, ResolvedModelSpec, resolveModelSpec, ValidationErrors } from '../core';
+import { ApiFront, ApiManagementSku } from './api-front';
+import { BatchInference } from './batch-inference';
+import { ContainerAppServing } from './container-app-serving';
+import { InferenceAlerts } from './inference-alerts';
+import { IngestionStorage, StorageReplication } from './ingestion-storage';
+import { MlWorkspace } from './ml-workspace';
+import { ObservabilityBase } from './observability-base';
+import { AZURE_LOCATIONS, SERVERLESS_GPU_REGIONS } from './private/azure-facts';
+import { IContainerRegistryRef, IResourceGroupRef } from './references';
+
+export interface AzureModelStackProps {
+  /** The model deployment, shared with the AWS and GCP stacks. */
+  readonly spec: ModelSpec;
+  /**
+   * Azure region.
+   * @default 'eastus'
+   */
+  readonly location?: string;
+  /**
+   * Subscription to deploy into.
+   * @default - the Azure CLI / ARM_SUBSCRIPTION_ID subscription
+   */
+  readonly subscriptionId?: string;
+  /**
+   * Keep Terraform state in an Azure storage container (with Entra ID auth).
+   * @default - local state file
+   */
+  readonly backend?: AzurermBackendConfig;
+  /** @default - a new resource group `rg-<name>` */
+  readonly existingResourceGroup?: IResourceGroupRef;
+  /** @default `rg-<name>` */
+  readonly resourceGroupName?: string;
+  /**
+   * Ingestion storage account name (3-24 lowercase letters and digits, globally unique).
+   * @default - derived: `st` + model name + a 6-character hash
+   */
+  readonly storageAccountName?: string;
+  /** @default 'ZRS' */
+  readonly storageReplication?: StorageReplication;
+  /**
+   * Encrypt the ingestion account with a customer-managed key in the stack's Key Vault.
+   * @default false (Microsoft-managed keys with infrastructure double encryption)
+   */
+  readonly customerManagedKey?: boolean;
+  /** @default - derived: `kv` + model name + hash */
+  readonly keyVaultName?: string;
+  /** @default true */
+  readonly keyVaultPublicNetworkAccess?: boolean;
+  /** @default 30 */
+  readonly logRetentionDays?: number;
+  /**
+   * Create the Azure ML workspace (model registry, monitoring home).
+   * @default true
+   */
+  readonly mlWorkspace?: boolean;
+  /** @default false */
+  readonly mlWorkspacePublicNetworkAccess?: boolean;
+  /** @default false */
+  readonly mlWorkspaceHighBusinessImpact?: boolean;
+  /** @default - a new Standard registry */
+  readonly existingRegistry?: IContainerRegistryRef;
+  /** @default 'Standard' */
+  readonly registrySku?: 'Basic' | 'Standard' | 'Premium';
+  /**
+   * Put API Management in front. Off: the app keeps an internal ingress and nothing is public.
+   * @default true
+   */
+  readonly apiFront?: boolean;
+  /** @default 'Consumption_0' */
+  readonly apiSku?: ApiManagementSku;
+  /**
+   * API Management publisher email.
+   * @default - the first of spec.monitoring.alarmEmails, else `ml-platform@example.com`
+   */
+  readonly apiPublisherEmail?: string;
+  /** @default 600 */
+  readonly apiRateLimitPerMinute?: number;
+  /**
+   * Audience of the token API Management presents to the serving app.
+   * @default - the serving identity's client id
+   */
+  readonly backendAudience?: string;
+  /**
+   * Event Grid + Function App batch inference on `incoming/`.
+   * @default true
+   */
+  readonly batchInference?: boolean;
+  /** @default - see BatchInferenceProps.packagePath */
+  readonly batchFunctionPackagePath?: string;
+  /** @default - see ContainerAppServingProps.serverlessGpuRegions */
+  readonly serverlessGpuRegions?: Readonly<Record<string, readonly string[]>>;
+  /** @default - none */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** The complete Azure inference stack for one model. */
+export class AzureModelStack extends TerraformStack {
+  readonly spec: ResolvedModelSpec;
+  readonly base: ObservabilityBase;
+  readonly storage: IngestionStorage;
+  readonly workspace?: MlWorkspace;
+  readonly serving: ContainerAppServing;
+  readonly api?: ApiFront;
+  readonly batch?: BatchInference;
+  readonly alerts: InferenceAlerts;
+
+  constructor(scope: Construct, id: string, props: AzureModelStackProps) {
+    super(scope, id);
+    const location = props.location ?? 'eastus';
+    // Validate everything the nested constructs would, up front, so the user sees every problem at once.
+    const errors = new ValidationErrors('AzureModelStack');
+    this.spec = resolveModelSpec(props.spec, errors);
+    errors.check(AZURE_LOCATIONS.includes(location), 'location', location, 'an Azure region name such as "eastus" or "westeurope"');
+    if (this.spec.compute.kind === 'gpu' && AZURE_LOCATIONS.includes(location)) {
+      const type = this.spec.compute.azure.workloadProfileType;
+      const regions = (props.serverlessGpuRegions ?? SERVERLESS_GPU_REGIONS)[type] ?? [];
+      errors.check(regions.includes(location), 'location', location, `a region with Container Apps serverless GPU profile ${type} for compute "${this.spec.compute.id}": ${regions.join(', ')}`);
+    }
+    errors.throwIfAny();
+    const spec = this.spec;
+
+    new AzurermProvider(this, 'azurerm', {
+      features: [{}],
+      subscriptionId: props.subscriptionId,
+      // Register only the providers the stack uses instead of the provider's long default list.
+      resourceProviderRegistrations: 'none',
+      resourceProvidersToRegister: [
+        'Microsoft.ApiManagement', 'Microsoft.App', 'Microsoft.ContainerRegistry', 'Microsoft.EventGrid',
+        'Microsoft.Insights', 'Microsoft.KeyVault', 'Microsoft.MachineLearningServices', 'Microsoft.ManagedIdentity',
+        'Microsoft.OperationalInsights', 'Microsoft.Storage', 'Microsoft.Web', 'Microsoft.Resources',
+      ],
+      // Shared keys are off on our accounts: data-plane calls use Entra ID.
+      storageUseAzuread: true,
+    });
+    if (props.backend) new AzurermBackend(this, { useAzureadAuth: true, ...props.backend });
+
+    const tags = props.tags;
+    this.base = new ObservabilityBase(this, 'Base', {
+      name: spec.name,
+      location,
+      existingResourceGroup: props.existingResourceGroup,
+      resourceGroupName: props.resourceGroupName,
+      keyVaultName: props.keyVaultName,
+      keyVaultPublicNetworkAccess: props.keyVaultPublicNetworkAccess,
+      logRetentionDays: props.logRetentionDays,
+      tags,
+    });
+    const allTags = this.base.tags;
+    const rg = this.base.resourceGroup;
+
+    this.storage = new IngestionStorage(this, 'Storage', {
+      name: spec.name,
+      resourceGroup: rg,
+      location,
+      storageAccountName: props.storageAccountName,
+      replication: props.storageReplication,
+      customerManagedKey: props.customerManagedKey
+        ? { keyVault: this.base.keyVault, identity: this.base.identity('encryption'), deployerPrincipalId: this.base.clientConfig.objectId }
+        : undefined,
+      tags: allTags,
+    });
+
+    const servingIdentity = this.base.identity('serving');
+    const gatewayIdentity = this.base.identity('gateway');
+    const apiFront = props.apiFront ?? true;
+    this.serving = new ContainerAppServing(this, 'Serving', {
+      spec: props.spec,
+      resourceGroup: rg,
+      location,
+      logAnalyticsWorkspace: this.base.logAnalyticsWorkspace,
+      identity: servingIdentity,
+      existingRegistry: props.existingRegistry,
+      registrySku: props.registrySku,
+      artifactStorage: { accountName: this.storage.storageAccountName, account: this.storage.storageAccount, containers: this.storage.containers },
+      // API Management Consumption has no VNet, so it can only reach a public ingress; the ingress then
+      // demands an Entra ID token that only the gateway's identity can obtain.
+      externalIngress: apiFront,
+      callerAuthentication: apiFront
+        ? { tenantId: this.base.clientConfig.tenantId, audience: props.backendAudience ?? servingIdentity.clientId, allowedClientIds: [gatewayIdentity.clientId] }
+        : undefined,
+      serverlessGpuRegions: props.serverlessGpuRegions,
+      tags: allTags,
+    });
+
+    if (props.mlWorkspace ?? true) {
+      this.workspace = new MlWorkspace(this, 'Workspace', {
+        name: spec.name,
+        resourceGroup: rg,
+        location,
+        storageAccount: this.storage.storageAccount,
+        keyVault: this.base.keyVault,
+        applicationInsights: this.base.applicationInsights,
+        containerRegistry: this.serving.registry,
+        publicNetworkAccessEnabled: props.mlWorkspacePublicNetworkAccess,
+        highBusinessImpact: props.mlWorkspaceHighBusinessImpact,
+        tags: allTags,
+      });
+    }
+
+    if (apiFront) {
+      this.api = new ApiFront(this, 'Api', {
+        name: spec.name,
+        resourceGroup: rg,
+        location,
+        backendUrl: this.serving.url,
+        publisherEmail: props.apiPublisherEmail ?? spec.monitoring.alarmEmails[0] ?? 'ml-platform@example.com',
+        sku: props.apiSku,
+        gatewayIdentity,
+        backendAudience: props.backendAudience ?? servingIdentity.clientId,
+        rateLimitPerMinute: props.apiRateLimitPerMinute,
+        tags: allTags,
+      });
+    }
+
+    if (props.batchInference ?? true) {
+      this.batch = new BatchInference(this, 'Batch', {
+        name: spec.name,
+        resourceGroup: rg,
+        location,
+        storageAccount: this.storage.storageAccount,
+        incomingContainer: this.storage.incomingContainer,
+        predictionsContainer: this.storage.predictionsContainer,
+        deadLetterContainer: this.storage.deadLetterContainer,
+        identity: this.base.identity('batch'),
+        applicationInsights: this.base.applicationInsights,
+        scoringUrl: this.serving.url,
+        packagePath: props.batchFunctionPackagePath,
+        tags: allTags,
+      });
+    }
+
+    this.alerts = new InferenceAlerts(this, 'Alerts', {
+      spec: props.spec,
+      resourceGroup: rg,
+      location,
+      containerAppId: this.serving.app.id,
+      logAnalyticsWorkspace: this.base.logAnalyticsWorkspace,
+      tags: allTags,
+    });
+
+    new TerraformOutput(this, 'api_url', {
+      value: this.api ? this.api.apiUrl : this.serving.url,
+      description: this.api ? 'API Management URL of the model API (send Ocp-Apim-Subscription-Key)' : 'Internal URL of the serving app',
+    });
+    new TerraformOutput(this, 'storage_account_name', { value: this.storage.storageAccount.name, description: 'Ingestion storage account' });
+    new TerraformOutput(this, 'action_group_id', { value: this.alerts.actionGroup.id, description: 'Action group every alert notifies' });
+  }
+}

@@ -1,0 +1,10 @@
+// Azure constructs (cdktf + @cdktf/provider-azurerm): one construct per file, plus the composed stack.
+export * from './references';
+export * from './observability-base';
+export * from './ingestion-storage';
+export * from './ml-workspace';
+export * from './container-app-serving';
+export * from './api-front';
+export * from './batch-inference';
+export * from './inference-alerts';
+export * from './azure-model-stack';

@@ -1,0 +1,234 @@
+// The ingestion storage account: Entra-only (no shared keys), TLS 1.2, versioned, soft-deleted,
+// infrastructure-encrypted, optionally with a customer-managed key, holding the pipeline's private containers.
+import { KeyVaultKey } from '@cdktf/provider-azurerm/lib/key-vault-key';
+import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
+import { StorageAccountCustomerManagedKeyA as StorageAccountCustomerManagedKey } from '@cdktf/provider-azurerm/lib/storage-account-customer-managed-key';
+import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
+import { Construct } from 'constructs';
+import { ValidationErrors } from '../core';
+import { compactName, STORAGE_ACCOUNT_NAME_PATTERN } from './private/azure-facts';
+import { BuiltInRole, grantRole } from './private/role-grant';
+import { IBlobContainerRef, IKeyVaultRef, IResourceGroupRef, IStorageAccountRef, IUserAssignedIdentityRef } from './references';
+
+/** Replication choices for the ingestion account. */
+export type StorageReplication = 'LRS' | 'ZRS' | 'GRS' | 'GZRS' | 'RAGRS' | 'RAGZRS';
+
+/** Encrypt the account with a key kept in our Key Vault. */
+export interface StorageCustomerManagedKey {
+  /** The vault that holds the key (purge protection on, RBAC authorization). */
+  readonly keyVault: IKeyVaultRef;
+  /** The identity the storage account uses to reach the key; it gets Key Vault Crypto Service Encryption User on the key. */
+  readonly identity: IUserAssignedIdentityRef;
+  /**
+   * Object id of the principal running Terraform; it gets Key Vault Crypto Officer on the vault to create the key.
+   * @default - no grant: the deploying principal already holds a role that can create keys
+   */
+  readonly deployerPrincipalId?: string;
+  /**
+   * Rotate the key automatically after this ISO 8601 duration.
+   * @default 'P90D'
+   */
+  readonly rotateAfter?: string;
+}
+
+export interface IngestionStorageProps {
+  /** Model name; prefixes the derived account name. */
+  readonly name: string;
+  readonly resourceGroup: IResourceGroupRef;
+  readonly location: string;
+  /**
+   * Storage account name: 3-24 lowercase letters and digits, globally unique.
+   * @default - `st` + model name + a 6-character hash of the construct path
+   */
+  readonly storageAccountName?: string;
+  /**
+   * Replication. ZRS keeps three copies across availability zones of the region (survives a zone outage and
+   * keeps data in-region); choose GZRS/RAGZRS to also survive a regional outage, at about twice the price.
+   * Regions without zones only offer LRS/GRS.
+   * @default 'ZRS'
+   */
+  readonly replication?: StorageReplication;
+  /**
+   * Days deleted or overwritten blobs stay recoverable (1-365).
+   * @default 30
+   */
+  readonly blobSoftDeleteDays?: number;
+  /**
+   * Days deleted containers stay recoverable (1-365).
+   * @default 30
+   */
+  readonly containerSoftDeleteDays?: number;
+  /**
+   * Allow shared-key (account key and SAS) authorization. Off: every caller uses Entra ID. Nothing in our
+   * stack needs keys (the Function App uses identity-based `AzureWebJobsStorage__*` settings); Azure ML
+   * datastores need their workspace set to identity auth (see MlWorkspace).
+   * @default false
+   */
+  readonly sharedAccessKeyEnabled?: boolean;
+  /**
+   * Encrypt with a customer-managed key from Key Vault instead of a Microsoft-managed key.
+   * @default - Microsoft-managed keys (still with infrastructure double encryption)
+   */
+  readonly customerManagedKey?: StorageCustomerManagedKey;
+  /**
+   * Default network action. `Allow` keeps the public endpoint open to authenticated Entra ID callers
+   * (the Flex Consumption function and the ML workspace reach it without a VNet); `Deny` only lets trusted
+   * Azure services (Event Grid, Azure ML, Monitor) and `allowedIpRanges` through.
+   * @default 'Allow'
+   */
+  readonly networkDefaultAction?: 'Allow' | 'Deny';
+  /**
+   * Public IP ranges allowed when `networkDefaultAction` is `Deny`.
+   * @default - none
+   */
+  readonly allowedIpRanges?: readonly string[];
+  /**
+   * Private containers to create besides `incoming`, `predictions`, `capture` and `deadletter`.
+   * @default - none
+   */
+  readonly extraContainers?: readonly string[];
+  /**
+   * Refuse `terraform destroy` of the account (Terraform `prevent_destroy`): inputs and predictions are kept.
+   * @default true
+   */
+  readonly retainOnDestroy?: boolean;
+  /** @default - none */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+const CONTAINER_PATTERN = /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+
+/** The ingestion storage account and its private containers. */
+export class IngestionStorage extends Construct {
+  readonly storageAccount: StorageAccount & IStorageAccountRef;
+  readonly storageAccountName: string;
+  /** Where clients drop inputs; blob creation here triggers batch inference. */
+  readonly incomingContainer: IBlobContainerRef;
+  /** Where batch inference writes results. */
+  readonly predictionsContainer: IBlobContainerRef;
+  /** Captured request/response samples for drift analysis. */
+  readonly captureContainer: IBlobContainerRef;
+  /** Events Event Grid could not deliver. */
+  readonly deadLetterContainer: IBlobContainerRef;
+  /** Every container by name. */
+  readonly containers: Readonly<Record<string, IBlobContainerRef>>;
+  readonly customerManagedKey?: KeyVaultKey;
+
+  constructor(scope: Construct, id: string, props: IngestionStorageProps) {
+    super(scope, id);
+    const errors = new ValidationErrors('IngestionStorage');
+    errors.checkPattern('storageAccountName', props.storageAccountName, STORAGE_ACCOUNT_NAME_PATTERN, '3-24 lowercase letters and digits (no hyphens or capitals), globally unique');
+    errors.checkOneOf('replication', props.replication, ['LRS', 'ZRS', 'GRS', 'GZRS', 'RAGRS', 'RAGZRS']);
+    errors.checkNumber('blobSoftDeleteDays', props.blobSoftDeleteDays, { min: 1, max: 365, integer: true });
+    errors.checkNumber('containerSoftDeleteDays', props.containerSoftDeleteDays, { min: 1, max: 365, integer: true });
+    errors.checkPattern('customerManagedKey.rotateAfter', props.customerManagedKey?.rotateAfter, /^P(\d+Y)?(\d+M)?(\d+D)?$/, 'an ISO 8601 duration in days, months or years, e.g. "P90D"');
+    (props.extraContainers ?? []).forEach((c, i) => errors.checkPattern(`extraContainers[${i}]`, c, CONTAINER_PATTERN, '3-63 lowercase letters, digits and single hyphens'));
+    (props.allowedIpRanges ?? []).forEach((r, i) => errors.checkPattern(`allowedIpRanges[${i}]`, r, /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/, 'an IPv4 address or CIDR range'));
+    errors.throwIfAny();
+
+    const tags = { ...props.tags };
+    const cmk = props.customerManagedKey;
+    this.storageAccountName = props.storageAccountName ?? compactName('st', props.name, 24, this.node.path);
+
+    this.storageAccount = new StorageAccount(this, 'Account', {
+      name: this.storageAccountName,
+      resourceGroupName: props.resourceGroup.name,
+      location: props.location,
+      accountKind: 'StorageV2',
+      accountTier: 'Standard',
+      accountReplicationType: props.replication ?? 'ZRS',
+      accessTier: 'Hot',
+      httpsTrafficOnlyEnabled: true,
+      minTlsVersion: 'TLS1_2',
+      // azurerm defaults this to true: containers could then be made public.
+      allowNestedItemsToBePublic: false,
+      sharedAccessKeyEnabled: props.sharedAccessKeyEnabled ?? false,
+      defaultToOauthAuthentication: true,
+      crossTenantReplicationEnabled: false,
+      allowedCopyScope: 'AAD',
+      localUserEnabled: false,
+      sftpEnabled: false,
+      infrastructureEncryptionEnabled: true,
+      identity: cmk ? { type: 'UserAssigned', identityIds: [cmk.identity.id] } : undefined,
+      blobProperties: {
+        versioningEnabled: true,
+        changeFeedEnabled: true,
+        changeFeedRetentionInDays: props.blobSoftDeleteDays ?? 30,
+        deleteRetentionPolicy: { days: props.blobSoftDeleteDays ?? 30, permanentDeleteEnabled: false },
+        containerDeleteRetentionPolicy: { days: props.containerSoftDeleteDays ?? 30 },
+      },
+      networkRules: {
+        defaultAction: props.networkDefaultAction ?? 'Allow',
+        bypass: ['AzureServices', 'Logging', 'Metrics'],
+        ipRules: props.allowedIpRanges ? [...props.allowedIpRanges] : undefined,
+      },
+      tags,
+      // Losing the account loses every input and prediction: `terraform destroy` must be deliberate.
+      lifecycle: { preventDestroy: props.retainOnDestroy ?? true },
+    });
+
+    const containers: Record<string, IBlobContainerRef> = {};
+    for (const name of ['incoming', 'predictions', 'capture', 'deadletter', ...(props.extraContainers ?? [])]) {
+      containers[name] = new StorageContainer(this, `Container-${name}`, {
+        name,
+        // storage_account_id (azurerm 4.x) creates the container through Resource Manager, so it works
+        // with shared keys off and the data-plane firewall closed.
+        storageAccountId: this.storageAccount.id,
+        containerAccessType: 'private',
+      });
+    }
+    this.containers = containers;
+    this.incomingContainer = containers.incoming;
+    this.predictionsContainer = containers.predictions;
+    this.captureContainer = containers.capture;
+    this.deadLetterContainer = containers.deadletter;
+
+    if (cmk) {
+      const officer = cmk.deployerPrincipalId
+        ? grantRole(this, 'DeployerCryptoOfficer', {
+          principalId: cmk.deployerPrincipalId,
+          role: 'Key Vault Crypto Officer',
+          scope: cmk.keyVault.id,
+          description: 'Lets Terraform create and rotate the storage encryption key',
+        })
+        : undefined;
+      this.customerManagedKey = new KeyVaultKey(this, 'EncryptionKey', {
+        name: `${this.storageAccountName}-cmk`,
+        keyVaultId: cmk.keyVault.id,
+        keyType: 'RSA',
+        keySize: 3072,
+        keyOpts: ['wrapKey', 'unwrapKey'],
+        rotationPolicy: {
+          automatic: { timeAfterCreation: cmk.rotateAfter ?? 'P90D' },
+          expireAfter: 'P2Y',
+          notifyBeforeExpiry: 'P30D',
+        },
+        dependsOn: officer ? [officer] : undefined,
+      });
+      const keyUser = grantRole(this, 'EncryptionKeyUser', {
+        principalId: cmk.identity.principalId,
+        role: 'Key Vault Crypto Service Encryption User',
+        scope: this.customerManagedKey.resourceVersionlessId,
+        description: 'Lets the storage account wrap and unwrap its data encryption key',
+      });
+      new StorageAccountCustomerManagedKey(this, 'CustomerManagedKey', {
+        storageAccountId: this.storageAccount.id,
+        keyVaultId: cmk.keyVault.id,
+        keyName: this.customerManagedKey.name,
+        // No key version: storage follows automatic rotation.
+        userAssignedIdentityId: cmk.identity.id,
+        dependsOn: [keyUser],
+      });
+    }
+  }
+
+  /** Grants `role` on one container (or the whole account) to a principal. */
+  grant(id: string, principalId: string, role: Extract<BuiltInRole, `Storage ${string}`>, container?: IBlobContainerRef, description?: string): void {
+    grantRole(this, id, {
+      principalId,
+      role,
+      scope: container ? container.id : this.storageAccount.id,
+      description: description ?? `${role} on ${container ? `container ${container.name}` : 'the ingestion account'}`,
+    });
+  }
+}

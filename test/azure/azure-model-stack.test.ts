@@ -1,0 +1,99 @@
+import { App, Testing } from 'cdktf';
+import { addAzureExample } from '../../bin/azure-example';
+import { AzureModelStack, AzureModelStackProps } from '../../lib/azure/azure-model-stack';
+import { all, only, parse, ref, roleAssignments, Synthesized } from './private/synth';
+
+const stackOf = (props: AzureModelStackProps, app: App = Testing.app()) => new AzureModelStack(app, 'model', props);
+
+describe('AzureModelStack', () => {
+  let json: Synthesized;
+  let gpu: Synthesized;
+  let example: Synthesized;
+  beforeAll(() => {
+    json = parse(stackOf({
+      spec: { name: 'fraud', image: 'crfraud.azurecr.io/fraud:1', monitoring: { alarmEmails: ['oncall@example.com'] } },
+      customerManagedKey: true,
+      backend: { resourceGroupName: 'rg-tfstate', storageAccountName: 'sttfstate0001', containerName: 'tfstate', key: 'fraud.tfstate' },
+    }));
+    gpu = parse(stackOf({ spec: { name: 'vision', image: 'crv.azurecr.io/v:1', compute: 'gpu-t4' }, location: 'swedencentral', apiFront: false, batchInference: false, mlWorkspace: false }));
+    const app = Testing.app();
+    example = parse(addAzureExample(app));
+  });
+
+  it('configures the azurerm provider with features, scoped provider registration and Entra ID storage access', () => {
+    expect(json.provider!.azurerm[0]).toMatchObject({ features: [{}], resource_provider_registrations: 'none', storage_use_azuread: true });
+    expect(json.provider!.azurerm[0].resource_providers_to_register).toContain('Microsoft.App');
+  });
+
+  it('keeps state in the azurerm backend with Entra ID auth when asked', () => {
+    expect(json.terraform!.backend.azurerm).toMatchObject({ resource_group_name: 'rg-tfstate', container_name: 'tfstate', key: 'fraud.tfstate', use_azuread_auth: true });
+  });
+
+  it('outputs the API URL, storage account name and action group id', () => {
+    expect(json.output).toMatchObject({
+      api_url: { value: `${ref(json, 'azurerm_api_management', 'Api/Service', 'gateway_url')}/fraud` },
+      storage_account_name: { value: ref(json, 'azurerm_storage_account', 'Storage/Account', 'name') },
+      action_group_id: { value: ref(json, 'azurerm_monitor_action_group', 'Alerts/ActionGroup') },
+    });
+  });
+
+  it('wires the customer-managed key through the encryption identity and the stack Key Vault', () => {
+    expect(only(json, 'azurerm_storage_account_customer_managed_key')).toMatchObject({
+      key_vault_id: ref(json, 'azurerm_key_vault', 'Base/KeyVault'),
+      user_assigned_identity_id: ref(json, 'azurerm_user_assigned_identity', 'Base/Identity-encryption'),
+    });
+    expect(roleAssignments(json)).toContainEqual({ role: 'Key Vault Crypto Officer', scope: ref(json, 'azurerm_key_vault', 'Base/KeyVault'), principal: expect.stringMatching(/data\.azurerm_client_config\..*\.object_id/) });
+  });
+
+  it('binds the ML workspace to the stack storage, vault, App Insights and registry', () => {
+    expect(only(json, 'azurerm_machine_learning_workspace')).toMatchObject({
+      storage_account_id: ref(json, 'azurerm_storage_account', 'Storage/Account'),
+      key_vault_id: ref(json, 'azurerm_key_vault', 'Base/KeyVault'),
+      application_insights_id: ref(json, 'azurerm_application_insights', 'Base/AppInsights'),
+      container_registry_id: ref(json, 'azurerm_container_registry', 'Serving/Registry'),
+    });
+  });
+
+  it('exposes the app only with Entra ID authentication that admits the API Management identity', () => {
+    expect(only(json, 'azurerm_container_app').ingress.external_enabled).toBe(true);
+    const params: string = only(json, 'azurerm_resource_group_template_deployment').parameters_content;
+    expect(params).toContain(ref(json, 'azurerm_user_assigned_identity', 'Base/Identity-gateway', 'client_id').slice(2, -1));
+    expect(only(json, 'azurerm_api_management').identity.identity_ids).toEqual([ref(json, 'azurerm_user_assigned_identity', 'Base/Identity-gateway')]);
+    expect(only(json, 'azurerm_api_management_backend').url).toBe(`https://${ref(json, 'azurerm_container_app', 'Serving/App', 'ingress[0].fqdn')}`);
+  });
+
+  it('triggers batch inference from the ingestion incoming container', () => {
+    expect(only(json, 'azurerm_eventgrid_system_topic').source_resource_id).toBe(ref(json, 'azurerm_storage_account', 'Storage/Account'));
+    expect(roleAssignments(json)).toContainEqual({ role: 'Storage Blob Data Reader', scope: ref(json, 'azurerm_storage_container', 'Storage/Container-incoming'), principal: ref(json, 'azurerm_user_assigned_identity', 'Base/Identity-batch', 'principal_id') });
+  });
+
+  it('alerts on the serving app and emails the spec addresses', () => {
+    for (const a of Object.values(all(json, 'azurerm_monitor_metric_alert'))) expect(a.scopes).toEqual([ref(json, 'azurerm_container_app', 'Serving/App')]);
+    expect(only(json, 'azurerm_monitor_action_group').email_receiver[0].email_address).toBe('oncall@example.com');
+  });
+
+  it('serves a GPU class on the serverless T4 profile with an internal ingress when there is no API front', () => {
+    expect(only(gpu, 'azurerm_container_app').workload_profile_name).toBe('gpu-t4');
+    expect(only(gpu, 'azurerm_container_app').ingress.external_enabled).toBe(false);
+    expect(gpu.resource.azurerm_api_management).toBeUndefined();
+    expect(gpu.resource.azurerm_resource_group_template_deployment).toBeUndefined();
+    expect(gpu.output!.api_url.value).toBe(`https://${ref(gpu, 'azurerm_container_app', 'Serving/App', 'ingress[0].fqdn')}`);
+  });
+
+  it('synthesizes the bin/azure-example.ts stack in eastus with the D4 profile', () => {
+    expect(only(example, 'azurerm_resource_group').location).toBe('eastus');
+    expect(only(example, 'azurerm_container_app').workload_profile_name).toBe('d4');
+    expect(Object.keys(example.output!)).toEqual(expect.arrayContaining(['api_url', 'storage_account_name', 'action_group_id']));
+  });
+
+  it.each([
+    ['an unknown location', { location: 'mars-north' }, 'AzureModelStack location: got "mars-north"; expected an Azure region name'],
+    ['a GPU class where Container Apps has no serverless GPU', { location: 'northeurope', spec: { name: 'v', image: 'x.io/v:1', compute: 'gpu-a10g' } }, 'AzureModelStack location: got "northeurope"; expected a region with Container Apps serverless GPU profile Consumption-GPU-NC24-A100'],
+    ['the retired Standard_NC6', { spec: { name: 'v', image: 'x.io/v:1', compute: 'Standard_NC6' } }, 'AzureModelStack spec.compute: got "Standard_NC6"; expected a current size: Standard_NC6 is retired, use Standard_NC4as_T4_v3'],
+    ['bad scaling bounds', { spec: { name: 'v', image: 'x.io/v:1', scaling: { minInstances: -1, maxInstances: 0 } } }, 'AzureModelStack spec.scaling.minInstances: got -1; expected an integer from 0 to 1000'],
+    ['bad alarm emails', { spec: { name: 'v', image: 'x.io/v:1', monitoring: { alarmEmails: ['nobody'] } } }, 'AzureModelStack spec.monitoring.alarmEmails[0]: got "nobody"; expected an email address'],
+    ['a storage account name with capitals', { storageAccountName: 'StFraud' }, 'IngestionStorage storageAccountName: got "StFraud"; expected 3-24 lowercase letters and digits'],
+  ])('rejects %s', (_what, over, message) => {
+    expect(() => stackOf({ spec: { name: 'fraud', image: 'x.io/f:1' }, ...over } as AzureModelStackProps)).toThrow(message);
+  });
+});

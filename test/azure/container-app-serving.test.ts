@@ -1,0 +1,124 @@
+import { ContainerAppServing, ContainerAppServingProps } from '../../lib/azure/container-app-serving';
+import { container, GATEWAY_ID, RG, SERVING_ID, STORAGE, WORKSPACE } from './private/fixtures';
+import { only, ref, roleAssignments, synth, Synthesized } from './private/synth';
+
+const base = (over: Partial<ContainerAppServingProps> = {}): ContainerAppServingProps => ({
+  spec: { name: 'fraud', image: 'crfraud.azurecr.io/fraud:1', modelArtifact: 'https://sttest.blob.core.windows.net/models/fraud/model.tar.gz', scaling: { minInstances: 2, maxInstances: 6, concurrency: 12 } },
+  resourceGroup: RG,
+  location: 'eastus',
+  logAnalyticsWorkspace: WORKSPACE,
+  identity: SERVING_ID,
+  artifactStorage: { accountName: 'sttest', account: STORAGE, containers: { models: container('models') } },
+  ...over,
+});
+
+describe('ContainerAppServing', () => {
+  let cpu: Synthesized;
+  let t4: Synthesized;
+  let a100: Synthesized;
+  beforeAll(() => {
+    cpu = synth((s) => new ContainerAppServing(s, 'Serving', base()));
+    t4 = synth((s) => new ContainerAppServing(s, 'Serving', base({
+      spec: { name: 'vision', image: 'crfraud.azurecr.io/vision:1', compute: 'gpu-t4', scaling: { minInstances: 0, maxInstances: 3 } },
+      location: 'westus3',
+      externalIngress: true,
+      allowedIpRanges: ['198.51.100.0/24'],
+      callerAuthentication: { tenantId: 'tenant-1', audience: SERVING_ID.clientId, allowedClientIds: [GATEWAY_ID.clientId] },
+      existingRegistry: { id: '/subscriptions/0/resourceGroups/shared/providers/Microsoft.ContainerRegistry/registries/crshared', loginServer: 'crshared.azurecr.io' },
+    })));
+    a100 = synth((s) => new ContainerAppServing(s, 'Serving', base({ spec: { name: 'llm', image: 'crfraud.azurecr.io/llm:1', compute: 'gpu-l40s' }, location: 'swedencentral' })));
+  });
+
+  it('gives the environment a Consumption profile plus a dedicated D4 profile sized from the scaling spec', () => {
+    expect(only(cpu, 'azurerm_container_app_environment')).toMatchObject({
+      logs_destination: 'log-analytics',
+      log_analytics_workspace_id: WORKSPACE.id,
+      workload_profile: [
+        { name: 'Consumption', workload_profile_type: 'Consumption' },
+        { name: 'd4', workload_profile_type: 'D4', minimum_count: 2, maximum_count: 6 },
+      ],
+    });
+  });
+
+  it('runs the app on the compute profile with replicas and HTTP concurrency from the spec', () => {
+    const app = only(cpu, 'azurerm_container_app');
+    expect(app.workload_profile_name).toBe('d4');
+    expect(app.template).toMatchObject({ min_replicas: 2, max_replicas: 6, http_scale_rule: [{ name: 'http-concurrency', concurrent_requests: '12' }] });
+    expect(app.template.container[0]).toMatchObject({ image: 'crfraud.azurecr.io/fraud:1', cpu: 3.5, memory: '14Gi' });
+  });
+
+  it('probes /ping on port 8080 for startup, readiness and liveness', () => {
+    const c = only(cpu, 'azurerm_container_app').template.container[0];
+    for (const probe of [c.startup_probe[0], c.readiness_probe[0], c.liveness_probe[0]]) {
+      expect(probe).toMatchObject({ transport: 'HTTP', port: 8080, path: '/ping' });
+      expect(probe.failure_count_threshold).toBeLessThanOrEqual(10);
+    }
+  });
+
+  it('keeps the ingress internal, HTTPS-only, on port 8080 by default', () => {
+    expect(only(cpu, 'azurerm_container_app').ingress).toMatchObject({ external_enabled: false, allow_insecure_connections: false, transport: 'http', target_port: 8080 });
+  });
+
+  it('pulls from a new admin-less registry with the app identity, which holds AcrPull on it', () => {
+    const app = only(cpu, 'azurerm_container_app');
+    expect(only(cpu, 'azurerm_container_registry')).toMatchObject({ sku: 'Standard', admin_enabled: false, anonymous_pull_enabled: false });
+    expect(app.identity).toEqual({ type: 'UserAssigned', identity_ids: [SERVING_ID.id] });
+    expect(app.registry).toEqual([{ server: ref(cpu, 'azurerm_container_registry', 'Serving/Registry', 'login_server'), identity: SERVING_ID.id }]);
+    expect(roleAssignments(cpu)).toContainEqual({ role: 'AcrPull', scope: ref(cpu, 'azurerm_container_registry', 'Serving/Registry'), principal: SERVING_ID.principalId });
+  });
+
+  it('passes MODEL_URI and grants Storage Blob Data Reader on the artifact container only', () => {
+    const env = only(cpu, 'azurerm_container_app').template.container[0].env;
+    expect(env).toContainEqual({ name: 'MODEL_URI', value: 'https://sttest.blob.core.windows.net/models/fraud/model.tar.gz' });
+    expect(env).toContainEqual({ name: 'AZURE_CLIENT_ID', value: SERVING_ID.clientId });
+    expect(roleAssignments(cpu)).toContainEqual({ role: 'Storage Blob Data Reader', scope: container('models').id, principal: SERVING_ID.principalId });
+    expect(only(cpu, 'azurerm_container_app').depends_on).toHaveLength(2);
+  });
+
+  it('uses the serverless T4 GPU profile without node counts for gpu-t4', () => {
+    expect(only(t4, 'azurerm_container_app_environment').workload_profile).toEqual([
+      { name: 'Consumption', workload_profile_type: 'Consumption' },
+      { name: 'gpu-t4', workload_profile_type: 'Consumption-GPU-NC8as-T4' },
+    ]);
+    const app = only(t4, 'azurerm_container_app');
+    expect(app.workload_profile_name).toBe('gpu-t4');
+    expect(app.template).toMatchObject({ min_replicas: 0, max_replicas: 3 });
+    expect(app.template.container[0]).toMatchObject({ cpu: 8, memory: '56Gi' });
+  });
+
+  it('uses the serverless A100 profile for large GPU classes', () => {
+    expect(only(a100, 'azurerm_container_app_environment').workload_profile[1]).toEqual({ name: 'gpu-a100', workload_profile_type: 'Consumption-GPU-NC24-A100' });
+    expect(only(a100, 'azurerm_container_app').template.container[0]).toMatchObject({ cpu: 24, memory: '220Gi' });
+  });
+
+  it('opens the ingress to listed ranges and demands Entra ID tokens from allowed clients when asked', () => {
+    const app = only(t4, 'azurerm_container_app');
+    expect(app.ingress).toMatchObject({ external_enabled: true, ip_security_restriction: [{ action: 'Allow', ip_address_range: '198.51.100.0/24', name: 'allow-0' }] });
+    const auth = only(t4, 'azurerm_resource_group_template_deployment');
+    const template = JSON.parse(auth.template_content);
+    expect(template.resources[0].type).toBe('Microsoft.App/containerApps/authConfigs');
+    expect(template.resources[0].properties.globalValidation.unauthenticatedClientAction).toBe('Return401');
+    expect(auth.parameters_content).toContain(GATEWAY_ID.clientId);
+    expect(auth.parameters_content).toContain(ref(t4, 'azurerm_container_app', 'Serving/App', 'name').slice(2, -1));
+  });
+
+  it('pulls from an existing registry without creating one', () => {
+    expect(t4.resource.azurerm_container_registry).toBeUndefined();
+    expect(roleAssignments(t4)).toContainEqual({ role: 'AcrPull', scope: '/subscriptions/0/resourceGroups/shared/providers/Microsoft.ContainerRegistry/registries/crshared', principal: SERVING_ID.principalId });
+  });
+
+  it('rejects a GPU class in a region without Container Apps serverless GPUs', () => {
+    expect(() => synth((s) => new ContainerAppServing(s, 'Serving', base({ spec: { name: 'vision', image: 'x.azurecr.io/v:1', compute: 'gpu-t4' }, location: 'northeurope' }))))
+      .toThrow(/ContainerAppServing location: got "northeurope"; expected a region with Container Apps serverless GPU profile Consumption-GPU-NC8as-T4 for compute "gpu-t4": .*westus3/);
+  });
+
+  it('rejects the retired Standard_NC6 size, naming its replacement', () => {
+    expect(() => synth((s) => new ContainerAppServing(s, 'Serving', base({ spec: { name: 'vision', image: 'x.azurecr.io/v:1', compute: 'Standard_NC6' } }))))
+      .toThrow('ContainerAppServing spec.compute: got "Standard_NC6"; expected a current size: Standard_NC6 is retired, use Standard_NC4as_T4_v3 (compute class "gpu-t4") or Standard_NC24ads_A100_v4 ("gpu-a10g")');
+  });
+
+  it('rejects scaling bounds where min exceeds max', () => {
+    expect(() => synth((s) => new ContainerAppServing(s, 'Serving', base({ spec: { name: 'fraud', image: 'x.azurecr.io/f:1', scaling: { minInstances: 5, maxInstances: 2 } } }))))
+      .toThrow('ContainerAppServing spec.scaling.minInstances: got 5; expected at most scaling.maxInstances (2)');
+  });
+});
