@@ -12,6 +12,9 @@ const runtimeDir = join(root, 'lib', 'runtime');
 const entries = readdirSync(runtimeDir)
   .filter((name) => statSync(join(runtimeDir, name)).isDirectory() && existsSync(join(runtimeDir, name, 'index.ts')));
 
+// Entries that run in a container image (docker/<name>/Dockerfile), not in Lambda.
+const CONTAINER_ENTRIES = new Set(['drift-job']);
+
 const started = Date.now();
 await Promise.all(entries.map((name) =>
   build({
@@ -24,8 +27,9 @@ await Promise.all(entries.map((name) =>
     minify: true,
     sourcemap: false,
     legalComments: 'none',
-    // The Lambda Node.js 22 runtime ships AWS SDK v3; bundling it would add megabytes.
-    external: ['@aws-sdk/*', '@smithy/*'],
+    // The Lambda Node.js 22 runtime ships AWS SDK v3; bundling it would add megabytes. Container entries
+    // (CONTAINER_ENTRIES) run on a bare Node image on any cloud, so they carry everything they import.
+    external: CONTAINER_ENTRIES.has(name) ? [] : ['@aws-sdk/*', '@smithy/*'],
     logLevel: 'warning',
   })));
 console.log(`bundled ${entries.length} runtime entr${entries.length === 1 ? 'y' : 'ies'} (${entries.join(', ')}) in ${Date.now() - started} ms`);

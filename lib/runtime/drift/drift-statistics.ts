@@ -1,0 +1,80 @@
+// The drift measures, as pure functions: L-infinity (KS-style) distance between empirical CDFs,
+// L-infinity between category frequencies, the population stability index, and the KS critical value.
+import { WeightedValue } from './kll-sketch';
+
+/** Zero proportions are replaced by this in PSI, so a bucket that appears or vanishes counts without dividing by 0. */
+export const PSI_EPSILON = 1e-4;
+
+/**
+ * Largest gap between two empirical CDFs (the two-sample Kolmogorov-Smirnov statistic), each given as
+ * weighted values sorted ascending. Returns undefined when either side is empty.
+ */
+export function cdfDistance(baseline: readonly WeightedValue[], current: readonly WeightedValue[]): number | undefined {
+  const totalB = baseline.reduce((s, p) => s + p.weight, 0);
+  const totalC = current.reduce((s, p) => s + p.weight, 0);
+  if (totalB === 0 || totalC === 0) return undefined;
+  let i = 0;
+  let j = 0;
+  let cumB = 0;
+  let cumC = 0;
+  let max = 0;
+  // Sweep both sorted lists; compare the CDFs after each distinct value.
+  while (i < baseline.length || j < current.length) {
+    const next = Math.min(i < baseline.length ? baseline[i].value : Infinity, j < current.length ? current[j].value : Infinity);
+    while (i < baseline.length && baseline[i].value === next) cumB += baseline[i++].weight;
+    while (j < current.length && current[j].value === next) cumC += current[j++].weight;
+    max = Math.max(max, Math.abs(cumB / totalB - cumC / totalC));
+  }
+  return max;
+}
+
+/** L-infinity distance between two frequency vectors over the same categories (proportions summing to 1). */
+export function lInfinity(p: readonly number[], q: readonly number[]): number {
+  let max = 0;
+  for (let i = 0; i < p.length; i++) max = Math.max(max, Math.abs(p[i] - q[i]));
+  return max;
+}
+
+/** Population stability index of `actual` against `expected` (proportions over the same buckets). */
+export function populationStabilityIndex(expected: readonly number[], actual: readonly number[], epsilon = PSI_EPSILON): number {
+  let psi = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const e = Math.max(expected[i], epsilon);
+    const a = Math.max(actual[i], epsilon);
+    psi += (a - e) * Math.log(a / e);
+  }
+  return psi;
+}
+
+/** Turns counts into proportions (all zeros when the total is 0). */
+export function proportions(counts: readonly number[]): number[] {
+  const total = counts.reduce((s, c) => s + c, 0);
+  return counts.map((c) => (total === 0 ? 0 : c / total));
+}
+
+/**
+ * Two-sample KS critical value at significance `alpha`: a distance below it is what sampling noise alone
+ * produces with samples of sizes n and m. The "Robust" comparison only flags distances above it.
+ */
+export function ksCriticalValue(n: number, m: number, alpha = 0.05): number {
+  if (n <= 0 || m <= 0) return Infinity;
+  const c = Math.sqrt(-0.5 * Math.log(alpha / 2));
+  return c * Math.sqrt((n + m) / (n * m));
+}
+
+/** Index of the bucket holding `x`, for edges e0 < e1 < ... < eN: 0 below e0, i+1 for [e_i, e_i+1), N+1 above eN (eN itself is in bucket N). */
+export function bucketIndex(edges: readonly number[], x: number): number {
+  const last = edges.length - 1;
+  if (x < edges[0]) return 0;
+  if (x > edges[last]) return last + 1;
+  if (x === edges[last]) return last;
+  let lo = 0;
+  let hi = last;
+  // Invariant: edges[lo] <= x < edges[hi].
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (edges[mid] <= x) lo = mid;
+    else hi = mid;
+  }
+  return lo + 1;
+}
