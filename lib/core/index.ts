@@ -4,3 +4,5 @@ export * from './compute-catalog';
 export * from './model-spec';
 export * from './usage-prices';
 export * from './cost';
+export * from './version';
+export * from './drift-job';

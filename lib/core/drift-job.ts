@@ -1,0 +1,60 @@
+// How every cloud runs the portable drift job (lib/runtime/drift-job): one container definition built
+// here from the spec, so the GCP and Azure wiring (and AWS when opted in) never differ in flags or env.
+import { ValidationErrors } from './errors';
+import { ResolvedModelSpec } from './model-spec';
+import { libraryVersion } from './version';
+
+/** The public image the default drift job runs in: the official Node.js image, pinned by major. */
+export const DEFAULT_DRIFT_JOB_BASE_IMAGE = 'docker.io/library/node:22-slim';
+
+export interface DriftJobOptions {
+  /** Folder holding `statistics.json` and `constraints.json` (s3://, gs://, https://<account>.blob... URI). */
+  readonly baselineUri: string;
+  /** Folder above the `YYYY/MM/DD/HH/` capture partitions. */
+  readonly captureUri: string;
+  /** Log line format the cloud's log-to-metric pipeline reads. */
+  readonly logFormat: 'aws' | 'gcp' | 'azure';
+  /**
+   * A prebuilt drift-job image (docker/drift-job/Dockerfile). Its entrypoint runs the job.
+   * @default - the official Node.js image running the published package with `npx`
+   */
+  readonly image?: string;
+  /** Hours each run analyzes. @default 1 */
+  readonly windowHours?: number;
+}
+
+/** What a job runner (Cloud Run job, Container Apps job, ECS task) needs to run the drift job. */
+export interface DriftJobContainer {
+  readonly image: string;
+  /** Entrypoint override; empty when the image's own entrypoint runs the job. */
+  readonly command: readonly string[];
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+const URI = /^(s3:\/\/|gs:\/\/|https:\/\/[a-z0-9]{3,24}\.blob\.core\.windows\.net\/)\S+$/;
+
+/** Builds the drift job's container for `spec`, validating the URIs under `construct`. */
+export function driftJobContainer(spec: ResolvedModelSpec, options: DriftJobOptions, construct: string): DriftJobContainer {
+  const errors = new ValidationErrors(construct);
+  errors.checkPattern('driftJob.baselineUri', options.baselineUri, URI, 'an s3://, gs:// or https://<account>.blob.core.windows.net/ folder URI');
+  errors.checkPattern('driftJob.captureUri', options.captureUri, URI, 'an s3://, gs:// or https://<account>.blob.core.windows.net/ folder URI');
+  errors.checkNumber('driftJob.windowHours', options.windowHours, { min: 1, max: 168, integer: true });
+  errors.throwIfAny();
+  const env = {
+    MODEL_NAME: spec.name,
+    BASELINE_URI: options.baselineUri,
+    CAPTURE_URI: options.captureUri,
+    DRIFT_THRESHOLD: String(spec.monitoring.driftThreshold),
+    PSI_THRESHOLD: String(spec.monitoring.psiThreshold),
+    WINDOW_HOURS: String(options.windowHours ?? 1),
+    LOG_FORMAT: options.logFormat,
+  };
+  if (options.image) return { image: options.image, command: [], args: [], env };
+  return {
+    image: DEFAULT_DRIFT_JOB_BASE_IMAGE,
+    command: ['npx'],
+    args: ['--yes', `deploy-ai-smarter@${libraryVersion()}`, 'drift'],
+    env: { ...env, NPM_CONFIG_UPDATE_NOTIFIER: 'false', HOME: '/tmp' },
+  };
+}
