@@ -1,0 +1,16 @@
+// The example GCP stack: one CPU model with defaults only, synthesized by bin/tf-app.ts (no credentials needed).
+import { App } from 'cdktf';
+import { GcpModelStack } from '../lib/gcp';
+
+export function addGcpExample(app: App): GcpModelStack {
+  return new GcpModelStack(app, 'gcp-model', {
+    projectId: 'example-project-id',
+    region: 'us-central1',
+    spec: {
+      name: 'example-model',
+      image: 'us-central1-docker.pkg.dev/example-project-id/models/example-model:1.0.0',
+      modelArtifact: 'gs://example-project-id-artifacts/example-model/model.tar.gz',
+      monitoring: { alarmEmails: ['ml-oncall@example.com'] },
+    },
+  });
+}

@@ -1,0 +1,237 @@
+// Alerting for a model on GCP: email channels, alert policies on p99 latency, 5xx ratio, CPU utilization,
+// scaling saturation, feature drift (log-based metric from the drift job) and dead letters; one dashboard.
+import { Construct } from 'constructs';
+import { dependable } from 'cdktf';
+import { LoggingMetric } from '@cdktf/provider-google/lib/logging-metric';
+import { MonitoringAlertPolicy, MonitoringAlertPolicyConditions } from '@cdktf/provider-google/lib/monitoring-alert-policy';
+import { MonitoringDashboard } from '@cdktf/provider-google/lib/monitoring-dashboard';
+import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
+import { ModelSpec, resolveModelSpec, ValidationErrors } from '../core';
+import { IModelService } from './model-service';
+import { checkProjectId } from './private/gcp-names';
+
+export interface ModelAlertingProps {
+  readonly spec: ModelSpec;
+  readonly projectId: string;
+  /** The service whose Cloud Run metrics are watched. */
+  readonly service: IModelService;
+  /**
+   * Mean CPU utilization (0..1) of the service's instances above which an alert fires.
+   * @default 0.8
+   */
+  readonly cpuUtilizationThreshold?: number;
+  /**
+   * Pub/Sub subscription holding dead letters of batch inference; any message in it alerts.
+   * @default - no dead-letter alert
+   */
+  readonly deadLetterSubscriptionName?: string;
+  /**
+   * Minutes a condition must hold before it alerts.
+   * @default 5
+   */
+  readonly evaluationMinutes?: number;
+}
+
+/** Log-based drift metric name for a model; the drift job logs JSON lines this metric reads. */
+export function driftMetricName(modelName: string): string {
+  return `${modelName}-feature-drift`;
+}
+
+/**
+ * The log filter of the drift metric: the drift job writes one JSON line per feature and run, e.g.
+ * `{"event":"feature_drift","model":"m","feature":"age","distance":0.14,"drift":0.14,"threshold_crossed":true}`.
+ */
+export function driftLogFilter(modelName: string): string {
+  return `jsonPayload.event="feature_drift" AND jsonPayload.model="${modelName}"`;
+}
+
+/** Cloud Monitoring alerting and dashboard for one model service. */
+export class ModelAlerting extends Construct {
+  readonly notificationChannels: MonitoringNotificationChannel[] = [];
+  /** Channel ids (`projects/<p>/notificationChannels/<n>`), one per alarm email. */
+  readonly notificationChannelIds: string[];
+  readonly latencyPolicy: MonitoringAlertPolicy;
+  readonly errorRatePolicy: MonitoringAlertPolicy;
+  readonly utilizationPolicy: MonitoringAlertPolicy;
+  readonly saturationPolicy: MonitoringAlertPolicy;
+  readonly driftMetric: LoggingMetric;
+  readonly driftPolicy: MonitoringAlertPolicy;
+  readonly deadLetterPolicy?: MonitoringAlertPolicy;
+  readonly dashboard: MonitoringDashboard;
+
+  constructor(scope: Construct, id: string, props: ModelAlertingProps) {
+    super(scope, id);
+    const errors = new ValidationErrors('ModelAlerting');
+    const spec = resolveModelSpec(props.spec, errors);
+    checkProjectId(errors, 'projectId', props.projectId);
+    const cpuThreshold = props.cpuUtilizationThreshold ?? 0.8;
+    const minutes = props.evaluationMinutes ?? 5;
+    errors.checkNumber('cpuUtilizationThreshold', cpuThreshold, { min: 0.01, max: 1 });
+    errors.checkNumber('evaluationMinutes', minutes, { min: 1, max: 1440, integer: true });
+    errors.throwIfAny();
+
+    const project = props.projectId;
+    const model = spec.name;
+    const m = spec.monitoring;
+    const duration = `${minutes * 60}s`;
+    const runFilter = (metric: string, extra = '') =>
+      `resource.type="cloud_run_revision" AND resource.label.service_name="${props.service.serviceName}" AND metric.type="${metric}"${extra}`;
+
+    m.alarmEmails.forEach((email, i) => {
+      this.notificationChannels.push(new MonitoringNotificationChannel(this, `Email${i}`, {
+        project,
+        displayName: `${model} alerts: ${email}`,
+        type: 'email',
+        labels: { email_address: email },
+      }));
+    });
+    this.notificationChannelIds = this.notificationChannels.map((c) => c.name);
+
+    const policy = (policyId: string, displayName: string, conditions: MonitoringAlertPolicyConditions[], runbook: string, severity = 'ERROR') =>
+      new MonitoringAlertPolicy(this, policyId, {
+        project,
+        displayName: `${model}: ${displayName}`,
+        combiner: 'OR',
+        enabled: m.enabled,
+        severity,
+        notificationChannels: this.notificationChannelIds,
+        conditions,
+        alertStrategy: { autoClose: '86400s' },
+        documentation: { mimeType: 'text/markdown', content: runbook },
+        userLabels: { model, 'managed-by': 'deploy-ai-smarter' },
+      });
+
+    this.latencyPolicy = policy('LatencyP99', `p99 latency above ${m.latencyP99Ms} ms`, [{
+      displayName: 'p99 request latency',
+      conditionThreshold: {
+        filter: runFilter('run.googleapis.com/request_latencies'),
+        comparison: 'COMPARISON_GT',
+        thresholdValue: m.latencyP99Ms,
+        duration,
+        aggregations: [{ alignmentPeriod: '60s', perSeriesAligner: 'ALIGN_PERCENTILE_99', crossSeriesReducer: 'REDUCE_MAX', groupByFields: ['resource.label.service_name'] }],
+        trigger: { count: 1 },
+      },
+    }], `Model ${model} answers slower than ${m.latencyP99Ms} ms at p99. Check instance count, CPU/GPU utilization and recent revisions.`);
+
+    // Ratio condition: 5xx requests over all requests, summed over the service, per 5-minute window.
+    const ratioAggregation = [{ alignmentPeriod: '300s', perSeriesAligner: 'ALIGN_RATE', crossSeriesReducer: 'REDUCE_SUM', groupByFields: ['resource.label.service_name'] }];
+    this.errorRatePolicy = policy('ErrorRate', `5xx above ${m.errorRatePercent}% of requests`, [{
+      displayName: '5xx ratio',
+      conditionThreshold: {
+        filter: runFilter('run.googleapis.com/request_count', ' AND metric.label.response_code_class="5xx"'),
+        denominatorFilter: runFilter('run.googleapis.com/request_count'),
+        aggregations: ratioAggregation,
+        denominatorAggregations: ratioAggregation,
+        comparison: 'COMPARISON_GT',
+        thresholdValue: m.errorRatePercent / 100,
+        duration,
+        trigger: { count: 1 },
+      },
+    }], `More than ${m.errorRatePercent}% of requests to ${model} fail with 5xx. Read the service logs for the failing revision.`);
+
+    this.utilizationPolicy = policy('CpuUtilization', `CPU utilization above ${Math.round(cpuThreshold * 100)}%`, [{
+      displayName: 'container CPU utilization',
+      conditionThreshold: {
+        filter: runFilter('run.googleapis.com/container/cpu/utilizations'),
+        comparison: 'COMPARISON_GT',
+        thresholdValue: cpuThreshold,
+        duration,
+        aggregations: [{ alignmentPeriod: '60s', perSeriesAligner: 'ALIGN_PERCENTILE_99', crossSeriesReducer: 'REDUCE_MEAN', groupByFields: ['resource.label.service_name'] }],
+        trigger: { count: 1 },
+      },
+    }], `Instances of ${model} run hot. Raise scaling.maxInstances or lower scaling.concurrency.`, 'WARNING');
+
+    this.saturationPolicy = policy('ScalingSaturation', `running at max instances (${spec.scaling.maxInstances})`, [{
+      displayName: 'instance count at maximum',
+      conditionThreshold: {
+        filter: runFilter('run.googleapis.com/container/instance_count'),
+        comparison: 'COMPARISON_GT',
+        thresholdValue: spec.scaling.maxInstances - 0.5,
+        duration,
+        aggregations: [{ alignmentPeriod: '60s', perSeriesAligner: 'ALIGN_MAX', crossSeriesReducer: 'REDUCE_SUM', groupByFields: ['resource.label.service_name'] }],
+        trigger: { count: 1 },
+      },
+    }], `${model} cannot scale further; requests queue. Raise scaling.maxInstances (and the regional quota).`, 'WARNING');
+
+    // Vertex model monitoring has no Terraform resource: the drift job logs one JSON line per feature and the
+    // log-based metric turns the distance into a distribution per feature.
+    this.driftMetric = new LoggingMetric(this, 'DriftMetric', {
+      project,
+      name: driftMetricName(model),
+      description: `Feature drift distance of model ${model}, from the drift job's JSON logs`,
+      filter: driftLogFilter(model),
+      valueExtractor: 'EXTRACT(jsonPayload.distance)',
+      labelExtractors: { feature: 'EXTRACT(jsonPayload.feature)' },
+      metricDescriptor: {
+        metricKind: 'DELTA',
+        valueType: 'DISTRIBUTION',
+        unit: '1',
+        displayName: `${model} feature drift`,
+        labels: [{ key: 'feature', valueType: 'STRING', description: 'Feature name as in the baseline' }],
+      },
+      bucketOptions: { linearBuckets: { numFiniteBuckets: 20, width: 0.05, offset: 0 } },
+    });
+    const driftMetricType = `logging.googleapis.com/user/${driftMetricName(model)}`;
+    const driftCondition = (label: string, featureFilter: string): MonitoringAlertPolicyConditions => ({
+      displayName: label,
+      conditionThreshold: {
+        filter: `metric.type="${driftMetricType}"${featureFilter}`,
+        comparison: 'COMPARISON_GT',
+        thresholdValue: m.driftThreshold,
+        duration: '0s',
+        aggregations: [{ alignmentPeriod: '3600s', perSeriesAligner: 'ALIGN_PERCENTILE_99', crossSeriesReducer: 'REDUCE_MAX', groupByFields: ['metric.label.feature'] }],
+        trigger: { count: 1 },
+      },
+    });
+    const driftConditions = [
+      driftCondition('any feature drifted', ''),
+      ...m.driftFeatures.map((f) => driftCondition(`feature ${f} drifted`, ` AND metric.label.feature="${f}"`)),
+    ];
+    this.driftPolicy = policy('FeatureDrift', `feature drift above ${m.driftThreshold}`, driftConditions,
+      `Live inputs of ${model} drifted from the baseline by more than ${m.driftThreshold}. Compare recent inputs, consider retraining.`, 'WARNING');
+    this.driftPolicy.dependsOn = [dependable(this.driftMetric)];
+
+    if (props.deadLetterSubscriptionName !== undefined) {
+      this.deadLetterPolicy = policy('DeadLetters', 'batch inputs dead-lettered', [{
+        displayName: 'undelivered dead letters',
+        conditionThreshold: {
+          filter: `resource.type="pubsub_subscription" AND resource.label.subscription_id="${props.deadLetterSubscriptionName}" AND metric.type="pubsub.googleapis.com/subscription/num_undelivered_messages"`,
+          comparison: 'COMPARISON_GT',
+          thresholdValue: 0,
+          duration: '0s',
+          aggregations: [{ alignmentPeriod: '300s', perSeriesAligner: 'ALIGN_MAX' }],
+          trigger: { count: 1 },
+        },
+      }], `Uploads to ${model} failed batch inference after every retry; pull them from the dead-letter subscription and replay.`);
+    }
+
+    const chart = (title: string, filter: string, aligner: string, reducer: string, groupBy: string[] = []) => ({
+      title,
+      xyChart: {
+        dataSets: [{
+          plotType: 'LINE',
+          timeSeriesQuery: { timeSeriesFilter: { filter, aggregation: { alignmentPeriod: '60s', perSeriesAligner: aligner, crossSeriesReducer: reducer, groupByFields: groupBy } } },
+        }],
+      },
+    });
+    const widgets = [
+      chart('Requests per second by response class', runFilter('run.googleapis.com/request_count'), 'ALIGN_RATE', 'REDUCE_SUM', ['metric.label.response_code_class']),
+      chart('p99 latency (ms)', runFilter('run.googleapis.com/request_latencies'), 'ALIGN_PERCENTILE_99', 'REDUCE_MAX'),
+      chart('5xx per second', runFilter('run.googleapis.com/request_count', ' AND metric.label.response_code_class="5xx"'), 'ALIGN_RATE', 'REDUCE_SUM'),
+      chart('CPU utilization p99', runFilter('run.googleapis.com/container/cpu/utilizations'), 'ALIGN_PERCENTILE_99', 'REDUCE_MEAN'),
+      chart('Instances', runFilter('run.googleapis.com/container/instance_count'), 'ALIGN_MAX', 'REDUCE_SUM', ['metric.label.state']),
+      chart('Feature drift (p99 distance)', `metric.type="${driftMetricType}"`, 'ALIGN_PERCENTILE_99', 'REDUCE_MAX', ['metric.label.feature']),
+    ];
+    this.dashboard = new MonitoringDashboard(this, 'Dashboard', {
+      project,
+      dashboardJson: JSON.stringify({
+        displayName: `Model ${model}`,
+        mosaicLayout: {
+          columns: 12,
+          tiles: widgets.map((widget, i) => ({ xPos: (i % 2) * 6, yPos: Math.floor(i / 2) * 4, width: 6, height: 4, widget })),
+        },
+      }),
+      dependsOn: [this.driftMetric],
+    });
+  }
+}

@@ -1,0 +1,100 @@
+import { ModelSpec } from '../../lib/core';
+import { driftLogFilter, driftMetricName, ModelAlerting } from '../../lib/gcp/model-alerting';
+import { ModelService } from '../../lib/gcp/model-service';
+import { address, PROJECT, REGION, resource, resourcesOf, synth, testStack, TfJson } from './private/tf-json';
+
+const spec: ModelSpec = {
+  name: 'churn',
+  image: 'us-central1-docker.pkg.dev/p/models/churn:1',
+  scaling: { maxInstances: 6 },
+  monitoring: { latencyP99Ms: 1500, errorRatePercent: 2, driftThreshold: 0.2, driftFeatures: ['age', 'tenure'], alarmEmails: ['oncall@example.com', 'ml@example.com'] },
+};
+const SERVICE = 'resource.type="cloud_run_revision" AND resource.label.service_name="churn"';
+
+describe('ModelAlerting', () => {
+  let json: TfJson;
+  beforeAll(() => {
+    const { stack } = testStack();
+    const service = new ModelService(stack, 'Serving', { spec, projectId: PROJECT, region: REGION });
+    new ModelAlerting(stack, 'Alerting', { spec, projectId: PROJECT, service, deadLetterSubscriptionName: 'churn-uploads-dead-letter' });
+    json = synth(stack);
+  });
+  const policy = (id: string) => resource(json, 'google_monitoring_alert_policy', `Alerting/${id}`);
+  const threshold = (id: string, i = 0) => (policy(id).conditions as { condition_threshold: Record<string, unknown> }[])[i].condition_threshold;
+  const channelRefs = () => ['Alerting/Email0', 'Alerting/Email1'].map((p) => `\${${address(json, 'google_monitoring_notification_channel', p)}.name}`);
+
+  it('creates one email channel per alarm address and notifies them from every policy', () => {
+    expect(resource(json, 'google_monitoring_notification_channel', 'Alerting/Email0')).toMatchObject({ type: 'email', labels: { email_address: 'oncall@example.com' } });
+    expect(resource(json, 'google_monitoring_notification_channel', 'Alerting/Email1')).toMatchObject({ type: 'email', labels: { email_address: 'ml@example.com' } });
+    const policies = Object.values(resourcesOf(json, 'google_monitoring_alert_policy'));
+    expect(policies).toHaveLength(6);
+    for (const p of policies) expect(p).toMatchObject({ notification_channels: channelRefs(), enabled: true, combiner: 'OR' });
+  });
+
+  it('alerts on p99 request latency above the spec threshold', () => {
+    expect(threshold('LatencyP99')).toMatchObject({
+      filter: `${SERVICE} AND metric.type="run.googleapis.com/request_latencies"`,
+      comparison: 'COMPARISON_GT', threshold_value: 1500, duration: '300s',
+      aggregations: [{ alignment_period: '60s', per_series_aligner: 'ALIGN_PERCENTILE_99', cross_series_reducer: 'REDUCE_MAX', group_by_fields: ['resource.label.service_name'] }],
+    });
+  });
+
+  it('alerts on the ratio of 5xx responses to all responses', () => {
+    expect(threshold('ErrorRate')).toMatchObject({
+      filter: `${SERVICE} AND metric.type="run.googleapis.com/request_count" AND metric.label.response_code_class="5xx"`,
+      denominator_filter: `${SERVICE} AND metric.type="run.googleapis.com/request_count"`,
+      threshold_value: 0.02,
+      aggregations: [{ per_series_aligner: 'ALIGN_RATE', cross_series_reducer: 'REDUCE_SUM' }],
+      denominator_aggregations: [{ per_series_aligner: 'ALIGN_RATE', cross_series_reducer: 'REDUCE_SUM' }],
+    });
+  });
+
+  it('alerts on CPU utilization and on running at the maximum instance count', () => {
+    expect(threshold('CpuUtilization')).toMatchObject({ filter: `${SERVICE} AND metric.type="run.googleapis.com/container/cpu/utilizations"`, threshold_value: 0.8 });
+    expect(threshold('ScalingSaturation')).toMatchObject({ filter: `${SERVICE} AND metric.type="run.googleapis.com/container/instance_count"`, threshold_value: 5.5 });
+  });
+
+  it('turns the drift job logs into a per-feature distribution metric', () => {
+    expect(driftMetricName('churn')).toBe('churn-feature-drift');
+    expect(resource(json, 'google_logging_metric', 'Alerting/DriftMetric')).toMatchObject({
+      name: 'churn-feature-drift',
+      filter: 'jsonPayload.event="feature_drift" AND jsonPayload.model="churn"',
+      value_extractor: 'EXTRACT(jsonPayload.distance)',
+      label_extractors: { feature: 'EXTRACT(jsonPayload.feature)' },
+      metric_descriptor: { metric_kind: 'DELTA', value_type: 'DISTRIBUTION', labels: [{ key: 'feature', value_type: 'STRING' }] },
+    });
+    expect(driftLogFilter('churn')).toBe('jsonPayload.event="feature_drift" AND jsonPayload.model="churn"');
+  });
+
+  it('alerts when any feature, or a named feature, drifts past the threshold', () => {
+    const conditions = (policy('FeatureDrift').conditions as { display_name: string; condition_threshold: { filter: string; threshold_value: number } }[]);
+    expect(conditions.map((c) => [c.display_name, c.condition_threshold.filter, c.condition_threshold.threshold_value])).toEqual([
+      ['any feature drifted', 'metric.type="logging.googleapis.com/user/churn-feature-drift"', 0.2],
+      ['feature age drifted', 'metric.type="logging.googleapis.com/user/churn-feature-drift" AND metric.label.feature="age"', 0.2],
+      ['feature tenure drifted', 'metric.type="logging.googleapis.com/user/churn-feature-drift" AND metric.label.feature="tenure"', 0.2],
+    ]);
+    expect(policy('FeatureDrift').depends_on).toContain(address(json, 'google_logging_metric', 'Alerting/DriftMetric'));
+  });
+
+  it('alerts on any dead-lettered batch input', () => {
+    expect(threshold('DeadLetters')).toMatchObject({
+      filter: 'resource.type="pubsub_subscription" AND resource.label.subscription_id="churn-uploads-dead-letter" AND metric.type="pubsub.googleapis.com/subscription/num_undelivered_messages"',
+      comparison: 'COMPARISON_GT', threshold_value: 0,
+    });
+  });
+
+  it('draws traffic, latency, errors, utilization, instances and drift on one dashboard', () => {
+    const dashboard = JSON.parse(resource(json, 'google_monitoring_dashboard', 'Alerting/Dashboard').dashboard_json as string);
+    const tiles = dashboard.mosaicLayout.tiles as { widget: { title: string; xyChart: { dataSets: { timeSeriesQuery: { timeSeriesFilter: { filter: string } } }[] } } }[];
+    expect(tiles.map((t) => t.widget.title)).toEqual(['Requests per second by response class', 'p99 latency (ms)', '5xx per second', 'CPU utilization p99', 'Instances', 'Feature drift (p99 distance)']);
+    expect(tiles[1].widget.xyChart.dataSets[0].timeSeriesQuery.timeSeriesFilter.filter).toBe(`${SERVICE} AND metric.type="run.googleapis.com/request_latencies"`);
+    expect(tiles[5].widget.xyChart.dataSets[0].timeSeriesQuery.timeSeriesFilter.filter).toBe('metric.type="logging.googleapis.com/user/churn-feature-drift"');
+  });
+
+  it('rejects bad emails and thresholds', () => {
+    const { stack } = testStack();
+    const service = new ModelService(stack, 'S', { spec, projectId: PROJECT, region: REGION });
+    expect(() => new ModelAlerting(stack, 'A', { spec: { ...spec, monitoring: { alarmEmails: ['not-an-email'] } }, projectId: PROJECT, service, cpuUtilizationThreshold: 2 }))
+      .toThrow(/ModelAlerting spec.monitoring.alarmEmails\[0\]: got "not-an-email"; expected an email address[\s\S]*ModelAlerting cpuUtilizationThreshold: got 2; expected a number from 0.01 to 1/);
+  });
+});

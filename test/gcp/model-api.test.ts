@@ -1,0 +1,140 @@
+import { ModelApi } from '../../lib/gcp/model-api';
+import { ModelService } from '../../lib/gcp/model-service';
+import { address, iamBindings, PROJECT, REGION, resource, resourcesOf, synth, testStack, TfJson } from './private/tf-json';
+
+const spec = { name: 'churn', image: 'us-central1-docker.pkg.dev/p/models/churn:1' };
+
+describe('ModelApi', () => {
+  describe('IAM-only front (default)', () => {
+    let json: TfJson;
+    let url: string;
+    beforeAll(() => {
+      const { stack } = testStack();
+      const service = new ModelService(stack, 'Serving', { spec, projectId: PROJECT, region: REGION });
+      const api = new ModelApi(stack, 'Api', { service, invokers: ['serviceAccount:client@p.iam.gserviceaccount.com'] });
+      api.grantInvoke('user:ana@example.com');
+      url = api.url;
+      json = synth(stack);
+    });
+
+    it('grants run.invoker on the service to exactly the given principals and creates no load balancer', () => {
+      const serviceRef = `\${${address(json, 'google_cloud_run_v2_service', 'Serving/Service')}.name}`;
+      expect(iamBindings(json, 'google_cloud_run_v2_service_iam_member', 'name')).toEqual([
+        { role: 'roles/run.invoker', member: 'serviceAccount:client@p.iam.gserviceaccount.com', target: serviceRef },
+        { role: 'roles/run.invoker', member: 'user:ana@example.com', target: serviceRef },
+      ]);
+      expect(resourcesOf(json, 'google_compute_backend_service')).toEqual({});
+      expect(url).toMatch(/TfToken/);
+    });
+
+    it('refuses public principals', () => {
+      const { stack } = testStack();
+      const service = new ModelService(stack, 'S', { spec, projectId: PROJECT, region: REGION });
+      expect(() => new ModelApi(stack, 'A', { service, invokers: ['allUsers'] })).toThrow('ModelApi invokers[0]: got "allUsers"; expected an IAM principal');
+    });
+  });
+
+  describe('public HTTPS load balancer with IAP', () => {
+    let json: TfJson;
+    let api: ModelApi;
+    beforeAll(() => {
+      const { stack } = testStack();
+      const service = new ModelService(stack, 'Serving', { spec, projectId: PROJECT, region: REGION, ingress: 'internal-and-cloud-load-balancing' });
+      api = new ModelApi(stack, 'Api', { service, invokers: ['group:partners@example.com'], publicApi: { domains: ['api.example.com'], rateLimitPerMinute: 120 } });
+      json = synth(stack);
+    });
+    const ref = (type: string, path: string, attr = 'id') => `\${${address(json, type, path)}.${attr}}`;
+
+    it('routes a serverless NEG for the service through a backend service with Cloud Armor and IAP', () => {
+      expect(resource(json, 'google_compute_region_network_endpoint_group', 'Api/ServerlessNeg')).toMatchObject({ network_endpoint_type: 'SERVERLESS', region: REGION, cloud_run: { service: 'churn' } });
+      expect(resource(json, 'google_compute_backend_service', 'Api/BackendService')).toMatchObject({
+        load_balancing_scheme: 'EXTERNAL_MANAGED',
+        protocol: 'HTTPS',
+        backend: [{ group: ref('google_compute_region_network_endpoint_group', 'Api/ServerlessNeg') }],
+        security_policy: ref('google_compute_security_policy', 'Api/SecurityPolicy'),
+        iap: { enabled: true },
+        log_config: { enable: true, sample_rate: 1 },
+      });
+    });
+
+    it('throttles each client IP to the configured rate per minute with a 429', () => {
+      const policy = resource(json, 'google_compute_security_policy', 'Api/SecurityPolicy');
+      expect(policy.rule).toEqual([
+        expect.objectContaining({
+          priority: 1000, action: 'throttle',
+          match: { versioned_expr: 'SRC_IPS_V1', config: { src_ip_ranges: ['*'] } },
+          rate_limit_options: { conform_action: 'allow', exceed_action: 'deny(429)', enforce_on_key: 'IP', rate_limit_threshold: { count: 120, interval_sec: 60 } },
+        }),
+        expect.objectContaining({ priority: 2147483647, action: 'allow' }),
+      ]);
+      expect(policy.adaptive_protection_config).toEqual({ layer_7_ddos_defense_config: { enable: true } });
+    });
+
+    it('terminates TLS 1.2+ with a managed certificate on 443 only', () => {
+      expect(resource(json, 'google_compute_ssl_policy', 'Api/SslPolicy')).toMatchObject({ min_tls_version: 'TLS_1_2', profile: 'MODERN' });
+      expect(resource(json, 'google_compute_managed_ssl_certificate', 'Api/Certificate')).toMatchObject({ managed: { domains: ['api.example.com'] } });
+      expect(resource(json, 'google_compute_url_map', 'Api/UrlMap').default_service).toBe(ref('google_compute_backend_service', 'Api/BackendService'));
+      expect(resource(json, 'google_compute_target_https_proxy', 'Api/HttpsProxy')).toMatchObject({
+        url_map: ref('google_compute_url_map', 'Api/UrlMap'),
+        ssl_certificates: [ref('google_compute_managed_ssl_certificate', 'Api/Certificate')],
+        ssl_policy: ref('google_compute_ssl_policy', 'Api/SslPolicy'),
+      });
+      const rules = Object.values(resourcesOf(json, 'google_compute_global_forwarding_rule'));
+      expect(rules).toHaveLength(1);
+      expect(rules[0]).toMatchObject({ port_range: '443', load_balancing_scheme: 'EXTERNAL_MANAGED', target: ref('google_compute_target_https_proxy', 'Api/HttpsProxy'), ip_address: ref('google_compute_global_address', 'Api/Address') });
+      expect(api.url).toBe('https://api.example.com');
+    });
+
+    it('gives run.invoker only to the IAP service agent and IAP access to the given principals', () => {
+      const project = Object.keys(json.data!.google_project).find((k) => k.startsWith('Api_Project'));
+      expect(iamBindings(json, 'google_cloud_run_v2_service_iam_member', 'name')).toEqual([{
+        role: 'roles/run.invoker',
+        member: `serviceAccount:service-\${data.google_project.${project}.number}@gcp-sa-iap.iam.gserviceaccount.com`,
+        target: ref('google_cloud_run_v2_service', 'Serving/Service', 'name'),
+      }]);
+      expect(iamBindings(json, 'google_iap_web_backend_service_iam_member', 'web_backend_service')).toEqual([
+        { role: 'roles/iap.httpsResourceAccessor', member: 'group:partners@example.com', target: ref('google_compute_backend_service', 'Api/BackendService', 'name') },
+      ]);
+      expect(resource(json, 'google_cloud_run_v2_service', 'Serving/Service')).toMatchObject({ ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER', invoker_iam_disabled: false });
+      expect(JSON.stringify(json)).not.toMatch(/allUsers|allAuthenticatedUsers/);
+    });
+  });
+
+  describe('public HTTPS load balancer without authentication (explicit opt-out)', () => {
+    let json: TfJson;
+    let api: ModelApi;
+    beforeAll(() => {
+      const { stack } = testStack();
+      const service = new ModelService(stack, 'Serving', { spec, projectId: PROJECT, region: REGION, ingress: 'internal-and-cloud-load-balancing', invokerIamDisabled: true });
+      api = new ModelApi(stack, 'Api', { service, publicApi: { domains: ['api.example.com', 'ml.example.com'], authentication: 'none', banDurationSeconds: 600 } });
+      json = synth(stack);
+    });
+
+    it('turns the invoker check off only behind the load balancer, without any allUsers binding', () => {
+      expect(resource(json, 'google_cloud_run_v2_service', 'Serving/Service')).toMatchObject({ ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER', invoker_iam_disabled: true });
+      expect(resourcesOf(json, 'google_cloud_run_v2_service_iam_member')).toEqual({});
+      expect(resource(json, 'google_compute_backend_service', 'Api/BackendService').iap).toBeUndefined();
+      expect(JSON.stringify(json)).not.toMatch(/allUsers|allAuthenticatedUsers/);
+    });
+
+    it('bans abusive IPs for the configured time', () => {
+      const [rateRule] = resource(json, 'google_compute_security_policy', 'Api/SecurityPolicy').rule as Record<string, unknown>[];
+      expect(rateRule).toMatchObject({ action: 'rate_based_ban', rate_limit_options: { ban_duration_sec: 600, rate_limit_threshold: { count: 600, interval_sec: 60 } } });
+      expect(resource(json, 'google_compute_managed_ssl_certificate', 'Api/Certificate')).toMatchObject({ managed: { domains: ['api.example.com', 'ml.example.com'] } });
+    });
+
+    it('has nothing to grant', () => {
+      expect(() => api.grantInvoke('user:ana@example.com')).toThrow('ModelApi grantInvoke(member): got "user:ana@example.com"; expected no grant with publicApi.authentication "none"');
+    });
+  });
+
+  it('rejects a load balancer the run.app URL could bypass, bad domains and rates', () => {
+    const { stack } = testStack();
+    const open = new ModelService(stack, 'Open', { spec, projectId: PROJECT, region: REGION });
+    expect(() => new ModelApi(stack, 'A', { service: open, publicApi: { domains: ['Not A Domain'], rateLimitPerMinute: 0 } }))
+      .toThrow(/ModelApi publicApi.domains\[0\]: got "Not A Domain"; expected a fully qualified[\s\S]*ModelApi publicApi.rateLimitPerMinute: got 0; expected an integer from 1 to 10000[\s\S]*ModelApi service.ingress: got "all"; expected "internal-and-cloud-load-balancing" with publicApi/);
+    const restricted = new ModelService(stack, 'Restricted', { spec: { ...spec, name: 'other' }, projectId: PROJECT, region: REGION, ingress: 'internal-and-cloud-load-balancing' });
+    expect(() => new ModelApi(stack, 'B', { service: restricted, publicApi: { domains: ['api.example.com'], authentication: 'none' } }))
+      .toThrow('ModelApi service.invokerIamDisabled: got false; expected true with publicApi.authentication "none"');
+  });
+});

@@ -1,0 +1,123 @@
+import { ModelSpec } from '../../lib/core';
+import { EncryptionKey } from '../../lib/gcp/encryption-key';
+import { ModelService } from '../../lib/gcp/model-service';
+import { address, iamBindings, PROJECT, REGION, resource, resourcesOf, synth, testStack, TfJson } from './private/tf-json';
+
+const cpuSpec: ModelSpec = {
+  name: 'churn',
+  image: 'us-central1-docker.pkg.dev/p/models/churn:1',
+  modelArtifact: 'gs://artifacts-bucket/churn/model.tar.gz',
+  scaling: { minInstances: 2, maxInstances: 6, concurrency: 16 },
+  environment: { LOG_LEVEL: 'info' },
+};
+
+describe('ModelService', () => {
+  let json: TfJson;
+  beforeAll(() => {
+    const { stack } = testStack();
+    new ModelService(stack, 'Cpu', { spec: cpuSpec, projectId: PROJECT, region: REGION, invokers: ['group:ml-clients@example.com'] });
+    const key = new EncryptionKey(stack, 'SharedKey', { projectId: PROJECT, region: 'europe-west4', keyRingName: 'shared' });
+    new ModelService(stack, 'Gpu', {
+      spec: { name: 'llm', image: 'europe-west4-docker.pkg.dev/p/models/llm:1', compute: 'gpu-a10g', scaling: { minInstances: 0, maxInstances: 3 } },
+      projectId: PROJECT, region: 'europe-west4', encryptionKey: key, deletionProtection: false,
+    });
+    json = synth(stack);
+  });
+
+  const service = (path: string) => resource(json, 'google_cloud_run_v2_service', path);
+  const container = (path: string) => (service(path).template as { containers: Record<string, unknown>[] }).containers[0];
+
+  it('serves the container with IAM-only ingress, deletion protection and its own service account', () => {
+    expect(service('Cpu/Service')).toMatchObject({
+      name: 'churn', location: REGION, project: PROJECT,
+      ingress: 'INGRESS_TRAFFIC_ALL', invoker_iam_disabled: false, deletion_protection: true,
+      template: {
+        service_account: `\${${address(json, 'google_service_account', 'Cpu/ServiceAccount')}.email}`,
+        encryption_key: `\${${address(json, 'google_kms_crypto_key', 'Cpu/Key/CryptoKey')}.id}`,
+        timeout: '300s',
+      },
+    });
+    expect(resource(json, 'google_service_account', 'Cpu/ServiceAccount')).toMatchObject({ account_id: 'churn-serving', project: PROJECT });
+  });
+
+  it('sizes the CPU class from the catalog and scales from the spec', () => {
+    const template = service('Cpu/Service').template as Record<string, unknown>;
+    expect(template).toMatchObject({ max_instance_request_concurrency: 16, scaling: { min_instance_count: 2, max_instance_count: 6 } });
+    expect(template.node_selector).toBeUndefined();
+    expect(template.gpu_zonal_redundancy_disabled).toBeUndefined();
+    expect(container('Cpu/Service')).toMatchObject({ resources: { limits: { cpu: '4', memory: '16Gi' }, cpu_idle: false, startup_cpu_boost: true }, ports: { container_port: 8080 } });
+  });
+
+  it('probes /ping on 8080 at startup and while live', () => {
+    expect(container('Cpu/Service')).toMatchObject({
+      startup_probe: { http_get: { path: '/ping', port: 8080 }, period_seconds: 10, failure_threshold: 30, timeout_seconds: 5 },
+      liveness_probe: { http_get: { path: '/ping', port: 8080 }, period_seconds: 30, failure_threshold: 3 },
+    });
+  });
+
+  it('passes the artifact as MODEL_URI and lets only the serving account read that bucket', () => {
+    expect(container('Cpu/Service').env).toEqual([{ name: 'LOG_LEVEL', value: 'info' }, { name: 'MODEL_URI', value: 'gs://artifacts-bucket/churn/model.tar.gz' }]);
+    expect(iamBindings(json, 'google_storage_bucket_iam_member', 'bucket')).toEqual([{
+      role: 'roles/storage.objectViewer',
+      member: `serviceAccount:\${${address(json, 'google_service_account', 'Cpu/ServiceAccount')}.email}`,
+      target: 'artifacts-bucket',
+    }]);
+    expect(service('Cpu/Service').depends_on).toContain(address(json, 'google_storage_bucket_iam_member', 'Cpu/ArtifactReader'));
+  });
+
+  it('lets the Cloud Run service agent use the key before the service is created', () => {
+    const project = Object.keys(json.data!.google_project).find((k) => k.startsWith('Cpu_Project'));
+    const grant = resource(json, 'google_kms_crypto_key_iam_member', 'Cpu/Key/Cpu-CloudRunAgentKey');
+    expect(grant).toMatchObject({
+      role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
+      member: `serviceAccount:service-\${data.google_project.${project}.number}@serverless-robot-prod.iam.gserviceaccount.com`,
+      crypto_key_id: `\${${address(json, 'google_kms_crypto_key', 'Cpu/Key/CryptoKey')}.id}`,
+    });
+    expect(service('Cpu/Service').depends_on).toContain(`google_kms_crypto_key_iam_member.${grant.logicalId}`);
+  });
+
+  it('grants run.invoker to the given principals on this service only, and never to the public', () => {
+    expect(iamBindings(json, 'google_cloud_run_v2_service_iam_member', 'name')).toEqual([
+      { role: 'roles/run.invoker', member: 'group:ml-clients@example.com', target: `\${${address(json, 'google_cloud_run_v2_service', 'Cpu/Service')}.name}` },
+    ]);
+    expect(JSON.stringify(json)).not.toMatch(/allUsers|allAuthenticatedUsers/);
+  });
+
+  it('attaches one NVIDIA L4 with CPU always allocated and no zonal redundancy for the GPU class', () => {
+    expect(service('Gpu/Service').template).toMatchObject({
+      node_selector: { accelerator: 'nvidia-l4' },
+      gpu_zonal_redundancy_disabled: true,
+      scaling: { min_instance_count: 0, max_instance_count: 3 },
+      encryption_key: `\${${address(json, 'google_kms_crypto_key', 'SharedKey/CryptoKey')}.id}`,
+    });
+    expect(container('Gpu/Service').resources).toEqual({ limits: { cpu: '4', memory: '16Gi', 'nvidia.com/gpu': '1' }, cpu_idle: false, startup_cpu_boost: true });
+    expect(service('Gpu/Service').deletion_protection).toBe(false);
+    // A shared key gets the agent grant once per service, on that key.
+    expect(Object.keys(resourcesOf(json, 'google_kms_key_ring')).map((k) => k.replace(/_[0-9A-F]{8}$/, '')).sort()).toEqual(['Cpu_Key_KeyRing', 'SharedKey_KeyRing']);
+    expect(resource(json, 'google_kms_crypto_key_iam_member', 'SharedKey/Gpu-CloudRunAgentKey').role).toBe('roles/cloudkms.cryptoKeyEncrypterDecrypter');
+  });
+
+  it('rejects a GPU class in a region without Cloud Run GPUs, and unknown regions', () => {
+    const { stack } = testStack();
+    expect(() => new ModelService(stack, 'A', { spec: { ...cpuSpec, compute: 'gpu-t4' }, projectId: PROJECT, region: 'us-west1' }))
+      .toThrow('ModelService region: got "us-west1"; expected a region with Cloud Run GPUs for compute "gpu-t4" (us-central1, us-east4, europe-west1, europe-west4, asia-southeast1, asia-south1), or a CPU compute class');
+    expect(() => new ModelService(stack, 'B', { spec: cpuSpec, projectId: PROJECT, region: 'us-central9' }))
+      .toThrow('ModelService region: got "us-central9"; expected a Google Cloud region such as "us-central1"');
+    expect(() => new ModelService(stack, 'C', { spec: { ...cpuSpec, compute: 'gpu-t4' }, projectId: PROJECT, region: 'us-west1', additionalGpuRegions: ['us-west1'] })).not.toThrow();
+  });
+
+  it('rejects bad scaling bounds, reserved variables, public invokers and an open invoker check on public ingress', () => {
+    const { stack } = testStack();
+    expect(() => new ModelService(stack, 'S', {
+      spec: { ...cpuSpec, scaling: { minInstances: 5, maxInstances: 2 }, environment: { PORT: '9000' } },
+      projectId: 'proj', region: REGION, invokerIamDisabled: true, invokers: ['allUsers'],
+    })).toThrow(/ModelService spec.scaling.minInstances: got 5; expected at most scaling.maxInstances \(2\)[\s\S]*ModelService projectId: got "proj"[\s\S]*ModelService invokerIamDisabled: got true; expected false while ingress is "all"[\s\S]*ModelService invokers\[0\]: got "allUsers"[\s\S]*ModelService spec.environment.PORT: got "9000"; expected not set/);
+  });
+
+  it('never collides when two services share a stack', () => {
+    const names = Object.values(resourcesOf(json, 'google_cloud_run_v2_service')).map((s) => s.name);
+    const accounts = Object.values(resourcesOf(json, 'google_service_account')).map((s) => s.account_id);
+    expect(new Set(names).size).toBe(2);
+    expect(new Set(accounts).size).toBe(2);
+  });
+});
