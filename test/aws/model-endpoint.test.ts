@@ -1,0 +1,457 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { ModelEndpoint, ModelEndpointProps } from '../../lib/aws/model-endpoint';
+import { ContainerImage } from '../../lib/aws/container-image';
+import { ModelData } from '../../lib/aws/model-data';
+
+const IMAGE = '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3.0-cpu-py311';
+const spec = { name: 'churn', image: IMAGE, modelArtifact: 's3://my-models/churn/model.tar.gz' };
+
+function synth(props: ModelEndpointProps | ((stack: Stack) => ModelEndpointProps) = { spec }) {
+  const stack = new Stack(new App(), 'Stack');
+  const endpoint = new ModelEndpoint(stack, 'Endpoint', typeof props === 'function' ? props(stack) : props);
+  return { stack, endpoint, template: Template.fromStack(stack) };
+}
+
+type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown; Effect: string };
+function roleStatements(template: Template): Statement[] {
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement);
+}
+const arnJoin = (...parts: unknown[]) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ...parts]] });
+
+describe('ModelEndpoint from a spec (CPU, realtime)', () => {
+  const { stack, endpoint, template } = synth();
+  const keyArn = { 'Fn::GetAtt': [stack.getLogicalId(endpoint.encryptionKey!.node.defaultChild as kms.CfnKey), 'Arn'] };
+  const physicalName = (template.findResources('AWS::SageMaker::Endpoint')[stack.getLogicalId(endpoint.cfnEndpoint)] as { Properties: { EndpointName: string } }).Properties.EndpointName;
+
+  it('creates the model with the spec image and model data, without network isolation by default', () => {
+    template.hasResourceProperties('AWS::SageMaker::Model', {
+      ExecutionRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('EndpointRole'), 'Arn'] },
+      PrimaryContainer: { Image: IMAGE, ModelDataUrl: 's3://my-models/churn/model.tar.gz' },
+      EnableNetworkIsolation: false,
+    });
+  });
+
+  it('makes the model wait for its role policy', () => {
+    const model = template.findResources('AWS::SageMaker::Model')[stack.getLogicalId(endpoint.cfnModel)] as { DependsOn: string[] };
+    expect(model.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^EndpointRoleDefaultPolicy/)]));
+  });
+
+  it('serves ml.m5.xlarge with one instance, AllTraffic, and the customer-managed key on the volumes', () => {
+    template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+      KmsKeyId: keyArn,
+      ProductionVariants: [{
+        VariantName: 'AllTraffic',
+        ModelName: { 'Fn::GetAtt': [stack.getLogicalId(endpoint.cfnModel), 'ModelName'] },
+        InstanceType: 'ml.m5.xlarge',
+        InitialInstanceCount: 1,
+        InitialVariantWeight: 1,
+      }],
+    });
+    template.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
+    expect(endpoint.computeClass?.id).toBe('cpu-xlarge');
+    expect(endpoint.instanceType).toBe('ml.m5.xlarge');
+  });
+
+  it('names the endpoint after the model plus a hash of its path, and exposes GetAtt references', () => {
+    expect(physicalName).toMatch(/^churn-[0-9a-f]{8}$/);
+    template.hasResourceProperties('AWS::SageMaker::Endpoint', {
+      EndpointName: physicalName,
+      EndpointConfigName: { 'Fn::GetAtt': [stack.getLogicalId(endpoint.cfnEndpointConfig), 'EndpointConfigName'] },
+    });
+    expect(stack.resolve(endpoint.endpointName)).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(endpoint.cfnEndpoint), 'EndpointName'] });
+    expect(stack.resolve(endpoint.endpointArn)).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(endpoint.cfnEndpoint), 'EndpointArn'] });
+  });
+
+  it('scopes the role: its model object, its image repository, its log group, SageMaker metric namespaces', () => {
+    const statements = roleStatements(template);
+    expect(statements).toContainEqual({ Action: 's3:GetObject', Effect: 'Allow', Resource: arnJoin(':s3:::my-models/churn/model.tar.gz') });
+    expect(statements).toContainEqual({
+      Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+      Effect: 'Allow',
+      Resource: arnJoin(':ecr:us-east-1:763104351884:repository/pytorch-inference'),
+    });
+    const logGroupArn = arnJoin(':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:log-group:/aws/sagemaker/Endpoints/${physicalName}`);
+    expect(statements).toContainEqual({ Action: ['logs:CreateLogGroup', 'logs:DescribeLogStreams'], Effect: 'Allow', Resource: logGroupArn });
+    expect(statements).toContainEqual({
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Effect: 'Allow',
+      Resource: arnJoin(':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:log-group:/aws/sagemaker/Endpoints/${physicalName}:log-stream:*`),
+    });
+    expect(statements).toContainEqual({
+      Action: 'cloudwatch:PutMetricData', Effect: 'Allow', Resource: '*',
+      Condition: { StringLike: { 'cloudwatch:namespace': '/aws/sagemaker/*' } },
+    });
+    // The only `*` resources are the APIs without resource-level permissions.
+    const starActions = statements.filter((s) => s.Resource === '*').flatMap((s) => [s.Action].flat());
+    expect(starActions.sort()).toEqual(['cloudwatch:PutMetricData', 'ecr:GetAuthorizationToken']);
+    expect(JSON.stringify(statements)).not.toMatch(/ec2:/);
+  });
+
+  it('creates the endpoint log group with a one-year retention', () => {
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { LogGroupName: `/aws/sagemaker/Endpoints/${physicalName}`, RetentionInDays: 365 },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  it('scales the variant on invocations per instance between 1 and 4 with the default cooldowns', () => {
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      ServiceNamespace: 'sagemaker',
+      ScalableDimension: 'sagemaker:variant:DesiredInstanceCount',
+      ResourceId: { 'Fn::Join': ['', ['endpoint/', { 'Fn::GetAtt': [stack.getLogicalId(endpoint.cfnEndpoint), 'EndpointName'] }, '/variant/AllTraffic']] },
+      MinCapacity: 1,
+      MaxCapacity: 4,
+      RoleARN: arnJoin(':iam::', { Ref: 'AWS::AccountId' }, ':role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint'),
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: {
+        PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' },
+        TargetValue: 100,
+        ScaleInCooldown: 300,
+        ScaleOutCooldown: 60,
+      },
+    });
+    template.resourceCountIs('AWS::IAM::Role', 1); // the execution role; auto scaling uses its service-linked role
+  });
+
+  it('grants invoke on this endpoint ARN only', () => {
+    const grantStack = new Stack(new App(), 'Grant');
+    const ep = new ModelEndpoint(grantStack, 'Endpoint', { spec });
+    const caller = new iam.Role(grantStack, 'Caller', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    ep.grantInvoke(caller);
+    Template.fromStack(grantStack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: grantStack.getLogicalId(caller.node.defaultChild as iam.CfnRole) }],
+      PolicyDocument: { Statement: [{
+        Action: ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointAsync'],
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [grantStack.getLogicalId(ep.cfnEndpoint), 'EndpointArn'] },
+      }] },
+    });
+  });
+
+  it('builds metrics in AWS/SageMaker and /aws/sagemaker/Endpoints with endpoint and variant dimensions', () => {
+    const latency = endpoint.metricModelLatency();
+    expect(latency.namespace).toBe('AWS/SageMaker');
+    expect(latency.metricName).toBe('ModelLatency');
+    expect(latency.statistic).toBe('p99');
+    expect(stack.resolve(latency.dimensions)).toEqual({
+      EndpointName: { 'Fn::GetAtt': [stack.getLogicalId(endpoint.cfnEndpoint), 'EndpointName'] },
+      VariantName: 'AllTraffic',
+    });
+    expect(endpoint.metricInvocation5XXErrors().statistic).toBe('Sum');
+    expect(endpoint.metricInvocation4XXErrors().metricName).toBe('Invocation4XXErrors');
+    expect(endpoint.metricOverheadLatency().metricName).toBe('OverheadLatency');
+    expect(endpoint.metricInvocations().metricName).toBe('Invocations');
+    for (const m of [endpoint.metricCpuUtilization(), endpoint.metricGpuUtilization(), endpoint.metricMemoryUtilization(), endpoint.metricDiskUtilization()]) {
+      expect(m.namespace).toBe('/aws/sagemaker/Endpoints');
+      expect(m.statistic).toBe('Average');
+    }
+    expect(endpoint.metric('Invocations', { period: Duration.minutes(1) }).period.toMinutes()).toBe(1);
+  });
+});
+
+describe('ModelEndpoint GPU', () => {
+  it('omits KmsKeyId for ml.g5.xlarge (local NVMe) and creates no unused key', () => {
+    const { template, endpoint } = synth({ spec: { ...spec, compute: 'ml.g5.xlarge' } });
+    template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+      KmsKeyId: Match.absent(),
+      ProductionVariants: [Match.objectLike({ InstanceType: 'ml.g5.xlarge' })],
+    });
+    template.resourceCountIs('AWS::KMS::Key', 0);
+    expect(endpoint.computeClass?.kind).toBe('gpu');
+  });
+
+  it('keeps KmsKeyId for ml.p3.2xlarge (EBS volumes) and lets an explicit instance type override the spec', () => {
+    const { template } = synth({ spec: { ...spec, compute: 'gpu-t4' }, instanceType: 'ml.p3.2xlarge' });
+    template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+      KmsKeyId: Match.anyValue(),
+      ProductionVariants: [Match.objectLike({ InstanceType: 'ml.p3.2xlarge' })],
+    });
+  });
+});
+
+describe('ModelEndpoint serverless', () => {
+  it('uses ServerlessConfig with the defaults and no auto scaling', () => {
+    const { template, endpoint } = synth({ spec, mode: 'serverless' });
+    template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+      ProductionVariants: [{
+        VariantName: 'AllTraffic',
+        ModelName: Match.anyValue(),
+        InitialVariantWeight: 1,
+        ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 20 },
+      }],
+    });
+    template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
+    expect(endpoint.instanceType).toBeUndefined();
+  });
+
+  it('scales provisioned concurrency on its utilization', () => {
+    const { template } = synth({ spec, mode: 'serverless', serverless: { memorySizeMb: 4096, maxConcurrency: 10, provisionedConcurrency: 2 } });
+    template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+      ProductionVariants: [Match.objectLike({ ServerlessConfig: { MemorySizeInMB: 4096, MaxConcurrency: 10, ProvisionedConcurrency: 2 } })],
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      ScalableDimension: 'sagemaker:variant:DesiredProvisionedConcurrency', MinCapacity: 2, MaxCapacity: 10,
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+        PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantProvisionedConcurrencyUtilization' },
+        TargetValue: 0.7,
+      }),
+    });
+  });
+});
+
+describe('ModelEndpoint async', () => {
+  const stack = new Stack(new App(), 'Stack');
+  const outputBucket = new s3.Bucket(stack, 'Output');
+  const endpoint = new ModelEndpoint(stack, 'Endpoint', {
+    spec, mode: 'async', async: { outputBucket, maxConcurrentInvocationsPerInstance: 4 }, autoScaling: { minCapacity: 0, maxCapacity: 3 },
+  });
+  const template = Template.fromStack(stack);
+  const bucketRef = { Ref: stack.getLogicalId(outputBucket.node.defaultChild as s3.CfnBucket) };
+  const keyArn = { 'Fn::GetAtt': [stack.getLogicalId(endpoint.encryptionKey!.node.defaultChild as kms.CfnKey), 'Arn'] };
+
+  it('writes results and failures to the bucket and notifies encrypted topics', () => {
+    template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+      AsyncInferenceConfig: {
+        OutputConfig: {
+          S3OutputPath: { 'Fn::Join': ['', ['s3://', bucketRef, '/async-output']] },
+          S3FailurePath: { 'Fn::Join': ['', ['s3://', bucketRef, '/async-failures']] },
+          KmsKeyId: keyArn,
+          NotificationConfig: { SuccessTopic: { Ref: Match.stringLikeRegexp('AsyncSuccessTopic') }, ErrorTopic: { Ref: Match.stringLikeRegexp('AsyncErrorTopic') } },
+        },
+        ClientConfig: { MaxConcurrentInvocationsPerInstance: 4 },
+      },
+    });
+    template.resourcePropertiesCountIs('AWS::SNS::Topic', { KmsMasterKeyId: keyArn }, 2);
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('lets the role read only async-input/, write only the result prefixes and publish to its topics', () => {
+    const statements = roleStatements(template);
+    const objects = (prefix: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketRef.Ref, 'Arn'] }, `/${prefix}*`]] });
+    expect(statements).toContainEqual({ Action: 's3:GetObject', Effect: 'Allow', Resource: objects('async-input/') });
+    expect(statements).toContainEqual({ Action: ['s3:PutObject', 's3:AbortMultipartUpload'], Effect: 'Allow', Resource: [objects('async-output/'), objects('async-failures/')] });
+    for (const topic of [endpoint.asyncSuccessTopic!, endpoint.asyncErrorTopic!]) {
+      expect(statements).toContainEqual({ Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: stack.getLogicalId(topic.node.defaultChild as kms.CfnKey) } });
+    }
+  });
+
+  it('scales on ApproximateBacklogSizePerInstance from zero instances, with a step policy to leave zero', () => {
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 0, MaxCapacity: 3 });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+        CustomizedMetricSpecification: Match.objectLike({
+          MetricName: 'ApproximateBacklogSizePerInstance',
+          Namespace: 'AWS/SageMaker',
+          Statistic: 'Average',
+          Dimensions: [{ Name: 'EndpointName', Value: { 'Fn::GetAtt': [stack.getLogicalId(endpoint.cfnEndpoint), 'EndpointName'] } }],
+        }),
+        TargetValue: 5,
+      }),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'HasBacklogWithoutCapacity', Namespace: 'AWS/SageMaker', ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1,
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      PolicyType: 'StepScaling',
+      StepScalingPolicyConfiguration: Match.objectLike({ AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] }),
+    });
+    template.hasResourceProperties('AWS::SageMaker::EndpointConfig', { ProductionVariants: [Match.objectLike({ InitialInstanceCount: 1 })] });
+  });
+});
+
+describe('ModelEndpoint data capture, VPC and explicit props', () => {
+  const stack = new Stack(new App(), 'Stack');
+  const captureBucket = new s3.Bucket(stack, 'Capture');
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+  const models = new s3.Bucket(stack, 'Models');
+  const endpoint = new ModelEndpoint(stack, 'Endpoint', {
+    modelName: 'fraud',
+    image: ContainerImage.fromImageUri(IMAGE),
+    modelData: ModelData.fromBucket(models, 'fraud/model.tar.gz'),
+    environment: { SAGEMAKER_PROGRAM: 'inference.py' },
+    vpc: { vpc },
+    networkIsolation: true,
+    dataCapture: { bucket: captureBucket, samplingPercentage: 25 },
+    variantName: 'Blue',
+    autoScaling: { minCapacity: 2, maxCapacity: 6, targetInvocationsPerInstance: 250, scaleInCooldown: Duration.minutes(10) },
+  });
+  const template = Template.fromStack(stack);
+  const captureRef = { Ref: stack.getLogicalId(captureBucket.node.defaultChild as s3.CfnBucket) };
+
+  it('captures requests and responses as JSON/CSV text with the endpoint key', () => {
+    template.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
+      DataCaptureConfig: {
+        EnableCapture: true,
+        InitialSamplingPercentage: 25,
+        DestinationS3Uri: { 'Fn::Join': ['', ['s3://', captureRef, '/data-capture']] },
+        KmsKeyId: { 'Fn::GetAtt': [stack.getLogicalId(endpoint.encryptionKey!.node.defaultChild as kms.CfnKey), 'Arn'] },
+        CaptureOptions: [{ CaptureMode: 'Input' }, { CaptureMode: 'Output' }],
+        CaptureContentTypeHeader: { JsonContentTypes: ['application/json'], CsvContentTypes: ['text/csv'] },
+      },
+    });
+    expect(roleStatements(template)).toContainEqual({
+      Action: ['s3:PutObject', 's3:AbortMultipartUpload'], Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [captureRef.Ref, 'Arn'] }, '/data-capture/*']] },
+    });
+  });
+
+  it('runs the model in private subnets behind a security group with no inbound rule, isolated', () => {
+    const sgId = stack.getLogicalId(endpoint.securityGroups![0].node.defaultChild as ec2.CfnSecurityGroup);
+    template.hasResourceProperties('AWS::SageMaker::Model', {
+      PrimaryContainer: { Image: IMAGE, ModelDataUrl: Match.anyValue(), Environment: { SAGEMAKER_PROGRAM: 'inference.py' } },
+      EnableNetworkIsolation: true,
+      VpcConfig: {
+        SecurityGroupIds: [{ 'Fn::GetAtt': [sgId, 'GroupId'] }],
+        Subnets: [{ Ref: Match.stringLikeRegexp('VpcPrivateSubnet1') }, { Ref: Match.stringLikeRegexp('VpcPrivateSubnet2') }],
+      },
+    });
+    const sg = template.findResources('AWS::EC2::SecurityGroup')[sgId] as { Properties: Record<string, unknown> };
+    expect(sg.Properties.SecurityGroupIngress).toBeUndefined();
+  });
+
+  it('grants ENI permissions scoped to its subnets, group and this account, Describe* on *', () => {
+    const statements = roleStatements(template);
+    const create = statements.find((s) => s.Action === 'ec2:CreateNetworkInterface')!;
+    const resources = JSON.stringify(create.Resource);
+    expect(resources).toContain(':network-interface/*');
+    expect(resources).toMatch(/:subnet\/".*VpcPrivateSubnet1/);
+    expect(resources).toContain(':security-group/');
+    expect(statements).toContainEqual(expect.objectContaining({ Action: expect.arrayContaining(['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets']), Resource: '*' }));
+  });
+
+  it('uses the explicit variant name, scaling bounds, target and cooldown', () => {
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: 2, MaxCapacity: 6,
+      ResourceId: { 'Fn::Join': ['', ['endpoint/', Match.anyValue(), '/variant/Blue']] },
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 250, ScaleInCooldown: 600 }),
+    });
+    template.hasResourceProperties('AWS::SageMaker::EndpointConfig', { ProductionVariants: [Match.objectLike({ VariantName: 'Blue', InitialInstanceCount: 2 })] });
+    expect(roleStatements(template)).toContainEqual({
+      Action: 's3:GetObject', Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [stack.getLogicalId(models.node.defaultChild as s3.CfnBucket), 'Arn'] }, '/fraud/model.tar.gz']] },
+    });
+  });
+});
+
+describe('ModelEndpoint in one stack twice', () => {
+  it('gives two endpoints with the same model name distinct endpoints, log groups and roles', () => {
+    const stack = new Stack(new App(), 'Stack');
+    new ModelEndpoint(stack, 'A', { spec });
+    new ModelEndpoint(stack, 'B', { spec });
+    const template = Template.fromStack(stack);
+    const names = Object.values(template.findResources('AWS::SageMaker::Endpoint')).map((r) => (r as { Properties: { EndpointName: string } }).Properties.EndpointName);
+    expect(names).toHaveLength(2);
+    expect(new Set(names).size).toBe(2);
+    template.resourceCountIs('AWS::Logs::LogGroup', 2);
+    template.resourceCountIs('AWS::IAM::Role', 2);
+    template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 2);
+  });
+
+  it('imports an endpoint by name with a lower-case ARN', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const imported = ModelEndpoint.fromEndpointAttributes(stack, 'Imported', { endpointName: 'Churn-Prod' });
+    expect(imported.variantName).toBe('AllTraffic');
+    expect(stack.resolve(imported.endpointArn)).toEqual(arnJoin(':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':endpoint/churn-prod'));
+  });
+});
+
+describe('ModelEndpoint validation', () => {
+  const build = (props: ModelEndpointProps | ((stack: Stack) => ModelEndpointProps)) => () => {
+    const stack = new Stack(new App(), 'S');
+    new ModelEndpoint(stack, 'E', typeof props === 'function' ? props(stack) : props);
+  };
+
+  it('rejects an unknown instance type and lists the allowed ones', () => {
+    expect(build({ spec, instanceType: 'ml.t2.medium' }))
+      .toThrow('ModelEndpoint instanceType: got "ml.t2.medium"; expected one of the compute catalog\'s SageMaker instance types: ml.m5.xlarge, ml.m5.2xlarge, ml.c5.xlarge, ml.g4dn.xlarge');
+  });
+
+  it('rejects a GPU instance in serverless mode', () => {
+    expect(build({ spec, mode: 'serverless', instanceType: 'ml.g4dn.xlarge' }))
+      .toThrow('ModelEndpoint instanceType: got "ml.g4dn.xlarge"; expected a CPU instance type, or mode \'realtime\' / \'async\': serverless inference has no GPUs');
+    expect(build({ spec: { ...spec, compute: 'gpu-a10g' }, mode: 'serverless' }))
+      .toThrow('ModelEndpoint spec.compute: got "ml.g5.xlarge"; expected a CPU instance type');
+  });
+
+  it('rejects serverless memory outside 1024-6144 in 1024 steps', () => {
+    expect(build({ spec, mode: 'serverless', serverless: { memorySizeMb: 1500 } }))
+      .toThrow('ModelEndpoint serverless.memorySizeMb: got 1500; expected one of 1024, 2048, 3072, 4096, 5120, 6144');
+  });
+
+  it('rejects serverless max concurrency out of range', () => {
+    expect(build({ spec, mode: 'serverless', serverless: { maxConcurrency: 201 } }))
+      .toThrow('ModelEndpoint serverless.maxConcurrency: got 201; expected an integer from 1 to 200');
+  });
+
+  it('rejects provisioned concurrency above max concurrency', () => {
+    expect(build({ spec, mode: 'serverless', serverless: { maxConcurrency: 5, provisionedConcurrency: 6 } }))
+      .toThrow('ModelEndpoint serverless.provisionedConcurrency: got 6; expected an integer from 1 to 5');
+  });
+
+  it('rejects VPC, data capture and network isolation in serverless mode', () => {
+    expect(build((s) => ({ spec, mode: 'serverless', networkIsolation: true, vpc: { vpc: new ec2.Vpc(s, 'V') }, dataCapture: { bucket: new s3.Bucket(s, 'B') } })))
+      .toThrow(/3 invalid props:\n- ModelEndpoint vpc: .*unsupported by SageMaker.*\n- ModelEndpoint dataCapture: .*\n- ModelEndpoint networkIsolation: got true; expected false in serverless mode/);
+  });
+
+  it('rejects min capacity above max capacity', () => {
+    expect(build({ spec, autoScaling: { minCapacity: 5, maxCapacity: 2 } }))
+      .toThrow('ModelEndpoint autoScaling.minCapacity: got 5; expected at most autoScaling.maxCapacity (2)');
+  });
+
+  it('rejects min capacity 0 for a realtime endpoint, naming the spec prop it came from', () => {
+    expect(build({ spec: { ...spec, scaling: { minInstances: 0 } } }))
+      .toThrow('ModelEndpoint spec.scaling.minInstances: got 0; expected at least 1 for a realtime endpoint (use mode \'async\' to scale to zero)');
+    expect(build({ spec, autoScaling: { minCapacity: 0 } })).toThrow('ModelEndpoint autoScaling.minCapacity: got 0; expected at least 1 for a realtime endpoint');
+  });
+
+  it('rejects async mode without an output bucket', () => {
+    expect(build({ spec, mode: 'async' }))
+      .toThrow('ModelEndpoint async.outputBucket: got undefined; expected a bucket for results');
+  });
+
+  it('rejects a sampling percentage outside 1-100', () => {
+    expect(build((s) => ({ spec, dataCapture: { bucket: new s3.Bucket(s, 'B'), samplingPercentage: 0 } })))
+      .toThrow('ModelEndpoint dataCapture.samplingPercentage: got 0; expected an integer from 1 to 100');
+  });
+
+  it('rejects a bad model name', () => {
+    expect(build({ modelName: 'Churn_Model', image: ContainerImage.fromImageUri(IMAGE) }))
+      .toThrow('ModelEndpoint modelName: got "Churn_Model"; expected 2-32 lowercase letters, digits or hyphens');
+    expect(build({ spec: { ...spec, name: '9lives' } })).toThrow('ModelEndpoint spec.name: got "9lives"');
+  });
+
+  it('rejects a model artifact that is not an S3 URI or local .tar.gz', () => {
+    expect(build({ spec: { ...spec, modelArtifact: 's3:/my-models/model.tar.gz' } }))
+      .toThrow('ModelEndpoint spec.modelArtifact: got "s3:/my-models/model.tar.gz"; expected an s3:// URI or an existing local .tar.gz file');
+    expect(build({ spec: { ...spec, modelArtifact: 'gs://bucket/model.tar.gz' } }))
+      .toThrow('ModelEndpoint spec.modelArtifact: got "gs://bucket/model.tar.gz"; expected s3://<bucket>/<key>');
+  });
+
+  it('rejects a non-ECR spec image', () => {
+    expect(build({ spec: { ...spec, image: 'nginx:latest' } }))
+      .toThrow('ModelEndpoint spec.image: got "nginx:latest"; expected an ECR image URI');
+  });
+
+  it('requires an image and a name without a spec', () => {
+    expect(build({})).toThrow(/2 invalid props:\n- ModelEndpoint modelName: got undefined; expected a model name, or a spec with one\n- ModelEndpoint image: got undefined; expected a ContainerImage/);
+  });
+
+  it('collects every problem into one error', () => {
+    expect(build({ spec, instanceType: 'ml.x', variantName: '-bad', autoScaling: { minCapacity: 3, maxCapacity: 1 } }))
+      .toThrow(/3 invalid props:\n- ModelEndpoint variantName: .*\n- ModelEndpoint instanceType: .*\n- ModelEndpoint autoScaling.minCapacity: got 3; expected at most autoScaling.maxCapacity \(1\)/);
+  });
+});
