@@ -2,6 +2,7 @@
 // The package's command line (`deploy-ai-smarter <command>`): a small dispatcher so commands can be added
 // (e.g. `review`) by registering them in COMMANDS. Runs on a laptop; imports no construct code.
 import { Baseline, DatasetError, DatasetFormat, createBaselineFromFile, writeBaseline } from './runtime/drift/baseline';
+import { REVIEW_USAGE, runReviewCli } from './review/cli';
 import { DRIFT_JOB_USAGE, DriftJobConfigError, parseDriftJobArgs, runDriftJob } from './runtime/drift/drift-job';
 
 /** Where a command writes; tests pass buffers. */
@@ -42,6 +43,11 @@ export const COMMANDS: Readonly<Record<string, CliCommand>> = {
     summary: 'compare a window of captured requests with a baseline (the drift job, run locally)',
     usage: DRIFT_JOB_USAGE.replace('drift-job', 'deploy-ai-smarter drift'),
     run: runDrift,
+  },
+  review: {
+    summary: 'explain synthesized stacks (entry points, IAM, encryption, alarms, findings, cost) in review/REVIEW.md',
+    usage: REVIEW_USAGE,
+    run: (args, io) => runReviewCli(args, { log: (line) => io.stdout(`${line}\n`), error: (line) => io.stderr(`${line}\n`) }),
   },
 };
 
