@@ -130,7 +130,7 @@ export interface ResolvedModelSpec {
 
 export const MODEL_NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-const FEATURE_PATTERN = /^[A-Za-z0-9_.-]{1,100}$/;
+export const FEATURE_PATTERN = /^[A-Za-z0-9_.-]{1,100}$/;
 
 export const SPEC_DEFAULTS = {
   compute: 'cpu-xlarge' as ComputeClassId,

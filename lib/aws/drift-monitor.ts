@@ -1,0 +1,430 @@
+// DriftMonitor: compares an endpoint's captured traffic with a training baseline on a schedule
+// (SageMaker Model Monitor data quality) and alarms per feature when the distributions drift apart.
+import { Duration, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { ValidationErrors } from '../core/errors';
+import { FEATURE_PATTERN } from '../core/model-spec';
+import { IInferenceEndpoint } from './inference-endpoint';
+import { modelMonitorAnalyzerImage, MODEL_MONITOR_ANALYZER_ACCOUNTS } from './private/model-monitor-images';
+import {
+  acknowledgeWildcardResources,
+  checkPrefix,
+  createJobHealthAlarms,
+  createMonitoringRole,
+  HOURLY_SCHEDULE,
+  jobDefinitionNameFromArn,
+  MONITORING_ROLE_WILDCARD_REASONS,
+  monitorResourceName,
+  normalisePrefix,
+  parseScheduleExpression,
+  readJsonFile,
+  ResolvedS3Object,
+  s3ObjectFromFile,
+  s3ObjectFromUri,
+  SCHEDULE_EXPECTED,
+} from './private/monitoring-job';
+
+/** CloudWatch namespace Model Monitor data-quality jobs publish to. */
+export const DATA_QUALITY_METRICS_NAMESPACE = 'aws/sagemaker/Endpoints/data-metrics';
+
+/** Baseline files in S3 (e.g. written by a baselining job). */
+export interface S3Baseline {
+  /** `s3://bucket/key` of `statistics.json`. */
+  readonly statisticsUri: string;
+  /** `s3://bucket/key` of `constraints.json`. */
+  readonly constraintsUri: string;
+}
+
+/** Baseline files on disk, uploaded as assets at deploy time. */
+export interface LocalBaseline {
+  /** Path of `statistics.json`; feature names are checked against it at synth time. */
+  readonly statisticsPath: string;
+  /** Path of `constraints.json`. */
+  readonly constraintsPath: string;
+}
+
+/** Where the job runs when it should not run on SageMaker's network. */
+export interface MonitorVpcConfig {
+  readonly vpc: ec2.IVpc;
+  /**
+   * Subnets for the job.
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * Security groups for the job.
+   * @default - a new group with no inbound rules and no outbound rules
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+}
+
+export interface DriftMonitorProps {
+  /** The endpoint whose captured traffic is checked. It must have data capture on, writing to `captureBucket`/`capturePrefix`. */
+  readonly endpoint: IInferenceEndpoint;
+  /** Bucket the endpoint's data capture writes to. */
+  readonly captureBucket: s3.IBucket;
+  /** Key prefix of the endpoint's data capture (`DestinationS3Uri` without `s3://bucket/`), e.g. `capture/`. */
+  readonly capturePrefix: string;
+  /**
+   * KMS key of captured objects, when `captureBucket` is imported and its `encryptionKey` is unknown.
+   * @default - `captureBucket.encryptionKey`, if any
+   */
+  readonly captureKey?: kms.IKey;
+  /** Training baseline: `statistics.json` and `constraints.json`, as S3 URIs or local files. */
+  readonly baseline: S3Baseline | LocalBaseline;
+  /**
+   * Bucket the drift reports are written to.
+   * @default - `captureBucket`
+   */
+  readonly outputBucket?: s3.IBucket;
+  /**
+   * Key prefix of the drift reports.
+   * @default 'monitoring/data-quality/'
+   */
+  readonly outputPrefix?: string;
+  /**
+   * Key for the job's volume and its reports.
+   * @default - `captureBucket.encryptionKey`; without one, AWS-managed volume encryption and the output bucket's default encryption
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * How often the job runs, in the cron shapes SageMaker accepts (UTC): `cron(0 * ? * * *)` hourly,
+   * `cron(0 H ? * * *)` daily, `cron(0 H/N ? * * *)` every N hours, or `NOW` for one run.
+   * @default 'cron(0 * ? * * *)' (hourly)
+   */
+  readonly schedule?: string;
+  /**
+   * Name of the monitoring schedule (the `MonitoringSchedule` metric dimension).
+   * @default - derived from the stack name and construct id, unique per monitor
+   */
+  readonly scheduleName?: string;
+  /**
+   * Instance type of the job.
+   * @default 'ml.m5.xlarge'
+   */
+  readonly instanceType?: string;
+  /**
+   * Instances per run.
+   * @default 1
+   */
+  readonly instanceCount?: number;
+  /**
+   * Volume size per instance in GB.
+   * @default 20
+   */
+  readonly volumeSizeGb?: number;
+  /**
+   * Longest a run may take; at most the schedule interval (1 hour for hourly schedules).
+   * @default Duration.hours(1)
+   */
+  readonly maxRuntime?: Duration;
+  /**
+   * Cut the job's container off from the network (SageMaker still moves the S3 data in and out).
+   * @default true
+   */
+  readonly networkIsolation?: boolean;
+  /**
+   * Run the job inside a VPC.
+   * @default - SageMaker-managed network
+   */
+  readonly vpc?: MonitorVpcConfig;
+  /** Features to alarm on, named as in the baseline (ModelSpec `monitoring.driftFeatures`). May be empty. */
+  readonly features: readonly string[];
+  /**
+   * Baseline drift distance (0 < t <= 1) above which a feature's alarm fires.
+   * @default 0.1
+   */
+  readonly driftThreshold?: number;
+  /**
+   * Topic that gets every alarm's ALARM and OK transitions.
+   * @default - alarms without actions
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Analyzer image, for regions the built-in table does not know or a pinned version.
+   * @default - SageMaker's `sagemaker-model-monitor-analyzer` image for the stack's region
+   */
+  readonly imageUri?: string;
+  /**
+   * Repository of a custom `imageUri` in your account; the job role gets pull access to it.
+   * SageMaker pulls its own prebuilt images with service credentials, so the default image needs no grant.
+   * @default - no ECR grant
+   */
+  readonly imageRepository?: ecr.IRepository;
+}
+
+/** Scheduled data-quality monitoring of one endpoint, with per-feature drift alarms and a job-health alarm. */
+export class DriftMonitor extends Construct {
+  /** The data-quality job definition. */
+  readonly jobDefinition: sagemaker.CfnDataQualityJobDefinition;
+  /** The monitoring schedule that runs it. */
+  readonly schedule: sagemaker.CfnMonitoringSchedule;
+  /** Name of the schedule (the `MonitoringSchedule` metric dimension). */
+  readonly scheduleName: string;
+  /** Role the job runs as. */
+  readonly role: iam.IRole;
+  /** One alarm per feature in `features`, keyed by feature name. */
+  readonly featureDriftAlarms: Readonly<Record<string, cloudwatch.Alarm>>;
+  /** Fires when a run fails or stops, or when runs stop publishing results. */
+  readonly jobHealthAlarm: cloudwatch.IAlarm;
+  /** Fires when a run of this schedule ends Failed or Stopped (EventBridge rule match count). */
+  readonly failedJobsAlarm: cloudwatch.Alarm;
+  /** Fires when three scheduled runs in a row publish no drift metric; absent without features or for `NOW`. */
+  readonly resultsMissingAlarm?: cloudwatch.Alarm;
+  /** Rule matching this schedule's failed or stopped runs, for extra targets (chat, ticketing). */
+  readonly failedJobsRule: events.Rule;
+  /** Every alarm this construct created, for dashboards and deployment rollback lists. */
+  readonly alarms: readonly cloudwatch.IAlarm[];
+  /** Where reports land: `s3://<outputBucket>/<outputPrefix>`. */
+  readonly outputUri: string;
+
+  private readonly endpointName: string;
+  private readonly intervalHours?: number;
+
+  constructor(scope: Construct, id: string, props: DriftMonitorProps) {
+    super(scope, id);
+    const errors = new ValidationErrors('DriftMonitor');
+
+    const expression = props.schedule ?? HOURLY_SCHEDULE;
+    const parsedSchedule = parseScheduleExpression(expression);
+    errors.check(parsedSchedule !== undefined, 'schedule', expression, SCHEDULE_EXPECTED);
+    this.intervalHours = parsedSchedule?.intervalHours;
+
+    const driftThreshold = props.driftThreshold ?? 0.1;
+    errors.check(Number.isFinite(driftThreshold) && driftThreshold > 0 && driftThreshold <= 1, 'driftThreshold', driftThreshold, 'a number greater than 0 and at most 1');
+
+    const seen = new Set<string>();
+    props.features.forEach((feature, i) => {
+      errors.checkPattern(`features[${i}]`, feature, FEATURE_PATTERN, '1-100 letters, digits, underscores, dots or hyphens, as named in the baseline');
+      errors.check(!seen.has(feature), 'features', feature, 'each feature named once');
+      seen.add(feature);
+    });
+
+    const instanceType = props.instanceType ?? 'ml.m5.xlarge';
+    errors.checkPattern('instanceType', instanceType, /^ml\.[a-z0-9]+\.[a-z0-9]+$/, 'a SageMaker processing instance type such as ml.m5.xlarge');
+    const instanceCount = props.instanceCount ?? 1;
+    errors.checkNumber('instanceCount', instanceCount, { min: 1, max: 100, integer: true });
+    const volumeSizeGb = props.volumeSizeGb ?? 20;
+    errors.checkNumber('volumeSizeGb', volumeSizeGb, { min: 1, max: 16384, integer: true });
+    const maxRuntime = props.maxRuntime ?? Duration.hours(1);
+    const maxRuntimeSeconds = maxRuntime.toSeconds();
+    // A run longer than the interval would overlap the next one; SageMaker rejects > 1 h for hourly schedules.
+    const runtimeLimit = Math.min(86400, (this.intervalHours ?? 24) * 3600);
+    errors.check(
+      Number.isInteger(maxRuntimeSeconds) && maxRuntimeSeconds >= 60 && maxRuntimeSeconds <= runtimeLimit,
+      'maxRuntime',
+      `${maxRuntimeSeconds} seconds`,
+      `whole seconds from 60 to ${runtimeLimit} (the schedule interval)`,
+    );
+
+    checkPrefix(errors, 'capturePrefix', props.capturePrefix);
+    const outputPrefixRaw = props.outputPrefix ?? 'monitoring/data-quality/';
+    checkPrefix(errors, 'outputPrefix', outputPrefixRaw);
+    const capturePrefix = normalisePrefix(props.capturePrefix);
+    const outputPrefix = normalisePrefix(outputPrefixRaw);
+
+    if (props.scheduleName !== undefined) {
+      errors.checkPattern('scheduleName', props.scheduleName, /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, '1-63 letters, digits and hyphens, starting and ending with a letter or digit');
+    }
+
+    const { statistics, constraints } = this.resolveBaseline(props, errors);
+
+    const image = props.imageUri !== undefined ? { imageUri: props.imageUri } : modelMonitorAnalyzerImage(this);
+    errors.check(
+      image !== undefined,
+      'imageUri',
+      props.imageUri,
+      `an analyzer image URI: the stack's region has no built-in Model Monitor image (known: ${Object.keys(MODEL_MONITOR_ANALYZER_ACCOUNTS).join(', ')})`,
+    );
+    errors.throwIfAny();
+
+    this.endpointName = props.endpoint.endpointName;
+    this.scheduleName = props.scheduleName ?? monitorResourceName(this, 'drift');
+    const outputBucket = props.outputBucket ?? props.captureBucket;
+    const encryptionKey = props.encryptionKey ?? props.captureBucket.encryptionKey;
+    this.outputUri = `s3://${outputBucket.bucketName}/${outputPrefix}`;
+
+    const networkIsolation = props.networkIsolation ?? true;
+    let vpcConfig: sagemaker.CfnDataQualityJobDefinition.VpcConfigProperty | undefined;
+    if (props.vpc) {
+      const securityGroups = props.vpc.securityGroups ?? [
+        new ec2.SecurityGroup(this, 'SecurityGroup', {
+          vpc: props.vpc.vpc,
+          description: 'Model Monitor drift job: no inbound, no outbound (SageMaker moves the S3 data)',
+          allowAllOutbound: false,
+        }),
+      ];
+      const subnets = props.vpc.vpc.selectSubnets(props.vpc.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
+      vpcConfig = { subnets: subnets.subnetIds, securityGroupIds: securityGroups.map((sg) => sg.securityGroupId) };
+    }
+
+    const role = createMonitoringRole(this, 'Role', {
+      captureBucket: props.captureBucket,
+      capturePrefix,
+      captureKey: props.captureKey,
+      inputObjects: [statistics!, constraints!],
+      outputBucket,
+      outputPrefix,
+      encryptionKey,
+      metricNamespace: DATA_QUALITY_METRICS_NAMESPACE,
+      vpcArn: props.vpc?.vpc.vpcArn,
+    });
+    props.imageRepository?.grantPull(role);
+    this.role = role;
+
+    this.jobDefinition = new sagemaker.CfnDataQualityJobDefinition(this, 'JobDefinition', {
+      endpointName: this.endpointName,
+      roleArn: role.roleArn,
+      dataQualityAppSpecification: {
+        imageUri: image!.imageUri,
+        // The analyzer publishes feature_baseline_drift_<feature> and friends to CloudWatch only when asked.
+        environment: { publish_cloudwatch_metrics: 'Enabled' },
+      },
+      dataQualityBaselineConfig: {
+        constraintsResource: { s3Uri: constraints!.s3Uri },
+        statisticsResource: { s3Uri: statistics!.s3Uri },
+      },
+      dataQualityJobInput: {
+        endpointInput: {
+          endpointName: this.endpointName,
+          localPath: '/opt/ml/processing/input/endpoint',
+          s3InputMode: 'File',
+          s3DataDistributionType: 'FullyReplicated',
+        },
+      },
+      dataQualityJobOutputConfig: {
+        kmsKeyId: encryptionKey?.keyArn,
+        monitoringOutputs: [{ s3Output: { s3Uri: this.outputUri, localPath: '/opt/ml/processing/output', s3UploadMode: 'EndOfJob' } }],
+      },
+      jobResources: {
+        clusterConfig: { instanceType, instanceCount, volumeSizeInGb: volumeSizeGb, volumeKmsKeyId: encryptionKey?.keyArn },
+      },
+      networkConfig: {
+        enableNetworkIsolation: networkIsolation,
+        enableInterContainerTrafficEncryption: true,
+        vpcConfig,
+      },
+      stoppingCondition: { maxRuntimeInSeconds: maxRuntimeSeconds },
+    });
+    // The role's policies must exist before SageMaker validates the job definition against them.
+    this.jobDefinition.node.addDependency(role);
+
+    this.schedule = new sagemaker.CfnMonitoringSchedule(this, 'Schedule', {
+      monitoringScheduleName: this.scheduleName,
+      endpointName: this.endpointName,
+      monitoringScheduleConfig: {
+        monitoringJobDefinitionName: jobDefinitionNameFromArn(this.jobDefinition.attrJobDefinitionArn),
+        monitoringType: 'DataQuality',
+        scheduleConfig: {
+          scheduleExpression: expression,
+          // A one-off run needs an explicit window: the last 24 hours of captured traffic.
+          ...(expression === 'NOW' ? { dataAnalysisStartTime: '-PT24H', dataAnalysisEndTime: '-PT0H' } : {}),
+        },
+      },
+    });
+    // The name comes from the ARN attribute, which already orders the two; the explicit dependency keeps
+    // that true if the reference ever changes (CLOUD-FACTS).
+    this.schedule.addResourceDependency(this.jobDefinition);
+
+    const alarms: cloudwatch.AlarmBase[] = [];
+    const featureDriftAlarms: Record<string, cloudwatch.Alarm> = {};
+    for (const feature of props.features) {
+      const alarm = new cloudwatch.Alarm(this, `DriftAlarm-${feature}`, {
+        alarmDescription: `Feature "${feature}" of endpoint traffic drifted from the training baseline by more than ${driftThreshold} (schedule ${this.scheduleName})`,
+        metric: this.metricFeatureDrift(feature),
+        threshold: driftThreshold,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        // Between runs there is no data; the job-health alarm covers runs that never report.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      featureDriftAlarms[feature] = alarm;
+      alarms.push(alarm);
+    }
+    this.featureDriftAlarms = featureDriftAlarms;
+
+    const health = createJobHealthAlarms(this, {
+      monitoringScheduleArn: this.schedule.attrMonitoringScheduleArn,
+      heartbeatMetric: props.features.length > 0 ? this.metricFeatureDrift(props.features[0]) : undefined,
+      intervalHours: this.intervalHours,
+      description: `schedule ${this.scheduleName}`,
+    });
+    this.failedJobsRule = health.failedJobsRule;
+    this.failedJobsAlarm = health.failedJobsAlarm;
+    this.resultsMissingAlarm = health.resultsMissingAlarm;
+    this.jobHealthAlarm = health.jobHealthAlarm;
+
+    // The composite alarm notifies for its children, so they stay silent when it exists.
+    const notifying = [...alarms, health.jobHealthAlarm];
+    if (props.alarmTopic) {
+      const action = new cloudwatchActions.SnsAction(props.alarmTopic);
+      for (const alarm of notifying) {
+        alarm.addAlarmAction(action);
+        alarm.addOkAction(action);
+      }
+    }
+    this.alarms = [...notifying, ...(health.resultsMissingAlarm ? [health.failedJobsAlarm, health.resultsMissingAlarm] : [])];
+
+    acknowledgeWildcardResources(role, MONITORING_ROLE_WILDCARD_REASONS);
+  }
+
+  /**
+   * Model Monitor's drift distance for one feature (`feature_baseline_drift_<feature>` in
+   * `aws/sagemaker/Endpoints/data-metrics`, dimensions `Endpoint` and `MonitoringSchedule`).
+   * @default Maximum over the schedule interval (1 hour for hourly and one-off schedules)
+   */
+  metricFeatureDrift(feature: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: DATA_QUALITY_METRICS_NAMESPACE,
+      metricName: `feature_baseline_drift_${feature}`,
+      dimensionsMap: { Endpoint: this.endpointName, MonitoringSchedule: this.scheduleName },
+      statistic: 'Maximum',
+      period: Duration.hours(this.intervalHours ?? 1),
+      ...props,
+    });
+  }
+
+  private resolveBaseline(props: DriftMonitorProps, errors: ValidationErrors): { statistics?: ResolvedS3Object; constraints?: ResolvedS3Object } {
+    const baseline = props.baseline;
+    if ('statisticsUri' in baseline) {
+      return {
+        statistics: s3ObjectFromUri(this, baseline.statisticsUri, 'baseline.statisticsUri', errors),
+        constraints: s3ObjectFromUri(this, baseline.constraintsUri, 'baseline.constraintsUri', errors),
+      };
+    }
+    const statistics = s3ObjectFromFile(this, 'BaselineStatistics', baseline.statisticsPath, 'baseline.statisticsPath', errors);
+    const constraints = s3ObjectFromFile(this, 'BaselineConstraints', baseline.constraintsPath, 'baseline.constraintsPath', errors);
+    if (statistics) {
+      // With the baseline at hand, a feature it does not know is a typo we can catch before deploying.
+      const known = baselineFeatureNames(readJsonFile(baseline.statisticsPath));
+      if (!known) {
+        errors.add('baseline.statisticsPath', baseline.statisticsPath, 'a Model Monitor statistics.json: JSON with a "features" array of { "name": ... }');
+      } else {
+        props.features.forEach((feature, i) => {
+          if (!Token.isUnresolved(feature)) {
+            errors.check(known.includes(feature), `features[${i}]`, feature, `a feature of the baseline (${known.slice(0, 20).join(', ')}${known.length > 20 ? ', ...' : ''})`);
+          }
+        });
+      }
+    }
+    return { statistics, constraints };
+  }
+}
+
+function baselineFeatureNames(statistics: unknown): string[] | undefined {
+  if (typeof statistics !== 'object' || statistics === null) return undefined;
+  const features = (statistics as { features?: unknown }).features;
+  if (!Array.isArray(features)) return undefined;
+  const names = features.map((f) => (typeof f === 'object' && f !== null ? (f as { name?: unknown }).name : undefined));
+  return names.every((n): n is string => typeof n === 'string') ? names : undefined;
+}
