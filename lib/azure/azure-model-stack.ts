@@ -7,6 +7,7 @@ import { ModelSpec, ResolvedModelSpec, resolveModelSpec, ValidationErrors } from
 import { ApiFront, ApiManagementSku } from './api-front';
 import { BatchInference } from './batch-inference';
 import { ContainerAppServing } from './container-app-serving';
+import { DriftJob } from './drift-job';
 import { InferenceAlerts } from './inference-alerts';
 import { IngestionStorage, StorageReplication } from './ingestion-storage';
 import { MlWorkspace } from './ml-workspace';
@@ -93,6 +94,19 @@ export interface AzureModelStackProps {
   readonly batchInference?: boolean;
   /** @default - see BatchInferenceProps.packagePath */
   readonly batchFunctionPackagePath?: string;
+  /**
+   * Run the portable drift job on a schedule (a Container Apps job in the serving environment) and capture traffic
+   * for it: the serving app (and the batch function) get `CAPTURE_URI` = `capture/<model>/` and write access to the
+   * `capture` container only. Off: no job, no capture grants, no job-health alerts.
+   * @default - spec.monitoring.enabled (true unless monitoring is turned off)
+   */
+  readonly driftJob?: boolean;
+  /** @default - see DriftJobProps.image */
+  readonly driftJobImage?: string;
+  /** @default '5 * * * *' (hourly, five minutes past, UTC) */
+  readonly driftSchedule?: string;
+  /** @default `https://<account>.blob.core.windows.net/baseline/` (the stack's `baseline` container) */
+  readonly driftBaselineUri?: string;
   /** @default - see ContainerAppServingProps.serverlessGpuRegions */
   readonly serverlessGpuRegions?: Readonly<Record<string, readonly string[]>>;
   /** @default - none */
@@ -108,6 +122,7 @@ export class AzureModelStack extends TerraformStack {
   readonly serving: ContainerAppServing;
   readonly api?: ApiFront;
   readonly batch?: BatchInference;
+  readonly driftJob?: DriftJob;
   readonly alerts: InferenceAlerts;
 
   constructor(scope: Construct, id: string, props: AzureModelStackProps) {
@@ -166,6 +181,10 @@ export class AzureModelStack extends TerraformStack {
       tags: allTags,
     });
 
+    const driftOn = props.driftJob ?? spec.monitoring.enabled;
+    // One folder per model, directly above the YYYY/MM/DD/HH/ partitions the drift job lists.
+    const dataCapture = driftOn ? { container: this.storage.captureContainer, uri: this.storage.blobUrl('capture', `${spec.name}/`) } : undefined;
+
     const servingIdentity = this.base.identity('serving');
     const gatewayIdentity = this.base.identity('gateway');
     const apiFront = props.apiFront ?? true;
@@ -177,7 +196,8 @@ export class AzureModelStack extends TerraformStack {
       identity: servingIdentity,
       existingRegistry: props.existingRegistry,
       registrySku: props.registrySku,
-      artifactStorage: { accountName: this.storage.storageAccountName, account: this.storage.storageAccount, containers: this.storage.containers },
+      artifactStorage: this.storage.blobStorage,
+      dataCapture,
       // API Management Consumption has no VNet, so it can only reach a public ingress; the ingress then
       // demands an Entra ID token that only the gateway's identity can obtain.
       externalIngress: apiFront,
@@ -231,6 +251,24 @@ export class AzureModelStack extends TerraformStack {
         applicationInsights: this.base.applicationInsights,
         scoringUrl: this.serving.url,
         packagePath: props.batchFunctionPackagePath,
+        dataCapture,
+        tags: allTags,
+      });
+    }
+
+    if (driftOn) {
+      this.driftJob = new DriftJob(this, 'Drift', {
+        spec: props.spec,
+        resourceGroup: rg,
+        location,
+        environment: this.serving.environment,
+        storage: this.storage.blobStorage,
+        baselineUri: props.driftBaselineUri,
+        captureUri: dataCapture?.uri,
+        image: props.driftJobImage,
+        // A custom image is expected in the stack's registry; the public default needs no credentials.
+        registry: props.driftJobImage ? this.serving.registry : undefined,
+        schedule: props.driftSchedule,
         tags: allTags,
       });
     }
@@ -241,6 +279,7 @@ export class AzureModelStack extends TerraformStack {
       location,
       containerAppId: this.serving.app.id,
       logAnalyticsWorkspace: this.base.logAnalyticsWorkspace,
+      driftJob: this.driftJob,
       tags: allTags,
     });
 
@@ -249,6 +288,9 @@ export class AzureModelStack extends TerraformStack {
       description: this.api ? 'API Management URL of the model API (send Ocp-Apim-Subscription-Key)' : 'Internal URL of the serving app',
     });
     new TerraformOutput(this, 'storage_account_name', { value: this.storage.storageAccount.name, description: 'Ingestion storage account' });
+    if (this.driftJob) {
+      new TerraformOutput(this, 'drift_job_name', { value: this.driftJob.job.name, description: 'Container Apps job running the drift check (az containerapp job start -n <name> runs it now)' });
+    }
     new TerraformOutput(this, 'action_group_id', { value: this.alerts.actionGroup.id, description: 'Action group every alert notifies' });
   }
 }

@@ -8,9 +8,9 @@ import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
 import { Construct } from 'constructs';
 import { ValidationErrors } from '../core';
-import { compactName } from './private/azure-facts';
+import { BLOB_FOLDER_URI, compactName } from './private/azure-facts';
 import { grantRole } from './private/role-grant';
-import { IApplicationInsightsRef, IBlobContainerRef, IResourceGroupRef, IStorageAccountRef, IUserAssignedIdentityRef } from './references';
+import { DataCaptureDestination, IApplicationInsightsRef, IBlobContainerRef, IResourceGroupRef, IStorageAccountRef, IUserAssignedIdentityRef } from './references';
 
 export interface BatchInferenceProps {
   /** Model name; prefixes resource names. */
@@ -30,6 +30,15 @@ export interface BatchInferenceProps {
   readonly applicationInsights: IApplicationInsightsRef;
   /** `https://...` URL of the serving app the function calls. */
   readonly scoringUrl: string;
+  /**
+   * Let the function write capture records of the inputs it scores: app setting `CAPTURE_URI` and Storage Blob Data
+   * Contributor on that container only. Batch inputs are model traffic too, so a function package that follows the
+   * documented capture format (SageMaker data-capture JSON lines under `${CAPTURE_URI}YYYY/MM/DD/HH/`, file names
+   * unique per invocation) feeds the same drift job as the serving app. This library deploys no function code: the
+   * grant and the setting only take effect if your package writes the records.
+   * @default - no capture: no CAPTURE_URI, no write grant
+   */
+  readonly dataCapture?: DataCaptureDestination;
   /**
    * Name of the Event Grid-triggered function in the deployed package.
    * @default 'score_blob'
@@ -81,6 +90,7 @@ export class BatchInference extends Construct {
     errors.checkNumber('maximumInstanceCount', props.maximumInstanceCount, { min: 40, max: 1000, integer: true });
     errors.checkNumber('maxDeliveryAttempts', props.maxDeliveryAttempts, { min: 1, max: 30, integer: true });
     errors.checkNumber('eventTimeToLiveMinutes', props.eventTimeToLiveMinutes, { min: 1, max: 1440, integer: true });
+    errors.checkPattern('dataCapture.uri', props.dataCapture?.uri, BLOB_FOLDER_URI, 'an https://<account>.blob.core.windows.net/<container>/<prefix>/ folder URI');
     errors.throwIfAny();
 
     const rg = props.resourceGroup.name;
@@ -120,6 +130,9 @@ export class BatchInference extends Construct {
       grantRole(this, 'WritePredictions', { principalId, role: 'Storage Blob Data Contributor', scope: props.predictionsContainer.id, description: 'Batch inference writes predictions' }),
       grantRole(this, 'PublishTelemetry', { principalId, role: 'Monitoring Metrics Publisher', scope: props.applicationInsights.id, description: 'Entra ID telemetry ingestion into Application Insights' }),
     ];
+    if (props.dataCapture) {
+      grants.push(grantRole(this, 'WriteCapture', { principalId, role: 'Storage Blob Data Contributor', scope: props.dataCapture.container.id, description: 'Batch inference writes capture records of scored inputs' }));
+    }
 
     this.servicePlan = new ServicePlan(this, 'Plan', {
       name: `asp-${props.name}-batch`,
@@ -167,6 +180,7 @@ export class BatchInference extends Construct {
         INPUT_CONTAINER: props.incomingContainer.name,
         OUTPUT_CONTAINER: props.predictionsContainer.name,
         MODEL_NAME: props.name,
+        ...(props.dataCapture ? { CAPTURE_URI: props.dataCapture.uri } : {}),
       },
       tags,
       dependsOn: grants,

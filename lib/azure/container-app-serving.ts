@@ -7,10 +7,10 @@ import { ResourceGroupTemplateDeployment } from '@cdktf/provider-azurerm/lib/res
 import { Annotations, Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { ModelSpec, ResolvedModelSpec, resolveModelSpec, ValidationErrors } from '../core';
-import { AZURE_LOCATIONS, compactName, CONTAINER_REGISTRY_NAME_PATTERN, parseBlobUrl, SERVERLESS_GPU_REGIONS } from './private/azure-facts';
+import { AZURE_LOCATIONS, BLOB_FOLDER_URI, compactName, CONTAINER_REGISTRY_NAME_PATTERN, parseBlobUrl, SERVERLESS_GPU_REGIONS } from './private/azure-facts';
 import { EASY_AUTH_TEMPLATE } from './private/easy-auth-template';
 import { grantRole } from './private/role-grant';
-import { IBlobContainerRef, IContainerRegistryRef, ILogAnalyticsWorkspaceRef, IResourceGroupRef, IStorageAccountRef, IUserAssignedIdentityRef } from './references';
+import { DataCaptureDestination, IBlobStorageRef, IContainerRegistryRef, ILogAnalyticsWorkspaceRef, IResourceGroupRef, IUserAssignedIdentityRef } from './references';
 
 /** The port, paths and variable of the serving contract (the SageMaker one, which every cloud uses). */
 export const SERVING_CONTRACT = { port: 8080, healthPath: '/ping', invocationsPath: '/invocations', modelUriVariable: 'MODEL_URI' } as const;
@@ -26,13 +26,7 @@ export interface CallerAuthentication {
 }
 
 /** The storage account the model artifact may live in. */
-export interface ArtifactStorage {
-  /** The account name as a literal string, to recognise `MODEL_URI`s that point at it. */
-  readonly accountName: string;
-  readonly account: IStorageAccountRef;
-  /** Containers created with the account, by name (their ids become role scopes). */
-  readonly containers?: Readonly<Record<string, IBlobContainerRef>>;
-}
+export type ArtifactStorage = IBlobStorageRef;
 
 export interface ContainerAppServingProps {
   /** What to serve: image, compute class, scaling, environment. */
@@ -64,6 +58,19 @@ export interface ContainerAppServingProps {
    * @default - no grant
    */
   readonly artifactStorage?: ArtifactStorage;
+  /**
+   * Let the serving container write captured requests: it gets `CAPTURE_URI` (the folder above the `YYYY/MM/DD/HH/`
+   * partitions) and Storage Blob Data Contributor on that container only (its `AZURE_CLIENT_ID` identity signs the
+   * writes). Azure has no managed data capture for Container Apps (nothing like SageMaker's DataCaptureConfig sits in
+   * front of the app), so capture is the serving container's job: a container that follows the documented capture
+   * format writes SageMaker data-capture JSON lines
+   * (`{"captureData":{"endpointInput":{...},"endpointOutput":{...}},"eventMetadata":{"eventId","inferenceTime"},"eventVersion":"0"}`)
+   * to `${CAPTURE_URI}YYYY/MM/DD/HH/<unique-name>.jsonl` (UTC hour of the request; one file per replica and flush, so
+   * writers never overwrite each other), and the drift job reads them. A container that writes nothing leaves the
+   * drift job with `no_data` summaries. Batch inference inputs are a second capture source (see BatchInference).
+   * @default - no capture: no CAPTURE_URI, no write grant
+   */
+  readonly dataCapture?: DataCaptureDestination;
   /**
    * Expose the app outside the environment (needed when API Management Consumption, which has no VNet, fronts it).
    * @default false (reachable only from inside the environment)
@@ -114,6 +121,7 @@ export class ContainerAppServing extends Construct {
     errors.checkPattern('registryName', props.registryName, CONTAINER_REGISTRY_NAME_PATTERN, '5-50 letters and digits, globally unique');
     errors.check(!(props.existingRegistry && (props.registryName || props.registrySku)), 'existingRegistry', 'set', 'no registryName or registrySku with existingRegistry');
     (props.allowedIpRanges ?? []).forEach((r, i) => errors.checkPattern(`allowedIpRanges[${i}]`, r, /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/, 'an IPv4 address or CIDR range'));
+    errors.checkPattern('dataCapture.uri', props.dataCapture?.uri, BLOB_FOLDER_URI, 'an https://<account>.blob.core.windows.net/<container>/<prefix>/ folder URI');
     if (props.callerAuthentication) {
       errors.check(props.callerAuthentication.allowedClientIds.length > 0, 'callerAuthentication.allowedClientIds', [], 'at least one client id');
     }
@@ -179,6 +187,16 @@ export class ContainerAppServing extends Construct {
       } else {
         Annotations.of(this).addWarning(`ContainerAppServing: ${spec.modelArtifact} is not a blob URL in the stack's storage account; grant identity ${spec.name} read access to it yourself`);
       }
+    }
+
+    if (props.dataCapture) {
+      env.CAPTURE_URI = props.dataCapture.uri;
+      grants.push(grantRole(this, 'CaptureWriter', {
+        principalId: props.identity.principalId,
+        role: 'Storage Blob Data Contributor',
+        scope: props.dataCapture.container.id,
+        description: `Lets ${spec.name} write captured requests for drift analysis`,
+      }));
     }
 
     const probe = { transport: 'HTTP', port: SERVING_CONTRACT.port, path: SERVING_CONTRACT.healthPath };

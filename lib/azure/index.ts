@@ -6,5 +6,6 @@ export * from './ml-workspace';
 export * from './container-app-serving';
 export * from './api-front';
 export * from './batch-inference';
+export * from './drift-job';
 export * from './inference-alerts';
 export * from './azure-model-stack';

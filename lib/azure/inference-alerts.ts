@@ -1,14 +1,15 @@
 // Alerting for the serving app: an email action group from the spec, metric alerts on latency, 5xx and
-// replica saturation, a log alert on the drift job's records, and a workbook that shows them together.
+// replica saturation, log alerts on the drift job's console lines (drift, job errors, job silence), and a workbook.
 import { ApplicationInsightsWorkbook } from '@cdktf/provider-azurerm/lib/application-insights-workbook';
 import { MonitorActionGroup } from '@cdktf/provider-azurerm/lib/monitor-action-group';
 import { MonitorMetricAlert, MonitorMetricAlertCriteria } from '@cdktf/provider-azurerm/lib/monitor-metric-alert';
-import { MonitorScheduledQueryRulesAlertV2 } from '@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2';
+import { MonitorScheduledQueryRulesAlertV2, MonitorScheduledQueryRulesAlertV2Criteria } from '@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2';
+import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { ModelSpec, resolveModelSpec, ValidationErrors } from '../core';
 import { stableUuid } from './private/azure-facts';
-import { driftQuery } from './private/drift-query';
-import { ILogAnalyticsWorkspaceRef, IResourceGroupRef } from './references';
+import { driftJobErrorQuery, driftQuery, driftSummaryCountQuery, silenceWindow } from './private/drift-query';
+import { IDriftJobRef, ILogAnalyticsWorkspaceRef, IResourceGroupRef } from './references';
 
 export interface InferenceAlertsProps {
   /** Thresholds and emails come from `spec.monitoring`; replica bounds from `spec.scaling`. */
@@ -17,8 +18,14 @@ export interface InferenceAlertsProps {
   readonly location: string;
   /** The container app (Microsoft.App/containerApps) the metric alerts watch. */
   readonly containerAppId: string;
-  /** The workspace holding Application Insights traces and Container Apps console logs. */
+  /** The workspace the Container Apps environment sends console logs to (where the drift job's lines land). */
   readonly logAnalyticsWorkspace: ILogAnalyticsWorkspaceRef;
+  /**
+   * The scheduled drift job (DriftJob). Adds an alert on its `drift_job_error` lines and, for schedules that run
+   * every day, one that fires when no `drift_summary` line arrived for longer than the schedule allows.
+   * @default - no job-health alerts (the drift alert still reads any drift job's lines for this model)
+   */
+  readonly driftJob?: IDriftJobRef;
   /**
    * Server errors (5xx) in 5 minutes above which the error alert fires. Azure Monitor metric alerts cannot divide
    * two metrics, so the spec's error-rate percentage is not expressible here: this is a count.
@@ -43,6 +50,10 @@ export class InferenceAlerts extends Construct {
   readonly serverErrorAlert: MonitorMetricAlert;
   readonly saturationAlert: MonitorMetricAlert;
   readonly driftAlert: MonitorScheduledQueryRulesAlertV2;
+  /** Fires on every `drift_job_error` line (exit code 2: unreadable baseline, storage or permission error). */
+  readonly driftJobErrorAlert?: MonitorScheduledQueryRulesAlertV2;
+  /** Fires when no run wrote a `drift_summary` line within the schedule's longest gap plus an hour. */
+  readonly driftJobSilenceAlert?: MonitorScheduledQueryRulesAlertV2;
   readonly workbook?: ApplicationInsightsWorkbook;
 
   constructor(scope: Construct, id: string, props: InferenceAlertsProps) {
@@ -107,29 +118,47 @@ export class InferenceAlerts extends Construct {
       threshold: spec.scaling.maxInstances,
     }], 'PT15M', 2);
 
-    this.driftAlert = new MonitorScheduledQueryRulesAlertV2(this, 'DriftAlert', {
-      name: `${spec.name}-feature-drift`,
-      displayName: `${spec.name} feature drift`,
-      description: `A feature drifted beyond distance ${m.driftThreshold} or PSI ${m.psiThreshold} (records written by the drift job)`,
-      resourceGroupName: rg,
-      location: props.location,
-      scopes: [props.logAnalyticsWorkspace.id],
-      severity: 2,
-      enabled,
-      // The drift job runs on a schedule (typically hourly or daily): look at each hour once.
-      evaluationFrequency: 'PT1H',
-      windowDuration: 'PT1H',
-      autoMitigationEnabled: false,
-      criteria: [{
-        query: driftQuery(spec.name, m.driftThreshold, m.psiThreshold, m.driftFeatures),
-        timeAggregationMethod: 'Count',
-        operator: 'GreaterThan',
-        threshold: 0,
-        failingPeriods: { minimumFailingPeriodsToTriggerAlert: 1, numberOfEvaluationPeriods: 1 },
-      }],
-      action: { actionGroups: [this.actionGroup.id] },
-      tags,
-    });
+    const logAlert = (alertId: string, name: string, displayName: string, description: string, severity: number, windowDuration: string,
+      criteria: MonitorScheduledQueryRulesAlertV2Criteria, autoMitigationEnabled: boolean) =>
+      new MonitorScheduledQueryRulesAlertV2(this, alertId, {
+        name: `${spec.name}-${name}`,
+        displayName: `${spec.name} ${displayName}`,
+        description,
+        resourceGroupName: rg,
+        location: props.location,
+        scopes: [props.logAnalyticsWorkspace.id],
+        severity,
+        enabled,
+        // The drift job runs at most hourly: look at each hour once.
+        evaluationFrequency: 'PT1H',
+        windowDuration,
+        autoMitigationEnabled,
+        criteria: [{ ...criteria, failingPeriods: { minimumFailingPeriodsToTriggerAlert: 1, numberOfEvaluationPeriods: 1 } }],
+        action: { actionGroups: [this.actionGroup.id] },
+        tags,
+      });
+
+    this.driftAlert = logAlert('DriftAlert', 'feature-drift', 'feature drift',
+      `A feature drifted beyond distance ${m.driftThreshold} or PSI ${m.psiThreshold} (feature_drift lines of the drift job with threshold_crossed)`,
+      2, 'PT1H', { query: driftQuery(spec.name, m.driftThreshold, m.psiThreshold, m.driftFeatures), timeAggregationMethod: 'Count', operator: 'GreaterThan', threshold: 0 }, false);
+
+    if (props.driftJob) {
+      const job = props.driftJob.name;
+      this.driftJobErrorAlert = logAlert('DriftJobErrorAlert', 'drift-job-error', 'drift job error',
+        `Drift job ${job} failed (drift_job_error line, exit code 2): see its console logs with az containerapp job execution list -n ${job}`,
+        3, 'PT1H', { query: driftJobErrorQuery(spec.name), timeAggregationMethod: 'Count', operator: 'GreaterThan', threshold: 0 }, false);
+      const gap = props.driftJob.maxHoursBetweenRuns;
+      const window = gap === undefined ? undefined : silenceWindow(gap + 1);
+      if (window) {
+        // The query always returns one row (0 when no run finished), so a job that never ran, crashed, timed out
+        // or could not pull its image breaches the threshold instead of leaving the alert without data.
+        this.driftJobSilenceAlert = logAlert('DriftJobSilenceAlert', 'drift-job-silent', 'drift job silent',
+          `No drift_summary line from drift job ${job} in ${window}: the job did not run or did not finish (drift is not being checked). Also fires once after the first deployment, until the first scheduled run.`,
+          2, window, { query: driftSummaryCountQuery(spec.name), timeAggregationMethod: 'Total', metricMeasureColumn: 'summaries', operator: 'LessThan', threshold: 1 }, true);
+      } else if (gap !== undefined) {
+        Annotations.of(this).addWarning(`InferenceAlerts driftJob: runs ${gap} hours apart exceed the 2-day window of a log alert; no "drift job silent" alert is created`);
+      }
+    }
 
     if (props.workbook ?? true) {
       this.workbook = new ApplicationInsightsWorkbook(this, 'Workbook', {

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { ValidationErrors } from '../core';
 import { compactName, STORAGE_ACCOUNT_NAME_PATTERN } from './private/azure-facts';
 import { BuiltInRole, grantRole } from './private/role-grant';
-import { IBlobContainerRef, IKeyVaultRef, IResourceGroupRef, IStorageAccountRef, IUserAssignedIdentityRef } from './references';
+import { IBlobContainerRef, IBlobStorageRef, IKeyVaultRef, IResourceGroupRef, IStorageAccountRef, IUserAssignedIdentityRef } from './references';
 
 /** Replication choices for the ingestion account. */
 export type StorageReplication = 'LRS' | 'ZRS' | 'GRS' | 'GZRS' | 'RAGRS' | 'RAGZRS';
@@ -83,7 +83,7 @@ export interface IngestionStorageProps {
    */
   readonly allowedIpRanges?: readonly string[];
   /**
-   * Private containers to create besides `incoming`, `predictions`, `capture` and `deadletter`.
+   * Private containers to create besides `incoming`, `predictions`, `capture`, `baseline` and `deadletter`.
    * @default - none
    */
   readonly extraContainers?: readonly string[];
@@ -106,8 +106,16 @@ export class IngestionStorage extends Construct {
   readonly incomingContainer: IBlobContainerRef;
   /** Where batch inference writes results. */
   readonly predictionsContainer: IBlobContainerRef;
-  /** Captured request/response samples for drift analysis. */
+  /**
+   * Captured request/response records (SageMaker data-capture JSON lines) for drift analysis, one folder per model:
+   * `capture/<model>/YYYY/MM/DD/HH/`. Writers (the serving app, batch inference) get write on this container only.
+   */
   readonly captureContainer: IBlobContainerRef;
+  /**
+   * The drift baseline (`statistics.json` and `constraints.json` from `deploy-ai-smarter baseline`), kept in its own
+   * container so the drift job's read grant covers the baseline and nothing the writers of `capture` can change.
+   */
+  readonly baselineContainer: IBlobContainerRef;
   /** Events Event Grid could not deliver. */
   readonly deadLetterContainer: IBlobContainerRef;
   /** Every container by name. */
@@ -168,7 +176,7 @@ export class IngestionStorage extends Construct {
     });
 
     const containers: Record<string, IBlobContainerRef> = {};
-    for (const name of ['incoming', 'predictions', 'capture', 'deadletter', ...(props.extraContainers ?? [])]) {
+    for (const name of ['incoming', 'predictions', 'capture', 'baseline', 'deadletter', ...(props.extraContainers ?? [])]) {
       containers[name] = new StorageContainer(this, `Container-${name}`, {
         name,
         // storage_account_id (azurerm 4.x) creates the container through Resource Manager, so it works
@@ -181,6 +189,7 @@ export class IngestionStorage extends Construct {
     this.incomingContainer = containers.incoming;
     this.predictionsContainer = containers.predictions;
     this.captureContainer = containers.capture;
+    this.baselineContainer = containers.baseline;
     this.deadLetterContainer = containers.deadletter;
 
     if (cmk) {
@@ -220,6 +229,16 @@ export class IngestionStorage extends Construct {
         dependsOn: [keyUser],
       });
     }
+  }
+
+  /** `https://<account>.blob.core.windows.net/<container>/<path>`, with the account name as a literal (for URIs checked at synth time). */
+  blobUrl(container: string, path = ''): string {
+    return `https://${this.storageAccountName}.blob.core.windows.net/${container}/${path}`;
+  }
+
+  /** The storage as other constructs take it: literal account name, account and containers. */
+  get blobStorage(): IBlobStorageRef {
+    return { accountName: this.storageAccountName, account: this.storageAccount, containers: this.containers };
   }
 
   /** Grants `role` on one container (or the whole account) to a principal. */

@@ -50,3 +50,36 @@ export interface IContainerRegistryRef {
   readonly id: string;
   readonly loginServer: string;
 }
+
+/** A Container Apps environment (Microsoft.App/managedEnvironments). */
+export interface IContainerAppEnvironmentRef {
+  readonly id: string;
+}
+
+/** A storage account whose name is known at synth time, with the containers created in it (their ids become role scopes). */
+export interface IBlobStorageRef {
+  /** The account name as a literal string, to build and recognise `https://<account>.blob.core.windows.net/` URIs. */
+  readonly accountName: string;
+  readonly account: IStorageAccountRef;
+  /** Containers created with the account, by name. */
+  readonly containers?: Readonly<Record<string, IBlobContainerRef>>;
+}
+
+/** Where a writer puts captured inference records: the container it may write to and the folder URI it gets as `CAPTURE_URI`. */
+export interface DataCaptureDestination {
+  /** The container; the writer gets Storage Blob Data Contributor on it and nothing wider. */
+  readonly container: IBlobContainerRef;
+  /** `https://<account>.blob.core.windows.net/<container>/<prefix>/`: the folder above the `YYYY/MM/DD/HH/` partitions. */
+  readonly uri: string;
+}
+
+/** A scheduled drift job whose console lines the alerts read. */
+export interface IDriftJobRef {
+  /** The Container Apps job name. */
+  readonly name: string;
+  /**
+   * Longest gap between two scheduled runs, in hours.
+   * @default - unknown (manual trigger or an irregular schedule): no "job went silent" alert
+   */
+  readonly maxHoursBetweenRuns?: number;
+}

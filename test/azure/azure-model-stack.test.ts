@@ -1,7 +1,7 @@
 import { App, Testing } from 'cdktf';
 import { addAzureExample } from '../../bin/azure-example';
 import { AzureModelStack, AzureModelStackProps } from '../../lib/azure/azure-model-stack';
-import { all, only, parse, ref, roleAssignments, Synthesized } from './private/synth';
+import { all, at, only, parse, ref, roleAssignments, Synthesized } from './private/synth';
 
 const stackOf = (props: AzureModelStackProps, app: App = Testing.app()) => new AzureModelStack(app, 'model', props);
 
@@ -15,7 +15,7 @@ describe('AzureModelStack', () => {
       customerManagedKey: true,
       backend: { resourceGroupName: 'rg-tfstate', storageAccountName: 'sttfstate0001', containerName: 'tfstate', key: 'fraud.tfstate' },
     }));
-    gpu = parse(stackOf({ spec: { name: 'vision', image: 'crv.azurecr.io/v:1', compute: 'gpu-t4' }, location: 'swedencentral', apiFront: false, batchInference: false, mlWorkspace: false }));
+    gpu = parse(stackOf({ spec: { name: 'vision', image: 'crv.azurecr.io/v:1', compute: 'gpu-t4' }, location: 'swedencentral', apiFront: false, batchInference: false, mlWorkspace: false, driftJob: false }));
     const app = Testing.app();
     example = parse(addAzureExample(app));
   });
@@ -72,6 +72,44 @@ describe('AzureModelStack', () => {
     expect(only(json, 'azurerm_monitor_action_group').email_receiver[0].email_address).toBe('oncall@example.com');
   });
 
+  it('runs the drift job in the serving environment on the stack baseline and the serving app capture folder', () => {
+    const account = at(json, 'azurerm_storage_account', 'Storage/Account').name;
+    const captureUri = `https://${account}.blob.core.windows.net/capture/fraud/`;
+    const job = only(json, 'azurerm_container_app_job');
+    expect(job).toMatchObject({ name: 'fraud-drift', container_app_environment_id: ref(json, 'azurerm_container_app_environment', 'Serving/Environment'), schedule_trigger_config: { cron_expression: '5 * * * *' } });
+    const env = Object.fromEntries(job.template.container[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
+    expect(env).toMatchObject({ BASELINE_URI: `https://${account}.blob.core.windows.net/baseline/`, CAPTURE_URI: captureUri, DRIFT_THRESHOLD: '0.1', PSI_THRESHOLD: '0.2', LOG_FORMAT: 'azure' });
+    expect(only(json, 'azurerm_container_app').template.container[0].env).toContainEqual({ name: 'CAPTURE_URI', value: captureUri });
+    expect(only(json, 'azurerm_function_app_flex_consumption').app_settings.CAPTURE_URI).toBe(captureUri);
+    expect(json.output!.drift_job_name.value).toBe(ref(json, 'azurerm_container_app_job', 'Drift/Job', 'name'));
+  });
+
+  it('lets the drift identity read baseline and capture, and only the writers write capture', () => {
+    const capture = ref(json, 'azurerm_storage_container', 'Storage/Container-capture');
+    const drift = ref(json, 'azurerm_user_assigned_identity', 'Drift/Identity', 'principal_id');
+    const grants = roleAssignments(json);
+    expect(grants.filter((g) => g.principal === drift)).toEqual([
+      { role: 'Storage Blob Data Reader', scope: ref(json, 'azurerm_storage_container', 'Storage/Container-baseline'), principal: drift },
+      { role: 'Storage Blob Data Reader', scope: capture, principal: drift },
+    ]);
+    expect(grants.filter((g) => g.scope === capture && g.role !== 'Storage Blob Data Reader')).toEqual(expect.arrayContaining([
+      { role: 'Storage Blob Data Contributor', scope: capture, principal: ref(json, 'azurerm_user_assigned_identity', 'Base/Identity-serving', 'principal_id') },
+      { role: 'Storage Blob Data Contributor', scope: capture, principal: ref(json, 'azurerm_user_assigned_identity', 'Base/Identity-batch', 'principal_id') },
+    ]));
+    expect(grants.filter((g) => g.scope === capture && g.role !== 'Storage Blob Data Reader')).toHaveLength(2);
+  });
+
+  it('alerts on drift, drift job errors and a silent drift job', () => {
+    expect(Object.values(all(json, 'azurerm_monitor_scheduled_query_rules_alert_v2')).map((a) => a.name).sort()).toEqual(['fraud-drift-job-error', 'fraud-drift-job-silent', 'fraud-feature-drift']);
+  });
+
+  it('runs no drift job and captures nothing when driftJob is off', () => {
+    expect(gpu.resource.azurerm_container_app_job).toBeUndefined();
+    expect(only(gpu, 'azurerm_container_app').template.container[0].env.map((e: { name: string }) => e.name)).not.toContain('CAPTURE_URI');
+    expect(Object.keys(all(gpu, 'azurerm_monitor_scheduled_query_rules_alert_v2'))).toHaveLength(1);
+    expect(gpu.output!.drift_job_name).toBeUndefined();
+  });
+
   it('serves a GPU class on the serverless T4 profile with an internal ingress when there is no API front', () => {
     expect(only(gpu, 'azurerm_container_app').workload_profile_name).toBe('gpu-t4');
     expect(only(gpu, 'azurerm_container_app').ingress.external_enabled).toBe(false);
@@ -83,7 +121,7 @@ describe('AzureModelStack', () => {
   it('synthesizes the bin/azure-example.ts stack in eastus with the D4 profile', () => {
     expect(only(example, 'azurerm_resource_group').location).toBe('eastus');
     expect(only(example, 'azurerm_container_app').workload_profile_name).toBe('d4');
-    expect(Object.keys(example.output!)).toEqual(expect.arrayContaining(['api_url', 'storage_account_name', 'action_group_id']));
+    expect(Object.keys(example.output!)).toEqual(expect.arrayContaining(['api_url', 'storage_account_name', 'action_group_id', 'drift_job_name']));
   });
 
   it.each([
@@ -93,6 +131,8 @@ describe('AzureModelStack', () => {
     ['bad scaling bounds', { spec: { name: 'v', image: 'x.io/v:1', scaling: { minInstances: -1, maxInstances: 0 } } }, 'AzureModelStack spec.scaling.minInstances: got -1; expected an integer from 0 to 1000'],
     ['bad alarm emails', { spec: { name: 'v', image: 'x.io/v:1', monitoring: { alarmEmails: ['nobody'] } } }, 'AzureModelStack spec.monitoring.alarmEmails[0]: got "nobody"; expected an email address'],
     ['a storage account name with capitals', { storageAccountName: 'StFraud' }, 'IngestionStorage storageAccountName: got "StFraud"; expected 3-24 lowercase letters and digits'],
+    ['a drift schedule with six fields', { driftSchedule: '0 5 * * * *' }, 'DriftJob schedule: got "0 5 * * * *"; expected a five-field cron expression (minute hour day-of-month month day-of-week, UTC) such as "5 * * * *": 6 fields instead of 5'],
+    ['a drift baseline outside Azure Blob', { driftBaselineUri: 'gs://bucket/baseline/' }, 'DriftJob baselineUri: got "gs://bucket/baseline/"; expected an https://<account>.blob.core.windows.net/<container>/<prefix>/ folder URI'],
   ])('rejects %s', (_what, over, message) => {
     expect(() => stackOf({ spec: { name: 'fraud', image: 'x.io/f:1' }, ...over } as AzureModelStackProps)).toThrow(message);
   });

@@ -9,6 +9,7 @@ describe('BatchInference', () => {
       name: 'fraud', resourceGroup: RG, location: 'eastus', storageAccount: STORAGE,
       incomingContainer: container('incoming'), predictionsContainer: container('predictions'), deadLetterContainer: container('deadletter'),
       identity: BATCH_ID, applicationInsights: APP_INSIGHTS, scoringUrl: 'https://ca-fraud.internal',
+      dataCapture: { container: container('capture'), uri: 'https://sttest.blob.core.windows.net/capture/fraud/' },
     }));
   });
 
@@ -43,8 +44,13 @@ describe('BatchInference', () => {
       { role: 'Storage Blob Data Contributor', scope: container('predictions').id, principal: BATCH_ID.principalId },
       { role: 'Storage Blob Data Owner', scope: host, principal: BATCH_ID.principalId },
       { role: 'Monitoring Metrics Publisher', scope: APP_INSIGHTS.id, principal: BATCH_ID.principalId },
+      { role: 'Storage Blob Data Contributor', scope: container('capture').id, principal: BATCH_ID.principalId },
     ]));
     expect(roleAssignments(json).filter((r) => r.scope === STORAGE.id)).toEqual([]);
+  });
+
+  it('tells the function where to write capture records', () => {
+    expect(only(json, 'azurerm_function_app_flex_consumption').app_settings.CAPTURE_URI).toBe('https://sttest.blob.core.windows.net/capture/fraud/');
   });
 
   it('subscribes the function to BlobCreated under incoming/ with retries and a dead-letter container', () => {
@@ -68,6 +74,7 @@ describe('BatchInference', () => {
       name: 'fraud', resourceGroup: RG, location: 'eastus', storageAccount: STORAGE,
       incomingContainer: container('incoming'), predictionsContainer: container('predictions'), deadLetterContainer: container('deadletter'),
       identity: BATCH_ID, applicationInsights: APP_INSIGHTS, scoringUrl: 'https://x', maxDeliveryAttempts: 31,
-    }))).toThrow('BatchInference maxDeliveryAttempts: got 31; expected an integer from 1 to 30');
+      dataCapture: { container: container('capture'), uri: 'https://sttest.blob.core.windows.net' },
+    }))).toThrow(/BatchInference maxDeliveryAttempts: got 31; expected an integer from 1 to 30\n- BatchInference dataCapture.uri: got "https:\/\/sttest.blob.core.windows.net"; expected an https:/);
   });
 });

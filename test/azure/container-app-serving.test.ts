@@ -17,7 +17,7 @@ describe('ContainerAppServing', () => {
   let t4: Synthesized;
   let a100: Synthesized;
   beforeAll(() => {
-    cpu = synth((s) => new ContainerAppServing(s, 'Serving', base()));
+    cpu = synth((s) => new ContainerAppServing(s, 'Serving', base({ dataCapture: { container: container('capture'), uri: 'https://sttest.blob.core.windows.net/capture/fraud/' } })));
     t4 = synth((s) => new ContainerAppServing(s, 'Serving', base({
       spec: { name: 'vision', image: 'crfraud.azurecr.io/vision:1', compute: 'gpu-t4', scaling: { minInstances: 0, maxInstances: 3 } },
       location: 'westus3',
@@ -72,7 +72,25 @@ describe('ContainerAppServing', () => {
     expect(env).toContainEqual({ name: 'MODEL_URI', value: 'https://sttest.blob.core.windows.net/models/fraud/model.tar.gz' });
     expect(env).toContainEqual({ name: 'AZURE_CLIENT_ID', value: SERVING_ID.clientId });
     expect(roleAssignments(cpu)).toContainEqual({ role: 'Storage Blob Data Reader', scope: container('models').id, principal: SERVING_ID.principalId });
-    expect(only(cpu, 'azurerm_container_app').depends_on).toHaveLength(2);
+    expect(only(cpu, 'azurerm_container_app').depends_on).toHaveLength(3);
+  });
+
+  it('gives the serving container CAPTURE_URI and write access to the capture container only', () => {
+    const app = only(cpu, 'azurerm_container_app');
+    expect(app.template.container[0].env).toContainEqual({ name: 'CAPTURE_URI', value: 'https://sttest.blob.core.windows.net/capture/fraud/' });
+    const writes = roleAssignments(cpu).filter((r) => r.role === 'Storage Blob Data Contributor');
+    expect(writes).toEqual([{ role: 'Storage Blob Data Contributor', scope: container('capture').id, principal: SERVING_ID.principalId }]);
+    expect(app.depends_on).toContain(`azurerm_role_assignment.${ref(cpu, 'azurerm_role_assignment', 'Serving/CaptureWriter').split('.')[1]}`);
+  });
+
+  it('captures nothing unless asked', () => {
+    expect(only(t4, 'azurerm_container_app').template.container[0].env.map((e: { name: string }) => e.name)).not.toContain('CAPTURE_URI');
+    expect(roleAssignments(t4).filter((r) => r.role === 'Storage Blob Data Contributor')).toEqual([]);
+  });
+
+  it('rejects a capture URI that is not a blob folder', () => {
+    expect(() => synth((s) => new ContainerAppServing(s, 'Serving', base({ dataCapture: { container: container('capture'), uri: 's3://bucket/capture/' } }))))
+      .toThrow('ContainerAppServing dataCapture.uri: got "s3://bucket/capture/"; expected an https://<account>.blob.core.windows.net/<container>/<prefix>/ folder URI');
   });
 
   it('uses the serverless T4 GPU profile without node counts for gpu-t4', () => {

@@ -1,3 +1,4 @@
+import { TerraformStack, Testing } from 'cdktf';
 import { InferenceAlerts } from '../../lib/azure/inference-alerts';
 import { RG, WORKSPACE } from './private/fixtures';
 import { all, only, ref, synth, Synthesized } from './private/synth';
@@ -10,8 +11,11 @@ describe('InferenceAlerts', () => {
     json = synth((s) => new InferenceAlerts(s, 'Alerts', {
       spec: { name: 'fraud', image: 'x.azurecr.io/f:1', scaling: { maxInstances: 7 }, monitoring: { alarmEmails: ['oncall@example.com', 'ml@example.com'], latencyP99Ms: 800, driftThreshold: 0.15, psiThreshold: 0.25, driftFeatures: ['amount'] } },
       resourceGroup: RG, location: 'eastus', containerAppId: APP_ID, logAnalyticsWorkspace: WORKSPACE,
+      driftJob: { name: 'fraud-drift', maxHoursBetweenRuns: 1 },
     }));
   });
+
+  const logAlert = (name: string) => Object.values(all(json, 'azurerm_monitor_scheduled_query_rules_alert_v2')).find((a) => a.name === name)!;
 
   const alert = (metric: string) => Object.values(all(json, 'azurerm_monitor_metric_alert')).find((a) => a.criteria[0].metric_name === metric)!;
 
@@ -34,16 +38,46 @@ describe('InferenceAlerts', () => {
     expect(alert('Replicas')).toMatchObject({ window_size: 'PT15M', criteria: [{ aggregation: 'Maximum', operator: 'GreaterThanOrEqual', threshold: 7 }] });
   });
 
-  it('queries the drift job records for this model and its thresholds on the workspace', () => {
-    const drift = only(json, 'azurerm_monitor_scheduled_query_rules_alert_v2');
-    expect(drift).toMatchObject({ scopes: [WORKSPACE.id], evaluation_frequency: 'PT1H', window_duration: 'PT1H', action: { action_groups: [ref(json, 'azurerm_monitor_action_group', 'Alerts/ActionGroup')] } });
+  it('queries the drift job console lines for this model and its thresholds on the workspace', () => {
+    const drift = logAlert('fraud-feature-drift');
+    expect(drift).toMatchObject({ scopes: [WORKSPACE.id], evaluation_frequency: 'PT1H', window_duration: 'PT1H', enabled: true, action: { action_groups: [ref(json, 'azurerm_monitor_action_group', 'Alerts/ActionGroup')] } });
     const { query, operator, threshold, time_aggregation_method: agg } = drift.criteria[0];
     expect({ operator, threshold, agg }).toEqual({ operator: 'GreaterThan', threshold: 0, agg: 'Count' });
-    expect(query).toContain('AppTraces');
-    expect(query).toContain('ContainerAppConsoleLogs_CL');
+    expect(query).toContain('ContainerAppConsoleLogs_CL | project TimeGenerated, Line = Log_s');
+    expect(query).not.toContain('AppTraces');
     expect(query).toContain("tostring(record.event) == 'feature_drift' and tostring(record.model) == 'fraud'");
-    expect(query).toContain('distance > 0.15 or psi > 0.25');
+    expect(query).toContain('crossed = tobool(record.threshold_crossed)');
+    expect(query).toContain('| where crossed == true and (distance > 0.15 or psi > 0.25)');
     expect(query).toContain("feature in ('amount')");
+  });
+
+  it('alerts on every drift_job_error line of the model', () => {
+    const errors = logAlert('fraud-drift-job-error');
+    expect(errors).toMatchObject({ scopes: [WORKSPACE.id], severity: 3, window_duration: 'PT1H', auto_mitigation_enabled: false });
+    expect(errors.criteria[0]).toMatchObject({ time_aggregation_method: 'Count', operator: 'GreaterThan', threshold: 0 });
+    expect(errors.criteria[0].query).toContain("tostring(record.event) == 'drift_job_error' and tostring(record.model) == 'fraud'");
+    expect(errors.description).toContain('fraud-drift');
+  });
+
+  it('alerts when no drift_summary line arrived for two hours, counting absence as zero', () => {
+    const silent = logAlert('fraud-drift-job-silent');
+    expect(silent).toMatchObject({ severity: 2, evaluation_frequency: 'PT1H', window_duration: 'PT2H', auto_mitigation_enabled: true });
+    expect(silent.criteria[0]).toMatchObject({ time_aggregation_method: 'Total', metric_measure_column: 'summaries', operator: 'LessThan', threshold: 1, failing_periods: { minimum_failing_periods_to_trigger_alert: 1, number_of_evaluation_periods: 1 } });
+    expect(silent.criteria[0].query).toContain("tostring(record.event) == 'drift_summary' and tostring(record.model) == 'fraud'");
+    expect(silent.criteria[0].query).toMatch(/\| summarize summaries = count\(\)$/);
+  });
+
+  it('creates no silence alert for jobs without a daily bound, and warns when the gap exceeds two days', () => {
+    const alertsFor = (maxHoursBetweenRuns?: number) => new InferenceAlerts(new TerraformStack(Testing.app(), 'gaps'), 'Alerts', {
+      spec: { name: 'fraud', image: 'x' }, resourceGroup: RG, location: 'eastus', containerAppId: APP_ID, logAnalyticsWorkspace: WORKSPACE,
+      driftJob: { name: 'fraud-drift', maxHoursBetweenRuns },
+    });
+    const manual = alertsFor(undefined);
+    expect(manual.driftJobErrorAlert).toBeDefined();
+    expect(manual.driftJobSilenceAlert).toBeUndefined();
+    const weekly = alertsFor(168);
+    expect(weekly.driftJobSilenceAlert).toBeUndefined();
+    expect(weekly.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => m.data)).toEqual([expect.stringContaining('runs 168 hours apart exceed the 2-day window')]);
   });
 
   it('creates a workbook with the serving metrics and drift query', () => {

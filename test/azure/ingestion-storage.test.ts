@@ -5,9 +5,10 @@ import { all, only, ref, roleAssignments, synth, Synthesized } from './private/s
 describe('IngestionStorage', () => {
   let json: Synthesized;
   let cmk: Synthesized;
+  let explicit: IngestionStorage;
   beforeAll(() => {
     json = synth((s) => new IngestionStorage(s, 'Storage', { name: 'fraud', resourceGroup: RG, location: 'eastus' }));
-    cmk = synth((s) => new IngestionStorage(s, 'Storage', {
+    cmk = synth((s) => explicit = new IngestionStorage(s, 'Storage', {
       name: 'fraud', resourceGroup: RG, location: 'eastus', storageAccountName: 'stfraudexplicit', replication: 'GZRS',
       customerManagedKey: { keyVault: KEY_VAULT, identity: ENCRYPTION_ID, deployerPrincipalId: 'deployer-object-id' },
     }));
@@ -27,6 +28,13 @@ describe('IngestionStorage', () => {
     });
   });
 
+  it('builds literal blob URLs and the storage reference other constructs take', () => {
+    expect(explicit.blobUrl('capture', 'fraud/')).toBe('https://stfraudexplicit.blob.core.windows.net/capture/fraud/');
+    expect(explicit.blobStorage.accountName).toBe('stfraudexplicit');
+    expect(Object.keys(explicit.blobStorage.containers!)).toContain('baseline');
+    expect(explicit.baselineContainer).toBe(explicit.containers.baseline);
+  });
+
   it('versions blobs and soft-deletes blobs and containers for 30 days', () => {
     expect(only(json, 'azurerm_storage_account').blob_properties).toMatchObject({
       versioning_enabled: true,
@@ -39,9 +47,9 @@ describe('IngestionStorage', () => {
     expect(only(json, 'azurerm_storage_account').name).toMatch(/^stfraud[0-9a-z]{6}$/);
   });
 
-  it('creates private incoming, predictions, capture and deadletter containers through Resource Manager', () => {
+  it('creates private incoming, predictions, capture, baseline and deadletter containers through Resource Manager', () => {
     const containers = Object.values(all(json, 'azurerm_storage_container'));
-    expect(containers.map((c) => c.name).sort()).toEqual(['capture', 'deadletter', 'incoming', 'predictions']);
+    expect(containers.map((c) => c.name).sort()).toEqual(['baseline', 'capture', 'deadletter', 'incoming', 'predictions']);
     for (const c of containers) {
       expect(c).toMatchObject({ container_access_type: 'private', storage_account_id: ref(json, 'azurerm_storage_account', 'Storage/Account') });
     }

@@ -73,3 +73,6 @@ export function parseBlobUrl(uri: string): { account: string; container: string 
   const match = /^https:\/\/([a-z0-9]{3,24})\.blob\.core\.windows\.net\/([a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])?)(?:\/|$)/.exec(uri);
   return match ? { account: match[1], container: match[2] } : undefined;
 }
+
+/** `https://<account>.blob.core.windows.net/<container>/` with an optional folder path below it. */
+export const BLOB_FOLDER_URI = /^https:\/\/[a-z0-9]{3,24}\.blob\.core\.windows\.net\/[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])?\/(?:[^\s?#]*)$/;

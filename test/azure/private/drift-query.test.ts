@@ -1,0 +1,34 @@
+import { driftJobErrorQuery, driftQuery, driftSummaryCountQuery, kqlString, silenceWindow } from '../../../lib/azure/private/drift-query';
+
+describe('drift queries', () => {
+  it('reads console lines from the legacy _CL table and the resource-specific table', () => {
+    for (const query of [driftQuery('fraud', 0.1, 0.2, []), driftJobErrorQuery('fraud'), driftSummaryCountQuery('fraud')]) {
+      expect(query).toMatch(/^union isfuzzy=true\n {2}\(ContainerAppConsoleLogs_CL \| project TimeGenerated, Line = Log_s\),\n {2}\(ContainerAppConsoleLogs \| project TimeGenerated, Line = Log\)\n/);
+      expect(query).toContain('| extend record = parse_json(Line)');
+      expect(query).toContain("tostring(record.model) == 'fraud'");
+    }
+  });
+
+  it('keeps drifted feature lines beyond the thresholds, for the listed features only', () => {
+    const query = driftQuery('fraud', 0.15, 0.25, ['amount', "o'clock"]);
+    expect(query).toContain("| where tostring(record.event) == 'feature_drift' and tostring(record.model) == 'fraud'");
+    expect(query).toContain('| where crossed == true and (distance > 0.15 or psi > 0.25)');
+    expect(query).toContain("| where feature in ('amount', 'o\\'clock')");
+    expect(query.split('\n').pop()).toBe('| project TimeGenerated, feature, distance, psi');
+  });
+
+  it('selects job error lines and counts summary lines in exactly one row', () => {
+    expect(driftJobErrorQuery('fraud')).toContain("tostring(record.event) == 'drift_job_error'");
+    const count = driftSummaryCountQuery('fraud');
+    expect(count).toContain("tostring(record.event) == 'drift_summary'");
+    expect(count.split('\n').pop()).toBe('| summarize summaries = count()');
+  });
+
+  it('escapes KQL string literals', () => {
+    expect(kqlString("a'b\\c")).toBe("'a\\'b\\\\c'");
+  });
+
+  it.each([[2, 'PT2H'], [6, 'PT6H'], [7, 'P1D'], [25, 'P2D'], [49, undefined]])('picks the smallest log alert window of at least %i hours', (hours, window) => {
+    expect(silenceWindow(hours)).toBe(window);
+  });
+});
