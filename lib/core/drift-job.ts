@@ -49,6 +49,8 @@ export function driftJobContainer(spec: ResolvedModelSpec, options: DriftJobOpti
     PSI_THRESHOLD: String(spec.monitoring.psiThreshold),
     WINDOW_HOURS: String(options.windowHours ?? 1),
     LOG_FORMAT: options.logFormat,
+    // A run that finds drift succeeded: the alert reads the log lines; a non-zero exit would make the runner retry.
+    DRIFT_EXIT_CODE: '0',
   };
   if (options.image) return { image: options.image, command: [], args: [], env };
   return {

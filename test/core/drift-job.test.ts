@@ -19,7 +19,7 @@ describe('driftJobContainer', () => {
       image: 'registry/drift:1',
       command: [],
       args: [],
-      env: { MODEL_NAME: 'churn', BASELINE_URI: 's3://b/baseline/', CAPTURE_URI: 's3://b/capture/', DRIFT_THRESHOLD: '0.25', PSI_THRESHOLD: '0.3', WINDOW_HOURS: '2', LOG_FORMAT: 'aws' },
+      env: { MODEL_NAME: 'churn', BASELINE_URI: 's3://b/baseline/', CAPTURE_URI: 's3://b/capture/', DRIFT_THRESHOLD: '0.25', PSI_THRESHOLD: '0.3', WINDOW_HOURS: '2', LOG_FORMAT: 'aws', DRIFT_EXIT_CODE: '0' },
     });
   });
 

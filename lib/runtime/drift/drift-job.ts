@@ -29,6 +29,12 @@ export interface DriftJobConfig {
   readonly windowEnd?: Date;
   readonly format: LogFormat;
   readonly capturePart: CapturePart;
+  /**
+   * Exit code when drift or violations are found. Scheduled jobs set 0: a finished run that found drift is not a
+   * failed run, and job runners (Cloud Run jobs, Container Apps jobs) would otherwise retry it and repeat its lines.
+   * @default 1
+   */
+  readonly driftExitCode?: number;
 }
 
 /** Invalid flags or environment: the job prints the problems and exits with code 2. */
@@ -51,6 +57,7 @@ export const DRIFT_JOB_OPTIONS = {
   'window-end': 'WINDOW_END',
   format: 'LOG_FORMAT',
   'capture-part': 'CAPTURE_PART',
+  'drift-exit-code': 'DRIFT_EXIT_CODE',
 } as const;
 
 export const DRIFT_JOB_USAGE = `Usage: drift-job [--baseline URI] [--capture URI] [--model NAME] [options]
@@ -68,6 +75,7 @@ Every flag can come from the environment variable in brackets; flags win.
   --window-end ISO             end of the window (default: start of the current UTC hour) [WINDOW_END]
   --format aws|gcp|azure|json  log line format (default json) [LOG_FORMAT]
   --capture-part input|output  analyze requests (default) or predictions [CAPTURE_PART]
+  --drift-exit-code 0|1        exit code when drift is found (default 1; scheduled jobs use 0) [DRIFT_EXIT_CODE]
 
 URIs: s3://bucket/prefix/, gs://bucket/prefix/, https://<account>.blob.core.windows.net/<container>/prefix/, or a local path.
 Exit codes: 0 no drift, 1 drift or constraint violations, 2 job error.`;
@@ -123,6 +131,7 @@ export function parseDriftJobArgs(argv: readonly string[], env: NodeJS.ProcessEn
   const windowHours = number('window-hours', 1, 24 * 31, true) ?? 1;
   const format = oneOf('format', LOG_FORMATS, 'json');
   const capturePart = oneOf<CapturePart>('capture-part', ['input', 'output'], 'input');
+  const driftExitCode = Number(oneOf('drift-exit-code', ['0', '1'], '1'));
   let windowEnd: Date | undefined;
   const end = get('window-end');
   if (end !== undefined) {
@@ -130,7 +139,7 @@ export function parseDriftJobArgs(argv: readonly string[], env: NodeJS.ProcessEn
     if (Number.isNaN(windowEnd.getTime())) problems.push(formatProblem(SUBJECT, '--window-end (WINDOW_END)', end, 'an ISO 8601 time'));
   }
   if (problems.length > 0) throw new DriftJobConfigError(problems);
-  return { baselineUri, captureUri, modelName, threshold, categoricalThreshold, psiThreshold, windowHours, windowEnd, format, capturePart };
+  return { baselineUri, captureUri, modelName, threshold, categoricalThreshold, psiThreshold, windowHours, windowEnd, format, capturePart, driftExitCode };
 }
 
 export interface DriftJobDeps {
@@ -223,7 +232,7 @@ export async function runDriftJob(config: DriftJobConfig, deps: DriftJobDeps = {
       duration_ms: now().getTime() - started.getTime(),
     };
     emit(summaryLine(summary, ctx, config.format));
-    return status === 'drift' || status === 'violations' ? EXIT_DRIFT : EXIT_OK;
+    return status === 'drift' || status === 'violations' ? config.driftExitCode ?? EXIT_DRIFT : EXIT_OK;
   } catch (error) {
     emit(errorLine(config.modelName, error instanceof Error ? error.message : String(error), config.format, now()));
     return EXIT_ERROR;

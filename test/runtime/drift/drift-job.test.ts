@@ -75,6 +75,20 @@ describe('runDriftJob', () => {
     expect(lines[2]).toMatchObject({ status: 'drift', drift_detected: true, drifted_features: ['x'], features_drifted: 1 });
   });
 
+  it('exits 0 on drift when a scheduled job asks for it (DRIFT_EXIT_CODE=0), still reporting the drift', async () => {
+    const { code, lines } = await run({ ...config('shifted'), driftExitCode: 0 });
+
+    expect(code).toBe(0);
+    expect(lines[2]).toMatchObject({ status: 'drift', drift_detected: true });
+  });
+
+  it('reads the drift exit code from the environment and rejects other values', () => {
+    const base = { BASELINE_URI: './b', CAPTURE_URI: './c', MODEL_NAME: 'm' };
+    expect(parseDriftJobArgs([], { ...base, DRIFT_EXIT_CODE: '0' }).driftExitCode).toBe(0);
+    expect(parseDriftJobArgs([], base).driftExitCode).toBe(1);
+    expect(() => parseDriftJobArgs(['--drift-exit-code', '3'], base)).toThrow('drift-job --drift-exit-code (DRIFT_EXIT_CODE): got "3"; expected one of 0, 1');
+  });
+
   it('counts malformed lines and out-of-window records in the summary without failing', async () => {
     const { code, lines } = await run(config('messy'));
     const summary = lines[lines.length - 1];
@@ -143,7 +157,7 @@ describe('parseDriftJobArgs', () => {
   it('reads the environment, with flags winning', () => {
     expect(parseDriftJobArgs(['--threshold', '0.05', '--format=gcp'], env)).toEqual({
       baselineUri: 'gs://b/base/', captureUri: 'gs://b/cap/', modelName: 'm', threshold: 0.05, categoricalThreshold: undefined,
-      psiThreshold: 0.3, windowHours: 6, windowEnd: undefined, format: 'gcp', capturePart: 'input',
+      psiThreshold: 0.3, windowHours: 6, windowEnd: undefined, format: 'gcp', capturePart: 'input', driftExitCode: 1,
     });
   });
 
@@ -155,7 +169,7 @@ describe('parseDriftJobArgs', () => {
       error = e as DriftJobConfigError;
     }
     expect(error?.problems).toEqual([
-      'drift-job argument: got "--bogus"; expected one of --baseline, --capture, --model, --threshold, --categorical-threshold, --psi-threshold, --window-hours, --window-end, --format, --capture-part',
+      'drift-job argument: got "--bogus"; expected one of --baseline, --capture, --model, --threshold, --categorical-threshold, --psi-threshold, --window-hours, --window-end, --format, --capture-part, --drift-exit-code',
       'drift-job --baseline (BASELINE_URI): got undefined; expected a value',
       'drift-job --capture (CAPTURE_URI): got undefined; expected a value',
       'drift-job --model (MODEL_NAME): got undefined; expected a value',
