@@ -2,7 +2,7 @@
 // so constructs reference a ready asset and a consumer never needs esbuild or Docker to synth.
 // Each entry: lib/runtime/<name>/index.ts -> assets/<name>/index.js
 import { build } from 'esbuild';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,4 +32,6 @@ await Promise.all(entries.map((name) =>
     external: CONTAINER_ENTRIES.has(name) ? [] : ['@aws-sdk/*', '@smithy/*'],
     logLevel: 'warning',
   })));
+// Cloud Functions builds from a folder with a package.json (main: index.js, the Functions Framework dependency).
+copyFileSync(join(runtimeDir, 'gcp-batch-inference', 'function-package.json'), join(root, 'assets', 'gcp-batch-inference', 'package.json'));
 console.log(`bundled ${entries.length} runtime entr${entries.length === 1 ? 'y' : 'ies'} (${entries.join(', ')}) in ${Date.now() - started} ms`);

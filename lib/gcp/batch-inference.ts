@@ -1,7 +1,10 @@
 // Ingestion-driven batch inference on GCP: each object finalized under the input prefix of the ingestion
 // bucket is sent to a Cloud Functions gen2 function that calls the model; failures retry, then dead-letter.
+// The function's code (lib/runtime/gcp-batch-inference) ships with the package and is uploaded by Terraform.
+import * as fs from 'fs';
+import * as path from 'path';
 import { Construct } from 'constructs';
-import { ITerraformDependable } from 'cdktf';
+import { AssetType, ITerraformDependable, TerraformAsset } from 'cdktf';
 import { Cloudfunctions2Function } from '@cdktf/provider-google/lib/cloudfunctions2-function';
 import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
@@ -12,6 +15,9 @@ import { PubsubSubscriptionIamMember } from '@cdktf/provider-google/lib/pubsub-s
 import { PubsubTopic } from '@cdktf/provider-google/lib/pubsub-topic';
 import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
+import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
+import { StorageBucketObject } from '@cdktf/provider-google/lib/storage-bucket-object';
 import { StorageNotification } from '@cdktf/provider-google/lib/storage-notification';
 import { ValidationErrors } from '../core';
 import { IGcsBucket } from './ingestion-bucket';
@@ -30,11 +36,20 @@ import { boundedName, checkBucketName } from './private/gcp-names';
  */
 export type BatchDelivery = 'pubsub-dead-letter' | 'eventarc';
 
-/** Where the function's source archive lives (a zip built from lib/runtime and uploaded by you). */
+/** Where the function's source archive (a zip with `index.js` and `package.json`) lives in GCS. */
 export interface FunctionSourceArchive {
   readonly bucket: string;
   readonly object: string;
 }
+
+/**
+ * The bundled function (`npm run bundle`: assets/gcp-batch-inference/{index.js,package.json}), shipped in the
+ * package; resolves the same from lib/gcp (ts-node, tsx, jest) and dist/gcp (the published build).
+ */
+export const BATCH_FUNCTION_ASSET_DIR = path.join(__dirname, '..', '..', 'assets', 'gcp-batch-inference');
+
+/** Cloud Run refuses HTTP/1 requests over 32 MiB: no larger input can reach the model. */
+export const MAX_BATCH_OBJECT_BYTES = 32 * 1024 * 1024;
 
 export interface BatchInferenceProps {
   readonly projectId: string;
@@ -44,12 +59,16 @@ export interface BatchInferenceProps {
   /** The model service the function calls (it gets `run.invoker` on it). */
   readonly service: IModelService;
   /**
-   * The function's zip. Nothing can be built here, so the default is a placeholder path: upload the archive
-   * there (or pass your own) before `cdktf deploy`, or the function build fails.
-   * @default - `{ bucket: '<projectId>-function-sources', object: 'deploy-ai-smarter/batch-inference.zip' }`
+   * Your own build of the function (a zip already in GCS). Nothing is uploaded then.
+   * @default - the function bundled with this package, zipped at synth time and uploaded by Terraform
    */
   readonly sourceArchive?: FunctionSourceArchive;
-  /** @default 'handler' */
+  /**
+   * Existing bucket to upload the bundled function's zip to (the function's build reads it from there).
+   * @default - a new private bucket `<projectId>-<model>-fn-src` (uniform access, public access prevented)
+   */
+  readonly sourceBucketName?: string;
+  /** @default 'batchInference' (the export of the bundled function) */
   readonly entryPoint?: string;
   /** @default 'nodejs22' */
   readonly runtime?: string;
@@ -57,8 +76,19 @@ export interface BatchInferenceProps {
   readonly delivery?: BatchDelivery;
   /** Only objects under this prefix are scored. @default 'incoming/' */
   readonly inputPrefix?: string;
-  /** Results are written under this prefix. @default 'predictions/' */
+  /** Results are written under this prefix, as `<outputPrefix><path below inputPrefix>.out`. @default 'predictions/' */
   readonly outputPrefix?: string;
+  /** Inputs the model rejects (4xx) or that are too large get a JSON report `<errorPrefix><object name>.json`. @default 'errors/' */
+  readonly errorPrefix?: string;
+  /**
+   * Each scored object is also written in SageMaker data-capture format under
+   * `<capturePrefix>YYYY/MM/DD/HH/`, so the drift job (`captureUri: batch.captureUri`) sees batch traffic.
+   * `false` turns capture off.
+   * @default - `capture/<model name>/`
+   */
+  readonly capturePrefix?: string | false;
+  /** Larger inputs are refused with an error report (at most 32 MiB, Cloud Run's request limit). @default 10485760 (10 MiB) */
+  readonly maxObjectBytes?: number;
   /** Deliveries before a message is dead-lettered (Pub/Sub allows 5-100). @default 10 */
   readonly maxDeliveryAttempts?: number;
   /** @default 10 */
@@ -76,8 +106,6 @@ export interface BatchInferenceProps {
   readonly vpcConnector?: string;
 }
 
-export const DEFAULT_SOURCE_OBJECT = 'deploy-ai-smarter/batch-inference.zip';
-
 /** Scores every uploaded object with the model. */
 export class BatchInference extends Construct {
   readonly function: Cloudfunctions2Function;
@@ -88,36 +116,88 @@ export class BatchInference extends Construct {
   readonly deadLetterTopic?: PubsubTopic;
   /** Pull subscription that keeps dead letters; alert on its backlog. */
   readonly deadLetterSubscriptionName?: string;
+  /** Where the function's code is read from at build time. */
   readonly sourceArchive: FunctionSourceArchive;
+  /** The bucket created for the function's code (unless `sourceArchive` or `sourceBucketName` was given). */
+  readonly sourceBucket?: StorageBucket;
+  /** The uploaded zip of the bundled function; its name carries the content hash, so code changes redeploy. */
+  readonly sourceObject?: StorageBucketObject;
+  /** Prefix of the capture files in the bucket, when capture is on. */
+  readonly capturePrefix?: string;
+  /** `gs://<bucket>/<capturePrefix>`, the `captureUri` to give the drift job; undefined when capture is off. */
+  readonly captureUri?: string;
 
   constructor(scope: Construct, id: string, props: BatchInferenceProps) {
     super(scope, id);
     const delivery = props.delivery ?? 'pubsub-dead-letter';
     const inputPrefix = props.inputPrefix ?? 'incoming/';
     const outputPrefix = props.outputPrefix ?? 'predictions/';
+    const errorPrefix = props.errorPrefix ?? 'errors/';
+    const name = props.service.serviceName;
+    const capturePrefix = props.capturePrefix === false ? undefined : props.capturePrefix ?? `capture/${name}/`;
     const maxDeliveryAttempts = props.maxDeliveryAttempts ?? 10;
     const timeoutSeconds = props.timeoutSeconds ?? 540;
     const maxInstances = props.maxInstances ?? 10;
-    const sourceArchive = props.sourceArchive ?? { bucket: `${props.projectId}-function-sources`, object: DEFAULT_SOURCE_OBJECT };
+    const maxObjectBytes = props.maxObjectBytes ?? 10 * 1024 * 1024;
 
     const errors = new ValidationErrors('BatchInference');
     errors.checkOneOf('delivery', delivery, ['pubsub-dead-letter', 'eventarc']);
-    errors.check(inputPrefix !== outputPrefix && !outputPrefix.startsWith(inputPrefix) && !inputPrefix.startsWith(outputPrefix),
-      'outputPrefix', outputPrefix, `a prefix that neither contains nor is inside inputPrefix "${inputPrefix}" (results would trigger new runs)`);
-    errors.checkPattern('inputPrefix', inputPrefix, /^[^\s*?[\]]+\/$/, 'a non-empty path ending in "/" without wildcards');
-    errors.checkPattern('outputPrefix', outputPrefix, /^[^\s*?[\]]+\/$/, 'a non-empty path ending in "/" without wildcards');
+    const prefixPattern = /^[^\s*?[\]]+\/$/;
+    errors.checkPattern('inputPrefix', inputPrefix, prefixPattern, 'a non-empty path ending in "/" without wildcards');
+    const resultPrefixes: [string, string | undefined][] = [['outputPrefix', outputPrefix], ['errorPrefix', errorPrefix], ['capturePrefix', capturePrefix]];
+    for (const [prop, prefix] of resultPrefixes) {
+      if (prefix === undefined) continue;
+      errors.check(prefix !== inputPrefix && !prefix.startsWith(inputPrefix) && !inputPrefix.startsWith(prefix),
+        prop, prefix, `a prefix that neither contains nor is inside inputPrefix "${inputPrefix}" (results would trigger new runs)`);
+      errors.checkPattern(prop, prefix, prefixPattern, 'a non-empty path ending in "/" without wildcards');
+    }
     errors.checkNumber('maxDeliveryAttempts', maxDeliveryAttempts, { min: 5, max: 100, integer: true });
     errors.checkNumber('timeoutSeconds', timeoutSeconds, { min: 1, max: 540, integer: true });
     errors.checkNumber('maxInstances', maxInstances, { min: 1, max: 1000, integer: true });
-    checkBucketName(errors, 'sourceArchive.bucket', sourceArchive.bucket);
-    errors.check(sourceArchive.object.endsWith('.zip'), 'sourceArchive.object', sourceArchive.object, 'a .zip object path');
+    errors.checkNumber('maxObjectBytes', maxObjectBytes, { min: 1, max: MAX_BATCH_OBJECT_BYTES, integer: true });
+    if (props.sourceArchive) {
+      checkBucketName(errors, 'sourceArchive.bucket', props.sourceArchive.bucket);
+      errors.check(props.sourceArchive.object.endsWith('.zip'), 'sourceArchive.object', props.sourceArchive.object, 'a .zip object path');
+      errors.check(props.sourceBucketName === undefined, 'sourceBucketName', props.sourceBucketName, 'nothing when sourceArchive is given (nothing is uploaded then)');
+    } else {
+      checkBucketName(errors, 'sourceBucketName', props.sourceBucketName);
+      const bundled = ['index.js', 'package.json'].every((file) => fs.existsSync(path.join(BATCH_FUNCTION_ASSET_DIR, file)));
+      errors.check(bundled, 'sourceArchive', undefined, `a zip of your own, or the bundled function in ${BATCH_FUNCTION_ASSET_DIR} (index.js and package.json; run "npm run bundle")`);
+    }
     errors.check(props.service.ingress === 'all' || props.vpcConnector !== undefined, 'vpcConnector', props.vpcConnector,
       `a Serverless VPC Access connector when the service ingress is "${props.service.ingress}" (the function could not reach it otherwise)`);
     errors.throwIfAny();
 
     this.delivery = delivery;
-    this.sourceArchive = sourceArchive;
-    const name = props.service.serviceName;
+    this.capturePrefix = capturePrefix;
+    this.captureUri = capturePrefix === undefined ? undefined : `gs://${props.bucket.bucketName}/${capturePrefix}`;
+    if (props.sourceArchive) {
+      this.sourceArchive = props.sourceArchive;
+    } else {
+      // Only the package's own open-source bundle lives here, no model or user data, so Google-managed
+      // encryption is enough: a CMEK would have to be granted to the Cloud Functions and Cloud Build agents that
+      // read the archive, widening who can use the data-plane key for no protection gain.
+      this.sourceBucket = props.sourceBucketName === undefined ? new StorageBucket(this, 'SourceBucket', {
+        project: props.projectId,
+        name: boundedName([props.projectId, name, 'fn-src'], 63),
+        location: props.region,
+        storageClass: 'STANDARD',
+        uniformBucketLevelAccess: true,
+        publicAccessPrevention: 'enforced',
+        forceDestroy: false,
+        versioning: { enabled: false },
+      }) : undefined;
+      // Zipped by cdktf at synth (pure JS, no terraform binary), into cdktf.out next to the stack's JSON.
+      const asset = new TerraformAsset(this, 'SourceAsset', { path: BATCH_FUNCTION_ASSET_DIR, type: AssetType.ARCHIVE });
+      this.sourceObject = new StorageBucketObject(this, 'SourceObject', {
+        bucket: this.sourceBucket?.name ?? props.sourceBucketName!,
+        // The content hash in the name makes every code change a new object, which rebuilds the function.
+        name: `deploy-ai-smarter/${name}-batch-inference-${asset.assetHash.toLowerCase()}.zip`,
+        source: asset.path,
+        contentType: 'application/zip',
+      });
+      this.sourceArchive = { bucket: this.sourceObject.bucket, object: this.sourceObject.name };
+    }
     const project = new DataGoogleProject(this, 'Project', { projectId: props.projectId });
     const storageAgent = new DataGoogleStorageProjectServiceAccount(this, 'StorageAgent', { project: props.projectId });
     const storageAgentMember = `serviceAccount:${storageAgent.emailAddress}`;
@@ -128,12 +208,27 @@ export class BatchInference extends Construct {
       displayName: `Batch inference of model ${name}`,
     });
     const batchMember = `serviceAccount:${this.serviceAccount.email}`;
-    // Least privilege: read inputs, write results under the output prefix only, call this model only.
+    const underPrefix = (prefix: string) => ({
+      title: `only-${prefix.replace(/[^A-Za-z0-9]+/g, '-')}`.slice(0, 100),
+      description: `Objects under ${prefix} only`,
+      expression: `resource.name.startsWith("projects/_/buckets/${props.bucket.bucketName}/objects/${prefix}")`,
+    });
+    // Least privilege: read inputs only, write results under their prefixes only, call this model only.
     const grants: ITerraformDependable[] = [
-      props.bucket.grantRead(batchMember, `${id}-BatchRead`),
-      props.bucket.grantCreate(batchMember, outputPrefix, `${id}-BatchWrite`),
+      new StorageBucketIamMember(this, 'ReadInputs', { bucket: props.bucket.bucketName, role: 'roles/storage.objectViewer', member: batchMember, condition: underPrefix(inputPrefix) }),
       props.service.grantInvoke(batchMember, `${id}-BatchInvoker`),
     ];
+    // Predictions and error reports are named after their input: when an input is uploaded again under the same
+    // name, its results are replaced, which GCS allows only with storage.objects.delete as well as create.
+    // roles/storage.objectUser (conditioned to the prefix) is the narrowest predefined role with both; the
+    // bucket's versioning keeps the replaced results.
+    for (const [grantId, prefix] of [['WritePredictions', outputPrefix], ['WriteErrors', errorPrefix]]) {
+      grants.push(new StorageBucketIamMember(this, grantId, {
+        bucket: props.bucket.bucketName, role: 'roles/storage.objectUser', member: batchMember, condition: underPrefix(prefix),
+      }));
+    }
+    // Capture files have unique names: creating is enough.
+    if (capturePrefix !== undefined) grants.push(props.bucket.grantCreate(batchMember, capturePrefix, `${id}-BatchCapture`));
 
     if (delivery === 'eventarc') {
       // Eventarc's GCS source publishes through Pub/Sub as the GCS agent, and delivers as the trigger identity;
@@ -149,8 +244,8 @@ export class BatchInference extends Construct {
       description: `Scores objects uploaded under ${inputPrefix} with model ${name}`,
       buildConfig: {
         runtime: props.runtime ?? 'nodejs22',
-        entryPoint: props.entryPoint ?? 'handler',
-        source: { storageSource: { bucket: sourceArchive.bucket, object: sourceArchive.object } },
+        entryPoint: props.entryPoint ?? 'batchInference',
+        source: { storageSource: { bucket: this.sourceArchive.bucket, object: this.sourceArchive.object } },
       },
       serviceConfig: {
         serviceAccountEmail: this.serviceAccount.email,
@@ -169,6 +264,11 @@ export class BatchInference extends Construct {
           INPUT_PREFIX: inputPrefix,
           OUTPUT_BUCKET: props.bucket.bucketName,
           OUTPUT_PREFIX: outputPrefix,
+          ERROR_PREFIX: errorPrefix,
+          ...(capturePrefix === undefined ? {} : { CAPTURE_PREFIX: capturePrefix }),
+          MAX_OBJECT_BYTES: String(maxObjectBytes),
+          // The model call gets the function's time minus a margin to write the result and answer.
+          INVOKE_TIMEOUT_MS: String(Math.max(1, timeoutSeconds - 15) * 1000),
           DELIVERY: delivery,
         },
       },

@@ -25,7 +25,10 @@ export interface GcsBackendOptions {
 export type GcpServiceOptions = Pick<ModelServiceProps, 'deletionProtection' | 'requestTimeoutSeconds' | 'cpuAlwaysAllocated' | 'gpuZonalRedundancy' | 'additionalGpuRegions' | 'labels'>;
 export type GcpIngestionOptions = Pick<IngestionBucketProps, 'bucketName' | 'noncurrentVersionDays' | 'nearlineAfterDays' | 'softDeleteDays' | 'accessLogs' | 'labels'>;
 export type GcpBatchOptions = Omit<BatchInferenceProps, 'projectId' | 'region' | 'bucket' | 'service'>;
-export type GcpDriftJobOptions = Omit<DriftJobProps, 'spec' | 'projectId' | 'region'>;
+export type GcpDriftJobOptions = Omit<DriftJobProps, 'spec' | 'projectId' | 'region' | 'captureUri'> & {
+  /** @default - the batch function's captures (`gs://<ingestion bucket>/capture/<model>/`); required when batch capture is off */
+  readonly captureUri?: string;
+};
 export type GcpAlertingOptions = Pick<ModelAlertingProps, 'cpuUtilizationThreshold' | 'evaluationMinutes'>;
 
 export interface GcpModelStackProps {
@@ -86,6 +89,11 @@ export class GcpModelStack extends TerraformStack {
       errors.checkPattern('backend.prefix', props.backend.prefix, /^[A-Za-z0-9_./-]{1,200}$/, 'a path of letters, digits, "_", ".", "/" or "-"');
     }
     checkBucketName(errors, 'ingestion.bucketName', props.ingestion?.bucketName);
+    if (props.driftJob && spec.monitoring.enabled) {
+      const batchCaptures = props.batch !== false && props.batch?.capturePrefix !== false;
+      errors.check(props.driftJob.captureUri !== undefined || batchCaptures, 'driftJob.captureUri', props.driftJob.captureUri,
+        'a gs:// folder of captured requests when batch inference (or its capture) is off');
+    }
     if (props.publicApi && props.batch !== false) {
       errors.check(props.batch?.vpcConnector !== undefined, 'batch.vpcConnector', props.batch?.vpcConnector,
         'a Serverless VPC Access connector when publicApi restricts the service ingress (or batch: false)');
@@ -119,7 +127,9 @@ export class GcpModelStack extends TerraformStack {
       this.batch = new BatchInference(this, 'Batch', { ...base, ...props.batch, bucket: this.ingestion, service: this.service });
     }
     if (props.driftJob && spec.monitoring.enabled) {
-      this.driftJob = new DriftJob(this, 'Drift', { ...base, ...props.driftJob, spec: props.spec });
+      // Batch traffic is captured in the ingestion bucket; the drift job analyzes it unless told otherwise.
+      const captureUri = props.driftJob.captureUri ?? this.batch!.captureUri!;
+      this.driftJob = new DriftJob(this, 'Drift', { ...base, ...props.driftJob, captureUri, spec: props.spec });
     }
     if (spec.monitoring.enabled) {
       this.alerting = new ModelAlerting(this, 'Alerting', {

@@ -1,15 +1,21 @@
-import { BatchInference } from '../../lib/gcp/batch-inference';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, TerraformStack } from 'cdktf';
+import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
+import { BatchInference, BatchInferenceProps } from '../../lib/gcp/batch-inference';
 import { IngestionBucket } from '../../lib/gcp/ingestion-bucket';
 import { ModelService } from '../../lib/gcp/model-service';
 import { address, iamBindings, PROJECT, REGION, resource, resourcesOf, synth, testStack, TfJson } from './private/tf-json';
 
 const spec = { name: 'churn', image: 'us-central1-docker.pkg.dev/p/models/churn:1' };
 
-function build(delivery?: 'eventarc') {
-  const { stack } = testStack();
+type Extra = Partial<Omit<BatchInferenceProps, 'projectId' | 'region' | 'bucket' | 'service'>>;
+
+function build(delivery?: 'eventarc', extra: Extra = {}, stack: TerraformStack = testStack().stack) {
   const bucket = new IngestionBucket(stack, 'Ingest', { projectId: PROJECT, region: REGION, modelName: 'churn', accessLogs: false });
   const service = new ModelService(stack, 'Serving', { spec, projectId: PROJECT, region: REGION });
-  const batch = new BatchInference(stack, 'Batch', { projectId: PROJECT, region: REGION, bucket, service, delivery });
+  const batch = new BatchInference(stack, 'Batch', { projectId: PROJECT, region: REGION, bucket, service, delivery, ...extra });
   return { stack, batch };
 }
 
@@ -26,19 +32,41 @@ describe('BatchInference', () => {
     const batchMember = () => `serviceAccount:${ref('google_service_account', 'Batch/ServiceAccount', 'email')}`;
     const dataRef = (type: string, prefix: string, attr: string) => `\${data.${type}.${Object.keys(json.data![type]).find((k) => k.startsWith(prefix))}.${attr}}`;
 
-    it('builds the function from the placeholder archive and keeps it internal, with its own identity', () => {
+    it('uploads the bundled function, zipped at synth and named by its content hash, to a private source bucket', () => {
+      const object = resource(json, 'google_storage_bucket_object', 'Batch/SourceObject');
+      expect(object).toMatchObject({ bucket: ref('google_storage_bucket', 'Batch/SourceBucket', 'name'), content_type: 'application/zip' });
+      const hash = (object.name as string).match(/^deploy-ai-smarter\/churn-batch-inference-([0-9a-f]{32})\.zip$/)?.[1];
+      expect(hash).toBeDefined();
+      expect(object.source).toMatch(new RegExp(`^assets/[A-Za-z0-9_]*Batch_SourceAsset_[0-9A-F]{8}/${hash!.toUpperCase()}/archive\\.zip$`));
+      expect(resource(json, 'google_storage_bucket', 'Batch/SourceBucket')).toMatchObject({
+        name: 'example-project-id-churn-fn-src', location: REGION, uniform_bucket_level_access: true, public_access_prevention: 'enforced', force_destroy: false,
+      });
+      // Google-managed encryption on purpose (the bundle is the package's own public code): no CMEK block.
+      expect(resource(json, 'google_storage_bucket', 'Batch/SourceBucket').encryption).toBeUndefined();
+      expect(batch.sourceArchive).toEqual({ bucket: expect.stringMatching(/TfToken/), object: expect.stringMatching(/TfToken/) });
+    });
+
+    it('builds the function from the uploaded object and keeps it internal, with its own identity and configuration', () => {
       const fn = resource(json, 'google_cloudfunctions2_function', 'Batch/Function');
       expect(fn).toMatchObject({
         name: 'churn-batch', location: REGION,
-        build_config: { runtime: 'nodejs22', entry_point: 'handler', source: { storage_source: { bucket: 'example-project-id-function-sources', object: 'deploy-ai-smarter/batch-inference.zip' } } },
+        build_config: {
+          runtime: 'nodejs22', entry_point: 'batchInference',
+          source: { storage_source: { bucket: ref('google_storage_bucket_object', 'Batch/SourceObject', 'bucket'), object: ref('google_storage_bucket_object', 'Batch/SourceObject', 'name') } },
+        },
         service_config: {
           service_account_email: ref('google_service_account', 'Batch/ServiceAccount', 'email'),
           ingress_settings: 'ALLOW_INTERNAL_ONLY', timeout_seconds: 540, max_instance_count: 10,
-          environment_variables: { SERVING_URL: ref('google_cloud_run_v2_service', 'Serving/Service', 'uri'), INPUT_PREFIX: 'incoming/', OUTPUT_PREFIX: 'predictions/', MODEL_NAME: 'churn' },
+          environment_variables: {
+            SERVING_URL: ref('google_cloud_run_v2_service', 'Serving/Service', 'uri'), MODEL_NAME: 'churn',
+            INPUT_BUCKET: ref('google_storage_bucket', 'Ingest/Bucket', 'name'), INPUT_PREFIX: 'incoming/', OUTPUT_PREFIX: 'predictions/',
+            ERROR_PREFIX: 'errors/', CAPTURE_PREFIX: 'capture/churn/', MAX_OBJECT_BYTES: '10485760', INVOKE_TIMEOUT_MS: '525000',
+          },
         },
       });
       expect(fn.event_trigger).toBeUndefined();
-      expect(batch.sourceArchive).toEqual({ bucket: 'example-project-id-function-sources', object: 'deploy-ai-smarter/batch-inference.zip' });
+      expect(batch.captureUri).toBe(`gs://${batch.captureUri!.slice(5, -'/capture/churn/'.length)}/capture/churn/`);
+      expect(batch.capturePrefix).toBe('capture/churn/');
     });
 
     it('publishes finalize events under the input prefix once the GCS agent may publish to the topic', () => {
@@ -71,19 +99,69 @@ describe('BatchInference', () => {
       expect(iamBindings(json, 'google_pubsub_subscription_iam_member', 'subscription')).toEqual([{ role: 'roles/pubsub.subscriber', member: pubsubAgent, target: ref('google_pubsub_subscription', 'Batch/PushSubscription', 'name') }]);
     });
 
-    it('gives the batch identity read on the bucket, write under the output prefix and invoke on the model and function', () => {
+    it('lets the batch identity read inputs, replace results, append captures and invoke the model and function, each under its prefix', () => {
+      const bucketRef = ref('google_storage_bucket', 'Ingest/Bucket', 'name');
       const bucketGrants = iamBindings(json, 'google_storage_bucket_iam_member', 'bucket').filter((g) => g.member === batchMember());
       expect(bucketGrants).toEqual([
-        { role: 'roles/storage.objectCreator', member: batchMember(), target: ref('google_storage_bucket', 'Ingest/Bucket', 'name') },
-        { role: 'roles/storage.objectViewer', member: batchMember(), target: ref('google_storage_bucket', 'Ingest/Bucket', 'name') },
+        { role: 'roles/storage.objectCreator', member: batchMember(), target: bucketRef },
+        { role: 'roles/storage.objectUser', member: batchMember(), target: bucketRef },
+        { role: 'roles/storage.objectUser', member: batchMember(), target: bucketRef },
+        { role: 'roles/storage.objectViewer', member: batchMember(), target: bucketRef },
       ]);
-      expect(resource(json, 'google_storage_bucket_iam_member', 'Ingest/Batch-BatchWrite').condition).toMatchObject({ expression: 'resource.name.startsWith("projects/_/buckets/example-project-id-churn-ingest/objects/predictions/")' });
+      const condition = (grant: Record<string, unknown>) => (grant.condition as { expression: string }).expression;
+      expect(condition(resource(json, 'google_storage_bucket_iam_member', 'Batch/ReadInputs'))).toBe(`resource.name.startsWith("projects/_/buckets/${bucketRef}/objects/incoming/")`);
+      expect(condition(resource(json, 'google_storage_bucket_iam_member', 'Batch/WritePredictions'))).toBe(`resource.name.startsWith("projects/_/buckets/${bucketRef}/objects/predictions/")`);
+      expect(condition(resource(json, 'google_storage_bucket_iam_member', 'Batch/WriteErrors'))).toBe(`resource.name.startsWith("projects/_/buckets/${bucketRef}/objects/errors/")`);
+      expect(condition(resource(json, 'google_storage_bucket_iam_member', 'Ingest/Batch-BatchCapture'))).toBe('resource.name.startsWith("projects/_/buckets/example-project-id-churn-ingest/objects/capture/churn/")');
+      expect(resource(json, 'google_cloudfunctions2_function', 'Batch/Function').depends_on).toEqual(expect.arrayContaining([
+        `google_storage_bucket_iam_member.${resource(json, 'google_storage_bucket_iam_member', 'Batch/ReadInputs').logicalId}`,
+        `google_storage_bucket_iam_member.${resource(json, 'google_storage_bucket_iam_member', 'Ingest/Batch-BatchCapture').logicalId}`,
+      ]));
       expect(iamBindings(json, 'google_cloud_run_v2_service_iam_member', 'name')).toEqual(expect.arrayContaining([
         { role: 'roles/run.invoker', member: batchMember(), target: ref('google_cloud_run_v2_service', 'Serving/Service', 'name') },
         { role: 'roles/run.invoker', member: batchMember(), target: `\${${address(json, 'google_cloudfunctions2_function', 'Batch/Function')}.service_config[0].service}` },
       ]));
       expect(resourcesOf(json, 'google_project_iam_member')).toEqual({});
       expect(batch.deadLetterSubscriptionName).toMatch(/TfToken/);
+    });
+  });
+
+  describe('source and capture options', () => {
+    it('builds from your own archive and uploads nothing', () => {
+      const { stack } = build(undefined, { sourceArchive: { bucket: 'my-builds', object: 'fn/batch.zip' }, capturePrefix: false });
+      const json = synth(stack);
+      expect(resource(json, 'google_cloudfunctions2_function', 'Batch/Function').build_config).toMatchObject({ source: { storage_source: { bucket: 'my-builds', object: 'fn/batch.zip' } } });
+      expect(resourcesOf(json, 'google_storage_bucket_object')).toEqual({});
+      expect(Object.keys(resourcesOf(json, 'google_storage_bucket'))).toEqual([expect.stringMatching(/^Ingest_Bucket_/)]);
+      expect((resource(json, 'google_cloudfunctions2_function', 'Batch/Function').service_config as { environment_variables: object }).environment_variables).not.toHaveProperty('CAPTURE_PREFIX');
+      expect(Object.keys(resourcesOf(json, 'google_storage_bucket_iam_member')).some((k) => k.includes('Capture'))).toBe(false);
+    });
+
+    it('uploads into your bucket when given one', () => {
+      const json = synth(build(undefined, { sourceBucketName: 'team-function-sources' }).stack);
+      expect(resource(json, 'google_storage_bucket_object', 'Batch/SourceObject').bucket).toBe('team-function-sources');
+      expect(Object.keys(resourcesOf(json, 'google_storage_bucket')).some((k) => k.includes('SourceBucket'))).toBe(false);
+    });
+
+    it('writes the zip with index.js and package.json into the synthesized output', () => {
+      const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'batch-asset-'));
+      try {
+        const app = new App({ outdir });
+        const stack = new TerraformStack(app, 'zip');
+        new GoogleProvider(stack, 'google', { project: PROJECT, region: REGION });
+        build(undefined, {}, stack);
+        app.synth();
+        const stackDir = path.join(outdir, 'stacks', 'zip');
+        const json = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8'));
+        const source = resource(json, 'google_storage_bucket_object', 'Batch/SourceObject').source as string;
+        const zip = fs.readFileSync(path.join(stackDir, source));
+        expect(zip.subarray(0, 4).toString('hex')).toBe('504b0304');
+        // Entry names sit uncompressed in the zip's headers.
+        expect(zip.includes(Buffer.from('index.js'))).toBe(true);
+        expect(zip.includes(Buffer.from('package.json'))).toBe(true);
+      } finally {
+        fs.rmSync(outdir, { recursive: true, force: true });
+      }
     });
   });
 
@@ -114,12 +192,22 @@ describe('BatchInference', () => {
     });
   });
 
-  it('rejects prefixes that would loop, bad retry counts and archives, and unreachable services', () => {
+  it('rejects prefixes that would loop, bad retry counts, sizes and archives, and unreachable services', () => {
     const { stack } = testStack();
     const bucket = new IngestionBucket(stack, 'Ingest', { projectId: PROJECT, region: REGION, modelName: 'churn' });
     const service = new ModelService(stack, 'Serving', { spec, projectId: PROJECT, region: REGION, ingress: 'internal-and-cloud-load-balancing' });
     expect(() => new BatchInference(stack, 'Batch', {
-      projectId: PROJECT, region: REGION, bucket, service, inputPrefix: 'in/', outputPrefix: 'in/out/', maxDeliveryAttempts: 3, sourceArchive: { bucket: 'src', object: 'fn.tar' },
-    })).toThrow(/BatchInference outputPrefix: got "in\/out\/"; expected a prefix that neither contains nor is inside inputPrefix[\s\S]*BatchInference maxDeliveryAttempts: got 3; expected an integer from 5 to 100[\s\S]*BatchInference sourceArchive.object: got "fn.tar"; expected a .zip object path[\s\S]*BatchInference vpcConnector: got undefined; expected a Serverless VPC Access connector/);
+      projectId: PROJECT, region: REGION, bucket, service, inputPrefix: 'in/', outputPrefix: 'in/out/', errorPrefix: 'in/errors/', capturePrefix: 'capture',
+      maxDeliveryAttempts: 3, maxObjectBytes: 64 * 1024 * 1024, sourceArchive: { bucket: 'src', object: 'fn.tar' }, sourceBucketName: 'other',
+    })).toThrow(new RegExp([
+      'BatchInference outputPrefix: got "in/out/"; expected a prefix that neither contains nor is inside inputPrefix "in/"',
+      'BatchInference errorPrefix: got "in/errors/"; expected a prefix that neither contains nor is inside inputPrefix',
+      'BatchInference capturePrefix: got "capture"; expected a non-empty path ending in "/" without wildcards',
+      'BatchInference maxDeliveryAttempts: got 3; expected an integer from 5 to 100',
+      'BatchInference maxObjectBytes: got 67108864; expected an integer from 1 to 33554432',
+      'BatchInference sourceArchive.object: got "fn.tar"; expected a .zip object path',
+      'BatchInference sourceBucketName: got "other"; expected nothing when sourceArchive is given',
+      'BatchInference vpcConnector: got undefined; expected a Serverless VPC Access connector',
+    ].map((line) => line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\S]*')));
   });
 });

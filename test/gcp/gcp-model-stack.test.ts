@@ -39,6 +39,16 @@ describe('GcpModelStack', () => {
       expect(resourcesOf(json, 'google_compute_backend_service')).toEqual({});
     });
 
+    it('deploys the bundled batch function from an uploaded zip and captures batch traffic for the drift job', () => {
+      const object = resource(json, 'google_storage_bucket_object', 'Batch/SourceObject');
+      expect(object.source).toMatch(/^assets\/Batch_SourceAsset_[0-9A-F]{8}\/[0-9A-F]{32}\/archive\.zip$/);
+      expect(resource(json, 'google_cloudfunctions2_function', 'Batch/Function')).toMatchObject({
+        build_config: { entry_point: 'batchInference', source: { storage_source: { object: `\${google_storage_bucket_object.${object.logicalId}.name}` } } },
+        service_config: { environment_variables: { CAPTURE_PREFIX: 'capture/example-model/', ERROR_PREFIX: 'errors/' } },
+      });
+      expect(stack.batch!.captureUri).toMatch(/^gs:\/\/.+\/capture\/example-model\/$/);
+    });
+
     it('grants nothing to the public anywhere', () => {
       expect(JSON.stringify(json)).not.toMatch(/allUsers|allAuthenticatedUsers/);
     });
@@ -98,6 +108,14 @@ describe('GcpModelStack', () => {
     expect(Object.values(resourcesOf(json, 'google_project_service')).map((s) => s.service)).toContain('cloudscheduler.googleapis.com');
   });
 
+  it('points the drift job at the batch captures by default, with read access to the ingestion bucket', () => {
+    const json = synth(new GcpModelStack(Testing.app(), 'drift-batch', { ...base, driftJob: { baselineUri: 'gs://b/churn/' } }));
+    const bucketRef = `\${google_storage_bucket.${resource(json, 'google_storage_bucket', 'Ingestion/Bucket').logicalId}.name}`;
+    const env = (resource(json, 'google_cloud_run_v2_job', 'Drift/Job').template as { template: { containers: { env: { name: string; value: string }[] }[] } }).template.containers[0].env;
+    expect(env).toContainEqual({ name: 'CAPTURE_URI', value: `gs://${bucketRef}/capture/churn/` });
+    expect(Object.values(resourcesOf(json, 'google_storage_bucket_iam_member')).filter((g) => g.bucket === bucketRef && g.role === 'roles/storage.objectViewer' && String(g.member).includes('google_service_account.Drift_ServiceAccount'))).toHaveLength(1);
+  });
+
   it('leaves out batch inference, alerting and API enablement when asked', () => {
     const stack = new GcpModelStack(Testing.app(), 'lean', { ...base, spec: { ...base.spec, monitoring: { enabled: false } }, batch: false, enableApis: false });
     const json = synth(stack);
@@ -133,6 +151,11 @@ describe('GcpModelStack', () => {
     it('rejects bad bucket names and emails', () => {
       expect(attempt({ backend: { bucket: 'Bad Bucket' }, ingestion: { bucketName: 'my-google-bucket' }, spec: { ...base.spec, monitoring: { alarmEmails: ['oncall.example.com'] } } }))
         .toThrow(/3 invalid props:[\s\S]*GcpModelStack spec.monitoring.alarmEmails\[0\]: got "oncall.example.com"; expected an email address[\s\S]*GcpModelStack backend.bucket: got "Bad Bucket"[\s\S]*GcpModelStack ingestion.bucketName: got "my-google-bucket"/);
+    });
+
+    it('requires a capture folder for the drift job when batch capture is off', () => {
+      expect(attempt({ batch: { capturePrefix: false }, driftJob: { baselineUri: 'gs://b/churn/' } }))
+        .toThrow('GcpModelStack driftJob.captureUri: got undefined; expected a gs:// folder of captured requests when batch inference (or its capture) is off');
     });
 
     it('requires a VPC connector for batch inference behind the load balancer', () => {

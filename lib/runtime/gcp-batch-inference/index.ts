@@ -1,0 +1,309 @@
+// Batch inference on GCP (Cloud Functions gen2, Node.js 22): for each object finalized under INPUT_PREFIX, reads
+// it from GCS, posts it to the Cloud Run model's /invocations, writes the prediction (or an error report) back,
+// and records the exchange in SageMaker capture format for the drift job. Transient failures answer 500 so
+// Pub/Sub (or Eventarc) retries and finally dead-letters; inputs the model rejects are reported and acknowledged.
+import { randomUUID } from 'node:crypto';
+import { mediaType, typeFromExtension } from '../shared/content-type';
+import { withDeadline } from '../shared/deadline';
+import { integer, keyPrefix, optionalString, requiredString, type Env } from '../shared/env';
+import { captureKey, captureLine } from './capture-record';
+import { parseCloudEvent, parseRequest, type HttpRequest, type ObjectEvent, type ParsedEvent } from './events';
+import { CallError, GcsClient, gcpIdentityToken, globalFetch, type HttpFetch } from './google-apis';
+
+/** Default input limit; Cloud Run refuses HTTP/1 requests over 32 MiB, which is also the largest allowed. */
+export const DEFAULT_MAX_OBJECT_BYTES = 10 * 1024 * 1024;
+export const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
+/** Cloud Run's default request timeout. */
+export const DEFAULT_INVOKE_TIMEOUT_MS = 300_000;
+/** Per GCS call: generous for 32 MiB, short enough that a stuck call cannot eat the function's timeout. */
+const STORAGE_TIMEOUT_MS = 60_000;
+
+export interface BatchConfig {
+  readonly modelName?: string;
+  readonly servingUrl: string;
+  /** When set, events of other buckets are skipped. */
+  readonly inputBucket?: string;
+  /** @default - the bucket of the input */
+  readonly outputBucket?: string;
+  readonly inputPrefix: string;
+  readonly outputPrefix: string;
+  readonly errorPrefix: string;
+  /** Capture is off when undefined. */
+  readonly capturePrefix?: string;
+  readonly maxObjectBytes: number;
+  readonly invokeTimeoutMs: number;
+}
+
+/** Reads the environment contract; problems are collected, never thrown. */
+export function loadConfig(env: Env = process.env): { config: BatchConfig; problems: string[] } {
+  const problems: string[] = [];
+  const servingUrl = requiredString(env, 'SERVING_URL', problems).replace(/\/+$/, '');
+  if (servingUrl && !/^https?:\/\/\S+$/.test(servingUrl)) problems.push(`SERVING_URL is ${JSON.stringify(servingUrl)}; expected an http(s) URL`);
+  const capture = optionalString(env, 'CAPTURE_PREFIX');
+  const config: BatchConfig = {
+    modelName: optionalString(env, 'MODEL_NAME'),
+    servingUrl,
+    inputBucket: optionalString(env, 'INPUT_BUCKET'),
+    outputBucket: optionalString(env, 'OUTPUT_BUCKET'),
+    inputPrefix: keyPrefix(env, 'INPUT_PREFIX', 'incoming/'),
+    outputPrefix: keyPrefix(env, 'OUTPUT_PREFIX', 'predictions/'),
+    errorPrefix: keyPrefix(env, 'ERROR_PREFIX', 'errors/'),
+    capturePrefix: capture === undefined ? undefined : keyPrefix({ CAPTURE_PREFIX: capture }, 'CAPTURE_PREFIX', ''),
+    maxObjectBytes: integer(env, 'MAX_OBJECT_BYTES', DEFAULT_MAX_OBJECT_BYTES, 1, MAX_REQUEST_BYTES, problems),
+    invokeTimeoutMs: integer(env, 'INVOKE_TIMEOUT_MS', DEFAULT_INVOKE_TIMEOUT_MS, 1000, 3_600_000, problems),
+  };
+  // Results written under the input prefix would be scored again, forever.
+  const outputs = [['OUTPUT_PREFIX', config.outputPrefix], ['ERROR_PREFIX', config.errorPrefix], ['CAPTURE_PREFIX', config.capturePrefix]] as const;
+  for (const [name, prefix] of outputs) {
+    if (prefix !== undefined && (prefix === '' || config.inputPrefix === '' || prefix.startsWith(config.inputPrefix))) {
+      problems.push(`${name} (${JSON.stringify(prefix)}) overlaps INPUT_PREFIX (${JSON.stringify(config.inputPrefix)}); results would be scored again`);
+    }
+  }
+  return { config, problems };
+}
+
+export type Severity = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
+export type LogEntry = { severity: Severity; message: string } & Record<string, string | number | boolean | undefined | readonly string[]>;
+
+/** One JSON line on stdout: Cloud Logging reads `severity` and `message` and keeps the rest as jsonPayload. */
+export function writeLog(entry: LogEntry): void {
+  process.stdout.write(`${JSON.stringify(entry)}\n`);
+}
+
+/** What the Functions Framework (Express) response offers. */
+export interface HttpResponse {
+  status(code: number): { send(body?: string): unknown };
+}
+
+export interface HandlerDeps {
+  /** @default - process.env */
+  readonly env?: Env;
+  /** @default - the global fetch */
+  readonly fetchFn?: HttpFetch;
+  /** @default - the clock */
+  readonly now?: () => Date;
+  /** @default - crypto.randomUUID */
+  readonly newId?: () => string;
+  /** @default - JSON lines on stdout */
+  readonly log?: (entry: LogEntry) => void;
+}
+
+/** The result of one delivery, and the HTTP status that tells Pub/Sub or Eventarc what to do with it. */
+export type Outcome = 'predicted' | 'rejected' | 'skipped' | 'retry' | 'invalid';
+const STATUS: Readonly<Record<Outcome, number>> = { predicted: 204, rejected: 204, skipped: 204, retry: 500, invalid: 400 };
+
+/** Callback of the `cloudevent` signature type (callback style, chosen by the framework for 2-argument functions). */
+type DoneCallback = (error?: Error | null) => void;
+
+/**
+ * The function entry point. Normally an HTTP function (`(req, res)`); if the platform runs it with the
+ * `cloudevent` signature instead, it receives `(cloudEvent, callback)` and answers through the callback.
+ */
+export type BatchFunction = (input: HttpRequest | Record<string, unknown>, reply?: HttpResponse | DoneCallback) => Promise<void>;
+
+/** A failure that retrying cannot fix (the input's fault): reported in the bucket, and the event is done. */
+class PermanentFailure extends Error {
+  constructor(readonly code: string, message: string, readonly details: Record<string, string | number | undefined> = {}) {
+    super(message);
+  }
+}
+
+export function createBatchHandler(deps: HandlerDeps = {}): BatchFunction {
+  const { config, problems } = loadConfig(deps.env ?? process.env);
+  const fetchFn = deps.fetchFn ?? globalFetch();
+  const now = deps.now ?? (() => new Date());
+  const newId = deps.newId ?? randomUUID;
+  const log = deps.log ?? writeLog;
+  // Created once per instance: tokens are cached across requests.
+  const gcs = new GcsClient(fetchFn);
+  const idToken = gcpIdentityToken(fetchFn, config.servingUrl);
+
+  async function handle(parsed: ParsedEvent): Promise<Outcome> {
+    const started = performance.now();
+    if (parsed.kind === 'invalid') {
+      // Answered 400: Pub/Sub retries it and finally moves it to the dead-letter topic, where someone can look.
+      log({ severity: 'ERROR', message: 'unrecognized request', reason: parsed.reason, outcome: 'invalid' });
+      return 'invalid';
+    }
+    if (parsed.kind === 'ignored') {
+      log({ severity: 'INFO', message: 'event skipped', eventId: parsed.eventId, reason: parsed.reason, outcome: 'skipped' });
+      return 'skipped';
+    }
+    const event = parsed.event;
+    const fields: LogEntry = {
+      severity: 'INFO', message: 'object', eventId: event.eventId, delivery: event.delivery, bucket: event.bucket,
+      objectName: event.name, generation: event.generation, deliveryAttempt: event.deliveryAttempt, model: config.modelName,
+    };
+    if (problems.length > 0) {
+      // Retried, so the events wait (and end in the dead-letter topic) until the configuration is fixed.
+      log({ ...fields, severity: 'ERROR', message: 'configuration', configProblems: problems, outcome: 'retry' });
+      return 'retry';
+    }
+    let outcome: Outcome;
+    try {
+      outcome = await score(event, fields);
+    } catch (error) {
+      if (error instanceof PermanentFailure) {
+        fields.errorCode = error.code;
+        outcome = await reportError(event, error, fields);
+      } else {
+        describeTransient(error, fields);
+        outcome = 'retry';
+      }
+    }
+    fields.outcome = outcome;
+    fields.latencyMs = Math.round(performance.now() - started);
+    fields.severity = outcome === 'retry' || outcome === 'rejected' ? 'WARNING' : 'INFO';
+    log(fields);
+    return outcome;
+  }
+
+  async function score(event: ObjectEvent, fields: LogEntry): Promise<Outcome> {
+    if (config.inputBucket && event.bucket !== config.inputBucket) return skip(fields, `bucket is not ${config.inputBucket}`);
+    if (!event.name.startsWith(config.inputPrefix)) return skip(fields, `object is not under ${config.inputPrefix}`);
+    if (event.name.endsWith('/')) return skip(fields, 'folder placeholder');
+
+    const tooLarge = (size: number) => new PermanentFailure('ObjectTooLarge',
+      `The object has ${size} bytes; the limit for one invocation is ${config.maxObjectBytes} bytes`, { size, maxBytes: config.maxObjectBytes });
+    // Refused before downloading when GCS announced the size.
+    if (event.size !== undefined && event.size > config.maxObjectBytes) throw tooLarge(event.size);
+
+    const object = await withDeadline(STORAGE_TIMEOUT_MS, (signal) => gcs.read(event.bucket, event.name, event.generation, config.maxObjectBytes, signal));
+    if (object === undefined) return skip(fields, 'object (generation) no longer exists');
+    if ('tooLarge' in object) throw tooLarge(object.tooLarge);
+    fields.payloadBytes = object.body.byteLength;
+    if (object.body.byteLength === 0) throw new PermanentFailure('EmptyObject', 'The object is empty; there is nothing to predict on');
+    const contentType = contentTypeOf(event.contentType ?? object.contentType, event.name);
+    fields.contentType = contentType;
+
+    const inferenceTime = now();
+    const modelStarted = performance.now();
+    const prediction = await invokeModel(object.body, contentType, fields);
+    fields.modelLatencyMs = Math.round(performance.now() - modelStarted);
+    fields.responseBytes = prediction.body.byteLength;
+
+    const outputBucket = config.outputBucket ?? event.bucket;
+    const outputName = `${config.outputPrefix}${event.name.slice(config.inputPrefix.length)}.out`;
+    await withDeadline(STORAGE_TIMEOUT_MS, (signal) => gcs.write(outputBucket, outputName, prediction.body, prediction.contentType, signal));
+    fields.outputName = outputName;
+
+    if (config.capturePrefix !== undefined) {
+      // Best effort, like SageMaker data capture: a lost capture line must not re-run a prediction already written.
+      const captureName = captureKey(config.capturePrefix, inferenceTime, newId());
+      const line = captureLine(event.eventId, inferenceTime, { contentType, body: object.body }, prediction);
+      try {
+        await withDeadline(STORAGE_TIMEOUT_MS, (signal) => gcs.write(outputBucket, captureName, `${line}\n`, 'application/jsonlines', signal));
+        fields.captureName = captureName;
+      } catch (error) {
+        fields.captureError = error instanceof Error ? error.message : String(error);
+      }
+    }
+    return 'predicted';
+  }
+
+  async function invokeModel(body: Uint8Array, contentType: string, fields: LogEntry): Promise<{ body: Uint8Array; contentType: string }> {
+    const token = await idToken();
+    return withDeadline(config.invokeTimeoutMs, async (signal) => {
+      const response = await fetchFn(`${config.servingUrl}/invocations`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': contentType },
+        body,
+        signal,
+      });
+      fields.modelStatus = response.status;
+      if (response.ok) {
+        return { body: new Uint8Array(await response.arrayBuffer()), contentType: response.headers.get('content-type') ?? 'application/octet-stream' };
+      }
+      // The model's message may echo the input: it goes into the error report, never into the logs.
+      const detail = (await response.text().catch(() => '')).slice(0, 1024);
+      if (isInputRejection(response.status)) {
+        throw new PermanentFailure('ModelRejectedInput', `The model answered HTTP ${response.status}`, { modelStatus: response.status, modelMessage: detail || undefined });
+      }
+      throw new CallError('InvokeModel', `the model answered HTTP ${response.status}`, response.status);
+    });
+  }
+
+  /** Writes `${ERROR_PREFIX}<object name>.json`; if that fails, the event is retried so the failure is never silent. */
+  async function reportError(event: ObjectEvent, failure: PermanentFailure, fields: LogEntry): Promise<Outcome> {
+    const reportName = `${config.errorPrefix}${event.name}.json`;
+    const report = {
+      error: { code: failure.code, message: failure.message, ...failure.details },
+      source: { bucket: event.bucket, name: event.name, generation: event.generation },
+      model: config.modelName,
+      eventId: event.eventId,
+      time: now().toISOString(),
+    };
+    try {
+      await withDeadline(STORAGE_TIMEOUT_MS, (signal) => gcs.write(config.outputBucket ?? event.bucket, reportName, JSON.stringify(report, null, 2), 'application/json', signal));
+    } catch (error) {
+      describeTransient(error, fields);
+      return 'retry';
+    }
+    fields.errorReportName = reportName;
+    return 'rejected';
+  }
+
+  async function reply(parsed: ParsedEvent): Promise<{ status: number; outcome: Outcome }> {
+    const outcome = await handle(parsed);
+    return { status: STATUS[outcome], outcome };
+  }
+
+  return async (input, replyTo) => {
+    if (isHttpRequest(input) && replyTo !== undefined && typeof replyTo !== 'function') {
+      const { status, outcome } = await reply(parseRequest(input));
+      replyTo.status(status).send(status === 204 ? undefined : outcome);
+      return;
+    }
+    const { status, outcome } = await reply(parseCloudEvent(input));
+    const error = status >= 400 ? new Error(`batch inference: ${outcome}`) : null;
+    if (typeof replyTo === 'function') {
+      replyTo(error);
+      return;
+    }
+    if (error) throw error;
+  };
+}
+
+/** 4xx answers that will fail again on retry. 401/403/404 mean our deployment is wrong, 408/429 are load: retried. */
+function isInputRejection(status: number): boolean {
+  return status >= 400 && status < 500 && ![401, 403, 404, 408, 429].includes(status);
+}
+
+function describeTransient(error: unknown, fields: LogEntry): void {
+  if (error instanceof CallError) {
+    fields.errorCode = error.status === undefined ? 'Unreachable' : error.status === 429 ? 'Throttled' : 'UpstreamError';
+    fields.operation = error.operation;
+    fields.upstreamStatus = error.status;
+  } else if (error instanceof Error && error.name === 'DeadlineExceeded') {
+    fields.errorCode = 'Timeout';
+  } else {
+    // Network failures (fetch's TypeError), metadata-server errors, or a bug of ours: retried, never dropped.
+    fields.errorCode = error instanceof TypeError ? 'NetworkError' : 'InternalError';
+  }
+  fields.errorMessage = error instanceof Error ? error.message.slice(0, 300) : String(error).slice(0, 300);
+}
+
+/** The object's own type unless it is the generic default, else a guess from the extension. */
+function contentTypeOf(declared: string | undefined, name: string): string {
+  const type = mediaType(declared);
+  if (type && type !== 'application/octet-stream' && type !== 'binary/octet-stream') return declared!.trim();
+  return typeFromExtension(name) ?? 'application/octet-stream';
+}
+
+function skip(fields: LogEntry, reason: string): Outcome {
+  fields.reason = reason;
+  return 'skipped';
+}
+
+function isHttpRequest(input: unknown): input is HttpRequest {
+  return typeof input === 'object' && input !== null && typeof (input as { headers?: unknown }).headers === 'object';
+}
+
+/** The entry point (`entryPoint: 'batchInference'`), configured from the environment once per instance. */
+export const batchInference: BatchFunction = (input, replyTo) => handler()(input, replyTo);
+
+let instance: BatchFunction | undefined;
+function handler(): BatchFunction {
+  instance ??= createBatchHandler();
+  return instance;
+}
