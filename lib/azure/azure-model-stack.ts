@@ -1,7 +1,7 @@
 // The composed Azure stack: provider, optional remote state, every construct wired from one ModelSpec,
 // and outputs for the API URL, storage account and action group.
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import { AzurermBackend, AzurermBackendConfig, TerraformOutput, TerraformStack } from 'cdktf';
+import { Annotations, AzurermBackend, AzurermBackendConfig, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ModelSpec, ResolvedModelSpec, resolveModelSpec, ValidationErrors } from '../core';
 import { ApiFront, ApiManagementSku } from './api-front';
@@ -92,7 +92,10 @@ export interface AzureModelStackProps {
    * @default true
    */
   readonly batchInference?: boolean;
-  /** @default - see BatchInferenceProps.packagePath */
+  /**
+   * Your own zip for the batch function instead of the bundled one (deployed the same way, in the same apply).
+   * @default - the bundled function: see BatchInferenceProps.packagePath
+   */
   readonly batchFunctionPackagePath?: string;
   /**
    * Run the portable drift job on a schedule (a Container Apps job in the serving environment) and capture traffic
@@ -156,6 +159,7 @@ export class AzureModelStack extends TerraformStack {
     if (props.backend) new AzurermBackend(this, { useAzureadAuth: true, ...props.backend });
 
     const tags = props.tags;
+    const batchOn = props.batchInference ?? true;
     this.base = new ObservabilityBase(this, 'Base', {
       name: spec.name,
       location,
@@ -175,6 +179,8 @@ export class AzureModelStack extends TerraformStack {
       location,
       storageAccountName: props.storageAccountName,
       replication: props.storageReplication,
+      // Reports of inputs the model rejects, apart from predictions so neither can shadow the other.
+      extraContainers: batchOn ? ['errors'] : undefined,
       customerManagedKey: props.customerManagedKey
         ? { keyVault: this.base.keyVault, identity: this.base.identity('encryption'), deployerPrincipalId: this.base.clientConfig.objectId }
         : undefined,
@@ -187,7 +193,9 @@ export class AzureModelStack extends TerraformStack {
 
     const servingIdentity = this.base.identity('serving');
     const gatewayIdentity = this.base.identity('gateway');
+    const batchIdentity = batchOn ? this.base.identity('batch') : undefined;
     const apiFront = props.apiFront ?? true;
+    const backendAudience = props.backendAudience ?? servingIdentity.clientId;
     this.serving = new ContainerAppServing(this, 'Serving', {
       spec: props.spec,
       resourceGroup: rg,
@@ -201,8 +209,9 @@ export class AzureModelStack extends TerraformStack {
       // API Management Consumption has no VNet, so it can only reach a public ingress; the ingress then
       // demands an Entra ID token that only the gateway's identity can obtain.
       externalIngress: apiFront,
+      // The batch function calls the app directly with its own token (no API key to store, no gateway hop).
       callerAuthentication: apiFront
-        ? { tenantId: this.base.clientConfig.tenantId, audience: props.backendAudience ?? servingIdentity.clientId, allowedClientIds: [gatewayIdentity.clientId] }
+        ? { tenantId: this.base.clientConfig.tenantId, audience: backendAudience, allowedClientIds: [gatewayIdentity.clientId, ...(batchIdentity ? [batchIdentity.clientId] : [])] }
         : undefined,
       serverlessGpuRegions: props.serverlessGpuRegions,
       tags: allTags,
@@ -232,13 +241,16 @@ export class AzureModelStack extends TerraformStack {
         publisherEmail: props.apiPublisherEmail ?? spec.monitoring.alarmEmails[0] ?? 'ml-platform@example.com',
         sku: props.apiSku,
         gatewayIdentity,
-        backendAudience: props.backendAudience ?? servingIdentity.clientId,
+        backendAudience,
         rateLimitPerMinute: props.apiRateLimitPerMinute,
         tags: allTags,
       });
     }
 
-    if (props.batchInference ?? true) {
+    if (batchIdentity) {
+      if (!apiFront) {
+        Annotations.of(this).addWarning('AzureModelStack: batchInference with apiFront off: the serving app has an internal ingress, which a Flex Consumption function without VNet integration cannot reach; batch events will retry and dead-letter');
+      }
       this.batch = new BatchInference(this, 'Batch', {
         name: spec.name,
         resourceGroup: rg,
@@ -246,11 +258,14 @@ export class AzureModelStack extends TerraformStack {
         storageAccount: this.storage.storageAccount,
         incomingContainer: this.storage.incomingContainer,
         predictionsContainer: this.storage.predictionsContainer,
+        errorContainer: this.storage.containers.errors,
         deadLetterContainer: this.storage.deadLetterContainer,
-        identity: this.base.identity('batch'),
+        identity: batchIdentity,
         applicationInsights: this.base.applicationInsights,
         scoringUrl: this.serving.url,
+        backendAudience: apiFront ? backendAudience : undefined,
         packagePath: props.batchFunctionPackagePath,
+        deployerPrincipalId: this.base.clientConfig.objectId,
         dataCapture,
         tags: allTags,
       });

@@ -1,16 +1,60 @@
 // Ingestion-driven batch inference: a Flex Consumption Linux Function App that Event Grid calls for every
 // blob created under `incoming/`, with retries and a dead-letter container; host storage through identity only.
+// The function's code (lib/runtime/azure-batch-inference) ships with the package and is deployed by Terraform.
+import * as fs from 'fs';
+import * as path from 'path';
 import { EventgridSystemTopic } from '@cdktf/provider-azurerm/lib/eventgrid-system-topic';
 import { EventgridSystemTopicEventSubscription } from '@cdktf/provider-azurerm/lib/eventgrid-system-topic-event-subscription';
 import { FunctionAppFlexConsumption } from '@cdktf/provider-azurerm/lib/function-app-flex-consumption';
+import { ResourceGroupTemplateDeployment } from '@cdktf/provider-azurerm/lib/resource-group-template-deployment';
 import { ServicePlan } from '@cdktf/provider-azurerm/lib/service-plan';
 import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
+import { StorageBlob } from '@cdktf/provider-azurerm/lib/storage-blob';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
+import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { ValidationErrors } from '../core';
 import { BLOB_FOLDER_URI, compactName } from './private/azure-facts';
 import { grantRole } from './private/role-grant';
 import { DataCaptureDestination, IApplicationInsightsRef, IBlobContainerRef, IResourceGroupRef, IStorageAccountRef, IUserAssignedIdentityRef } from './references';
+
+/**
+ * The bundled function (`npm run bundle`: assets/azure-batch-inference/{index.js,host.json,package.json}), shipped
+ * in the package; resolves the same from lib/azure (tsx, jest) and dist/azure (the published build).
+ */
+export const AZURE_BATCH_FUNCTION_ASSET_DIR = path.join(__dirname, '..', '..', 'assets', 'azure-batch-inference');
+
+/** The Event Grid-triggered function the bundled code registers (`app.eventGrid('score_blob', ...)`). */
+export const BUNDLED_FUNCTION_NAME = 'score_blob';
+
+/**
+ * Blob name the Flex Consumption host loads its code from in the deployment container (the name One Deploy
+ * writes); uploading it there is a code deployment without the SCM site or publishing credentials.
+ */
+const FLEX_PACKAGE_BLOB = 'released-package.zip';
+
+/**
+ * ARM template whose only effect is a trigger sync: the `listsyncfunctiontriggerstatus` list action on the site.
+ * Event Grid refuses to subscribe a function that Resource Manager does not list, and a package uploaded to the
+ * deployment container is only listed after a sync. `packageHash` makes Terraform redeploy (re-sync) per package.
+ * The output is a boolean so the action's answer (it carries a key) never lands in deployment history or state.
+ */
+const SYNC_TRIGGERS_TEMPLATE = JSON.stringify({
+  $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+  contentVersion: '1.0.0.0',
+  parameters: {
+    functionAppName: { type: 'string' },
+    packageHash: { type: 'string' },
+  },
+  resources: [],
+  outputs: {
+    packageHash: { type: 'string', value: "[parameters('packageHash')]" },
+    triggersSynced: {
+      type: 'bool',
+      value: "[greaterOrEquals(length(string(listSyncFunctionTriggerStatus(resourceId('Microsoft.Web/sites', parameters('functionAppName')), '2024-04-01'))), 0)]",
+    },
+  },
+});
 
 export interface BatchInferenceProps {
   /** Model name; prefixes resource names. */
@@ -21,40 +65,70 @@ export interface BatchInferenceProps {
   readonly storageAccount: IStorageAccountRef;
   /** Inputs: events for blobs created here are delivered. */
   readonly incomingContainer: IBlobContainerRef;
-  /** Outputs: the function identity may write here. */
+  /** Outputs: the function identity may write here; `<input name>.out` per scored blob. */
   readonly predictionsContainer: IBlobContainerRef;
+  /**
+   * Where inputs the model can never score (4xx answers, oversized or empty blobs) get a JSON report
+   * `<input name>.json`; the function identity may write here.
+   * @default - the predictions container, under `errors/`
+   */
+  readonly errorContainer?: IBlobContainerRef;
   /** Where Event Grid writes events it could not deliver. */
   readonly deadLetterContainer: IBlobContainerRef;
   /** Identity the function runs as (host storage, reading inputs, writing predictions, telemetry). */
   readonly identity: IUserAssignedIdentityRef;
   readonly applicationInsights: IApplicationInsightsRef;
-  /** `https://...` URL of the serving app the function calls. */
+  /** `https://...` URL of the serving app the function POSTs `/invocations` to. */
   readonly scoringUrl: string;
   /**
-   * Let the function write capture records of the inputs it scores: app setting `CAPTURE_URI` and Storage Blob Data
-   * Contributor on that container only. Batch inputs are model traffic too, so a function package that follows the
-   * documented capture format (SageMaker data-capture JSON lines under `${CAPTURE_URI}YYYY/MM/DD/HH/`, file names
-   * unique per invocation) feeds the same drift job as the serving app. This library deploys no function code: the
-   * grant and the setting only take effect if your package writes the records.
+   * Entra ID audience of the serving app's built-in authentication (Container Apps authConfigs). The function gets
+   * a token for it with its managed identity; add the identity's client id to the app's allowed client ids
+   * (`ContainerAppServing` `callerAuthentication.allowedClientIds`), or the app answers 401 and events retry.
+   * @default - no token: the serving app must be reachable without authentication
+   */
+  readonly backendAudience?: string;
+  /**
+   * Write capture records of the inputs scored: app setting `CAPTURE_URI` and Storage Blob Data Contributor on that
+   * container only. The bundled function writes one SageMaker data-capture JSON line per event to
+   * `${CAPTURE_URI}YYYY/MM/DD/HH/<event id>.jsonl`, so batch traffic feeds the same drift job as the serving app.
    * @default - no capture: no CAPTURE_URI, no write grant
    */
   readonly dataCapture?: DataCaptureDestination;
   /**
-   * Name of the Event Grid-triggered function in the deployed package.
+   * Name of the Event Grid-triggered function in your package (`packagePath`); the bundled code registers `score_blob`.
    * @default 'score_blob'
    */
   readonly functionName?: string;
   /**
-   * Function runtime and version.
-   * @default { name: 'python', version: '3.12' }
+   * Function runtime and version; change it only with a `packagePath` built for another runtime.
+   * @default { name: 'node', version: '22' } (the bundled function)
    */
   readonly runtime?: { readonly name: 'python' | 'node' | 'dotnet-isolated' | 'java' | 'powershell'; readonly version: string };
   /**
-   * Zip package of the function code, deployed with the app. Event Grid checks that the function exists when
-   * the subscription is created, so deploy code before (or with) the subscription.
-   * @default - no package: deploy the code with `func azure functionapp publish` before the subscription is created
+   * Your own zip package instead of the bundled function (a ready-to-run Flex Consumption package: host.json at the
+   * root, no remote build). It is deployed the same way: uploaded as `released-package.zip` to the app's deployment
+   * container, followed by a trigger sync, all before the Event Grid subscription is created.
+   * @default - the bundled Node.js function (lib/runtime/azure-batch-inference), zipped at synth
    */
   readonly packagePath?: string;
+  /**
+   * Object id of the principal running Terraform: it gets Storage Blob Data Contributor on the deployment container
+   * only, to upload the package with Entra ID (the host account has no shared keys). A brand-new assignment can
+   * take minutes to reach the storage data plane: if the first apply fails with 403 on the upload, apply again.
+   * @default - no grant: the deploying principal already has blob write access to the host storage account
+   */
+  readonly deployerPrincipalId?: string;
+  /**
+   * Largest input blob scored, in bytes (1 to 100 MiB); larger ones get an error report.
+   * @default 10485760 (10 MiB)
+   */
+  readonly maxObjectBytes?: number;
+  /**
+   * Milliseconds the function waits for the model (1000-230000). Event Grid redelivers an event it has no answer for
+   * after 30 s; outputs have fixed names, so a slower model is scored twice but never writes twice.
+   * @default 20000
+   */
+  readonly invokeTimeoutMs?: number;
   /**
    * Maximum instances the function scales to (Flex Consumption: 40-1000).
    * @default 40
@@ -82,6 +156,10 @@ export class BatchInference extends Construct {
   readonly hostStorage: StorageAccount;
   readonly systemTopic: EventgridSystemTopic;
   readonly subscription: EventgridSystemTopicEventSubscription;
+  /** The function's code: `released-package.zip` in the deployment container. */
+  readonly packageBlob: StorageBlob;
+  /** The trigger sync after each package upload; the Event Grid subscription waits for it. */
+  readonly triggerSync: ResourceGroupTemplateDeployment;
 
   constructor(scope: Construct, id: string, props: BatchInferenceProps) {
     super(scope, id);
@@ -91,14 +169,27 @@ export class BatchInference extends Construct {
     errors.checkNumber('maxDeliveryAttempts', props.maxDeliveryAttempts, { min: 1, max: 30, integer: true });
     errors.checkNumber('eventTimeToLiveMinutes', props.eventTimeToLiveMinutes, { min: 1, max: 1440, integer: true });
     errors.checkPattern('dataCapture.uri', props.dataCapture?.uri, BLOB_FOLDER_URI, 'an https://<account>.blob.core.windows.net/<container>/<prefix>/ folder URI');
+    errors.checkNumber('maxObjectBytes', props.maxObjectBytes, { min: 1, max: 100 * 1024 * 1024, integer: true });
+    errors.checkNumber('invokeTimeoutMs', props.invokeTimeoutMs, { min: 1000, max: 230_000, integer: true });
+    if (props.packagePath === undefined) {
+      // The bundled code is one Node.js function named score_blob.
+      errors.check(props.functionName === undefined || props.functionName === BUNDLED_FUNCTION_NAME, 'functionName', props.functionName,
+        `"${BUNDLED_FUNCTION_NAME}" (the bundled function), or a packagePath of your own`);
+      errors.check(props.runtime === undefined || props.runtime.name === 'node', 'runtime', props.runtime?.name,
+        'node (the bundled function), or a packagePath of your own');
+      const bundled = ['index.js', 'host.json', 'package.json'].every((file) => fs.existsSync(path.join(AZURE_BATCH_FUNCTION_ASSET_DIR, file)));
+      errors.check(bundled, 'packagePath', undefined, `a zip of your own, or the bundled function in ${AZURE_BATCH_FUNCTION_ASSET_DIR} (index.js, host.json, package.json; run "npm run bundle")`);
+    } else {
+      errors.check(props.packagePath.endsWith('.zip') && fs.existsSync(props.packagePath), 'packagePath', props.packagePath, 'an existing .zip file');
+    }
     errors.throwIfAny();
 
     const rg = props.resourceGroup.name;
     const tags = { ...props.tags };
     const principalId = props.identity.principalId;
 
-    // A separate account for the Functions host (leases, deployment package) so the function identity needs
-    // only read on `incoming` and write on `predictions` in the ingestion account.
+    // A separate account for the Functions host (leases, keys, deployment package) so the function identity needs
+    // only read on `incoming` and write on `predictions`, `errors` and `capture` in the ingestion account.
     this.hostStorage = new StorageAccount(this, 'HostStorage', {
       name: compactName('stfn', props.name, 24, this.node.path),
       resourceGroupName: rg,
@@ -128,6 +219,7 @@ export class BatchInference extends Construct {
       grantRole(this, 'HostTable', { principalId, role: 'Storage Table Data Contributor', scope: this.hostStorage.id, description: 'Functions host tables' }),
       grantRole(this, 'ReadIncoming', { principalId, role: 'Storage Blob Data Reader', scope: props.incomingContainer.id, description: 'Batch inference reads new inputs' }),
       grantRole(this, 'WritePredictions', { principalId, role: 'Storage Blob Data Contributor', scope: props.predictionsContainer.id, description: 'Batch inference writes predictions' }),
+      ...(props.errorContainer ? [grantRole(this, 'WriteErrors', { principalId, role: 'Storage Blob Data Contributor', scope: props.errorContainer.id, description: 'Batch inference writes reports of inputs the model rejects' })] : []),
       grantRole(this, 'PublishTelemetry', { principalId, role: 'Monitoring Metrics Publisher', scope: props.applicationInsights.id, description: 'Entra ID telemetry ingestion into Application Insights' }),
     ];
     if (props.dataCapture) {
@@ -144,7 +236,27 @@ export class BatchInference extends Construct {
       tags,
     });
 
-    const runtime = props.runtime ?? { name: 'python', version: '3.12' };
+    // The code, uploaded by Terraform (Entra ID data-plane call) where the Flex host loads it from. azurerm 4.55's
+    // zip_deploy_file cannot do this: it posts to the SCM site's /api/zipdeploy with publishing credentials, an
+    // endpoint Flex Consumption does not offer and credentials we disable (hashicorp/terraform-provider-azurerm#29630).
+    const packageSource = props.packagePath ?? new TerraformAsset(this, 'FunctionAsset', { path: AZURE_BATCH_FUNCTION_ASSET_DIR, type: AssetType.ARCHIVE }).path;
+    const packageHash = Fn.filemd5(packageSource);
+    const uploadGrant = props.deployerPrincipalId
+      ? grantRole(this, 'DeployerPackageWriter', { principalId: props.deployerPrincipalId, role: 'Storage Blob Data Contributor', scope: deployments.id, description: 'Terraform uploads the batch function package' })
+      : undefined;
+    this.packageBlob = new StorageBlob(this, 'FunctionPackage', {
+      name: FLEX_PACKAGE_BLOB,
+      storageAccountName: this.hostStorage.name,
+      storageContainerName: deployments.name,
+      type: 'Block',
+      source: packageSource,
+      contentType: 'application/zip',
+      // A new package (new checksum) replaces the blob; the same package is left alone.
+      contentMd5: packageHash,
+      dependsOn: uploadGrant ? [uploadGrant] : [deployments],
+    });
+
+    const runtime = props.runtime ?? { name: 'node', version: '22' };
     this.functionApp = new FunctionAppFlexConsumption(this, 'Function', {
       name: `func-${compactName('', props.name, 40, this.node.path)}`,
       resourceGroupName: rg,
@@ -160,7 +272,6 @@ export class BatchInference extends Construct {
       instanceMemoryInMb: 2048,
       httpsOnly: true,
       webdeployPublishBasicAuthenticationEnabled: false,
-      zipDeployFile: props.packagePath,
       identity: { type: 'UserAssigned', identityIds: [props.identity.id] },
       siteConfig: {
         minimumTlsVersion: '1.2',
@@ -174,16 +285,34 @@ export class BatchInference extends Construct {
         AzureWebJobsStorage__credential: 'managedidentity',
         AzureWebJobsStorage__clientId: props.identity.clientId,
         APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `Authorization=AAD;ClientId=${props.identity.clientId}`,
+        // The environment contract of lib/runtime/azure-batch-inference (a package of your own may read it too).
         AZURE_CLIENT_ID: props.identity.clientId,
-        SCORING_URL: props.scoringUrl,
+        SERVING_URL: props.scoringUrl,
+        ...(props.backendAudience ? { BACKEND_AUDIENCE: props.backendAudience } : {}),
         INPUT_ACCOUNT_URL: props.storageAccount.primaryBlobEndpoint,
         INPUT_CONTAINER: props.incomingContainer.name,
         OUTPUT_CONTAINER: props.predictionsContainer.name,
+        ...(props.errorContainer ? { ERROR_CONTAINER: props.errorContainer.name } : {}),
         MODEL_NAME: props.name,
         ...(props.dataCapture ? { CAPTURE_URI: props.dataCapture.uri } : {}),
+        ...(props.maxObjectBytes !== undefined ? { MAX_OBJECT_BYTES: String(props.maxObjectBytes) } : {}),
+        ...(props.invokeTimeoutMs !== undefined ? { INVOKE_TIMEOUT_MS: String(props.invokeTimeoutMs) } : {}),
       },
       tags,
-      dependsOn: grants,
+      // The first instance loads its code and reads inputs as soon as it starts: package and grants come first.
+      dependsOn: [...grants, this.packageBlob],
+    });
+
+    this.triggerSync = new ResourceGroupTemplateDeployment(this, 'TriggerSync', {
+      name: `${props.name}-batch-trigger-sync`,
+      resourceGroupName: rg,
+      deploymentMode: 'Incremental',
+      templateContent: SYNC_TRIGGERS_TEMPLATE,
+      parametersContent: Fn.jsonencode({
+        functionAppName: { value: this.functionApp.name },
+        packageHash: { value: packageHash },
+      }),
+      dependsOn: [this.functionApp, this.packageBlob],
     });
 
     this.systemTopic = new EventgridSystemTopic(this, 'BlobEvents', {
@@ -213,7 +342,7 @@ export class BatchInference extends Construct {
       // Event Grid calls Azure Functions with the function's system key, fetched through ARM: a delivery
       // identity is only supported for Service Bus, Event Hubs, Storage Queue and webhook destinations.
       azureFunctionEndpoint: {
-        functionId: `${this.functionApp.id}/functions/${props.functionName ?? 'score_blob'}`,
+        functionId: `${this.functionApp.id}/functions/${props.functionName ?? BUNDLED_FUNCTION_NAME}`,
         maxEventsPerBatch: 1,
         preferredBatchSizeInKilobytes: 64,
       },
@@ -226,7 +355,8 @@ export class BatchInference extends Construct {
         storageAccountId: props.storageAccount.id,
         storageBlobContainerName: props.deadLetterContainer.name,
       },
-      dependsOn: [deadLetterWriter],
+      // Event Grid looks the function up when the subscription is created: code deployed and synced first.
+      dependsOn: [deadLetterWriter, this.packageBlob, this.triggerSync],
     });
   }
 }

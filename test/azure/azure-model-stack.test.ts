@@ -56,7 +56,7 @@ describe('AzureModelStack', () => {
 
   it('exposes the app only with Entra ID authentication that admits the API Management identity', () => {
     expect(only(json, 'azurerm_container_app').ingress.external_enabled).toBe(true);
-    const params: string = only(json, 'azurerm_resource_group_template_deployment').parameters_content;
+    const params: string = at(json, 'azurerm_resource_group_template_deployment', 'Serving/CallerAuthentication').parameters_content;
     expect(params).toContain(ref(json, 'azurerm_user_assigned_identity', 'Base/Identity-gateway', 'client_id').slice(2, -1));
     expect(only(json, 'azurerm_api_management').identity.identity_ids).toEqual([ref(json, 'azurerm_user_assigned_identity', 'Base/Identity-gateway')]);
     expect(only(json, 'azurerm_api_management_backend').url).toBe(`https://${ref(json, 'azurerm_container_app', 'Serving/App', 'ingress[0].fqdn')}`);
@@ -65,6 +65,34 @@ describe('AzureModelStack', () => {
   it('triggers batch inference from the ingestion incoming container', () => {
     expect(only(json, 'azurerm_eventgrid_system_topic').source_resource_id).toBe(ref(json, 'azurerm_storage_account', 'Storage/Account'));
     expect(roleAssignments(json)).toContainEqual({ role: 'Storage Blob Data Reader', scope: ref(json, 'azurerm_storage_container', 'Storage/Container-incoming'), principal: ref(json, 'azurerm_user_assigned_identity', 'Base/Identity-batch', 'principal_id') });
+  });
+
+  it('lets the batch function call the serving app with its own Entra ID token for the backend audience', () => {
+    const batchClient = ref(json, 'azurerm_user_assigned_identity', 'Base/Identity-batch', 'client_id');
+    const servingClient = ref(json, 'azurerm_user_assigned_identity', 'Base/Identity-serving', 'client_id');
+    const params: string = at(json, 'azurerm_resource_group_template_deployment', 'Serving/CallerAuthentication').parameters_content;
+    expect(params).toContain(batchClient.slice(2, -1));
+    expect(only(json, 'azurerm_function_app_flex_consumption').app_settings).toMatchObject({
+      SERVING_URL: `https://${ref(json, 'azurerm_container_app', 'Serving/App', 'ingress[0].fqdn')}`,
+      BACKEND_AUDIENCE: servingClient,
+      ERROR_CONTAINER: ref(json, 'azurerm_storage_container', 'Storage/Container-errors', 'name'),
+    });
+  });
+
+  it('deploys the bundled batch function in the same apply, uploaded by the deploying principal', () => {
+    expect(only(json, 'azurerm_storage_blob').name).toBe('released-package.zip');
+    expect(roleAssignments(json)).toEqual(expect.arrayContaining([
+      { role: 'Storage Blob Data Contributor', scope: ref(json, 'azurerm_storage_container', 'Batch/DeploymentContainer'), principal: expect.stringMatching(/data\.azurerm_client_config\..*\.object_id/) },
+      { role: 'Storage Blob Data Contributor', scope: ref(json, 'azurerm_storage_container', 'Storage/Container-errors'), principal: ref(json, 'azurerm_user_assigned_identity', 'Base/Identity-batch', 'principal_id') },
+    ]));
+    expect(gpu.resource.azurerm_storage_blob).toBeUndefined();
+    expect(Object.values(all(gpu, 'azurerm_storage_container')).map((c) => c.name)).not.toContain('errors');
+  });
+
+  it('warns that an internal serving ingress is out of the batch function\'s reach', () => {
+    const stack = stackOf({ spec: { name: 'fraud', image: 'x.io/f:1' }, apiFront: false, driftJob: false, mlWorkspace: false });
+    const warnings = stack.node.metadata.filter((m) => m.type.includes('warn')).map((m) => String(m.data));
+    expect(warnings).toContainEqual(expect.stringContaining('batchInference with apiFront off'));
   });
 
   it('alerts on the serving app and emails the spec addresses', () => {

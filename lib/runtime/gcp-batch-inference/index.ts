@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { mediaType, typeFromExtension } from '../shared/content-type';
 import { withDeadline } from '../shared/deadline';
 import { integer, keyPrefix, optionalString, requiredString, type Env } from '../shared/env';
-import { captureKey, captureLine } from './capture-record';
+import { captureKey, captureLine } from '../shared/capture-record';
 import { parseCloudEvent, parseRequest, type HttpRequest, type ObjectEvent, type ParsedEvent } from './events';
 import { CallError, GcsClient, gcpIdentityToken, globalFetch, type HttpFetch } from './google-apis';
 

@@ -1,6 +1,6 @@
-// Writes batch traffic in SageMaker's data-capture format (one JSON line per inference, under YYYY/MM/DD/HH/),
-// the one capture format our drift job reads on every cloud.
-import { isJsonType, mediaType } from '../shared/content-type';
+// Builds batch traffic records in SageMaker's data-capture format (one JSON line per inference, under YYYY/MM/DD/HH/),
+// the one capture format our drift job reads on every cloud; shared by the GCP and Azure batch functions.
+import { isJsonType, mediaType } from './content-type';
 
 export interface CapturedPayload {
   readonly contentType: string;
