@@ -23,6 +23,7 @@ import { ValidationErrors } from '../core';
 import { IGcsBucket } from './ingestion-bucket';
 import { IModelService } from './model-service';
 import { boundedName, checkBucketName } from './private/gcp-names';
+import { objectPrefixCondition } from './private/gcs-prefix';
 
 /**
  * How finalize events reach the function.
@@ -142,14 +143,15 @@ export class BatchInference extends Construct {
 
     const errors = new ValidationErrors('BatchInference');
     errors.checkOneOf('delivery', delivery, ['pubsub-dead-letter', 'eventarc']);
-    const prefixPattern = /^[^\s*?[\]]+\/$/;
-    errors.checkPattern('inputPrefix', inputPrefix, prefixPattern, 'a non-empty path ending in "/" without wildcards');
+    // Prefixes end up inside IAM condition strings: no quotes or backslashes.
+    const prefixPattern = /^[^\s*?[\]"\\]+\/$/;
+    errors.checkPattern('inputPrefix', inputPrefix, prefixPattern, 'a non-empty path ending in "/" without spaces, wildcards, quotes or backslashes');
     const resultPrefixes: [string, string | undefined][] = [['outputPrefix', outputPrefix], ['errorPrefix', errorPrefix], ['capturePrefix', capturePrefix]];
     for (const [prop, prefix] of resultPrefixes) {
       if (prefix === undefined) continue;
       errors.check(prefix !== inputPrefix && !prefix.startsWith(inputPrefix) && !inputPrefix.startsWith(prefix),
         prop, prefix, `a prefix that neither contains nor is inside inputPrefix "${inputPrefix}" (results would trigger new runs)`);
-      errors.checkPattern(prop, prefix, prefixPattern, 'a non-empty path ending in "/" without wildcards');
+      errors.checkPattern(prop, prefix, prefixPattern, 'a non-empty path ending in "/" without spaces, wildcards, quotes or backslashes');
     }
     errors.checkNumber('maxDeliveryAttempts', maxDeliveryAttempts, { min: 5, max: 100, integer: true });
     errors.checkNumber('timeoutSeconds', timeoutSeconds, { min: 1, max: 540, integer: true });
@@ -208,11 +210,7 @@ export class BatchInference extends Construct {
       displayName: `Batch inference of model ${name}`,
     });
     const batchMember = `serviceAccount:${this.serviceAccount.email}`;
-    const underPrefix = (prefix: string) => ({
-      title: `only-${prefix.replace(/[^A-Za-z0-9]+/g, '-')}`.slice(0, 100),
-      description: `Objects under ${prefix} only`,
-      expression: `resource.name.startsWith("projects/_/buckets/${props.bucket.bucketName}/objects/${prefix}")`,
-    });
+    const underPrefix = (prefix: string) => objectPrefixCondition(props.bucket.bucketName, prefix);
     // Least privilege: read inputs only, write results under their prefixes only, call this model only.
     const grants: ITerraformDependable[] = [
       new StorageBucketIamMember(this, 'ReadInputs', { bucket: props.bucket.bucketName, role: 'roles/storage.objectViewer', member: batchMember, condition: underPrefix(inputPrefix) }),

@@ -5,17 +5,23 @@ import { CloudRunV2Job } from '@cdktf/provider-google/lib/cloud-run-v2-job';
 import { CloudRunV2JobIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-job-iam-member';
 import { CloudSchedulerJob } from '@cdktf/provider-google/lib/cloud-scheduler-job';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
-import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { driftJobContainer, ModelSpec, resolveModelSpec, ValidationErrors } from '../core';
-import { boundedName, checkProjectId, checkRegion, gcsBucketOf } from './private/gcp-names';
+import { boundedName, checkProjectId, checkRegion } from './private/gcp-names';
+import { GCS_FOLDER_URI, GCS_FOLDER_URI_EXPECTED, grantOnFolder, parseGcsFolder } from './private/gcs-prefix';
 
 export interface DriftJobProps {
   readonly spec: ModelSpec;
   readonly projectId: string;
   readonly region: string;
-  /** gs:// folder holding the baseline `statistics.json` and `constraints.json`. */
+  /**
+   * gs:// folder holding the baseline `statistics.json` and `constraints.json` (`deploy-ai-smarter baseline`).
+   * The job reads this folder only.
+   */
   readonly baselineUri: string;
-  /** gs:// folder above the `YYYY/MM/DD/HH/` partitions of captured requests (written by your container). */
+  /**
+   * gs:// folder directly above the `YYYY/MM/DD/HH/` partitions of captured requests (SageMaker data-capture JSON
+   * lines, as BatchInference and a capturing serving container write them). The job reads and lists this folder only.
+   */
   readonly captureUri: string;
   /** @default - the official Node.js image running the published package (see lib/core drift-job) */
   readonly image?: string;
@@ -30,6 +36,8 @@ export class DriftJob extends Construct {
   readonly job: CloudRunV2Job;
   readonly serviceAccount: ServiceAccount;
   readonly scheduler: CloudSchedulerJob;
+  readonly baselineUri: string;
+  readonly captureUri: string;
 
   constructor(scope: Construct, id: string, props: DriftJobProps) {
     super(scope, id);
@@ -37,10 +45,12 @@ export class DriftJob extends Construct {
     const spec = resolveModelSpec(props.spec, errors);
     checkProjectId(errors, 'projectId', props.projectId);
     checkRegion(errors, 'region', props.region);
-    errors.checkPattern('baselineUri', props.baselineUri, /^gs:\/\/\S+$/, 'a gs:// folder URI');
-    errors.checkPattern('captureUri', props.captureUri, /^gs:\/\/\S+$/, 'a gs:// folder URI');
+    errors.checkPattern('baselineUri', props.baselineUri, GCS_FOLDER_URI, GCS_FOLDER_URI_EXPECTED);
+    errors.checkPattern('captureUri', props.captureUri, GCS_FOLDER_URI, GCS_FOLDER_URI_EXPECTED);
     errors.checkPattern('schedule', props.schedule, /^(\S+\s+){4}\S+$/, 'a five-field cron expression such as "15 * * * *"');
     errors.throwIfAny();
+    this.baselineUri = props.baselineUri;
+    this.captureUri = props.captureUri;
     // Validates the URIs and window under this construct's name, and gives the one container definition.
     const container = driftJobContainer(spec, { baselineUri: props.baselineUri, captureUri: props.captureUri, image: props.image, windowHours: props.windowHours, logFormat: 'gcp' }, 'DriftJob');
 
@@ -50,9 +60,14 @@ export class DriftJob extends Construct {
       displayName: `Drift job of model ${spec.name}`,
     });
     const member = `serviceAccount:${this.serviceAccount.email}`;
-    // Read-only on the baseline and capture buckets; nothing else.
-    const buckets = [...new Set([gcsBucketOf(props.baselineUri), gcsBucketOf(props.captureUri)])].filter((b): b is string => b !== undefined);
-    buckets.forEach((bucket, i) => new StorageBucketIamMember(this, `Reader${i}`, { bucket, role: 'roles/storage.objectViewer', member }));
+    // Read-only, and only on the two folders (IAM conditions on the object-name prefix; the capture folder may also be
+    // listed under its prefix, which is how the job finds an hour's files). The baseline is read by name, never listed.
+    const baseline = parseGcsFolder(props.baselineUri)!;
+    const capture = parseGcsFolder(props.captureUri)!;
+    const grants = [grantOnFolder(this, 'ReadBaseline', baseline, 'roles/storage.objectViewer', member)];
+    if (capture.bucket !== baseline.bucket || capture.prefix !== baseline.prefix) {
+      grants.push(grantOnFolder(this, 'ReadCapture', capture, 'roles/storage.objectViewer', member, { list: true }));
+    }
 
     this.job = new CloudRunV2Job(this, 'Job', {
       project: props.projectId,
@@ -95,7 +110,8 @@ export class DriftJob extends Construct {
         uri: `https://run.googleapis.com/v2/projects/${props.projectId}/locations/${props.region}/jobs/${this.job.name}:run`,
         oauthToken: { serviceAccountEmail: this.serviceAccount.email, scope: 'https://www.googleapis.com/auth/cloud-platform' },
       },
-      dependsOn: [runner],
+      // A first run before the read grants exist would fail with 403 and look like a broken job.
+      dependsOn: [runner, ...grants],
     });
   }
 }

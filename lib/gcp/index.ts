@@ -6,5 +6,6 @@ export * from './gcp-model-stack';
 export * from './ingestion-bucket';
 export * from './model-alerting';
 export * from './model-api';
+export * from './model-budget';
 export * from './model-service';
 export * from './project-services';

@@ -8,12 +8,16 @@ import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucke
 import { ValidationErrors } from '../core';
 import { EncryptionKey, IEncryptionKey } from './encryption-key';
 import { boundedName, checkBucketName, checkMembers, checkProjectId, checkRegion, memberId } from './private/gcp-names';
+import { objectPrefixCondition } from './private/gcs-prefix';
 
 /** A GCS bucket that principals can be granted access to. */
 export interface IGcsBucket {
   readonly bucketName: string;
-  /** `roles/storage.objectViewer` on this bucket only. */
-  grantRead(member: string, grantId?: string): ITerraformDependable;
+  /**
+   * `roles/storage.objectViewer` on this bucket; with `prefix`, an IAM condition limits it to objects under
+   * that prefix and to listing them.
+   */
+  grantRead(member: string, prefix?: string, grantId?: string): ITerraformDependable;
   /**
    * `roles/storage.objectCreator` on this bucket; with `prefix`, an IAM condition limits it to objects
    * under that prefix.
@@ -151,29 +155,26 @@ export class IngestionBucket extends Construct implements IGcsBucket {
     this.bucketUrl = this.bucket.url;
   }
 
-  grantRead(member: string, grantId?: string): ITerraformDependable {
-    return this.grant('roles/storage.objectViewer', member, grantId ?? memberId('Read', member));
+  grantRead(member: string, prefix?: string, grantId?: string): ITerraformDependable {
+    return this.grant('roles/storage.objectViewer', member, grantId ?? memberId(prefix ? `Read-${prefix}` : 'Read', member), prefix, true);
   }
 
   grantCreate(member: string, prefix?: string, grantId?: string): ITerraformDependable {
     return this.grant('roles/storage.objectCreator', member, grantId ?? memberId(prefix ? `Create-${prefix}` : 'Create', member), prefix);
   }
 
-  private grant(role: string, member: string, grantId: string, prefix?: string): ITerraformDependable {
+  private grant(role: string, member: string, grantId: string, prefix?: string, list = false): ITerraformDependable {
     const existing = this.grants.get(grantId);
     if (existing) return existing;
     const errors = new ValidationErrors('IngestionBucket');
     checkMembers(errors, 'member', [member]);
+    errors.checkPattern('prefix', prefix, /^[^\s"\\*?[\]]+\/$/, 'a folder path ending in "/" without spaces, quotes, backslashes or wildcards');
     errors.throwIfAny();
     const grant = new StorageBucketIamMember(this, grantId, {
       bucket: this.bucket.name,
       role,
       member,
-      condition: prefix === undefined ? undefined : {
-        title: `only-${prefix.replace(/[^A-Za-z0-9]+/g, '-')}`.slice(0, 100),
-        description: `Objects under ${prefix} only`,
-        expression: `resource.name.startsWith("projects/_/buckets/${this.literalName}/objects/${prefix}")`,
-      },
+      condition: prefix === undefined ? undefined : objectPrefixCondition(this.literalName, prefix, { list }),
     });
     this.grants.set(grantId, grant);
     return grant;

@@ -58,6 +58,8 @@ export class ModelAlerting extends Construct {
   readonly driftPolicy: MonitoringAlertPolicy;
   readonly deadLetterPolicy?: MonitoringAlertPolicy;
   readonly dashboard: MonitoringDashboard;
+  /** Alert conditions across all policies (Cloud Monitoring bills alerting per condition). */
+  readonly conditionCount: number;
 
   constructor(scope: Construct, id: string, props: ModelAlertingProps) {
     super(scope, id);
@@ -204,6 +206,9 @@ export class ModelAlerting extends Construct {
         },
       }], `Uploads to ${model} failed batch inference after every retry; pull them from the dead-letter subscription and replay.`);
     }
+
+    // latency, 5xx ratio, CPU, saturation, and the drift policy's conditions, plus dead letters when watched.
+    this.conditionCount = 4 + driftConditions.length + (this.deadLetterPolicy ? 1 : 0);
 
     const chart = (title: string, filter: string, aligner: string, reducer: string, groupBy: string[] = []) => ({
       title,

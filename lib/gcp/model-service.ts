@@ -1,5 +1,6 @@
 // The serving plane on GCP: a Cloud Run v2 service running the model's SageMaker-contract container
-// (GET /ping, POST /invocations on 8080), CPU or NVIDIA L4, CMEK, its own service account, IAM-only invocation.
+// (GET /ping, POST /invocations on 8080), CPU or NVIDIA L4, CMEK, its own service account, IAM-only invocation,
+// and (optionally) a capture folder the container may write request captures to.
 import { Construct } from 'constructs';
 import { ITerraformDependable } from 'cdktf';
 import { CloudRunV2Service } from '@cdktf/provider-google/lib/cloud-run-v2-service';
@@ -10,6 +11,7 @@ import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucke
 import { ModelSpec, ResolvedModelSpec, resolveModelSpec, ValidationErrors } from '../core';
 import { EncryptionKey, IEncryptionKey } from './encryption-key';
 import { boundedName, checkMembers, checkProjectId, checkGpuRegion, checkRegion, gcsBucketOf, memberId } from './private/gcp-names';
+import { GCS_FOLDER_URI, GCS_FOLDER_URI_EXPECTED, grantOnFolder, parseGcsFolder } from './private/gcs-prefix';
 
 /** Who may reach the service's network endpoint (IAM still applies). */
 export type ServiceIngress = 'all' | 'internal-and-cloud-load-balancing' | 'internal';
@@ -79,6 +81,21 @@ export interface ModelServiceProps {
   readonly additionalGpuRegions?: readonly string[];
   /** @default - none */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Let the serving container write captured requests for the drift job: it gets `CAPTURE_URI` (this gs:// folder,
+   * directly above the `YYYY/MM/DD/HH/` partitions) and `roles/storage.objectCreator` on objects under that folder
+   * only (an IAM condition on the object name; it can neither read, list, overwrite nor delete).
+   *
+   * Cloud Run has no managed request capture (nothing like SageMaker's DataCaptureConfig sits in front of the
+   * container), so capturing is the container's job: one that follows the documented capture format writes SageMaker
+   * data-capture JSON lines
+   * (`{"captureData":{"endpointInput":{...},"endpointOutput":{...}},"eventMetadata":{"eventId","inferenceTime"},"eventVersion":"0"}`)
+   * to `${CAPTURE_URI}YYYY/MM/DD/HH/<unique-name>.jsonl` (UTC hour of the request; a new object per instance and flush,
+   * since the grant cannot overwrite), with the service account's token from the metadata server. A container that
+   * writes nothing leaves the drift job with online traffic unseen (batch inference captures its own traffic).
+   * @default - no capture: no CAPTURE_URI, no write grant
+   */
+  readonly captureUri?: string;
 }
 
 /** Cloud Run v2 service for one model. */
@@ -94,6 +111,8 @@ export class ModelService extends Construct implements IModelService {
   readonly invokerIamDisabled: boolean;
   readonly encryptionKey: IEncryptionKey;
   readonly resolvedSpec: ResolvedModelSpec;
+  /** The folder the container may write captures to (its `CAPTURE_URI`), when capture is on. */
+  readonly captureUri?: string;
   private readonly grants = new Map<string, CloudRunV2ServiceIamMember>();
 
   constructor(scope: Construct, id: string, props: ModelServiceProps) {
@@ -110,7 +129,9 @@ export class ModelService extends Construct implements IModelService {
     const timeout = props.requestTimeoutSeconds ?? 300;
     errors.checkNumber('requestTimeoutSeconds', timeout, { min: 1, max: 3600, integer: true });
     // Cloud Run sets PORT itself and rejects a container that declares it.
-    for (const reserved of ['PORT', 'MODEL_URI', 'K_SERVICE', 'K_REVISION', 'K_CONFIGURATION']) {
+    errors.checkPattern('captureUri', props.captureUri, GCS_FOLDER_URI, GCS_FOLDER_URI_EXPECTED);
+    const reservedNames = ['PORT', 'MODEL_URI', 'K_SERVICE', 'K_REVISION', 'K_CONFIGURATION', ...(props.captureUri === undefined ? [] : ['CAPTURE_URI'])];
+    for (const reserved of reservedNames) {
       errors.check(!(reserved in spec.environment), `spec.environment.${reserved}`, spec.environment[reserved], 'not set: Cloud Run or this construct sets it');
     }
     if (regionOk) checkGpuRegion(errors, 'region', props.region, spec.compute, props.additionalGpuRegions);
@@ -144,6 +165,12 @@ export class ModelService extends Construct implements IModelService {
     const grantsBeforeService: ITerraformDependable[] = [keyGrant];
     if (spec.modelArtifact) {
       env.push({ name: 'MODEL_URI', value: spec.modelArtifact });
+    }
+    if (props.captureUri !== undefined) {
+      this.captureUri = props.captureUri;
+      env.push({ name: 'CAPTURE_URI', value: props.captureUri });
+      // Granted before the first revision starts, so its first captures do not fail with 403.
+      grantsBeforeService.push(grantOnFolder(this, 'CaptureWriter', parseGcsFolder(props.captureUri)!, 'roles/storage.objectCreator', `serviceAccount:${this.serviceAccount.email}`));
     }
     if (artifactBucket) {
       // Read access on the artifact's bucket only, so the container can download the model at start.

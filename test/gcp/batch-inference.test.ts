@@ -202,7 +202,7 @@ describe('BatchInference', () => {
     })).toThrow(new RegExp([
       'BatchInference outputPrefix: got "in/out/"; expected a prefix that neither contains nor is inside inputPrefix "in/"',
       'BatchInference errorPrefix: got "in/errors/"; expected a prefix that neither contains nor is inside inputPrefix',
-      'BatchInference capturePrefix: got "capture"; expected a non-empty path ending in "/" without wildcards',
+      'BatchInference capturePrefix: got "capture"; expected a non-empty path ending in "/" without spaces, wildcards, quotes or backslashes',
       'BatchInference maxDeliveryAttempts: got 3; expected an integer from 5 to 100',
       'BatchInference maxObjectBytes: got 67108864; expected an integer from 1 to 33554432',
       'BatchInference sourceArchive.object: got "fn.tar"; expected a .zip object path',

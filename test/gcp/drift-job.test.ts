@@ -1,5 +1,5 @@
 import { DriftJob } from '../../lib/gcp/drift-job';
-import { address, iamBindings, PROJECT, REGION, resource, synth, testStack, TfJson } from './private/tf-json';
+import { address, iamBindings, PROJECT, REGION, resource, resourcesOf, synth, testStack, TfJson } from './private/tf-json';
 
 const spec = { name: 'churn', image: 'us-central1-docker.pkg.dev/p/models/churn:1', monitoring: { driftThreshold: 0.15 } };
 
@@ -20,11 +20,27 @@ describe('DriftJob', () => {
     expect(env).toMatchObject({ MODEL_NAME: 'churn', LOG_FORMAT: 'gcp', BASELINE_URI: 'gs://baselines/churn/', CAPTURE_URI: 'gs://captures/churn/', DRIFT_THRESHOLD: '0.15', WINDOW_HOURS: '2' });
   });
 
-  it('reads only the baseline and capture buckets', () => {
-    expect(iamBindings(json, 'google_storage_bucket_iam_member', 'bucket')).toEqual([
-      { role: 'roles/storage.objectViewer', member: member(), target: 'baselines' },
-      { role: 'roles/storage.objectViewer', member: member(), target: 'captures' },
-    ]);
+  it('reads the baseline folder and reads and lists the capture folder, nothing else', () => {
+    const grants = Object.values(resourcesOf(json, 'google_storage_bucket_iam_member'));
+    expect(grants).toHaveLength(2);
+    expect(resource(json, 'google_storage_bucket_iam_member', 'Drift/ReadBaseline')).toMatchObject({
+      bucket: 'baselines', role: 'roles/storage.objectViewer', member: member(),
+      condition: { expression: 'resource.name.startsWith("projects/_/buckets/baselines/objects/churn/")' },
+    });
+    expect(resource(json, 'google_storage_bucket_iam_member', 'Drift/ReadCapture')).toMatchObject({
+      bucket: 'captures', role: 'roles/storage.objectViewer', member: member(),
+      condition: { expression: 'resource.name.startsWith("projects/_/buckets/captures/objects/churn/") || api.getAttribute("storage.googleapis.com/objectListPrefix", "").startsWith("churn/")' },
+    });
+  });
+
+  it('reads a whole bucket without a condition, and grants one folder once', () => {
+    const { stack } = testStack();
+    new DriftJob(stack, 'Whole', { spec, projectId: PROJECT, region: REGION, baselineUri: 'gs://everything', captureUri: 'gs://everything' });
+    const whole = synth(stack);
+    expect(Object.keys(resourcesOf(whole, 'google_storage_bucket_iam_member'))).toHaveLength(1);
+    const grant = resource(whole, 'google_storage_bucket_iam_member', 'Whole/ReadBaseline');
+    expect(grant).toMatchObject({ bucket: 'everything', role: 'roles/storage.objectViewer' });
+    expect(grant.condition).toBeUndefined();
   });
 
   it('is started hourly by Cloud Scheduler, which may run this job only', () => {
@@ -37,13 +53,19 @@ describe('DriftJob', () => {
         uri: `https://run.googleapis.com/v2/projects/${PROJECT}/locations/${REGION}/jobs/${jobName}:run`,
         oauth_token: { service_account_email: `\${${address(json, 'google_service_account', 'Drift/ServiceAccount')}.email}` },
       },
-      depends_on: [address(json, 'google_cloud_run_v2_job_iam_member', 'Drift/Runner')],
+      depends_on: [
+        address(json, 'google_cloud_run_v2_job_iam_member', 'Drift/Runner'),
+        address(json, 'google_storage_bucket_iam_member', 'Drift/ReadBaseline'),
+        address(json, 'google_storage_bucket_iam_member', 'Drift/ReadCapture'),
+      ],
     });
   });
 
   it('rejects non-GCS folders and bad schedules', () => {
     const { stack } = testStack();
     expect(() => new DriftJob(stack, 'D', { spec, projectId: PROJECT, region: REGION, baselineUri: 's3://b/', captureUri: 'gs://c/', schedule: 'hourly' }))
-      .toThrow(/DriftJob baselineUri: got "s3:\/\/b\/"; expected a gs:\/\/ folder URI[\s\S]*DriftJob schedule: got "hourly"; expected a five-field cron expression/);
+      .toThrow(/DriftJob baselineUri: got "s3:\/\/b\/"; expected a gs:\/\/<bucket>\/<folder>\/ URI without spaces, quotes or backslashes[\s\S]*DriftJob schedule: got "hourly"; expected a five-field cron expression/);
+    expect(() => new DriftJob(stack, 'Q', { spec, projectId: PROJECT, region: REGION, baselineUri: 'gs://b/x") || true || ("/', captureUri: 'gs://c/' }))
+      .toThrow('DriftJob baselineUri: got "gs://b/x\\") || true || (\\"/"');
   });
 });

@@ -1,7 +1,14 @@
 import { Testing } from 'cdktf';
 import { addGcpExample } from '../../bin/gcp-example';
 import { GcpModelStack, GcpModelStackProps } from '../../lib/gcp/gcp-model-stack';
-import { resource, resourcesOf, synth, TfJson } from './private/tf-json';
+import { parseReviewMetadata, REVIEW_METADATA_KEY } from '../../lib/review/contract';
+import { address, resource, resourcesOf, synth, TfJson } from './private/tf-json';
+
+type Container = { env: { name: string; value: string }[] };
+const envOf = (block: Record<string, unknown>) => {
+  const template = block.template as { containers?: Container[]; template?: { containers: Container[] } };
+  return Object.fromEntries((template.containers ?? template.template!.containers)[0].env.map((e) => [e.name, e.value]));
+};
 
 const base: GcpModelStackProps = {
   projectId: 'example-project-id',
@@ -23,8 +30,10 @@ describe('GcpModelStack', () => {
       expect(json.terraform!.backend).toBeUndefined();
     });
 
-    it('outputs the service URL, bucket, alert channels and dead-letter subscription', () => {
-      expect(Object.keys(json.output!).sort()).toEqual(['alert_channel_ids', 'dead_letter_subscription', 'ingestion_bucket', 'run_service_uri', 'service_url']);
+    it('outputs the service URL, bucket, alert channels, dead-letter subscription and the drift folders', () => {
+      expect(Object.keys(json.output!).sort()).toEqual([
+        'alert_channel_ids', 'capture_uri', 'dead_letter_subscription', 'drift_baseline_uri', 'drift_job_name', 'ingestion_bucket', 'run_service_uri', 'service_url',
+      ]);
       expect(json.output!.service_url.value).toMatch(/^\$\{google_cloud_run_v2_service\.Serving_Service_[0-9A-F]{8}\.uri\}$/);
       expect(json.output!.ingestion_bucket.value).toMatch(/^\$\{google_storage_bucket\.Ingestion_Bucket_[0-9A-F]{8}\.name\}$/);
       expect(json.output!.alert_channel_ids.value).toEqual([expect.stringMatching(/^\$\{google_monitoring_notification_channel\.Alerting_Email0_[0-9A-F]{8}\.name\}$/)]);
@@ -47,6 +56,75 @@ describe('GcpModelStack', () => {
         service_config: { environment_variables: { CAPTURE_PREFIX: 'capture/example-model/', ERROR_PREFIX: 'errors/' } },
       });
       expect(stack.batch!.captureUri).toMatch(/^gs:\/\/.+\/capture\/example-model\/$/);
+    });
+
+    it('runs the drift job by default on the ingestion bucket\'s baseline/ and capture/<model>/ folders', () => {
+      const bucketRef = `\${${address(json, 'google_storage_bucket', 'Ingestion/Bucket')}.name}`;
+      expect(envOf(resource(json, 'google_cloud_run_v2_job', 'Drift/Job'))).toMatchObject({
+        BASELINE_URI: `gs://${bucketRef}/baseline/`, CAPTURE_URI: `gs://${bucketRef}/capture/example-model/`, LOG_FORMAT: 'gcp',
+      });
+      expect(json.output!.drift_baseline_uri.value).toBe(`gs://${bucketRef}/baseline/`);
+      expect(Object.values(resourcesOf(json, 'google_project_service')).map((s) => s.service)).toContain('cloudscheduler.googleapis.com');
+    });
+
+    it('lets the drift job read only the baseline folder and read and list only the capture folder', () => {
+      const bucketRef = `\${${address(json, 'google_storage_bucket', 'Ingestion/Bucket')}.name}`;
+      const drift = `serviceAccount:\${${address(json, 'google_service_account', 'Drift/ServiceAccount')}.email}`;
+      const grants = Object.values(resourcesOf(json, 'google_storage_bucket_iam_member')).filter((g) => g.member === drift);
+      expect(grants.map((g) => ({ bucket: g.bucket, role: g.role, expression: (g.condition as { expression: string }).expression }))).toEqual([
+        { bucket: bucketRef, role: 'roles/storage.objectViewer', expression: `resource.name.startsWith("projects/_/buckets/${bucketRef}/objects/baseline/")` },
+        {
+          bucket: bucketRef, role: 'roles/storage.objectViewer',
+          expression: `resource.name.startsWith("projects/_/buckets/${bucketRef}/objects/capture/example-model/") || api.getAttribute("storage.googleapis.com/objectListPrefix", "").startsWith("capture/example-model/")`,
+        },
+      ]);
+    });
+
+    it('gives the service the capture folder as CAPTURE_URI, with create access under it only', () => {
+      const bucketRef = `\${${address(json, 'google_storage_bucket', 'Ingestion/Bucket')}.name}`;
+      expect(envOf(resource(json, 'google_cloud_run_v2_service', 'Serving/Service')).CAPTURE_URI).toBe(`gs://${bucketRef}/capture/example-model/`);
+      expect(stack.captureUri).toBe(stack.batch!.captureUri);
+      const serving = `serviceAccount:\${${address(json, 'google_service_account', 'Serving/ServiceAccount')}.email}`;
+      // Besides reading its artifact's bucket, the only storage grant of the serving identity is this one.
+      const grants = Object.values(resourcesOf(json, 'google_storage_bucket_iam_member')).filter((g) => g.member === serving && g.bucket !== 'example-project-id-artifacts');
+      expect(grants).toEqual([expect.objectContaining({
+        bucket: bucketRef, role: 'roles/storage.objectCreator',
+        condition: expect.objectContaining({ expression: `resource.name.startsWith("projects/_/buckets/${bucketRef}/objects/capture/example-model/")` }),
+      })]);
+    });
+
+    it('budgets the project at the spec ceiling, alerting the same email channels as the alert policies', () => {
+      const budget = resource(json, 'google_billing_budget', 'Budget');
+      const channels = json.output!.alert_channel_ids.value;
+      expect(channels).toHaveLength(1);
+      expect(budget).toMatchObject({
+        billing_account: '000000-000000-000000',
+        display_name: 'example-model monthly budget',
+        amount: { specified_amount: { currency_code: 'USD', units: '500' } },
+        all_updates_rule: { monitoring_notification_channels: channels, disable_default_iam_recipients: false },
+        budget_filter: { projects: [expect.stringMatching(/^projects\/\$\{data\.google_project\.Budget_Project_[0-9A-F]{8}\.number\}$/)] },
+      });
+      expect((budget.threshold_rules as { threshold_percent: number; spend_basis: string }[]).map((r) => `${r.spend_basis}:${r.threshold_percent}`))
+        .toEqual(['CURRENT_SPEND:0.5', 'CURRENT_SPEND:0.9', 'CURRENT_SPEND:1', 'FORECASTED_SPEND:1']);
+      expect(Object.values(resourcesOf(json, 'google_project_service')).map((s) => s.service)).toContain('billingbudgets.googleapis.com');
+    });
+
+    it('records the spec and its cost choices for the review in the stack\'s "//" block', () => {
+      const metadata = (stack.toTerraform() as { '//': Record<string, unknown> })['//'];
+      expect(metadata[REVIEW_METADATA_KEY]).toEqual({
+        version: 1,
+        cloud: 'gcp',
+        spec: {
+          name: 'example-model',
+          image: 'us-central1-docker.pkg.dev/example-project-id/models/example-model:1.0.0',
+          modelArtifact: 'gs://example-project-id-artifacts/example-model/model.tar.gz',
+          monitoring: { alarmEmails: ['ml-oncall@example.com'] },
+          monthlyBudgetUsd: 500,
+        },
+        // latency, 5xx, CPU, saturation, any-feature drift, dead letters
+        costOptions: { alarmCount: 6 },
+      });
+      expect(parseReviewMetadata(metadata[REVIEW_METADATA_KEY], 'gcp-model')).toEqual({ entries: [expect.objectContaining({ cloud: 'gcp' })], problems: [] });
     });
 
     it('grants nothing to the public anywhere', () => {
@@ -101,19 +179,44 @@ describe('GcpModelStack', () => {
     });
   });
 
-  it('schedules the drift job when asked and enables Cloud Scheduler', () => {
-    const stack = new GcpModelStack(Testing.app(), 'drift', { ...base, driftJob: { baselineUri: 'gs://b/churn/', captureUri: 'gs://c/churn/' } });
+  it('points the drift job and the service at given folders, without batch inference', () => {
+    const stack = new GcpModelStack(Testing.app(), 'drift', { ...base, batch: false, driftJob: { baselineUri: 'gs://b/churn/', captureUri: 'gs://c/churn/', schedule: '0 */6 * * *' } });
     const json = synth(stack);
-    expect(resource(json, 'google_cloud_run_v2_job', 'Drift/Job').name).toBe('churn-drift');
-    expect(Object.values(resourcesOf(json, 'google_project_service')).map((s) => s.service)).toContain('cloudscheduler.googleapis.com');
+    const job = resource(json, 'google_cloud_run_v2_job', 'Drift/Job');
+    expect(job.name).toBe('churn-drift');
+    expect(envOf(job)).toMatchObject({ BASELINE_URI: 'gs://b/churn/', CAPTURE_URI: 'gs://c/churn/' });
+    expect(resource(json, 'google_cloud_scheduler_job', 'Drift/Schedule').schedule).toBe('0 */6 * * *');
+    expect(envOf(resource(json, 'google_cloud_run_v2_service', 'Serving/Service')).CAPTURE_URI).toBe('gs://c/churn/');
+    expect(resource(json, 'google_storage_bucket_iam_member', 'Serving/CaptureWriter')).toMatchObject({
+      bucket: 'c', role: 'roles/storage.objectCreator', condition: { expression: 'resource.name.startsWith("projects/_/buckets/c/objects/churn/")' },
+    });
   });
 
-  it('points the drift job at the batch captures by default, with read access to the ingestion bucket', () => {
-    const json = synth(new GcpModelStack(Testing.app(), 'drift-batch', { ...base, driftJob: { baselineUri: 'gs://b/churn/' } }));
-    const bucketRef = `\${google_storage_bucket.${resource(json, 'google_storage_bucket', 'Ingestion/Bucket').logicalId}.name}`;
-    const env = (resource(json, 'google_cloud_run_v2_job', 'Drift/Job').template as { template: { containers: { env: { name: string; value: string }[] }[] } }).template.containers[0].env;
-    expect(env).toContainEqual({ name: 'CAPTURE_URI', value: `gs://${bucketRef}/capture/churn/` });
-    expect(Object.values(resourcesOf(json, 'google_storage_bucket_iam_member')).filter((g) => g.bucket === bucketRef && g.role === 'roles/storage.objectViewer' && String(g.member).includes('google_service_account.Drift_ServiceAccount'))).toHaveLength(1);
+  it('follows a custom batch capture prefix with both the service and the drift job', () => {
+    const stack = new GcpModelStack(Testing.app(), 'drift-prefix', { ...base, batch: { capturePrefix: 'traffic/churn/' } });
+    const json = synth(stack);
+    const folder = `gs://\${${address(json, 'google_storage_bucket', 'Ingestion/Bucket')}.name}/traffic/churn/`;
+    expect(envOf(resource(json, 'google_cloud_run_v2_job', 'Drift/Job')).CAPTURE_URI).toBe(folder);
+    expect(envOf(resource(json, 'google_cloud_run_v2_service', 'Serving/Service')).CAPTURE_URI).toBe(folder);
+    expect(resource(json, 'google_cloudfunctions2_function', 'Batch/Function').service_config).toMatchObject({ environment_variables: { CAPTURE_PREFIX: 'traffic/churn/' } });
+  });
+
+  it('turns the drift job and online capture off with driftJob: false, and creates no budget without a ceiling', () => {
+    const stack = new GcpModelStack(Testing.app(), 'no-drift', { ...base, driftJob: false });
+    const json = synth(stack);
+    expect(stack.driftJob).toBeUndefined();
+    expect(resourcesOf(json, 'google_cloud_run_v2_job')).toEqual({});
+    expect(resourcesOf(json, 'google_cloud_scheduler_job')).toEqual({});
+    expect(envOf(resource(json, 'google_cloud_run_v2_service', 'Serving/Service')).CAPTURE_URI).toBeUndefined();
+    const services = Object.values(resourcesOf(json, 'google_project_service')).map((s) => s.service);
+    expect(services).not.toContain('cloudscheduler.googleapis.com');
+    expect(services).not.toContain('billingbudgets.googleapis.com');
+    expect(resourcesOf(json, 'google_billing_budget')).toEqual({});
+    expect(Object.keys(json.output!)).not.toContain('drift_job_name');
+    // Batch inference still captures its own traffic; the review prices no drift job.
+    expect(stack.batch!.captureUri).toBeDefined();
+    const metadata = (stack.toTerraform() as { '//': Record<string, { costOptions: unknown }> })['//'][REVIEW_METADATA_KEY];
+    expect(metadata.costOptions).toEqual({ alarmCount: 6, driftJobMinutes: 0 });
   });
 
   it('leaves out batch inference, alerting and API enablement when asked', () => {
@@ -123,6 +226,16 @@ describe('GcpModelStack', () => {
     expect(resourcesOf(json, 'google_monitoring_alert_policy')).toEqual({});
     expect(resourcesOf(json, 'google_project_service')).toEqual({});
     expect(json.output!.alert_channel_ids.value).toEqual([]);
+    expect(resourcesOf(json, 'google_cloud_run_v2_job')).toEqual({});
+  });
+
+  it('budgets without channels when monitoring is off: the billing account admins still get the emails', () => {
+    const stack = new GcpModelStack(Testing.app(), 'quiet-budget', {
+      ...base, batch: false, billingAccountId: '012345-6789AB-CDEF01', spec: { ...base.spec, monthlyBudgetUsd: 99.99, monitoring: { enabled: false } },
+    });
+    const budget = resource(synth(stack), 'google_billing_budget', 'Budget');
+    expect(budget).toMatchObject({ billing_account: '012345-6789AB-CDEF01', amount: { specified_amount: { units: '99', nanos: 990000000 } }, all_updates_rule: { disable_default_iam_recipients: false } });
+    expect((budget.all_updates_rule as Record<string, unknown>).monitoring_notification_channels).toBeUndefined();
   });
 
   describe('validation', () => {
@@ -153,9 +266,31 @@ describe('GcpModelStack', () => {
         .toThrow(/3 invalid props:[\s\S]*GcpModelStack spec.monitoring.alarmEmails\[0\]: got "oncall.example.com"; expected an email address[\s\S]*GcpModelStack backend.bucket: got "Bad Bucket"[\s\S]*GcpModelStack ingestion.bucketName: got "my-google-bucket"/);
     });
 
-    it('requires a capture folder for the drift job when batch capture is off', () => {
-      expect(attempt({ batch: { capturePrefix: false }, driftJob: { baselineUri: 'gs://b/churn/' } }))
-        .toThrow('GcpModelStack driftJob.captureUri: got undefined; expected a gs:// folder of captured requests when batch inference (or its capture) is off');
+    it('requires a capture folder for the default drift job when batch inference or its capture is off', () => {
+      const expected = 'GcpModelStack driftJob.captureUri: got undefined; expected a gs:// folder of captured requests when batch inference (or its capture) is off, or driftJob: false';
+      expect(attempt({ batch: { capturePrefix: false } })).toThrow(expected);
+      expect(attempt({ batch: false, driftJob: { baselineUri: 'gs://b/churn/' } })).toThrow(expected);
+      expect(attempt({ batch: false, driftJob: false })).not.toThrow();
+    });
+
+    it('keeps batch prefixes out of the default baseline folder', () => {
+      expect(attempt({ batch: { outputPrefix: 'baseline/predictions/', inputPrefix: 'base/' } }))
+        .toThrow('GcpModelStack batch.outputPrefix: got "baseline/predictions/"; expected a prefix outside "baseline/", the drift baseline\'s folder (or set driftJob.baselineUri)');
+      expect(attempt({ batch: { outputPrefix: 'baseline/predictions/' }, driftJob: { baselineUri: 'gs://b/churn/' } })).not.toThrow();
+    });
+
+    it('requires a well-formed billing account when the spec sets a monthly budget', () => {
+      const budgetSpec = { ...base.spec, monthlyBudgetUsd: 500 };
+      expect(attempt({ spec: budgetSpec }))
+        .toThrow('GcpModelStack billingAccountId: got undefined; expected a Cloud Billing account id such as "012345-6789AB-CDEF01" (gcloud billing accounts list) when spec.monthlyBudgetUsd is set');
+      expect(attempt({ spec: budgetSpec, billingAccountId: '0123456789ABCDEF01' }))
+        .toThrow('GcpModelStack billingAccountId: got "0123456789ABCDEF01"; expected a Cloud Billing account id such as "012345-6789AB-CDEF01" (gcloud billing accounts list)');
+    });
+
+    it('refuses more alarm emails than a budget can notify', () => {
+      const emails = Array.from({ length: 6 }, (_, i) => `oncall${i}@example.com`);
+      expect(attempt({ billingAccountId: '012345-6789AB-CDEF01', spec: { ...base.spec, monthlyBudgetUsd: 500, monitoring: { alarmEmails: emails } } }))
+        .toThrow(/GcpModelStack spec.monitoring.alarmEmails: got \["oncall0@example.com"[\s\S]*; expected at most 5 addresses when spec.monthlyBudgetUsd is set \(a budget notifies at most 5 channels; use a group address\)/);
     });
 
     it('requires a VPC connector for batch inference behind the load balancer', () => {

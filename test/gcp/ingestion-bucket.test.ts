@@ -8,6 +8,7 @@ describe('IngestionBucket', () => {
     const bucket = new IngestionBucket(stack, 'Ingest', { projectId: PROJECT, region: REGION, modelName: 'churn' });
     bucket.grantRead('serviceAccount:reader@p.iam.gserviceaccount.com');
     bucket.grantCreate('serviceAccount:writer@p.iam.gserviceaccount.com', 'out/');
+    bucket.grantRead('serviceAccount:prefix-reader@p.iam.gserviceaccount.com', 'capture/churn/');
     new IngestionBucket(stack, 'Plain', {
       projectId: 'a-very-long-project-id-of-30ch', region: REGION, modelName: 'a-model-name-that-is-32-chars-xx', accessLogs: false, nearlineAfterDays: 0, softDeleteDays: 0,
     });
@@ -72,6 +73,13 @@ describe('IngestionBucket', () => {
     expect((create.condition as { expression: string }).expression).toBe('resource.name.startsWith("projects/_/buckets/example-project-id-churn-ingest/objects/out/")');
   });
 
+  it('grants read under a prefix as reading and listing that prefix only', () => {
+    const read = Object.values(resourcesOf(json, 'google_storage_bucket_iam_member')).find((g) => g.member === 'serviceAccount:prefix-reader@p.iam.gserviceaccount.com')!;
+    expect(read.role).toBe('roles/storage.objectViewer');
+    expect((read.condition as { expression: string }).expression).toBe(
+      'resource.name.startsWith("projects/_/buckets/example-project-id-churn-ingest/objects/capture/churn/") || api.getAttribute("storage.googleapis.com/objectListPrefix", "").startsWith("capture/churn/")');
+  });
+
   it('keeps generated names within 63 characters and drops optional parts when asked', () => {
     const bucket = resource(json, 'google_storage_bucket', 'Plain/Bucket');
     expect((bucket.name as string).length).toBeLessThanOrEqual(63);
@@ -94,5 +102,6 @@ describe('IngestionBucket', () => {
     const { stack } = testStack();
     const bucket = new IngestionBucket(stack, 'B', { projectId: PROJECT, region: REGION, modelName: 'm' });
     expect(() => bucket.grantRead('allAuthenticatedUsers')).toThrow('IngestionBucket member[0]: got "allAuthenticatedUsers"');
+    expect(() => bucket.grantCreate('serviceAccount:w@p.iam.gserviceaccount.com', 'out"/')).toThrow('IngestionBucket prefix: got "out\\"/"; expected a folder path ending in "/" without spaces, quotes, backslashes or wildcards');
   });
 });

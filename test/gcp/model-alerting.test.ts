@@ -13,10 +13,11 @@ const SERVICE = 'resource.type="cloud_run_revision" AND resource.label.service_n
 
 describe('ModelAlerting', () => {
   let json: TfJson;
+  let alerting: ModelAlerting;
   beforeAll(() => {
     const { stack } = testStack();
     const service = new ModelService(stack, 'Serving', { spec, projectId: PROJECT, region: REGION });
-    new ModelAlerting(stack, 'Alerting', { spec, projectId: PROJECT, service, deadLetterSubscriptionName: 'churn-uploads-dead-letter' });
+    alerting = new ModelAlerting(stack, 'Alerting', { spec, projectId: PROJECT, service, deadLetterSubscriptionName: 'churn-uploads-dead-letter' });
     json = synth(stack);
   });
   const policy = (id: string) => resource(json, 'google_monitoring_alert_policy', `Alerting/${id}`);
@@ -74,6 +75,13 @@ describe('ModelAlerting', () => {
       ['feature tenure drifted', 'metric.type="logging.googleapis.com/user/churn-feature-drift" AND metric.label.feature="tenure"', 0.2],
     ]);
     expect(policy('FeatureDrift').depends_on).toContain(address(json, 'google_logging_metric', 'Alerting/DriftMetric'));
+  });
+
+  it('counts its alert conditions across policies, as Cloud Monitoring bills them', () => {
+    const conditions = Object.values(resourcesOf(json, 'google_monitoring_alert_policy')).reduce((n, p) => n + (p.conditions as unknown[]).length, 0);
+    // latency, 5xx, CPU, saturation, drift (any + age + tenure), dead letters
+    expect(conditions).toBe(8);
+    expect(alerting.conditionCount).toBe(conditions);
   });
 
   it('alerts on any dead-lettered batch input', () => {

@@ -15,7 +15,7 @@ describe('ModelService', () => {
   let json: TfJson;
   beforeAll(() => {
     const { stack } = testStack();
-    new ModelService(stack, 'Cpu', { spec: cpuSpec, projectId: PROJECT, region: REGION, invokers: ['group:ml-clients@example.com'] });
+    new ModelService(stack, 'Cpu', { spec: cpuSpec, projectId: PROJECT, region: REGION, invokers: ['group:ml-clients@example.com'], captureUri: 'gs://captures-bucket/churn/' });
     const key = new EncryptionKey(stack, 'SharedKey', { projectId: PROJECT, region: 'europe-west4', keyRingName: 'shared' });
     new ModelService(stack, 'Gpu', {
       spec: { name: 'llm', image: 'europe-west4-docker.pkg.dev/p/models/llm:1', compute: 'gpu-a10g', scaling: { minInstances: 0, maxInstances: 3 } },
@@ -56,13 +56,29 @@ describe('ModelService', () => {
   });
 
   it('passes the artifact as MODEL_URI and lets only the serving account read that bucket', () => {
-    expect(container('Cpu/Service').env).toEqual([{ name: 'LOG_LEVEL', value: 'info' }, { name: 'MODEL_URI', value: 'gs://artifacts-bucket/churn/model.tar.gz' }]);
-    expect(iamBindings(json, 'google_storage_bucket_iam_member', 'bucket')).toEqual([{
-      role: 'roles/storage.objectViewer',
-      member: `serviceAccount:\${${address(json, 'google_service_account', 'Cpu/ServiceAccount')}.email}`,
-      target: 'artifacts-bucket',
-    }]);
+    expect(container('Cpu/Service').env).toEqual([
+      { name: 'LOG_LEVEL', value: 'info' },
+      { name: 'MODEL_URI', value: 'gs://artifacts-bucket/churn/model.tar.gz' },
+      { name: 'CAPTURE_URI', value: 'gs://captures-bucket/churn/' },
+    ]);
+    const reader = resource(json, 'google_storage_bucket_iam_member', 'Cpu/ArtifactReader');
+    expect(reader).toMatchObject({ role: 'roles/storage.objectViewer', member: `serviceAccount:\${${address(json, 'google_service_account', 'Cpu/ServiceAccount')}.email}`, bucket: 'artifacts-bucket' });
+    expect(reader.condition).toBeUndefined();
     expect(service('Cpu/Service').depends_on).toContain(address(json, 'google_storage_bucket_iam_member', 'Cpu/ArtifactReader'));
+  });
+
+  it('lets the container create capture objects under its CAPTURE_URI folder only, before the first revision', () => {
+    const writer = resource(json, 'google_storage_bucket_iam_member', 'Cpu/CaptureWriter');
+    expect(writer).toMatchObject({
+      bucket: 'captures-bucket',
+      role: 'roles/storage.objectCreator',
+      member: `serviceAccount:\${${address(json, 'google_service_account', 'Cpu/ServiceAccount')}.email}`,
+      condition: { expression: 'resource.name.startsWith("projects/_/buckets/captures-bucket/objects/churn/")' },
+    });
+    expect(service('Cpu/Service').depends_on).toContain(address(json, 'google_storage_bucket_iam_member', 'Cpu/CaptureWriter'));
+    // The GPU service was given no capture folder: no variable, no grant.
+    expect((container('Gpu/Service').env as { name: string }[] | undefined ?? []).map((e) => e.name)).not.toContain('CAPTURE_URI');
+    expect(Object.keys(resourcesOf(json, 'google_storage_bucket_iam_member')).filter((k) => k.startsWith('Gpu_'))).toEqual([]);
   });
 
   it('lets the Cloud Run service agent use the key before the service is created', () => {
@@ -112,6 +128,15 @@ describe('ModelService', () => {
       spec: { ...cpuSpec, scaling: { minInstances: 5, maxInstances: 2 }, environment: { PORT: '9000' } },
       projectId: 'proj', region: REGION, invokerIamDisabled: true, invokers: ['allUsers'],
     })).toThrow(/ModelService spec.scaling.minInstances: got 5; expected at most scaling.maxInstances \(2\)[\s\S]*ModelService projectId: got "proj"[\s\S]*ModelService invokerIamDisabled: got true; expected false while ingress is "all"[\s\S]*ModelService invokers\[0\]: got "allUsers"[\s\S]*ModelService spec.environment.PORT: got "9000"; expected not set/);
+  });
+
+  it('rejects a capture folder that is not a gs:// URI, and a CAPTURE_URI of its own next to one', () => {
+    const { stack } = testStack();
+    expect(() => new ModelService(stack, 'S', { spec: cpuSpec, projectId: PROJECT, region: REGION, captureUri: 's3://b/capture/' }))
+      .toThrow('ModelService captureUri: got "s3://b/capture/"; expected a gs://<bucket>/<folder>/ URI without spaces, quotes or backslashes');
+    expect(() => new ModelService(stack, 'T', { spec: { ...cpuSpec, environment: { CAPTURE_URI: 'x' } }, projectId: PROJECT, region: REGION, captureUri: 'gs://b/c/' }))
+      .toThrow('ModelService spec.environment.CAPTURE_URI: got "x"; expected not set: Cloud Run or this construct sets it');
+    expect(() => new ModelService(stack, 'U', { spec: { ...cpuSpec, environment: { CAPTURE_URI: 'x' } }, projectId: PROJECT, region: REGION })).not.toThrow();
   });
 
   it('never collides when two services share a stack', () => {
