@@ -1,0 +1,190 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { InferenceAlarms, InferenceAlarmsProps } from '../../lib/aws/inference-alarms';
+import { InferenceApi } from '../../lib/aws/inference-api';
+import { IInferenceEndpoint } from '../../lib/aws/inference-endpoint';
+
+type Mode = 'realtime' | 'serverless' | 'async';
+
+function fakeEndpoint(stack: Stack, mode?: Mode): IInferenceEndpoint & { mode?: Mode } {
+  const name = 'churn-endpoint';
+  const endpointArn = stack.formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName: name });
+  return {
+    mode,
+    endpointName: name,
+    endpointArn,
+    variantName: 'AllTraffic',
+    grantInvoke: (grantee: iam.IGrantable) =>
+      iam.Grant.addToPrincipal({ grantee, actions: ['sagemaker:InvokeEndpoint'], resourceArns: [endpointArn] }),
+    metric: (metricName: string, props?: cloudwatch.MetricOptions) =>
+      new cloudwatch.Metric({ namespace: 'AWS/SageMaker', metricName, dimensionsMap: { EndpointName: name, VariantName: 'AllTraffic' }, ...props }),
+  };
+}
+
+function alarmByMetric(template: Template, metricName: string) {
+  const found = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) => a.Properties.MetricName === metricName);
+  expect(found).toHaveLength(1);
+  return found[0].Properties;
+}
+
+describe('InferenceAlarms with an API (defaults)', () => {
+  let template: Template;
+  let alarms: InferenceAlarms;
+  let stack: Stack;
+  beforeAll(() => {
+    stack = new Stack(new App(), 'Test');
+    const endpoint = fakeEndpoint(stack);
+    const api = new InferenceApi(stack, 'Api', { endpoint });
+    alarms = new InferenceAlarms(stack, 'Alarms', { endpoint, api, emails: ['ml-oncall@example.com'] });
+    template = Template.fromStack(stack);
+  });
+
+  it('alarms when more than 5% of endpoint requests fail with 5xx, 3 of 5 minutes', () => {
+    expect(alarmByMetric(template, 'Invocation5XXErrors')).toMatchObject({
+      Namespace: 'AWS/SageMaker',
+      Dimensions: [{ Name: 'EndpointName', Value: 'churn-endpoint' }, { Name: 'VariantName', Value: 'AllTraffic' }],
+      Statistic: 'Average',
+      Period: 60,
+      Threshold: 0.05,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('alarms on model latency p99 with the threshold in microseconds', () => {
+    expect(alarmByMetric(template, 'ModelLatency')).toMatchObject({
+      Namespace: 'AWS/SageMaker',
+      ExtendedStatistic: 'p99',
+      Period: 60,
+      Threshold: 2_000_000,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('alarms on the API 5xx rate of the API by name', () => {
+    const props = alarmByMetric(template, '5XXError');
+    expect(props).toMatchObject({ Namespace: 'AWS/ApiGateway', Statistic: 'Average', Threshold: 0.05, TreatMissingData: 'notBreaching' });
+    expect(props.Dimensions).toEqual([{ Name: 'ApiName', Value: expect.any(String) }]);
+    const apiName = Object.values(template.findResources('AWS::ApiGateway::RestApi'))[0].Properties.Name;
+    expect(props.Dimensions[0].Value).toBe(apiName);
+  });
+
+  it("alarms on the API handler's errors and throttles", () => {
+    const [fnId] = Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } }));
+    for (const metric of ['Errors', 'Throttles']) {
+      expect(alarmByMetric(template, metric)).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: fnId } }],
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    }
+  });
+
+  it('sends alarm and OK notifications of every alarm to the topic', () => {
+    const [topicId] = Object.keys(template.findResources('AWS::SNS::Topic'));
+    const all = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(all).toHaveLength(5);
+    for (const a of all) {
+      expect(a.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect(a.Properties.OKActions).toEqual([{ Ref: topicId }]);
+    }
+    expect(Object.keys(alarms.alarms).sort()).toEqual(['api5xx', 'endpoint5xx', 'handlerErrors', 'handlerThrottles', 'modelLatencyP99']);
+  });
+
+  it('encrypts the topic with a rotated key that CloudWatch may use, and enforces TLS', () => {
+    const [keyId] = Object.keys(template.findResources('AWS::KMS::Key'));
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('subscribes the emails to the topic', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ml-oncall@example.com' });
+  });
+
+  it('addAlarm wires a new alarm to the topic and records it by name', () => {
+    const s = new Stack(new App(), 'Add');
+    const a = new InferenceAlarms(s, 'Alarms', { endpoint: fakeEndpoint(s) });
+    const drift = new cloudwatch.Alarm(s, 'Drift', {
+      metric: new cloudwatch.Metric({ namespace: 'aws/sagemaker/Endpoints/data-metrics', metricName: 'feature_baseline_drift_age' }),
+      threshold: 0.1,
+      evaluationPeriods: 1,
+    });
+    a.addAlarm('driftAge', drift);
+    expect(a.alarms.driftAge).toBe(drift);
+    const t = Template.fromStack(s);
+    const [topicId] = Object.keys(t.findResources('AWS::SNS::Topic'));
+    expect(alarmByMetric(t, 'feature_baseline_drift_age')).toMatchObject({ AlarmActions: [{ Ref: topicId }], OKActions: [{ Ref: topicId }] });
+    expect(() => a.addAlarm('driftAge', drift)).toThrow('InferenceAlarms addAlarm(name): got "driftAge"; expected a name not used yet');
+  });
+});
+
+describe('InferenceAlarms variants', () => {
+  it('uses an existing topic, custom thresholds and window, without API alarms', () => {
+    const stack = new Stack(new App(), 'Custom');
+    const topic = new sns.Topic(stack, 'Existing');
+    const alarms = new InferenceAlarms(stack, 'Alarms', {
+      endpoint: fakeEndpoint(stack),
+      topic,
+      latencyP99Threshold: Duration.millis(250),
+      errorRatePercent: 1,
+      evaluationPeriods: 10,
+      datapointsToAlarm: 2,
+    });
+    const template = Template.fromStack(stack);
+    expect(alarms.topic).toBe(topic);
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.resourceCountIs('AWS::KMS::Key', 0);
+    expect(alarmByMetric(template, 'ModelLatency')).toMatchObject({ Threshold: 250_000, EvaluationPeriods: 10, DatapointsToAlarm: 2 });
+    expect(alarmByMetric(template, 'Invocation5XXErrors')).toMatchObject({ Threshold: 0.01 });
+    expect(Object.keys(alarms.alarms).sort()).toEqual(['endpoint5xx', 'modelLatencyP99']);
+  });
+
+  it('adds an async invocation failure alarm for async endpoints', () => {
+    const stack = new Stack(new App(), 'Async');
+    const alarms = new InferenceAlarms(stack, 'Alarms', { endpoint: fakeEndpoint(stack, 'async') });
+    const template = Template.fromStack(stack);
+    expect(alarmByMetric(template, 'InvocationFailures')).toMatchObject({ Namespace: 'AWS/SageMaker', Statistic: 'Sum', Threshold: 1 });
+    expect(alarms.alarms.asyncInvocationFailures).toBeDefined();
+  });
+});
+
+describe('InferenceAlarms validation', () => {
+  const cases: Array<[string, Partial<InferenceAlarmsProps>, string]> = [
+    ['emails', { emails: ['oncall'] }, 'InferenceAlarms emails[0]: got "oncall"; expected an email address'],
+    ['latencyP99Threshold', { latencyP99Threshold: Duration.hours(2) }, 'InferenceAlarms latencyP99Threshold: got "2 hours"; expected from 1 millisecond to 1 hour'],
+    ['errorRatePercent', { errorRatePercent: 0 }, 'InferenceAlarms errorRatePercent: got 0; expected a percentage greater than 0 and at most 100'],
+    ['evaluationPeriods', { evaluationPeriods: 0 }, 'InferenceAlarms evaluationPeriods: got 0; expected an integer from 1 to 1440'],
+    ['datapointsToAlarm', { evaluationPeriods: 2, datapointsToAlarm: 3 }, 'InferenceAlarms datapointsToAlarm: got 3; expected at most evaluationPeriods (2)'],
+    ['endpointMode', { endpointMode: 'batch' as never }, 'InferenceAlarms endpointMode: got "batch"; expected one of "realtime", "serverless", "async"'],
+  ];
+  it.each(cases)('rejects a bad %s', (_name, props, message) => {
+    const stack = new Stack(new App(), 'Bad');
+    expect(() => new InferenceAlarms(stack, 'Alarms', { endpoint: fakeEndpoint(stack), ...props })).toThrow(message);
+  });
+});

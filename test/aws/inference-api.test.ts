@@ -1,0 +1,334 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { InferenceApi, InferenceApiProps } from '../../lib/aws/inference-api';
+import { IInferenceEndpoint } from '../../lib/aws/inference-endpoint';
+
+/** A stand-in endpoint: the API only needs the IInferenceEndpoint contract. */
+function fakeEndpoint(stack: Stack, name = 'churn-endpoint'): IInferenceEndpoint {
+  const endpointArn = stack.formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName: name });
+  return {
+    endpointName: name,
+    endpointArn,
+    variantName: 'AllTraffic',
+    grantInvoke: (grantee: iam.IGrantable) =>
+      iam.Grant.addToPrincipal({ grantee, actions: ['sagemaker:InvokeEndpoint'], resourceArns: [endpointArn] }),
+    metric: (metricName: string, props?: cloudwatch.MetricOptions) =>
+      new cloudwatch.Metric({ namespace: 'AWS/SageMaker', metricName, dimensionsMap: { EndpointName: name, VariantName: 'AllTraffic' }, ...props }),
+  };
+}
+
+function build(props: Partial<InferenceApiProps> = {}, setup?: (stack: Stack) => Partial<InferenceApiProps>) {
+  const stack = new Stack(new App(), 'Test');
+  const api = new InferenceApi(stack, 'Api', { endpoint: fakeEndpoint(stack), ...props, ...setup?.(stack) });
+  return { stack, api, template: Template.fromStack(stack) };
+}
+
+/** Policies attached to the handler role, flattened to statements. */
+function handlerStatements(template: Template): Array<Record<string, unknown>> {
+  const policies = template.findResources('AWS::IAM::Policy');
+  return Object.values(policies)
+    .filter((p) => JSON.stringify(p.Properties.Roles).includes('ApiHandlerRole'))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>);
+}
+
+describe('InferenceApi (IAM, defaults)', () => {
+  let built: ReturnType<typeof build>;
+  beforeAll(() => {
+    built = build();
+  });
+
+  it('creates a regional REST API that keeps its execute-api endpoint and compresses responses', () => {
+    built.template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+      DisableExecuteApiEndpoint: false,
+      MinimumCompressionSize: 1024,
+    });
+  });
+
+  it('requires IAM authorization on every method', () => {
+    const methods = built.template.findResources('AWS::ApiGateway::Method');
+    const verbs = Object.values(methods).map((m) => m.Properties.HttpMethod).sort();
+    expect(verbs).toEqual(['GET', 'POST']);
+    for (const m of Object.values(methods)) {
+      expect(m.Properties.AuthorizationType).toBe('AWS_IAM');
+      expect(m.Properties.ApiKeyRequired).not.toBe(true);
+    }
+    built.template.resourceCountIs('AWS::ApiGateway::ApiKey', 0);
+    built.template.resourceCountIs('AWS::ApiGateway::UsagePlan', 0);
+  });
+
+  it('serves POST /predict and GET /health through the Lambda proxy', () => {
+    built.template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'predict' });
+    built.template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'health' });
+    built.template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'POST',
+      Integration: Match.objectLike({ Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' }),
+    });
+    // Only the deployed stage may invoke the handler: no test-invoke permission.
+    const permissions = built.template.findResources('AWS::Lambda::Permission');
+    expect(Object.keys(permissions)).toHaveLength(2);
+    expect(JSON.stringify(permissions)).not.toContain('test-invoke-stage');
+  });
+
+  it('validates body and parameters, with a JSON object schema on /predict', () => {
+    built.template.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
+      ValidateRequestBody: true,
+      ValidateRequestParameters: true,
+    });
+    built.template.hasResourceProperties('AWS::ApiGateway::Model', {
+      ContentType: 'application/json',
+      Schema: Match.objectLike({ type: 'object', $schema: 'http://json-schema.org/draft-04/schema#' }),
+    });
+    const [validatorId] = Object.keys(built.template.findResources('AWS::ApiGateway::RequestValidator'));
+    const [modelId] = Object.keys(built.template.findResources('AWS::ApiGateway::Model'));
+    built.template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'POST',
+      RequestValidatorId: { Ref: validatorId },
+      RequestModels: { 'application/json': { Ref: modelId } },
+      RequestParameters: { 'method.request.header.Content-Type': true },
+    });
+    built.template.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'GET', RequestValidatorId: { Ref: validatorId } });
+  });
+
+  it('throttles the stage, traces it, logs errors only and never payloads', () => {
+    built.template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'prod',
+      TracingEnabled: true,
+      MethodSettings: [
+        {
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          DataTraceEnabled: false,
+          LoggingLevel: 'ERROR',
+          MetricsEnabled: true,
+          ThrottlingRateLimit: 50,
+          ThrottlingBurstLimit: 100,
+        },
+      ],
+    });
+  });
+
+  it('writes JSON access logs with the standard fields to a retained log group', () => {
+    const groups = built.template.findResources('AWS::Logs::LogGroup');
+    const accessLogId = Object.keys(groups).find((id) => id.startsWith('ApiAccessLogs'))!;
+    expect(groups[accessLogId].Properties.RetentionInDays).toBe(365);
+    expect(groups[accessLogId].DeletionPolicy).toBe('Retain');
+    const stage = Object.values(built.template.findResources('AWS::ApiGateway::Stage'))[0];
+    expect(stage.Properties.AccessLogSetting.DestinationArn).toEqual({ 'Fn::GetAtt': [accessLogId, 'Arn'] });
+    const format = JSON.parse(stage.Properties.AccessLogSetting.Format);
+    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', httpMethod: '$context.httpMethod', ip: '$context.identity.sourceIp', user: '$context.identity.user' });
+  });
+
+  it('sets up the account logging role and retains it on delete', () => {
+    built.template.hasResource('AWS::ApiGateway::Account', { DeletionPolicy: 'Retain' });
+    built.template.hasResource('AWS::IAM::Role', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'apigateway.amazonaws.com' } })] }) }),
+    });
+  });
+
+  it('runs the pre-bundled handler on Node.js 22, ARM64, traced, with the env contract', () => {
+    built.template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: 512,
+      Timeout: 30,
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
+      Environment: {
+        Variables: {
+          ENDPOINT_NAME: 'churn-endpoint',
+          INVOKE_TIMEOUT_MS: '25000',
+          MAX_BODY_BYTES: '6225920',
+          ALLOWED_CONTENT_TYPES: 'application/json,text/csv',
+          INVOKE_MODE: 'realtime',
+        },
+      },
+    });
+  });
+
+  it('gives the handler its own log group and no managed policy', () => {
+    const fn = Object.values(built.template.findResources('AWS::Lambda::Function'))[0];
+    expect(fn.Properties.LoggingConfig.LogGroup.Ref).toMatch(/^ApiHandlerLogs/);
+    const role = Object.entries(built.template.findResources('AWS::IAM::Role')).find(([id]) => id.startsWith('ApiHandlerRole'))![1];
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it('lets the handler invoke only this endpoint and write only its log group', () => {
+    const statements = handlerStatements(built.template);
+    const invoke = statements.find((s) => JSON.stringify(s.Action).includes('sagemaker:'))!;
+    expect(invoke.Resource).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':endpoint/churn-endpoint']],
+    });
+    const logsStatement = statements.find((s) => JSON.stringify(s.Action).includes('logs:'))!;
+    expect(logsStatement.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ApiHandlerLogs/), 'Arn'] });
+    // X-Ray accepts no resource-level permissions: the only `*` resource.
+    const wildcards = statements.filter((s) => s.Resource === '*');
+    expect(wildcards.map((s) => s.Action)).toEqual([['xray:PutTraceSegments', 'xray:PutTelemetryRecords']]);
+    expect(statements.some((s) => JSON.stringify(s.Action).includes('s3:'))).toBe(false);
+  });
+
+  it('exposes the predict URL of the stage', () => {
+    expect(built.stack.resolve(built.api.url)).toEqual({
+      'Fn::Join': ['', expect.arrayContaining(['https://', '.execute-api.', '/', { Ref: expect.stringMatching(/^ApiDeploymentStageprod/) }, '/predict'])],
+    });
+  });
+
+  it('grantInvoke allows execute-api:Invoke on the two methods of the stage only', () => {
+    const stack = new Stack(new App(), 'Grant');
+    const api = new InferenceApi(stack, 'Api', { endpoint: fakeEndpoint(stack) });
+    const caller = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
+    api.grantInvoke(caller);
+    const template = Template.fromStack(stack);
+    const policy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) => JSON.stringify(p.Properties.Roles).includes('Caller'))!;
+    const [statement] = policy.Properties.PolicyDocument.Statement;
+    expect(statement.Action).toBe('execute-api:Invoke');
+    const arns = JSON.stringify(statement.Resource);
+    expect(statement.Resource).toHaveLength(2);
+    expect(arns).toContain('/POST/predict');
+    expect(arns).toContain('/GET/health');
+    expect(arns).not.toContain('/*/*');
+  });
+
+  it('exposes API Gateway metrics for the API', () => {
+    const server = built.api.metricServerError();
+    expect(server.metricName).toBe('5XXError');
+    expect(server.namespace).toBe('AWS/ApiGateway');
+    expect(server.period.toSeconds()).toBe(60);
+    expect(built.api.metricClientError().metricName).toBe('4XXError');
+    expect(built.api.metricLatency().metricName).toBe('Latency');
+    expect(built.api.metricLatency().statistic).toBe('p99');
+    expect(built.api.metricCount().metricName).toBe('Count');
+    expect(Object.keys(server.dimensions!)).toEqual(['ApiName']);
+  });
+});
+
+describe('InferenceApi (API key)', () => {
+  let built: ReturnType<typeof build>;
+  beforeAll(() => {
+    built = build({ authorization: 'apiKey', throttle: { rateLimit: 10, burstLimit: 20 }, quota: { limit: 100000, period: apigw.Period.DAY } });
+  });
+
+  it('requires an API key on every method', () => {
+    for (const m of Object.values(built.template.findResources('AWS::ApiGateway::Method'))) {
+      expect(m.Properties.AuthorizationType).toBe('NONE');
+      expect(m.Properties.ApiKeyRequired).toBe(true);
+    }
+  });
+
+  it('creates a usage plan with throttle and quota on the stage, and a generated key', () => {
+    built.template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+      Throttle: { RateLimit: 10, BurstLimit: 20 },
+      Quota: { Limit: 100000, Period: 'DAY' },
+      ApiStages: [Match.objectLike({ Stage: { Ref: Match.stringLikeRegexp('DeploymentStage') } })],
+    });
+    const keys = built.template.findResources('AWS::ApiGateway::ApiKey');
+    expect(Object.keys(keys)).toHaveLength(1);
+    expect(Object.values(keys)[0].Properties.Value).toBeUndefined();
+    built.template.resourceCountIs('AWS::ApiGateway::UsagePlanKey', 1);
+  });
+
+  it('applies the same throttle to the stage', () => {
+    built.template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 })],
+    });
+  });
+});
+
+describe('InferenceApi (async endpoint, custom settings)', () => {
+  let built: ReturnType<typeof build>;
+  beforeAll(() => {
+    built = build({
+      stageName: 'v1',
+      invokeTimeout: Duration.seconds(10),
+      maxBodyBytes: 1000,
+      allowedContentTypes: ['application/json'],
+      tracing: false,
+      cloudWatchRole: false,
+      webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/inference/abc',
+    }, (stack) => {
+      const key = new kms.Key(stack, 'Key');
+      return { encryptionKey: key, asyncInput: { bucket: new s3.Bucket(stack, 'Ingestion', { encryptionKey: key }), prefix: 'async-input/' } };
+    });
+  });
+
+  it('passes the async contract to the handler', () => {
+    const fn = Object.values(built.template.findResources('AWS::Lambda::Function'))[0];
+    expect(fn.Properties.Environment.Variables).toMatchObject({
+      INVOKE_MODE: 'async',
+      ASYNC_INPUT_BUCKET: { Ref: expect.stringMatching(/^Ingestion/) },
+      ASYNC_INPUT_PREFIX: 'async-input/',
+      INVOKE_TIMEOUT_MS: '10000',
+      MAX_BODY_BYTES: '1000',
+      ALLOWED_CONTENT_TYPES: 'application/json',
+    });
+    expect(fn.Properties.Timeout).toBe(15);
+    expect(fn.Properties.TracingConfig).toBeUndefined();
+  });
+
+  it('lets the handler write only under the async input prefix', () => {
+    const statements = handlerStatements(built.template);
+    const put = statements.find((s) => JSON.stringify(s.Action).includes('s3:'))!;
+    expect(put.Action).toBe('s3:PutObject');
+    expect(put.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Ingestion/), 'Arn'] }, '/async-input/*']] });
+    const kmsStatement = statements.find((s) => JSON.stringify(s.Action).includes('kms:'))!;
+    expect(kmsStatement.Action).toBe('kms:GenerateDataKey');
+    expect(statements.some((s) => s.Resource === '*')).toBe(false);
+  });
+
+  it('encrypts both log groups with the key and lets CloudWatch Logs use it', () => {
+    const groups = Object.values(built.template.findResources('AWS::Logs::LogGroup'));
+    expect(groups).toHaveLength(2);
+    for (const g of groups) expect(g.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] });
+    const key = Object.values(built.template.findResources('AWS::KMS::Key'))[0];
+    const logsStatement = key.Properties.KeyPolicy.Statement.find((s: { Principal?: { Service?: unknown } }) => JSON.stringify(s.Principal ?? {}).includes('logs.'));
+    expect(logsStatement.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn']).toBeDefined();
+  });
+
+  it('uses the stage name, no tracing, no account role, and the web ACL', () => {
+    built.template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'v1', TracingEnabled: false });
+    built.template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    built.template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      WebACLArn: 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/inference/abc',
+    });
+  });
+});
+
+describe('InferenceApi validation', () => {
+  const cases: Array<[string, Partial<InferenceApiProps>, string]> = [
+    ['authorization', { authorization: 'cognito' as never }, 'InferenceApi authorization: got "cognito"; expected one of "iam", "apiKey"'],
+    ['throttle.rateLimit', { throttle: { rateLimit: 0 } }, 'InferenceApi throttle.rateLimit: got 0; expected a number of requests per second greater than 0'],
+    ['throttle.burstLimit', { throttle: { burstLimit: 0 } }, 'InferenceApi throttle.burstLimit: got 0; expected an integer from 1 to 1000000'],
+    ['quota without apiKey', { quota: { limit: 10 } }, "InferenceApi quota: got {\"limit\":10}; expected no quota unless authorization is 'apiKey' (quotas apply per API key)"],
+    ['quota.limit', { authorization: 'apiKey', quota: { limit: 0.5 } }, 'InferenceApi quota.limit: got 0.5; expected an integer of at least 1'],
+    ['stageName', { stageName: 'prod stage' }, 'InferenceApi stageName: got "prod stage"; expected 1-128 letters, digits, hyphens or underscores'],
+    ['invokeTimeout', { invokeTimeout: Duration.seconds(30) }, 'InferenceApi invokeTimeout: got "30 seconds"; expected from 1 second to 29 seconds (API Gateway integration timeout)'],
+    ['maxBodyBytes', { maxBodyBytes: 6 * 1024 * 1024 }, 'InferenceApi maxBodyBytes: got 6291456; expected an integer from 1 to 6225920'],
+    ['allowedContentTypes empty', { allowedContentTypes: [] }, 'InferenceApi allowedContentTypes: got []; expected at least one media type'],
+    ['allowedContentTypes item', { allowedContentTypes: ['json'] }, 'InferenceApi allowedContentTypes[0]: got "json"; expected a media type such as application/json'],
+    ['webAclArn', { webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/y' }, 'InferenceApi webAclArn: got "arn:aws:wafv2:us-east-1:123456789012:global/webacl/x/y"; expected the ARN of a regional WAFv2 web ACL'],
+  ];
+  it.each(cases)('rejects a bad %s', (_name, props, message) => {
+    const stack = new Stack(new App(), 'Bad');
+    expect(() => new InferenceApi(stack, 'Api', { endpoint: fakeEndpoint(stack), ...props })).toThrow(message);
+  });
+
+  it('rejects an async prefix that does not end with a slash', () => {
+    const stack = new Stack(new App(), 'Bad');
+    const bucket = new s3.Bucket(stack, 'B');
+    expect(() => new InferenceApi(stack, 'Api', { endpoint: fakeEndpoint(stack), asyncInput: { bucket, prefix: '/input' } }))
+      .toThrow('InferenceApi asyncInput.prefix: got "/input"; expected a key prefix ending with "/", not starting with "/", without "*" (e.g. "async-input/")');
+  });
+
+  it('reports every problem at once', () => {
+    const stack = new Stack(new App(), 'Bad');
+    expect(() => new InferenceApi(stack, 'Api', { endpoint: fakeEndpoint(stack), stageName: '', maxBodyBytes: 0 }))
+      .toThrow(/2 invalid props:\n- InferenceApi stageName.*\n- InferenceApi maxBodyBytes/);
+  });
+});

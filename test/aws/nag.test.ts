@@ -1,0 +1,71 @@
+// Security gate: the example stacks (default, GPU, serverless, async, API key) synthesize with cdk-nag's
+// AwsSolutions pack and aws-cdk-lib's CloudFormation validation without one unacknowledged finding.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ModelInferenceStack, ModelInferenceStackProps } from '../../lib/aws/model-inference-stack';
+
+const SPEC = {
+  name: 'example-model',
+  image: '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1',
+  modelArtifact: 's3://example-model-artifacts/xgboost/model.tar.gz',
+};
+
+const VARIANTS: Record<string, Partial<ModelInferenceStackProps>> = {
+  Default: {},
+  Gpu: { instanceType: 'ml.g5.xlarge' },
+  Serverless: { mode: 'serverless' },
+  Async: { mode: 'async' },
+  ApiKey: { authorization: 'apiKey' },
+};
+
+interface Violation {
+  readonly ruleName: string;
+  readonly severity: string;
+  readonly violatingConstructs: ReadonlyArray<{ readonly constructPath?: string }>;
+}
+interface ValidationReport {
+  readonly pluginReports: ReadonlyArray<{ readonly pluginName: string; readonly violations: readonly Violation[] }>;
+}
+
+/** Synthesizes `app` with cdk-nag and returns every unacknowledged error or warning, one line each. */
+function synthFindings(app: App, outdir: string): { findings: string[]; plugins: string[] } {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  try {
+    app.synth();
+  } catch (e) {
+    // A failed validation throws after writing the report, which is what we read.
+    if (!fs.existsSync(path.join(outdir, 'validation-report.json'))) throw e;
+  }
+  const reportPath = path.join(outdir, 'validation-report.json');
+  if (!fs.existsSync(reportPath)) return { findings: [], plugins: [] };
+  const report = JSON.parse(fs.readFileSync(reportPath, 'utf-8')) as ValidationReport;
+  const findings = report.pluginReports.flatMap((p) => p.violations
+    .filter((v) => ['error', 'fatal', 'warning'].includes(v.severity))
+    .map((v) => `${p.pluginName} ${v.severity} ${v.ruleName} at ${v.violatingConstructs.map((c) => c.constructPath).join(', ')}`));
+  return { findings, plugins: report.pluginReports.map((p) => p.pluginName) };
+}
+
+describe('cdk-nag gate', () => {
+  it('example stacks have no unacknowledged AwsSolutions or CloudFormation validation findings', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'nag-examples-'));
+    const app = new App({ outdir });
+    for (const [name, props] of Object.entries(VARIANTS)) {
+      new ModelInferenceStack(app, `Example${name}`, { spec: SPEC, ...props });
+    }
+    const { findings } = synthFindings(app, outdir);
+    expect(findings).toEqual([]);
+  });
+
+  it('the same gate reports a finding nobody acknowledged (control)', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'nag-control-'));
+    const app = new App({ outdir });
+    new s3.Bucket(new Stack(app, 'Control'), 'PlainBucket');
+    const { findings, plugins } = synthFindings(app, outdir);
+    expect(plugins).toContain('AwsSolutions');
+    expect(findings).toEqual(expect.arrayContaining([expect.stringMatching(/^AwsSolutions error AwsSolutions-S1 at Control\/PlainBucket/)]));
+  });
+});
