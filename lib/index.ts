@@ -1,5 +1,7 @@
-// Public API of deploy-ai-smarter. Each cloud is also importable alone (`deploy-ai-smarter/aws`...),
-// which avoids loading the other clouds' libraries.
+// Public API of deploy-ai-smarter: the cloud-neutral core at the top level, each cloud as a namespace
+// (`import { aws, gcp, azure } from 'deploy-ai-smarter'`). Each cloud is also its own entry point
+// (`deploy-ai-smarter/aws`, `/gcp`, `/azure`): an AWS-only app that imports `/aws` never loads cdktf.
 export * from './core';
-export * from './aws';
-// The gcp and azure exports are added when those constructs land (the lead finishes this file).
+export * as aws from './aws';
+export * as gcp from './gcp';
+export * as azure from './azure';

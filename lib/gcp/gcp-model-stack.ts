@@ -2,7 +2,7 @@
 // Cloud Run serving, API front, batch inference, drift job, alerting, budget; with the provider, an optional GCS
 // backend, outputs, and the review metadata `npm run review` prices the stack from.
 import { Construct } from 'constructs';
-import { GcsBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { Annotations, GcsBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { ModelSpec, ResolvedModelSpec, resolveModelSpec, ValidationErrors } from '../core';
 import { REVIEW_METADATA_KEY, reviewMetadata } from '../review/contract';
@@ -40,6 +40,12 @@ export type GcpDriftJobOptions = Omit<DriftJobProps, 'spec' | 'projectId' | 'reg
    * @default - the batch function's captures, `gs://<ingestion bucket>/capture/<model>/`; required when batch inference or its capture is off
    */
   readonly captureUri?: string;
+  /**
+   * Longest gap between two runs of `schedule`, in hours: the "drift job silent" alert fires when no run finished for
+   * this plus one hour (at most 22.5).
+   * @default - 1 with the default hourly schedule; with a custom `schedule`, no silence alert (a synth warning says so)
+   */
+  readonly maxHoursBetweenRuns?: number;
 };
 export type GcpAlertingOptions = Pick<ModelAlertingProps, 'cpuUtilizationThreshold' | 'evaluationMinutes'>;
 
@@ -121,6 +127,7 @@ export class GcpModelStack extends TerraformStack {
     }
     checkBucketName(errors, 'ingestion.bucketName', props.ingestion?.bucketName);
     const driftOptions = props.driftJob === false || !spec.monitoring.enabled ? undefined : props.driftJob ?? {};
+    errors.checkNumber('driftJob.maxHoursBetweenRuns', driftOptions?.maxHoursBetweenRuns, { min: 0.05, max: 22.5 });
     // The batch function's capture folder, computed here so the service and the drift job can share it.
     const batchCapturePrefix = props.batch === false || props.batch?.capturePrefix === false ? undefined : props.batch?.capturePrefix ?? `capture/${spec.name}/`;
     if (driftOptions) {
@@ -180,13 +187,20 @@ export class GcpModelStack extends TerraformStack {
       this.batch = new BatchInference(this, 'Batch', { ...base, ...props.batch, capturePrefix: batchCapturePrefix ?? false, bucket: this.ingestion, service: this.service });
     }
     if (driftOptions) {
+      // The gap only tunes the silence alert; DriftJob does not take it.
+      const { maxHoursBetweenRuns: _gap, ...jobOptions } = driftOptions;
       this.driftJob = new DriftJob(this, 'Drift', {
         ...base,
-        ...driftOptions,
+        ...jobOptions,
         baselineUri: driftOptions.baselineUri ?? `gs://${this.ingestion.bucketName}/${DEFAULT_BASELINE_PREFIX}`,
         captureUri: this.captureUri!,
         spec: props.spec,
       });
+    }
+    // The schedule's longest gap is known for the default hourly cron or when given; a custom cron is not parsed here.
+    const driftGapHours = driftOptions?.maxHoursBetweenRuns ?? (driftOptions?.schedule === undefined ? 1 : undefined);
+    if (this.driftJob && driftGapHours === undefined) {
+      Annotations.of(this).addWarning(`GcpModelStack driftJob: no "drift job silent" alert for schedule "${driftOptions?.schedule}"; set driftJob.maxHoursBetweenRuns to the longest gap between its runs to get one`);
     }
     if (spec.monitoring.enabled) {
       this.alerting = new ModelAlerting(this, 'Alerting', {
@@ -195,6 +209,7 @@ export class GcpModelStack extends TerraformStack {
         projectId: props.projectId,
         service: this.service,
         deadLetterSubscriptionName: this.batch?.deadLetterSubscriptionName,
+        driftJob: this.driftJob ? { jobName: this.driftJob.job.name, maxHoursBetweenRuns: driftGapHours, silenceAlert: driftGapHours !== undefined } : undefined,
       });
     }
     if (spec.monthlyBudgetUsd !== undefined) {

@@ -1,14 +1,32 @@
 // Alerting for a model on GCP: email channels, alert policies on p99 latency, 5xx ratio, CPU utilization,
-// scaling saturation, feature drift (log-based metric from the drift job) and dead letters; one dashboard.
+// scaling saturation, feature drift (log-based metric from the drift job), the drift job's own health (errors,
+// failed executions, silence) and dead letters; one dashboard.
 import { Construct } from 'constructs';
 import { dependable } from 'cdktf';
 import { LoggingMetric } from '@cdktf/provider-google/lib/logging-metric';
-import { MonitoringAlertPolicy, MonitoringAlertPolicyConditions } from '@cdktf/provider-google/lib/monitoring-alert-policy';
+import { MonitoringAlertPolicy, MonitoringAlertPolicyAlertStrategy, MonitoringAlertPolicyConditions } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { MonitoringDashboard } from '@cdktf/provider-google/lib/monitoring-dashboard';
 import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
 import { ModelSpec, resolveModelSpec, ValidationErrors } from '../core';
 import { IModelService } from './model-service';
 import { checkProjectId } from './private/gcp-names';
+
+/** The drift job whose health ModelAlerting watches (the Cloud Run job of DriftJob). */
+export interface DriftJobAlertOptions {
+  /** Name of the Cloud Run job running the drift job with `LOG_FORMAT=gcp` (`DriftJob.job.name`). */
+  readonly jobName: string;
+  /**
+   * Longest gap between two scheduled runs, in hours. The silence alert fires when no `drift_summary` line arrived
+   * for this plus one hour (Cloud Monitoring waits at most 23.5 hours, hence at most 22.5).
+   * @default 1 (DriftJob's default schedule is hourly)
+   */
+  readonly maxHoursBetweenRuns?: number;
+  /**
+   * Alert when no run finished within `maxHoursBetweenRuns` plus one hour.
+   * @default true
+   */
+  readonly silenceAlert?: boolean;
+}
 
 export interface ModelAlertingProps {
   readonly spec: ModelSpec;
@@ -30,6 +48,12 @@ export interface ModelAlertingProps {
    * @default 5
    */
   readonly evaluationMinutes?: number;
+  /**
+   * The drift job to watch: an alert on each `drift_job_error` line, one on failed executions (crashes, timeouts,
+   * image pull errors, which write no line), and one when no `drift_summary` line arrives in time.
+   * @default - no drift job alerts
+   */
+  readonly driftJob?: DriftJobAlertOptions;
 }
 
 /** Log-based drift metric name for a model; the drift job logs JSON lines this metric reads. */
@@ -45,6 +69,21 @@ export function driftLogFilter(modelName: string): string {
   return `jsonPayload.event="feature_drift" AND jsonPayload.model="${modelName}"`;
 }
 
+/** The log filter of the drift job's error lines (exit code 2: unreadable baseline, storage error, bad flags). */
+export function driftJobErrorLogFilter(jobName: string): string {
+  return `resource.type="cloud_run_job" AND resource.labels.job_name="${jobName}" AND jsonPayload.event="drift_job_error"`;
+}
+
+/** Log-based counter of finished drift runs of a model (one `drift_summary` line per run). */
+export function driftSummaryMetricName(modelName: string): string {
+  return `${modelName}-drift-summaries`;
+}
+
+/** The log filter of the drift summary counter: the one `drift_summary` line each finished run writes. */
+export function driftSummaryLogFilter(jobName: string, modelName: string): string {
+  return `resource.type="cloud_run_job" AND resource.labels.job_name="${jobName}" AND jsonPayload.event="drift_summary" AND jsonPayload.model="${modelName}"`;
+}
+
 /** Cloud Monitoring alerting and dashboard for one model service. */
 export class ModelAlerting extends Construct {
   readonly notificationChannels: MonitoringNotificationChannel[] = [];
@@ -57,6 +96,14 @@ export class ModelAlerting extends Construct {
   readonly driftMetric: LoggingMetric;
   readonly driftPolicy: MonitoringAlertPolicy;
   readonly deadLetterPolicy?: MonitoringAlertPolicy;
+  /** Fires on each `drift_job_error` line of the drift job (at most one email an hour). */
+  readonly driftJobErrorPolicy?: MonitoringAlertPolicy;
+  /** Fires on each failed execution of the drift job, also when it died before writing a line. */
+  readonly driftJobFailurePolicy?: MonitoringAlertPolicy;
+  /** Counts the drift job's `drift_summary` lines, for the silence alert. */
+  readonly driftSummaryMetric?: LoggingMetric;
+  /** Fires when no `drift_summary` line arrived within the schedule's longest gap plus an hour. */
+  readonly driftJobSilencePolicy?: MonitoringAlertPolicy;
   readonly dashboard: MonitoringDashboard;
   /** Alert conditions across all policies (Cloud Monitoring bills alerting per condition). */
   readonly conditionCount: number;
@@ -70,6 +117,7 @@ export class ModelAlerting extends Construct {
     const minutes = props.evaluationMinutes ?? 5;
     errors.checkNumber('cpuUtilizationThreshold', cpuThreshold, { min: 0.01, max: 1 });
     errors.checkNumber('evaluationMinutes', minutes, { min: 1, max: 1440, integer: true });
+    errors.checkNumber('driftJob.maxHoursBetweenRuns', props.driftJob?.maxHoursBetweenRuns, { min: 0.05, max: 22.5 });
     errors.throwIfAny();
 
     const project = props.projectId;
@@ -89,7 +137,8 @@ export class ModelAlerting extends Construct {
     });
     this.notificationChannelIds = this.notificationChannels.map((c) => c.name);
 
-    const policy = (policyId: string, displayName: string, conditions: MonitoringAlertPolicyConditions[], runbook: string, severity = 'ERROR') =>
+    const policy = (policyId: string, displayName: string, conditions: MonitoringAlertPolicyConditions[], runbook: string, severity = 'ERROR',
+      alertStrategy: MonitoringAlertPolicyAlertStrategy = { autoClose: '86400s' }) =>
       new MonitoringAlertPolicy(this, policyId, {
         project,
         displayName: `${model}: ${displayName}`,
@@ -98,7 +147,7 @@ export class ModelAlerting extends Construct {
         severity,
         notificationChannels: this.notificationChannelIds,
         conditions,
-        alertStrategy: { autoClose: '86400s' },
+        alertStrategy,
         documentation: { mimeType: 'text/markdown', content: runbook },
         userLabels: { model, 'managed-by': 'deploy-ai-smarter' },
       });
@@ -207,9 +256,6 @@ export class ModelAlerting extends Construct {
       }], `Uploads to ${model} failed batch inference after every retry; pull them from the dead-letter subscription and replay.`);
     }
 
-    // latency, 5xx ratio, CPU, saturation, and the drift policy's conditions, plus dead letters when watched.
-    this.conditionCount = 4 + driftConditions.length + (this.deadLetterPolicy ? 1 : 0);
-
     const chart = (title: string, filter: string, aligner: string, reducer: string, groupBy: string[] = []) => ({
       title,
       xyChart: {
@@ -219,6 +265,75 @@ export class ModelAlerting extends Construct {
         }],
       },
     });
+    const jobWidgets: ReturnType<typeof chart>[] = [];
+    if (props.driftJob) {
+      const job = props.driftJob.jobName;
+      const jobMetricFilter = (metric: string, extra = '') =>
+        `resource.type="cloud_run_job" AND resource.label.job_name="${job}" AND metric.type="${metric}"${extra}`;
+      // One incident per failed run: the next failing run (an hour later) opens a new one instead of joining an
+      // incident that stays open for a day.
+      const perRun: MonitoringAlertPolicyAlertStrategy = { autoClose: '1800s' };
+      // A log-match condition notifies per matching entry; the job retries a failed task once and runs hourly, so
+      // one email an hour is every run, and no more (Cloud Monitoring requires the rate limit on log-match policies).
+      this.driftJobErrorPolicy = policy('DriftJobError', 'drift job error', [{
+        displayName: 'drift_job_error log line',
+        conditionMatchedLog: { filter: driftJobErrorLogFilter(job), labelExtractors: { error: 'EXTRACT(jsonPayload.error)' } },
+      }], `Drift job ${job} of ${model} stopped with an error (exit code 2: unreadable or invalid baseline, storage error, bad flags); `
+        + `the error label says which. Drift is not being checked until it is fixed. Logs: gcloud run jobs executions list --job ${job}.`,
+      'WARNING', { ...perRun, notificationRateLimit: { period: '3600s' } });
+
+      // Failed executions, from Cloud Run's own metric rather than a log match on its system log text: it also counts
+      // runs that wrote no drift_job_error line (crash, out of memory, timeout, image pull failure). A run that logs
+      // drift_job_error fails too, so such a run alerts on both policies: the error policy says why.
+      // Drift found is not a failure: the job runs with DRIFT_EXIT_CODE=0.
+      this.driftJobFailurePolicy = policy('DriftJobFailed', 'drift job execution failed', [{
+        displayName: 'failed drift job executions',
+        conditionThreshold: {
+          filter: jobMetricFilter('run.googleapis.com/job/completed_execution_count', ' AND metric.label.result="failed"'),
+          comparison: 'COMPARISON_GT',
+          thresholdValue: 0,
+          duration: '0s',
+          aggregations: [{ alignmentPeriod: '300s', perSeriesAligner: 'ALIGN_SUM', crossSeriesReducer: 'REDUCE_SUM', groupByFields: ['resource.label.job_name'] }],
+          trigger: { count: 1 },
+        },
+      }], `An execution of drift job ${job} of ${model} failed (also when it crashed, ran out of memory, timed out or could not pull `
+        + `its image, and wrote no log line). Logs: gcloud run jobs executions list --job ${job}.`, 'WARNING', perRun);
+
+      if (props.driftJob.silenceAlert ?? true) {
+        const gapHours = props.driftJob.maxHoursBetweenRuns ?? 1;
+        // Whole minutes, as the API requires; at most 23.5 hours (validated above).
+        const silenceSeconds = Math.ceil((gapHours + 1) * 60) * 60;
+        this.driftSummaryMetric = new LoggingMetric(this, 'DriftSummaryMetric', {
+          project,
+          name: driftSummaryMetricName(model),
+          description: `Finished runs of the drift job of model ${model} (drift_summary log lines)`,
+          filter: driftSummaryLogFilter(job, model),
+          metricDescriptor: { metricKind: 'DELTA', valueType: 'INT64', unit: '1', displayName: `${model} drift job runs` },
+        });
+        // Metric absence, because a log-based counter writes no point (not a zero) when nothing matched. Cloud Monitoring
+        // only evaluates absence for a time series that had data: the alert arms with the first finished run after the
+        // policy is created or changed (within 23.5 hours), so a job that never finished once does not fire it; the
+        // failure policy covers a job that runs and fails, nothing covers a schedule that never starts the job.
+        this.driftJobSilencePolicy = policy('DriftJobSilence', 'drift job silent', [{
+          displayName: `no drift_summary line for ${silenceSeconds / 3600} hours`,
+          conditionAbsent: {
+            filter: `metric.type="logging.googleapis.com/user/${driftSummaryMetricName(model)}" AND resource.type="cloud_run_job"`,
+            duration: `${silenceSeconds}s`,
+            aggregations: [{ alignmentPeriod: '300s', perSeriesAligner: 'ALIGN_SUM', crossSeriesReducer: 'REDUCE_SUM' }],
+            trigger: { count: 1 },
+          },
+        }], `No run of drift job ${job} of ${model} finished in ${silenceSeconds / 3600} hours: the job did not run or did not finish, `
+          + `so drift is not being checked. Check the Cloud Scheduler job and gcloud run jobs executions list --job ${job}.`, 'WARNING');
+        this.driftJobSilencePolicy.dependsOn = [dependable(this.driftSummaryMetric)];
+      }
+      jobWidgets.push(chart('Drift job executions by result', jobMetricFilter('run.googleapis.com/job/completed_execution_count'), 'ALIGN_SUM', 'REDUCE_SUM', ['metric.label.result']));
+    }
+
+    // latency, 5xx ratio, CPU, saturation, and the drift policy's conditions, plus dead letters and the drift job's
+    // error, failure and silence conditions when watched.
+    this.conditionCount = 4 + driftConditions.length
+      + [this.deadLetterPolicy, this.driftJobErrorPolicy, this.driftJobFailurePolicy, this.driftJobSilencePolicy].filter((p) => p !== undefined).length;
+
     const widgets = [
       chart('Requests per second by response class', runFilter('run.googleapis.com/request_count'), 'ALIGN_RATE', 'REDUCE_SUM', ['metric.label.response_code_class']),
       chart('p99 latency (ms)', runFilter('run.googleapis.com/request_latencies'), 'ALIGN_PERCENTILE_99', 'REDUCE_MAX'),
@@ -226,6 +341,7 @@ export class ModelAlerting extends Construct {
       chart('CPU utilization p99', runFilter('run.googleapis.com/container/cpu/utilizations'), 'ALIGN_PERCENTILE_99', 'REDUCE_MEAN'),
       chart('Instances', runFilter('run.googleapis.com/container/instance_count'), 'ALIGN_MAX', 'REDUCE_SUM', ['metric.label.state']),
       chart('Feature drift (p99 distance)', `metric.type="${driftMetricType}"`, 'ALIGN_PERCENTILE_99', 'REDUCE_MAX', ['metric.label.feature']),
+      ...jobWidgets,
     ];
     this.dashboard = new MonitoringDashboard(this, 'Dashboard', {
       project,

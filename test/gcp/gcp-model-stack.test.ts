@@ -121,8 +121,8 @@ describe('GcpModelStack', () => {
           monitoring: { alarmEmails: ['ml-oncall@example.com'] },
           monthlyBudgetUsd: 500,
         },
-        // latency, 5xx, CPU, saturation, any-feature drift, dead letters
-        costOptions: { alarmCount: 6 },
+        // latency, 5xx, CPU, saturation, any-feature drift, dead letters, drift job error, failure and silence
+        costOptions: { alarmCount: 9 },
       });
       expect(parseReviewMetadata(metadata[REVIEW_METADATA_KEY], 'gcp-model')).toEqual({ entries: [expect.objectContaining({ cloud: 'gcp' })], problems: [] });
     });
@@ -176,6 +176,60 @@ describe('GcpModelStack', () => {
 
     it('serves on an L4 GPU', () => {
       expect(resource(json, 'google_cloud_run_v2_service', 'Serving/Service').template).toMatchObject({ node_selector: { accelerator: 'nvidia-l4' }, gpu_zonal_redundancy_disabled: true });
+    });
+  });
+
+  describe('drift job alerts', () => {
+    const policies = (json: TfJson) => resourcesOf(json, 'google_monitoring_alert_policy');
+    const conditionOf = (json: TfJson, id: string) => (resource(json, 'google_monitoring_alert_policy', id).conditions as Record<string, Record<string, unknown>>[])[0];
+
+    it('watches the drift job for errors, failed executions and silence, on the email channel', () => {
+      const stack = new GcpModelStack(Testing.app(), 'drift-alerts', base);
+      const json = synth(stack);
+      const jobName = `\${${address(json, 'google_cloud_run_v2_job', 'Drift/Job')}.name}`;
+      const channels = [`\${${address(json, 'google_monitoring_notification_channel', 'Alerting/Email0')}.name}`];
+      expect(conditionOf(json, 'Alerting/DriftJobError').condition_matched_log).toMatchObject({
+        filter: `resource.type="cloud_run_job" AND resource.labels.job_name="${jobName}" AND jsonPayload.event="drift_job_error"`,
+      });
+      expect(resource(json, 'google_monitoring_alert_policy', 'Alerting/DriftJobError').alert_strategy).toMatchObject({ notification_rate_limit: { period: '3600s' } });
+      expect((conditionOf(json, 'Alerting/DriftJobFailed').condition_threshold as { filter: string }).filter)
+        .toBe(`resource.type="cloud_run_job" AND resource.label.job_name="${jobName}" AND metric.type="run.googleapis.com/job/completed_execution_count" AND metric.label.result="failed"`);
+      // The default schedule runs hourly: silent after two hours.
+      expect(conditionOf(json, 'Alerting/DriftJobSilence').condition_absent).toMatchObject({ duration: '7200s' });
+      expect(resource(json, 'google_logging_metric', 'Alerting/DriftSummaryMetric').filter)
+        .toBe(`resource.type="cloud_run_job" AND resource.labels.job_name="${jobName}" AND jsonPayload.event="drift_summary" AND jsonPayload.model="churn"`);
+      for (const id of ['DriftJobError', 'DriftJobFailed', 'DriftJobSilence']) {
+        expect(resource(json, 'google_monitoring_alert_policy', `Alerting/${id}`).notification_channels).toEqual(channels);
+      }
+      const metadata = (stack.toTerraform() as { '//': Record<string, { costOptions: unknown }> })['//'][REVIEW_METADATA_KEY];
+      expect(metadata.costOptions).toEqual({ alarmCount: 9 });
+      expect(stack.alerting!.conditionCount).toBe(9);
+    });
+
+    it('leaves the silence alert out for a custom schedule without its gap, and warns', () => {
+      const stack = new GcpModelStack(Testing.app(), 'drift-cron', { ...base, driftJob: { schedule: '0 */6 * * *' } });
+      const json = synth(stack);
+      expect(Object.keys(policies(json)).filter((id) => id.includes('DriftJob')).map((id) => id.replace(/_[0-9A-F]{8}$/, '')))
+        .toEqual(['Alerting_DriftJobError', 'Alerting_DriftJobFailed']);
+      expect(stack.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => m.data)).toEqual([
+        'GcpModelStack driftJob: no "drift job silent" alert for schedule "0 */6 * * *"; set driftJob.maxHoursBetweenRuns to the longest gap between its runs to get one',
+      ]);
+      expect(stack.alerting!.conditionCount).toBe(8);
+    });
+
+    it('waits the given gap of a custom schedule plus an hour, without a warning', () => {
+      const stack = new GcpModelStack(Testing.app(), 'drift-gap', { ...base, driftJob: { schedule: '0 */6 * * *', maxHoursBetweenRuns: 6 } });
+      const json = synth(stack);
+      expect(conditionOf(json, 'Alerting/DriftJobSilence').condition_absent).toMatchObject({ duration: '25200s' });
+      expect(stack.node.metadata.filter((m) => m.type === '@cdktf/warn')).toEqual([]);
+    });
+
+    it('creates no drift job alerts with driftJob: false', () => {
+      const stack = new GcpModelStack(Testing.app(), 'drift-off', { ...base, driftJob: false });
+      const json = synth(stack);
+      expect(Object.keys(policies(json)).filter((id) => id.includes('DriftJob'))).toEqual([]);
+      expect(Object.keys(resourcesOf(json, 'google_logging_metric')).filter((id) => id.includes('DriftSummary'))).toEqual([]);
+      expect(stack.alerting!.driftJobErrorPolicy).toBeUndefined();
     });
   });
 
@@ -291,6 +345,11 @@ describe('GcpModelStack', () => {
       const emails = Array.from({ length: 6 }, (_, i) => `oncall${i}@example.com`);
       expect(attempt({ billingAccountId: '012345-6789AB-CDEF01', spec: { ...base.spec, monthlyBudgetUsd: 500, monitoring: { alarmEmails: emails } } }))
         .toThrow(/GcpModelStack spec.monitoring.alarmEmails: got \["oncall0@example.com"[\s\S]*; expected at most 5 addresses when spec.monthlyBudgetUsd is set \(a budget notifies at most 5 channels; use a group address\)/);
+    });
+
+    it('rejects a drift job gap beyond what a silence alert can wait', () => {
+      expect(attempt({ driftJob: { maxHoursBetweenRuns: 24 } }))
+        .toThrow('GcpModelStack driftJob.maxHoursBetweenRuns: got 24; expected a number from 0.05 to 22.5');
     });
 
     it('requires a VPC connector for batch inference behind the load balancer', () => {

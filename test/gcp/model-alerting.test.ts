@@ -1,7 +1,7 @@
 import { ModelSpec } from '../../lib/core';
-import { driftLogFilter, driftMetricName, ModelAlerting } from '../../lib/gcp/model-alerting';
+import { driftJobErrorLogFilter, driftLogFilter, driftMetricName, driftSummaryLogFilter, driftSummaryMetricName, ModelAlerting, ModelAlertingProps } from '../../lib/gcp/model-alerting';
 import { ModelService } from '../../lib/gcp/model-service';
-import { address, PROJECT, REGION, resource, resourcesOf, synth, testStack, TfJson } from './private/tf-json';
+import { address, PROJECT, REGION, resource, resourcesOf, synth, testStack, TfBlock, TfJson } from './private/tf-json';
 
 const spec: ModelSpec = {
   name: 'churn',
@@ -104,5 +104,107 @@ describe('ModelAlerting', () => {
     const service = new ModelService(stack, 'S', { spec, projectId: PROJECT, region: REGION });
     expect(() => new ModelAlerting(stack, 'A', { spec: { ...spec, monitoring: { alarmEmails: ['not-an-email'] } }, projectId: PROJECT, service, cpuUtilizationThreshold: 2 }))
       .toThrow(/ModelAlerting spec.monitoring.alarmEmails\[0\]: got "not-an-email"; expected an email address[\s\S]*ModelAlerting cpuUtilizationThreshold: got 2; expected a number from 0.01 to 1/);
+  });
+
+  it('creates no drift job alerts without a drift job', () => {
+    expect(alerting.driftJobErrorPolicy).toBeUndefined();
+    expect(Object.keys(resourcesOf(json, 'google_monitoring_alert_policy')).filter((id) => /DriftJob/.test(id))).toEqual([]);
+    expect(Object.keys(resourcesOf(json, 'google_logging_metric'))).toHaveLength(1);
+  });
+});
+
+describe('ModelAlerting with a drift job', () => {
+  const JOB = 'resource.type="cloud_run_job" AND resource.labels.job_name="churn-drift"';
+  const build = (driftJob: ModelAlertingProps['driftJob']) => {
+    const { stack } = testStack();
+    const service = new ModelService(stack, 'Serving', { spec, projectId: PROJECT, region: REGION });
+    const alerting = new ModelAlerting(stack, 'Alerting', { spec, projectId: PROJECT, service, driftJob });
+    return { alerting, json: synth(stack) };
+  };
+  let json: TfJson;
+  let alerting: ModelAlerting;
+  beforeAll(() => ({ json, alerting } = build({ jobName: 'churn-drift' })));
+  const policy = (id: string) => resource(json, 'google_monitoring_alert_policy', `Alerting/${id}`);
+  const condition = (p: TfBlock) => (p.conditions as Record<string, Record<string, unknown>>[])[0];
+  const channelRefs = () => ['Alerting/Email0', 'Alerting/Email1'].map((p) => `\${${address(json, 'google_monitoring_notification_channel', p)}.name}`);
+
+  it('alerts on every drift_job_error line of the job, at most once an hour, to the email channels', () => {
+    expect(driftJobErrorLogFilter('churn-drift')).toBe(`${JOB} AND jsonPayload.event="drift_job_error"`);
+    expect(policy('DriftJobError')).toMatchObject({
+      display_name: 'churn: drift job error',
+      severity: 'WARNING',
+      notification_channels: channelRefs(),
+      alert_strategy: { notification_rate_limit: { period: '3600s' }, auto_close: '1800s' },
+      conditions: [{
+        display_name: 'drift_job_error log line',
+        condition_matched_log: { filter: `${JOB} AND jsonPayload.event="drift_job_error"`, label_extractors: { error: 'EXTRACT(jsonPayload.error)' } },
+      }],
+    });
+    expect(policy('DriftJobError').conditions as unknown[]).toHaveLength(1);
+  });
+
+  it('alerts on failed executions of the job from Cloud Run\'s execution metric', () => {
+    expect(policy('DriftJobFailed')).toMatchObject({ notification_channels: channelRefs(), alert_strategy: { auto_close: '1800s' }, enabled: true });
+    expect(policy('DriftJobFailed').alert_strategy).not.toHaveProperty('notification_rate_limit');
+    expect(condition(policy('DriftJobFailed')).condition_threshold).toEqual({
+      filter: 'resource.type="cloud_run_job" AND resource.label.job_name="churn-drift" AND metric.type="run.googleapis.com/job/completed_execution_count" AND metric.label.result="failed"',
+      comparison: 'COMPARISON_GT',
+      threshold_value: 0,
+      duration: '0s',
+      aggregations: [{ alignment_period: '300s', per_series_aligner: 'ALIGN_SUM', cross_series_reducer: 'REDUCE_SUM', group_by_fields: ['resource.label.job_name'] }],
+      trigger: { count: 1 },
+    });
+  });
+
+  it('counts the job\'s drift_summary lines and alerts when none arrives for the schedule gap plus an hour', () => {
+    expect(driftSummaryMetricName('churn')).toBe('churn-drift-summaries');
+    expect(driftSummaryLogFilter('churn-drift', 'churn')).toBe(`${JOB} AND jsonPayload.event="drift_summary" AND jsonPayload.model="churn"`);
+    const metric = resource(json, 'google_logging_metric', 'Alerting/DriftSummaryMetric');
+    expect(metric).toMatchObject({
+      name: 'churn-drift-summaries',
+      filter: `${JOB} AND jsonPayload.event="drift_summary" AND jsonPayload.model="churn"`,
+      metric_descriptor: { metric_kind: 'DELTA', value_type: 'INT64' },
+    });
+    expect(metric).not.toHaveProperty('value_extractor');
+    expect(policy('DriftJobSilence')).toMatchObject({
+      notification_channels: channelRefs(),
+      conditions: [{
+        display_name: 'no drift_summary line for 2 hours',
+        condition_absent: {
+          filter: 'metric.type="logging.googleapis.com/user/churn-drift-summaries" AND resource.type="cloud_run_job"',
+          duration: '7200s',
+          aggregations: [{ alignment_period: '300s', per_series_aligner: 'ALIGN_SUM', cross_series_reducer: 'REDUCE_SUM' }],
+        },
+      }],
+    });
+    expect(policy('DriftJobSilence').depends_on).toContain(address(json, 'google_logging_metric', 'Alerting/DriftSummaryMetric'));
+  });
+
+  it('counts the three drift job conditions and charts the job\'s executions', () => {
+    const conditions = Object.values(resourcesOf(json, 'google_monitoring_alert_policy')).reduce((n, p) => n + (p.conditions as unknown[]).length, 0);
+    // latency, 5xx, CPU, saturation, drift (any + age + tenure), job error, job failed, job silent
+    expect(conditions).toBe(10);
+    expect(alerting.conditionCount).toBe(conditions);
+    const dashboard = JSON.parse(resource(json, 'google_monitoring_dashboard', 'Alerting/Dashboard').dashboard_json as string);
+    const last = dashboard.mosaicLayout.tiles[6].widget;
+    expect(last.title).toBe('Drift job executions by result');
+    expect(last.xyChart.dataSets[0].timeSeriesQuery.timeSeriesFilter.filter)
+      .toBe('resource.type="cloud_run_job" AND resource.label.job_name="churn-drift" AND metric.type="run.googleapis.com/job/completed_execution_count"');
+  });
+
+  it('waits the given gap plus an hour, or leaves the silence alert out', () => {
+    const sixHourly = build({ jobName: 'churn-drift', maxHoursBetweenRuns: 6 }).json;
+    expect(condition(resource(sixHourly, 'google_monitoring_alert_policy', 'Alerting/DriftJobSilence')).condition_absent).toMatchObject({ duration: '25200s' });
+    const quarterHourly = build({ jobName: 'churn-drift', maxHoursBetweenRuns: 0.25 }).json;
+    expect(condition(resource(quarterHourly, 'google_monitoring_alert_policy', 'Alerting/DriftJobSilence')).condition_absent).toMatchObject({ duration: '4500s' });
+    const silent = build({ jobName: 'churn-drift', silenceAlert: false });
+    expect(silent.alerting.driftJobSilencePolicy).toBeUndefined();
+    expect(Object.keys(resourcesOf(silent.json, 'google_logging_metric'))).toHaveLength(1);
+    expect(silent.alerting.conditionCount).toBe(9);
+  });
+
+  it('rejects a gap the 23.5-hour absence limit cannot cover', () => {
+    expect(() => build({ jobName: 'churn-drift', maxHoursBetweenRuns: 24 }))
+      .toThrow('ModelAlerting driftJob.maxHoursBetweenRuns: got 24; expected a number from 0.05 to 22.5');
   });
 });
