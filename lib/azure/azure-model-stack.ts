@@ -1,9 +1,10 @@
 // The composed Azure stack: provider, optional remote state, every construct wired from one ModelSpec,
-// and outputs for the API URL, storage account and action group.
+// an optional monthly budget, outputs for the API URL, storage account and action group, and the review metadata.
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { Annotations, AzurermBackend, AzurermBackendConfig, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ModelSpec, ResolvedModelSpec, resolveModelSpec, ValidationErrors } from '../core';
+import { REVIEW_METADATA_KEY, reviewMetadata } from '../review/contract';
 import { ApiFront, ApiManagementSku } from './api-front';
 import { BatchInference } from './batch-inference';
 import { ContainerAppServing } from './container-app-serving';
@@ -14,6 +15,7 @@ import { MlWorkspace } from './ml-workspace';
 import { ObservabilityBase } from './observability-base';
 import { AZURE_LOCATIONS, SERVERLESS_GPU_REGIONS } from './private/azure-facts';
 import { IContainerRegistryRef, IResourceGroupRef } from './references';
+import { ResourceGroupBudget } from './resource-group-budget';
 
 export interface AzureModelStackProps {
   /** The model deployment, shared with the AWS and GCP stacks. */
@@ -110,6 +112,11 @@ export interface AzureModelStackProps {
   readonly driftSchedule?: string;
   /** @default `https://<account>.blob.core.windows.net/baseline/` (the stack's `baseline` container) */
   readonly driftBaselineUri?: string;
+  /**
+   * First month of the budget created for `spec.monthlyBudgetUsd`, as `YYYY-MM-01T00:00:00Z` (see ResourceGroupBudgetProps.startDate).
+   * @default - the month in which `terraform apply` first creates the budget; later changes are ignored
+   */
+  readonly budgetStartDate?: string;
   /** @default - see ContainerAppServingProps.serverlessGpuRegions */
   readonly serverlessGpuRegions?: Readonly<Record<string, readonly string[]>>;
   /** @default - none */
@@ -127,6 +134,8 @@ export class AzureModelStack extends TerraformStack {
   readonly batch?: BatchInference;
   readonly driftJob?: DriftJob;
   readonly alerts: InferenceAlerts;
+  /** The monthly budget on the resource group, when `spec.monthlyBudgetUsd` is set. */
+  readonly budget?: ResourceGroupBudget;
 
   constructor(scope: Construct, id: string, props: AzureModelStackProps) {
     super(scope, id);
@@ -298,6 +307,19 @@ export class AzureModelStack extends TerraformStack {
       tags: allTags,
     });
 
+    if (spec.monthlyBudgetUsd !== undefined) {
+      this.budget = new ResourceGroupBudget(this, 'Budget', {
+        name: spec.name,
+        resourceGroup: rg,
+        amount: spec.monthlyBudgetUsd,
+        // The same receivers as every alert: the action group, plus the spec's addresses directly so the budget
+        // still reaches someone if the action group is edited outside Terraform.
+        actionGroupIds: [this.alerts.actionGroup.id],
+        contactEmails: spec.monitoring.alarmEmails,
+        startDate: props.budgetStartDate,
+      });
+    }
+
     new TerraformOutput(this, 'api_url', {
       value: this.api ? this.api.apiUrl : this.serving.url,
       description: this.api ? 'API Management URL of the model API (send Ocp-Apim-Subscription-Key)' : 'Internal URL of the serving app',
@@ -307,5 +329,13 @@ export class AzureModelStack extends TerraformStack {
       new TerraformOutput(this, 'drift_job_name', { value: this.driftJob.job.name, description: 'Container Apps job running the drift check (az containerapp job start -n <name> runs it now)' });
     }
     new TerraformOutput(this, 'action_group_id', { value: this.alerts.actionGroup.id, description: 'Action group every alert notifies' });
+
+    // What `npm run review` prices the stack from: the spec as given, and the choices that change the bill.
+    const logAlerts = [this.alerts.driftAlert, this.alerts.driftJobErrorAlert, this.alerts.driftJobSilenceAlert].filter((a) => a !== undefined);
+    this.addOverride(`//.${REVIEW_METADATA_KEY}`, reviewMetadata(props.spec, 'azure', {
+      // Three metric alerts plus the log alerts: what Azure Monitor bills per rule.
+      alarmCount: 3 + logAlerts.length,
+      ...(this.driftJob ? {} : { driftJobMinutes: 0 }),
+    }));
   }
 }

@@ -242,7 +242,7 @@ export class BatchInference extends Construct {
     const packageSource = props.packagePath ?? new TerraformAsset(this, 'FunctionAsset', { path: AZURE_BATCH_FUNCTION_ASSET_DIR, type: AssetType.ARCHIVE }).path;
     const packageHash = Fn.filemd5(packageSource);
     const uploadGrant = props.deployerPrincipalId
-      ? grantRole(this, 'DeployerPackageWriter', { principalId: props.deployerPrincipalId, role: 'Storage Blob Data Contributor', scope: deployments.id, description: 'Terraform uploads the batch function package' })
+      ? grantRole(this, 'DeployerPackageWriter', { principalId: props.deployerPrincipalId, principalType: 'Unknown', role: 'Storage Blob Data Contributor', scope: deployments.id, description: 'Terraform uploads the batch function package' })
       : undefined;
     this.packageBlob = new StorageBlob(this, 'FunctionPackage', {
       name: FLEX_PACKAGE_BLOB,

@@ -7,7 +7,7 @@ import { ResourceGroupTemplateDeployment } from '@cdktf/provider-azurerm/lib/res
 import { Annotations, Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { ModelSpec, ResolvedModelSpec, resolveModelSpec, ValidationErrors } from '../core';
-import { AZURE_LOCATIONS, BLOB_FOLDER_URI, compactName, CONTAINER_REGISTRY_NAME_PATTERN, parseBlobUrl, SERVERLESS_GPU_REGIONS } from './private/azure-facts';
+import { AZURE_LOCATIONS, BLOB_FOLDER_URI, compactName, containerAppsName, CONTAINER_REGISTRY_NAME_PATTERN, parseBlobUrl, SERVERLESS_GPU_REGIONS } from './private/azure-facts';
 import { EASY_AUTH_TEMPLATE } from './private/easy-auth-template';
 import { grantRole } from './private/role-grant';
 import { DataCaptureDestination, IBlobStorageRef, IContainerRegistryRef, ILogAnalyticsWorkspaceRef, IResourceGroupRef, IUserAssignedIdentityRef } from './references';
@@ -144,7 +144,8 @@ export class ContainerAppServing extends Construct {
       };
 
     this.environment = new ContainerAppEnvironment(this, 'Environment', {
-      name: `cae-${spec.name}`,
+      // Container Apps names stop at 32 characters: long model names are shortened with a hash.
+      name: containerAppsName('cae-', spec.name),
       location: props.location,
       resourceGroupName: rg,
       logsDestination: 'log-analytics',
@@ -202,7 +203,7 @@ export class ContainerAppServing extends Construct {
     const probe = { transport: 'HTTP', port: SERVING_CONTRACT.port, path: SERVING_CONTRACT.healthPath };
     const external = props.externalIngress ?? false;
     this.app = new ContainerApp(this, 'App', {
-      name: `ca-${spec.name}`,
+      name: containerAppsName('ca-', spec.name),
       resourceGroupName: rg,
       containerAppEnvironmentId: this.environment.id,
       revisionMode: 'Single',

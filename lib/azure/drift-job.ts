@@ -5,7 +5,7 @@ import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-
 import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { DriftJobContainer, driftJobContainer, ModelSpec, ResolvedModelSpec, resolveModelSpec, ValidationErrors } from '../core';
-import { BLOB_FOLDER_URI, parseBlobUrl, stableHash } from './private/azure-facts';
+import { BLOB_FOLDER_URI, CONTAINER_APPS_NAME_PATTERN, containerAppsName, parseBlobUrl } from './private/azure-facts';
 import { maxHoursBetweenRuns, parseCron } from './private/cron';
 import { grantRole } from './private/role-grant';
 import { IBlobStorageRef, IContainerAppEnvironmentRef, IContainerRegistryRef, IDriftJobRef, IResourceGroupRef, IUserAssignedIdentityRef } from './references';
@@ -95,8 +95,6 @@ export interface DriftJobProps {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-const JOB_NAME_PATTERN = /^(?!.*--)[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
-
 /** Scheduled drift analysis of one model's captured traffic on Azure Container Apps. */
 export class DriftJob extends Construct implements IDriftJobRef {
   readonly job: ContainerAppJob;
@@ -125,7 +123,7 @@ export class DriftJob extends Construct implements IDriftJobRef {
     const blobUri = 'an https://<account>.blob.core.windows.net/<container>/<prefix>/ folder URI';
     errors.checkPattern('baselineUri', props.baselineUri, BLOB_FOLDER_URI, blobUri);
     errors.checkPattern('captureUri', props.captureUri, BLOB_FOLDER_URI, blobUri);
-    errors.checkPattern('jobName', props.jobName, JOB_NAME_PATTERN, '2-32 lowercase letters, digits and single hyphens, starting with a letter and ending with a letter or digit');
+    errors.checkPattern('jobName', props.jobName, CONTAINER_APPS_NAME_PATTERN, '2-32 lowercase letters, digits and single hyphens, starting with a letter and ending with a letter or digit');
     errors.checkNumber('windowHours', props.windowHours, { min: 1, max: 168, integer: true });
     errors.checkNumber('replicaTimeoutSeconds', props.replicaTimeoutSeconds, { min: 60, max: 86400, integer: true });
     errors.checkNumber('replicaRetryLimit', props.replicaRetryLimit, { min: 0, max: 10, integer: true });
@@ -140,7 +138,7 @@ export class DriftJob extends Construct implements IDriftJobRef {
     this.maxHoursBetweenRuns = enabled ? gap : undefined;
     this.baselineUri = props.baselineUri ?? `https://${account}.blob.core.windows.net/baseline/`;
     this.captureUri = props.captureUri ?? `https://${account}.blob.core.windows.net/capture/${spec.name}/`;
-    this.name = props.jobName ?? jobNameFor(spec.name);
+    this.name = props.jobName ?? containerAppsName('', spec.name, '-drift');
     // One container definition for every cloud; it validates the URIs again under its own rules.
     this.container = driftJobContainer(spec, {
       baselineUri: this.baselineUri,
@@ -218,11 +216,4 @@ export class DriftJob extends Construct implements IDriftJobRef {
       dependsOn: grants,
     });
   }
-}
-
-/** `<model>-drift`, or a shortened model name plus a hash when that exceeds the 32-character limit. */
-function jobNameFor(model: string): string {
-  const name = `${model}-drift`;
-  if (name.length <= 32) return name;
-  return `${model.slice(0, 19).replace(/-+$/, '')}-${stableHash(6, model)}-drift`;
 }

@@ -8,4 +8,5 @@ export * from './api-front';
 export * from './batch-inference';
 export * from './drift-job';
 export * from './inference-alerts';
+export * from './resource-group-budget';
 export * from './azure-model-stack';

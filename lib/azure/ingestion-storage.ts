@@ -196,6 +196,8 @@ export class IngestionStorage extends Construct {
       const officer = cmk.deployerPrincipalId
         ? grantRole(this, 'DeployerCryptoOfficer', {
           principalId: cmk.deployerPrincipalId,
+          // The deploying principal may be a user (az login) or a service principal (CI).
+          principalType: 'Unknown',
           role: 'Key Vault Crypto Officer',
           scope: cmk.keyVault.id,
           description: 'Lets Terraform create and rotate the storage encryption key',
@@ -241,10 +243,15 @@ export class IngestionStorage extends Construct {
     return { accountName: this.storageAccountName, account: this.storageAccount, containers: this.containers };
   }
 
-  /** Grants `role` on one container (or the whole account) to a principal. */
-  grant(id: string, principalId: string, role: Extract<BuiltInRole, `Storage ${string}`>, container?: IBlobContainerRef, description?: string): void {
+  /**
+   * Grants `role` on one container (or the whole account) to a principal.
+   * @param principalType `ServicePrincipal` for managed identities (default); `User`, `Group`, or `Unknown` to let Azure look it up
+   */
+  grant(id: string, principalId: string, role: Extract<BuiltInRole, `Storage ${string}`>, container?: IBlobContainerRef, description?: string,
+    principalType: 'ServicePrincipal' | 'User' | 'Group' | 'Unknown' = 'ServicePrincipal'): void {
     grantRole(this, id, {
       principalId,
+      principalType,
       role,
       scope: container ? container.id : this.storageAccount.id,
       description: description ?? `${role} on ${container ? `container ${container.name}` : 'the ingestion account'}`,

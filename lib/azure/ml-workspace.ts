@@ -3,11 +3,12 @@
 import { MachineLearningWorkspace } from '@cdktf/provider-azurerm/lib/machine-learning-workspace';
 import { Construct } from 'constructs';
 import { ValidationErrors } from '../core';
+import { fitName, ML_WORKSPACE_NAME_PATTERN } from './private/azure-facts';
 import { grantRole } from './private/role-grant';
 import { IApplicationInsightsRef, IContainerRegistryRef, IKeyVaultRef, IResourceGroupRef, IStorageAccountRef, IUserAssignedIdentityRef } from './references';
 
 export interface MlWorkspaceProps {
-  /** Model name; the workspace is `mlw-<name>`. */
+  /** Model name; the workspace is `mlw-<name>`, shortened with a hash when that exceeds Azure ML's 33 characters. */
   readonly name: string;
   readonly resourceGroup: IResourceGroupRef;
   readonly location: string;
@@ -47,7 +48,7 @@ export class MlWorkspace extends Construct {
   constructor(scope: Construct, id: string, props: MlWorkspaceProps) {
     super(scope, id);
     const errors = new ValidationErrors('MlWorkspace');
-    errors.checkPattern('name', props.name, /^[a-z][a-z0-9-]{0,28}[a-z0-9]$/, '2-30 lowercase letters, digits or hyphens (the workspace name `mlw-<name>` allows 33)');
+    errors.checkPattern('name', props.name, /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, '2-32 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen');
     errors.throwIfAny();
 
     const uai = props.identity;
@@ -63,7 +64,7 @@ export class MlWorkspace extends Construct {
       : [];
 
     this.workspace = new MachineLearningWorkspace(this, 'Workspace', {
-      name: `mlw-${props.name}`,
+      name: fitName('mlw-', props.name, '', 33, ML_WORKSPACE_NAME_PATTERN),
       location: props.location,
       resourceGroupName: props.resourceGroup.name,
       storageAccountId: props.storageAccount.id,

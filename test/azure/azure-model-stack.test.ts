@@ -1,6 +1,10 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { App, Testing } from 'cdktf';
 import { addAzureExample } from '../../bin/azure-example';
 import { AzureModelStack, AzureModelStackProps } from '../../lib/azure/azure-model-stack';
+import { CONTAINER_APPS_NAME_PATTERN } from '../../lib/azure/private/azure-facts';
+import { parseReviewMetadata, REVIEW_METADATA_KEY } from '../../lib/review/contract';
 import { all, at, only, parse, ref, roleAssignments, Synthesized } from './private/synth';
 
 const stackOf = (props: AzureModelStackProps, app: App = Testing.app()) => new AzureModelStack(app, 'model', props);
@@ -11,7 +15,7 @@ describe('AzureModelStack', () => {
   let example: Synthesized;
   beforeAll(() => {
     json = parse(stackOf({
-      spec: { name: 'fraud', image: 'crfraud.azurecr.io/fraud:1', monitoring: { alarmEmails: ['oncall@example.com'] } },
+      spec: { name: 'fraud', image: 'crfraud.azurecr.io/fraud:1', monthlyBudgetUsd: 800, monitoring: { alarmEmails: ['oncall@example.com'] } },
       customerManagedKey: true,
       backend: { resourceGroupName: 'rg-tfstate', storageAccountName: 'sttfstate0001', containerName: 'tfstate', key: 'fraud.tfstate' },
     }));
@@ -152,6 +156,70 @@ describe('AzureModelStack', () => {
     expect(Object.keys(example.output!)).toEqual(expect.arrayContaining(['api_url', 'storage_account_name', 'action_group_id', 'drift_job_name']));
   });
 
+  it('budgets the resource group at the spec ceiling and notifies the alerts\' action group and emails', () => {
+    const budget = only(json, 'azurerm_consumption_budget_resource_group');
+    expect(budget).toMatchObject({ name: 'budget-fraud', resource_group_id: ref(json, 'azurerm_resource_group', 'Base/ResourceGroup'), amount: 800, time_grain: 'Monthly', lifecycle: { ignore_changes: ['time_period'] } });
+    expect(budget.notification).toHaveLength(4);
+    for (const n of budget.notification) {
+      expect(n).toMatchObject({ contact_groups: [ref(json, 'azurerm_monitor_action_group', 'Alerts/ActionGroup')], contact_emails: ['oncall@example.com'] });
+    }
+  });
+
+  it('creates no budget without monthlyBudgetUsd, and takes a fixed start date when given', () => {
+    expect(gpu.resource.azurerm_consumption_budget_resource_group).toBeUndefined();
+    const fixed = parse(stackOf({ spec: { name: 'fraud', image: 'x.io/f:1', monthlyBudgetUsd: 50 }, budgetStartDate: '2027-01-01T00:00:00Z', batchInference: false, mlWorkspace: false, driftJob: false }));
+    expect(only(fixed, 'azurerm_consumption_budget_resource_group').time_period).toEqual({ start_date: '2027-01-01T00:00:00Z' });
+  });
+
+  it('records the spec and its cost choices for the review, readable with parseReviewMetadata', () => {
+    // The written cdk.tf.json, as `npm run review` reads it (Testing.synth strips the "//" block).
+    const app = Testing.app();
+    stackOf({ spec: { name: 'fraud', image: 'crfraud.azurecr.io/fraud:1', monthlyBudgetUsd: 800, monitoring: { alarmEmails: ['oncall@example.com'] } } }, app);
+    app.synth();
+    const written = JSON.parse(readFileSync(join(app.outdir, 'stacks', 'model', 'cdk.tf.json'), 'utf8'));
+    const { entries, problems } = parseReviewMetadata(written['//'][REVIEW_METADATA_KEY], 'model');
+    expect(problems).toEqual([]);
+    expect(entries).toEqual([{
+      version: 1,
+      cloud: 'azure',
+      spec: { name: 'fraud', image: 'crfraud.azurecr.io/fraud:1', monthlyBudgetUsd: 800, monitoring: { alarmEmails: ['oncall@example.com'] } },
+      // 3 metric alerts + drift, drift-job-error and drift-job-silent log alerts.
+      costOptions: { alarmCount: 6 },
+    }]);
+    const bare = stackOf({ spec: { name: 'vision', image: 'x.io/v:1' }, driftJob: false, batchInference: false, mlWorkspace: false });
+    const bareEntry = parseReviewMetadata((bare.toTerraform() as { '//': Record<string, unknown> })['//'][REVIEW_METADATA_KEY], 'vision').entries[0];
+    expect(bareEntry.costOptions).toEqual({ alarmCount: 4, driftJobMinutes: 0 });
+  });
+
+  it('marks every managed-identity role assignment as a service principal and leaves the deployer\'s type to Azure', () => {
+    const assignments = Object.values(all(json, 'azurerm_role_assignment'));
+    const deployer = assignments.filter((a) => /data\.azurerm_client_config\./.test(a.principal_id));
+    expect(deployer).toHaveLength(2);
+    for (const a of deployer) expect(a.principal_type).toBeUndefined();
+    const identities = assignments.filter((a) => !deployer.includes(a));
+    expect(identities.length).toBeGreaterThan(10);
+    for (const a of identities) expect(a.principal_type).toBe('ServicePrincipal');
+  });
+
+  it('derives valid Container Apps names of at most 32 characters for a 32-character model name', () => {
+    const name = 'fraud-detection-model-v2-eu-west';
+    expect(name).toHaveLength(32);
+    const long = parse(stackOf({ spec: { name, image: 'x.io/f:1' } }));
+    const names = [
+      only(long, 'azurerm_container_app').name,
+      only(long, 'azurerm_container_app_job').name,
+      only(long, 'azurerm_container_app_environment').name,
+    ];
+    for (const n of names) {
+      expect(n.length).toBeLessThanOrEqual(32);
+      expect(n).toMatch(CONTAINER_APPS_NAME_PATTERN);
+    }
+    expect(new Set(names).size).toBe(3);
+    expect(names[0]).toMatch(/^ca-fraud-detection-model-[0-9a-z]{6}$/);
+    expect(only(json, 'azurerm_container_app').name).toBe('ca-fraud');
+    expect(only(json, 'azurerm_container_app_environment').name).toBe('cae-fraud');
+  });
+
   it.each([
     ['an unknown location', { location: 'mars-north' }, 'AzureModelStack location: got "mars-north"; expected an Azure region name'],
     ['a GPU class where Container Apps has no serverless GPU', { location: 'northeurope', spec: { name: 'v', image: 'x.io/v:1', compute: 'gpu-a10g' } }, 'AzureModelStack location: got "northeurope"; expected a region with Container Apps serverless GPU profile Consumption-GPU-NC24-A100'],
@@ -160,6 +228,8 @@ describe('AzureModelStack', () => {
     ['bad alarm emails', { spec: { name: 'v', image: 'x.io/v:1', monitoring: { alarmEmails: ['nobody'] } } }, 'AzureModelStack spec.monitoring.alarmEmails[0]: got "nobody"; expected an email address'],
     ['a storage account name with capitals', { storageAccountName: 'StFraud' }, 'IngestionStorage storageAccountName: got "StFraud"; expected 3-24 lowercase letters and digits'],
     ['a drift schedule with six fields', { driftSchedule: '0 5 * * * *' }, 'DriftJob schedule: got "0 5 * * * *"; expected a five-field cron expression (minute hour day-of-month month day-of-week, UTC) such as "5 * * * *": 6 fields instead of 5'],
+    ['a budget start date mid-month', { spec: { name: 'fraud', image: 'x.io/f:1', monthlyBudgetUsd: 100 }, budgetStartDate: '2027-01-15T00:00:00Z' }, 'ResourceGroupBudget startDate: got "2027-01-15T00:00:00Z"; expected the first day of a month at midnight UTC'],
+    ['a negative budget', { spec: { name: 'fraud', image: 'x.io/f:1', monthlyBudgetUsd: -5 } }, 'AzureModelStack spec.monthlyBudgetUsd: got -5; expected'],
     ['a drift baseline outside Azure Blob', { driftBaselineUri: 'gs://bucket/baseline/' }, 'DriftJob baselineUri: got "gs://bucket/baseline/"; expected an https://<account>.blob.core.windows.net/<container>/<prefix>/ folder URI'],
   ])('rejects %s', (_what, over, message) => {
     expect(() => stackOf({ spec: { name: 'fraud', image: 'x.io/f:1' }, ...over } as AzureModelStackProps)).toThrow(message);

@@ -38,6 +38,17 @@ describe('MlWorkspace', () => {
     expect(only(uai, 'azurerm_machine_learning_workspace').depends_on).toHaveLength(5);
   });
 
+  it('shortens the workspace name with a hash to fit Azure ML\'s 33 characters for long model names', () => {
+    const name = 'fraud-detection-model-v2-eu-west';
+    const long = only(synth((s) => new MlWorkspace(s, 'Workspace', { ...common, name })), 'azurerm_machine_learning_workspace').name;
+    expect(long).toMatch(/^mlw-fraud-detection-model-[0-9a-z]{6}$/);
+    expect(long.length).toBeLessThanOrEqual(33);
+  });
+
+  it('rejects a name that is not a model name', () => {
+    expect(() => synth((s) => new MlWorkspace(s, 'Workspace', { ...common, name: 'Fraud' }))).toThrow('MlWorkspace name: got "Fraud"; expected 2-32 lowercase letters, digits or hyphens');
+  });
+
   it('has no resource that would deploy a managed online endpoint (azurerm has none)', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const entries: string[] = require('fs').readdirSync(require('path').join(require.resolve('@cdktf/provider-azurerm/package.json'), '..', 'lib'));

@@ -40,8 +40,38 @@ export const STORAGE_ACCOUNT_NAME_PATTERN = /^[a-z0-9]{3,24}$/;
 export const KEY_VAULT_NAME_PATTERN = /^(?!.*--)[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/;
 /** Container registry names: 5-50 letters and digits. */
 export const CONTAINER_REGISTRY_NAME_PATTERN = /^[a-zA-Z0-9]{5,50}$/;
+/** Azure ML workspace names: 3-33 letters, digits, hyphens and underscores, starting with a letter or digit. */
+export const ML_WORKSPACE_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$/;
 /** Resource group names: 1-90 word characters, hyphens, periods and parentheses, not ending in a period. */
 export const RESOURCE_GROUP_NAME_PATTERN = /^[-\w.()]{0,89}[-\w()]$/;
+
+/**
+ * Container Apps app, job and environment names: 2-32 lowercase letters, digits and single hyphens, starting with a
+ * letter and ending with a letter or digit (the azurerm provider and the Microsoft.App API both enforce it).
+ */
+export const CONTAINER_APPS_NAME_PATTERN = /^(?!.*--)[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+
+/**
+ * `prefix` + model name + `suffix` when that is a valid Container Apps name; otherwise shortened (see {@link fitName}).
+ * `prefix` must start with a letter; `suffix`, if any, with a hyphen.
+ */
+export function containerAppsName(prefix: string, modelName: string, suffix = ''): string {
+  return fitName(prefix, modelName, suffix, 32, CONTAINER_APPS_NAME_PATTERN);
+}
+
+/**
+ * `prefix` + model name + `suffix` when it matches `pattern` (which should bound the length by `maxLength`);
+ * otherwise the model name is shortened (hyphen runs collapsed, cut to fit, no trailing hyphen) and followed by a
+ * 6-character hash of it, so different long names stay distinct and one name always gives the same result.
+ */
+export function fitName(prefix: string, modelName: string, suffix: string, maxLength: number, pattern: RegExp): string {
+  const full = `${prefix}${modelName}${suffix}`;
+  if (full.length <= maxLength && pattern.test(full)) return full;
+  const hash = stableHash(6, modelName);
+  const room = maxLength - prefix.length - suffix.length - hash.length - 1;
+  const body = modelName.replace(/-+/g, '-').slice(0, Math.max(0, room)).replace(/^-+|-+$/g, '');
+  return `${prefix}${body ? `${body}-` : ''}${hash}${suffix}`;
+}
 
 /** A short, stable hash (base36, `length` characters) of the given parts. */
 export function stableHash(length: number, ...parts: readonly string[]): string {
