@@ -6,7 +6,7 @@ import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { DriftJobContainer, driftJobContainer, ModelSpec, ResolvedModelSpec, resolveModelSpec, ValidationErrors } from '../core';
 import { BLOB_FOLDER_URI, CONTAINER_APPS_NAME_PATTERN, containerAppsName, parseBlobUrl } from './private/azure-facts';
-import { maxHoursBetweenRuns, parseCron } from './private/cron';
+import { checkCronSchedule, maxHoursBetweenRuns } from '../core/cron';
 import { grantRole } from './private/role-grant';
 import { IBlobStorageRef, IContainerAppEnvironmentRef, IContainerRegistryRef, IDriftJobRef, IResourceGroupRef, IUserAssignedIdentityRef } from './references';
 
@@ -116,10 +116,7 @@ export class DriftJob extends Construct implements IDriftJobRef {
     const errors = new ValidationErrors('DriftJob');
     const spec = resolveModelSpec(props.spec, errors);
     const schedule = props.schedule ?? DEFAULT_DRIFT_SCHEDULE;
-    const cron = parseCron(schedule);
-    if (typeof cron === 'string') {
-      errors.add('schedule', schedule, `a five-field cron expression (minute hour day-of-month month day-of-week, UTC) such as "${DEFAULT_DRIFT_SCHEDULE}": ${cron}`);
-    }
+    const cron = checkCronSchedule(errors, 'schedule', schedule, DEFAULT_DRIFT_SCHEDULE);
     const blobUri = 'an https://<account>.blob.core.windows.net/<container>/<prefix>/ folder URI';
     errors.checkPattern('baselineUri', props.baselineUri, BLOB_FOLDER_URI, blobUri);
     errors.checkPattern('captureUri', props.captureUri, BLOB_FOLDER_URI, blobUri);
@@ -134,7 +131,7 @@ export class DriftJob extends Construct implements IDriftJobRef {
     const enabled = props.enabled ?? spec.monitoring.enabled;
     const account = props.storage.accountName;
     this.schedule = schedule;
-    const gap = typeof cron === 'string' ? undefined : maxHoursBetweenRuns(cron);
+    const gap = cron && maxHoursBetweenRuns(cron);
     this.maxHoursBetweenRuns = enabled ? gap : undefined;
     this.baselineUri = props.baselineUri ?? `https://${account}.blob.core.windows.net/baseline/`;
     this.captureUri = props.captureUri ?? `https://${account}.blob.core.windows.net/capture/${spec.name}/`;

@@ -3,16 +3,12 @@
 import { ConsumptionBudgetResourceGroup } from '@cdktf/provider-azurerm/lib/consumption-budget-resource-group';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { isTokenString, ValidationErrors } from '../core';
+import { BUDGET_THRESHOLDS, isTokenString, ValidationErrors } from '../core';
 import { IResourceGroupRef } from './references';
 
 /** When the budget notifies: percent of the amount, compared with actual or forecast cost of the month. */
-export const RESOURCE_GROUP_BUDGET_NOTIFICATIONS: readonly { readonly thresholdPercent: number; readonly thresholdType: 'Actual' | 'Forecasted' }[] = [
-  { thresholdPercent: 50, thresholdType: 'Actual' },
-  { thresholdPercent: 90, thresholdType: 'Actual' },
-  { thresholdPercent: 100, thresholdType: 'Actual' },
-  { thresholdPercent: 100, thresholdType: 'Forecasted' },
-];
+export const RESOURCE_GROUP_BUDGET_NOTIFICATIONS: readonly { readonly thresholdPercent: number; readonly thresholdType: 'Actual' | 'Forecasted' }[] =
+  BUDGET_THRESHOLDS.map((t) => ({ thresholdPercent: t.percent, thresholdType: t.basis === 'actual' ? 'Actual' : 'Forecasted' }));
 
 /** `YYYY-MM-01T00:00:00Z`: Cost Management budgets start on the first day of a month (UTC). */
 export const BUDGET_START_DATE_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])-01T00:00:00Z$/;

@@ -6,3 +6,5 @@ export * from './usage-prices';
 export * from './cost';
 export * from './version';
 export * from './drift-job';
+export * from './cron';
+export * from './budget';

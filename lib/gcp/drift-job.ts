@@ -5,9 +5,12 @@ import { CloudRunV2Job } from '@cdktf/provider-google/lib/cloud-run-v2-job';
 import { CloudRunV2JobIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-job-iam-member';
 import { CloudSchedulerJob } from '@cdktf/provider-google/lib/cloud-scheduler-job';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
-import { driftJobContainer, ModelSpec, resolveModelSpec, ValidationErrors } from '../core';
+import { checkCronSchedule, driftJobContainer, maxHoursBetweenRuns, ModelSpec, resolveModelSpec, ValidationErrors } from '../core';
 import { boundedName, checkProjectId, checkRegion } from './private/gcp-names';
 import { GCS_FOLDER_URI, GCS_FOLDER_URI_EXPECTED, grantOnFolder, parseGcsFolder } from './private/gcs-prefix';
+
+/** Hourly, a quarter past, once the previous hour's captures are written. */
+export const DEFAULT_DRIFT_SCHEDULE = '15 * * * *';
 
 export interface DriftJobProps {
   readonly spec: ModelSpec;
@@ -36,6 +39,8 @@ export class DriftJob extends Construct {
   readonly job: CloudRunV2Job;
   readonly serviceAccount: ServiceAccount;
   readonly scheduler: CloudSchedulerJob;
+  /** Longest gap between two runs in hours; undefined when the schedule skips days. */
+  readonly maxHoursBetweenRuns?: number;
   readonly baselineUri: string;
   readonly captureUri: string;
 
@@ -47,10 +52,12 @@ export class DriftJob extends Construct {
     checkRegion(errors, 'region', props.region);
     errors.checkPattern('baselineUri', props.baselineUri, GCS_FOLDER_URI, GCS_FOLDER_URI_EXPECTED);
     errors.checkPattern('captureUri', props.captureUri, GCS_FOLDER_URI, GCS_FOLDER_URI_EXPECTED);
-    errors.checkPattern('schedule', props.schedule, /^(\S+\s+){4}\S+$/, 'a five-field cron expression such as "15 * * * *"');
+    const schedule = props.schedule ?? DEFAULT_DRIFT_SCHEDULE;
+    const cron = checkCronSchedule(errors, 'schedule', schedule, DEFAULT_DRIFT_SCHEDULE);
     errors.throwIfAny();
     this.baselineUri = props.baselineUri;
     this.captureUri = props.captureUri;
+    this.maxHoursBetweenRuns = cron && maxHoursBetweenRuns(cron);
     // Validates the URIs and window under this construct's name, and gives the one container definition.
     const container = driftJobContainer(spec, { baselineUri: props.baselineUri, captureUri: props.captureUri, image: props.image, windowHours: props.windowHours, logFormat: 'gcp' }, 'DriftJob');
 
@@ -102,7 +109,7 @@ export class DriftJob extends Construct {
       region: props.region,
       name: boundedName([spec.name, 'drift'], 500),
       description: `Runs the drift job of model ${spec.name}`,
-      schedule: props.schedule ?? '15 * * * *',
+      schedule,
       timeZone: 'Etc/UTC',
       retryConfig: { retryCount: 1 },
       httpTarget: {

@@ -43,7 +43,7 @@ export type GcpDriftJobOptions = Omit<DriftJobProps, 'spec' | 'projectId' | 'reg
   /**
    * Longest gap between two runs of `schedule`, in hours: the "drift job silent" alert fires when no run finished for
    * this plus one hour (at most 22.5).
-   * @default - 1 with the default hourly schedule; with a custom `schedule`, no silence alert (a synth warning says so)
+   * @default - computed from `schedule` (1 for the default hourly schedule); a schedule that skips days gets no silence alert (a synth warning says so)
    */
   readonly maxHoursBetweenRuns?: number;
 };
@@ -197,10 +197,12 @@ export class GcpModelStack extends TerraformStack {
         spec: props.spec,
       });
     }
-    // The schedule's longest gap is known for the default hourly cron or when given; a custom cron is not parsed here.
-    const driftGapHours = driftOptions?.maxHoursBetweenRuns ?? (driftOptions?.schedule === undefined ? 1 : undefined);
+    // The silence alert waits for the schedule's longest gap (parsed from the cron) unless the user states it.
+    // Cloud Monitoring's absence window ends at 23.5 h, so schedules with longer gaps get no silence alert.
+    const scheduleGap = this.driftJob?.maxHoursBetweenRuns;
+    const driftGapHours = driftOptions?.maxHoursBetweenRuns ?? (scheduleGap !== undefined && scheduleGap <= 22.5 ? scheduleGap : undefined);
     if (this.driftJob && driftGapHours === undefined) {
-      Annotations.of(this).addWarning(`GcpModelStack driftJob: no "drift job silent" alert for schedule "${driftOptions?.schedule}"; set driftJob.maxHoursBetweenRuns to the longest gap between its runs to get one`);
+      Annotations.of(this).addWarning(`GcpModelStack driftJob: no "drift job silent" alert for schedule "${driftOptions?.schedule}" (it skips days or runs more than 22.5 h apart); set driftJob.maxHoursBetweenRuns to get one`);
     }
     if (spec.monitoring.enabled) {
       this.alerting = new ModelAlerting(this, 'Alerting', {

@@ -3,7 +3,7 @@
 import { Construct } from 'constructs';
 import { BillingBudget } from '@cdktf/provider-google/lib/billing-budget';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
-import { isTokenString, ValidationErrors } from '../core';
+import { BUDGET_THRESHOLDS, isTokenString, ValidationErrors } from '../core';
 import { checkProjectId } from './private/gcp-names';
 
 /** Cloud Billing account ids look like `012345-6789AB-CDEF01`. */
@@ -11,12 +11,8 @@ export const BILLING_ACCOUNT_ID_PATTERN = /^[0-9A-Z]{6}-[0-9A-Z]{6}-[0-9A-Z]{6}$
 export const BILLING_ACCOUNT_ID_EXPECTED = 'a Cloud Billing account id such as "012345-6789AB-CDEF01" (gcloud billing accounts list)';
 
 /** When the budget notifies: shares of the amount (1 = 100%) and whether actual or forecast spend is compared. */
-export const BUDGET_THRESHOLD_RULES: readonly { readonly thresholdPercent: number; readonly spendBasis: 'CURRENT_SPEND' | 'FORECASTED_SPEND' }[] = [
-  { thresholdPercent: 0.5, spendBasis: 'CURRENT_SPEND' },
-  { thresholdPercent: 0.9, spendBasis: 'CURRENT_SPEND' },
-  { thresholdPercent: 1, spendBasis: 'CURRENT_SPEND' },
-  { thresholdPercent: 1, spendBasis: 'FORECASTED_SPEND' },
-];
+export const BUDGET_THRESHOLD_RULES: readonly { readonly thresholdPercent: number; readonly spendBasis: 'CURRENT_SPEND' | 'FORECASTED_SPEND' }[] =
+  BUDGET_THRESHOLDS.map((t) => ({ thresholdPercent: t.percent / 100, spendBasis: t.basis === 'actual' ? 'CURRENT_SPEND' : 'FORECASTED_SPEND' }));
 
 /** A budget notifies at most 5 Cloud Monitoring channels (billingbudgets API limit). */
 export const MAX_BUDGET_CHANNELS = 5;

@@ -206,15 +206,27 @@ describe('GcpModelStack', () => {
       expect(stack.alerting!.conditionCount).toBe(9);
     });
 
-    it('leaves the silence alert out for a custom schedule without its gap, and warns', () => {
+    it('derives the silence window from a custom schedule: every 6 hours waits 7 hours', () => {
       const stack = new GcpModelStack(Testing.app(), 'drift-cron', { ...base, driftJob: { schedule: '0 */6 * * *' } });
+      const json = synth(stack);
+      expect(conditionOf(json, 'Alerting/DriftJobSilence').condition_absent).toMatchObject({ duration: '25200s' });
+      expect(stack.node.metadata.filter((m) => m.type === '@cdktf/warn')).toEqual([]);
+    });
+
+    it('leaves the silence alert out for a schedule that skips days, and warns', () => {
+      const stack = new GcpModelStack(Testing.app(), 'drift-weekdays', { ...base, driftJob: { schedule: '15 9 * * MON-FRI' } });
       const json = synth(stack);
       expect(Object.keys(policies(json)).filter((id) => id.includes('DriftJob')).map((id) => id.replace(/_[0-9A-F]{8}$/, '')))
         .toEqual(['Alerting_DriftJobError', 'Alerting_DriftJobFailed']);
       expect(stack.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => m.data)).toEqual([
-        'GcpModelStack driftJob: no "drift job silent" alert for schedule "0 */6 * * *"; set driftJob.maxHoursBetweenRuns to the longest gap between its runs to get one',
+        'GcpModelStack driftJob: no "drift job silent" alert for schedule "15 9 * * MON-FRI" (it skips days or runs more than 22.5 h apart); set driftJob.maxHoursBetweenRuns to get one',
       ]);
       expect(stack.alerting!.conditionCount).toBe(8);
+    });
+
+    it('rejects an invalid cron with the reason', () => {
+      expect(() => new GcpModelStack(Testing.app(), 'drift-bad', { ...base, driftJob: { schedule: '0 24 * * *' } }))
+        .toThrow(/DriftJob schedule: got "0 24 \* \* \*"; expected a five-field cron expression .* such as "15 \* \* \* \*": hour field "24" is outside 0-23/);
     });
 
     it('waits the given gap of a custom schedule plus an hour, without a warning', () => {

@@ -1,4 +1,4 @@
-import { CronSchedule, maxHoursBetweenRuns, parseCron } from '../../../lib/azure/private/cron';
+import { CronSchedule, maxHoursBetweenRuns, parseCron } from '../../lib/core/cron';
 
 const parsed = (expression: string): CronSchedule => {
   const result = parseCron(expression);

@@ -1,5 +1,6 @@
-// Five-field cron expressions as Container Apps job schedules take them (minute hour day-of-month month
-// day-of-week, in UTC): parsing with a precise reason when invalid, and the longest gap between runs.
+// Five-field cron expressions as Container Apps jobs and Cloud Scheduler take them (minute hour day-of-month
+// month day-of-week, in UTC): parsing with a precise reason when invalid, and the longest gap between runs.
+import { ValidationErrors } from './errors';
 
 interface FieldRule {
   readonly name: string;
@@ -81,4 +82,15 @@ export function maxHoursBetweenRuns(schedule: CronSchedule): number | undefined 
   // Every run hour has the same minutes, so the real gap (last run of one hour to the first of the next run hour)
   // never exceeds the gap between the hours.
   return gap;
+}
+
+/**
+ * Validates a five-field cron expression under `prop`, recording the precise reason when it is invalid.
+ * Returns the parsed schedule, or undefined when invalid.
+ */
+export function checkCronSchedule(errors: ValidationErrors, prop: string, expression: string, example: string): CronSchedule | undefined {
+  const cron = parseCron(expression);
+  if (typeof cron !== 'string') return cron;
+  errors.add(prop, expression, `a five-field cron expression (minute hour day-of-month month day-of-week, UTC) such as "${example}": ${cron}`);
+  return undefined;
 }
