@@ -11,3 +11,6 @@ export * from './model-inference-stack';
 export * from './drift-monitor';
 export * from './model-quality-monitor';
 export * from './inference-dashboard';
+// Opt-ins: the portable drift job (accounts without Model Monitor) and the monthly budget.
+export * from './portable-drift-job';
+export * from './model-budget';

@@ -140,8 +140,11 @@ export class InferenceAlarms extends Construct {
     this.alarmAction = new cw_actions.SnsAction(this.topic);
 
     const endpoint = props.endpoint;
+    // Named by the metric's EndpointName dimension (a fixed string for ModelEndpoint), not `endpointName`: an alarm
+    // whose description referenced the endpoint resource could not be one of that endpoint's rollback alarms.
+    const endpointLabel = metricEndpointName(endpoint);
     this.addAlarm('endpoint5xx', new cloudwatch.Alarm(this, 'Endpoint5xx', {
-      alarmDescription: `More than ${errorRatePercent}% of requests to SageMaker endpoint ${endpoint.endpointName} failed with a 5xx from the model container`,
+      alarmDescription: `More than ${errorRatePercent}% of requests to SageMaker endpoint ${endpointLabel} failed with a 5xx from the model container`,
       metric: endpoint.metric('Invocation5XXErrors', { statistic: 'Average', period: PERIOD }),
       threshold: errorRatePercent / 100,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -149,7 +152,7 @@ export class InferenceAlarms extends Construct {
     }));
     // SageMaker publishes ModelLatency in microseconds.
     this.addAlarm('modelLatencyP99', new cloudwatch.Alarm(this, 'ModelLatencyP99', {
-      alarmDescription: `Model latency p99 of SageMaker endpoint ${endpoint.endpointName} is above ${latencyMs} ms`,
+      alarmDescription: `Model latency p99 of SageMaker endpoint ${endpointLabel} is above ${latencyMs} ms`,
       metric: endpoint.metric('ModelLatency', { statistic: 'p99', period: PERIOD }),
       threshold: latencyMs * 1000,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -157,7 +160,7 @@ export class InferenceAlarms extends Construct {
     }));
     if (mode === 'async') {
       this.addAlarm('asyncInvocationFailures', new cloudwatch.Alarm(this, 'AsyncInvocationFailures', {
-        alarmDescription: `Async invocations of SageMaker endpoint ${endpoint.endpointName} failed (download, model or upload errors)`,
+        alarmDescription: `Async invocations of SageMaker endpoint ${endpointLabel} failed (download, model or upload errors)`,
         metric: endpoint.metric('InvocationFailures', { statistic: 'Sum', period: PERIOD }),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -215,6 +218,11 @@ export class InferenceAlarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     };
   }
+}
+
+function metricEndpointName(endpoint: IInferenceEndpoint): string {
+  const name = endpoint.metric('Invocations').dimensions?.EndpointName;
+  return typeof name === 'string' ? name : endpoint.endpointName;
 }
 
 function modeOf(endpoint: IInferenceEndpoint): InferenceAlarmsEndpointMode {

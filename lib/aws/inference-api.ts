@@ -13,6 +13,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { ValidationErrors, isTokenString } from '../core/errors';
 import { IInferenceEndpoint } from './inference-endpoint';
+import { acknowledgeWildcardArns } from './private/nag-findings';
 
 /** How callers authenticate. */
 export type InferenceApiAuthorization = 'iam' | 'apiKey';
@@ -230,7 +231,8 @@ export class InferenceApi extends Construct {
     }
     this.handler = new lambda.Function(this, 'Handler', {
       description: 'Validates inference requests and invokes the SageMaker endpoint',
-      runtime: lambda.Runtime.NODEJS_22_X,
+      // The bundle targets node22 (scripts/bundle.mjs), which runs unchanged on the newer runtime.
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       // Pre-bundled by `npm run bundle`; resolves from lib/aws (ts) and dist/aws (js) alike.
       code: lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', 'inference-handler')),
@@ -243,20 +245,13 @@ export class InferenceApi extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       environment,
     });
-    Validations.of(this.handler).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason: 'The handler bundle targets Node.js 22 (scripts/bundle.mjs, target node22), a supported Lambda runtime; move the runtime and the bundle target together',
-    });
     props.endpoint.grantInvoke(role);
     if (props.asyncInput) {
       // PutObject of one small payload: no multipart upload, so no kms:Decrypt.
       const inputObjects = props.asyncInput.bucket.arnForObjects(`${props.asyncInput.prefix}*`);
       role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [inputObjects] }));
       props.asyncInput.bucket.encryptionKey?.grant(role, 'kms:GenerateDataKey');
-      Validations.of(role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${flattenReference(Stack.of(this).resolve(inputObjects))}]`,
-        reason: 'Async requests are written as new objects under one key prefix; object keys are generated per request',
-      });
+      acknowledgeWildcardArns(role, [inputObjects], 'Async requests are written as new objects under one key prefix; object keys are generated per request');
     }
     if (tracing) {
       Validations.of(role).acknowledge({
@@ -428,25 +423,4 @@ function allowLogsToUseKey(scope: Construct, key: kms.IKey): void {
       },
     },
   }), true);
-}
-
-/** Flattens a resolved CloudFormation value the way cdk-nag names findings (`<Logical.Arn>/prefix/*`). */
-function flattenReference(value: unknown): string {
-  if (value === undefined) return '';
-  if (typeof value === 'string') return value.replace(/\$\{/g, '<').replace(/\}/g, '>');
-  if (typeof value === 'object' && value !== null) {
-    const node = value as Record<string, unknown>;
-    if (Array.isArray(node['Fn::Join'])) {
-      const [delimiter, items] = node['Fn::Join'] as [string, unknown[]];
-      return items.map(flattenReference).join(delimiter);
-    }
-    if (node['Fn::Sub'] !== undefined) return flattenReference(node['Fn::Sub']);
-    if (Array.isArray(node['Fn::GetAtt'])) {
-      const [resource, attribute] = node['Fn::GetAtt'] as unknown[];
-      return `<${flattenReference(resource)}.${flattenReference(attribute)}>`;
-    }
-    if (node['Fn::ImportValue'] !== undefined) return flattenReference(node['Fn::ImportValue']);
-    if (node.Ref !== undefined) return `<${flattenReference(node.Ref)}>`;
-  }
-  return JSON.stringify(value);
 }

@@ -1,7 +1,7 @@
 // The bucket where model inputs land: KMS-encrypted, versioned, private, TLS-only, access-logged,
 // retained on delete. Optionally, objects created under an input prefix drive batch inference.
 import * as path from 'node:path';
-import { Annotations, Aws, Duration, Names, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -13,6 +13,7 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IDependable } from 'constructs';
 import { ValidationErrors } from '../core/errors';
 import { IInferenceEndpoint } from './inference-endpoint';
+import { acknowledgeWildcardArns } from './private/nag-findings';
 
 /** Batch inference driven by objects created in the ingestion bucket. */
 export interface BatchInferenceOptions {
@@ -133,12 +134,20 @@ export class IngestionBucket extends Construct {
   readonly encryptionKey: kms.IKey;
   /** Where the bucket's server access logs go. */
   readonly accessLogsBucket: s3.IBucket;
-  /** The batch-inference function, when `batchInference` is set. */
-  readonly batchFunction?: lambda.IFunction;
-  /** The queue of object-created events, when `batchInference` is set. */
-  readonly batchQueue?: sqs.IQueue;
-  /** Events that failed `maxReceiveCount` times, kept 14 days, when `batchInference` is set. */
-  readonly batchDeadLetterQueue?: sqs.IQueue;
+  /** The batch-inference function, once batch inference is set up (`batchInference` or `addBatchInference`). */
+  get batchFunction(): lambda.IFunction | undefined {
+    return this.batch?.fn;
+  }
+  /** The queue of object-created events, once batch inference is set up. */
+  get batchQueue(): sqs.IQueue | undefined {
+    return this.batch?.queue;
+  }
+  /** Events that failed `maxReceiveCount` times, kept 14 days, once batch inference is set up. */
+  get batchDeadLetterQueue(): sqs.IQueue | undefined {
+    return this.batch?.deadLetterQueue;
+  }
+
+  private batch?: BatchInferenceResources;
 
   constructor(scope: Construct, id: string, props: IngestionBucketProps = {}) {
     super(scope, id);
@@ -148,39 +157,13 @@ export class IngestionBucket extends Construct {
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const autoDeleteObjects = props.autoDeleteObjects ?? false;
-    const batch = props.batchInference;
-    const prefixes = {
-      input: batch?.inputPrefix ?? 'incoming/',
-      output: batch?.outputPrefix ?? 'predictions/',
-      error: batch?.errorPrefix ?? 'errors/',
-    };
-    const timeout = batch?.timeout ?? Duration.minutes(5);
-
     const errors = new ValidationErrors('IngestionBucket');
     errors.check(!autoDeleteObjects || removalPolicy === RemovalPolicy.DESTROY, 'autoDeleteObjects', autoDeleteObjects, 'false unless removalPolicy is RemovalPolicy.DESTROY');
     checkDays(errors, 'noncurrentVersionExpiration', props.noncurrentVersionExpiration);
     checkDays(errors, 'abortIncompleteUploadsAfter', props.abortIncompleteUploadsAfter);
     checkDays(errors, 'accessLogsRetention', props.accessLogsRetention);
     errors.checkPattern('serverAccessLogsPrefix', props.serverAccessLogsPrefix, PREFIX_PATTERN, PREFIX_EXPECTED);
-    if (batch) {
-      const ok = [
-        errors.checkPattern('batchInference.inputPrefix', prefixes.input, PREFIX_PATTERN, PREFIX_EXPECTED),
-        errors.checkPattern('batchInference.outputPrefix', prefixes.output, PREFIX_PATTERN, PREFIX_EXPECTED),
-        errors.checkPattern('batchInference.errorPrefix', prefixes.error, PREFIX_PATTERN, PREFIX_EXPECTED),
-      ].every(Boolean);
-      if (ok) {
-        const overlaps = (a: string, b: string) => a.startsWith(b) || b.startsWith(a);
-        errors.check(!overlaps(prefixes.output, prefixes.input), 'batchInference.outputPrefix', prefixes.output, `a prefix that does not overlap inputPrefix ${JSON.stringify(prefixes.input)} (outputs would trigger new inferences)`);
-        errors.check(!overlaps(prefixes.error, prefixes.input), 'batchInference.errorPrefix', prefixes.error, `a prefix that does not overlap inputPrefix ${JSON.stringify(prefixes.input)} (error reports would trigger new inferences)`);
-      }
-      if (!timeout.isUnresolved()) {
-        errors.check(timeout.toSeconds() >= 1 && timeout.toSeconds() <= 900, 'batchInference.timeout', `${timeout.toSeconds()} s`, 'from 1 second to 15 minutes');
-      }
-      errors.checkNumber('batchInference.memorySize', batch.memorySize, { min: 128, max: 10240, integer: true });
-      errors.checkNumber('batchInference.batchSize', batch.batchSize, { min: 1, max: 10, integer: true });
-      errors.checkNumber('batchInference.reservedConcurrentExecutions', batch.reservedConcurrentExecutions, { min: 1, integer: true });
-      errors.checkNumber('batchInference.maxReceiveCount', batch.maxReceiveCount, { min: 1, max: 1000, integer: true });
-    }
+    const batchPlan = props.batchInference ? planBatchInference(errors, props.batchInference) : undefined;
     errors.throwIfAny();
 
     this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
@@ -228,11 +211,8 @@ export class IngestionBucket extends Construct {
       }],
     });
 
-    if (batch) {
-      const batchResources = this.addBatchInference(batch, prefixes, timeout);
-      this.batchFunction = batchResources.fn;
-      this.batchQueue = batchResources.queue;
-      this.batchDeadLetterQueue = batchResources.deadLetterQueue;
+    if (props.batchInference && batchPlan) {
+      this.batch = this.createBatchInference(props.batchInference, batchPlan);
     }
   }
 
@@ -246,11 +226,22 @@ export class IngestionBucket extends Construct {
     return this.bucket.grantWrite(grantee, objectsKeyPattern);
   }
 
-  private addBatchInference(
-    batch: BatchInferenceOptions,
-    prefixes: { input: string; output: string; error: string },
-    timeout: Duration,
-  ): { fn: lambda.Function; queue: sqs.Queue; deadLetterQueue: sqs.Queue } {
+  /**
+   * Runs every object created under the input prefix through `options.endpoint` (S3 event -> encrypted SQS
+   * queue with a dead-letter queue -> Lambda -> predictions). Use it instead of the `batchInference` prop when
+   * the endpoint is created after the bucket (e.g. because it captures data to this bucket). Once per bucket.
+   */
+  addBatchInference(options: BatchInferenceOptions): BatchInferenceResources {
+    const errors = new ValidationErrors('IngestionBucket');
+    errors.check(this.batch === undefined, 'addBatchInference', 'a second call', 'batch inference set up once per bucket (prop batchInference or one addBatchInference call)');
+    const plan = planBatchInference(errors, options);
+    errors.throwIfAny();
+    this.batch = this.createBatchInference(options, plan);
+    return this.batch;
+  }
+
+  private createBatchInference(batch: BatchInferenceOptions, plan: BatchInferencePlan): BatchInferenceResources {
+    const { prefixes, timeout } = plan;
     const deadLetterQueue = new sqs.Queue(this, 'BatchDeadLetterQueue', {
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: this.encryptionKey,
@@ -285,7 +276,8 @@ export class IngestionBucket extends Construct {
     const fn = new lambda.Function(this, 'BatchFunction', {
       role,
       description: 'Runs each object created under the input prefix through the SageMaker endpoint',
-      runtime: lambda.Runtime.NODEJS_22_X,
+      // The bundle targets node22 (scripts/bundle.mjs), which runs unchanged on the newer runtime.
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       // Pre-bundled by `npm run bundle`; the same relative path works from lib/aws and from dist/aws.
       code: lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', 'batch-inference')),
@@ -320,12 +312,80 @@ export class IngestionBucket extends Construct {
       actions: ['s3:PutObject'],
       resources: [this.bucket.arnForObjects(`${prefixes.output}*`), this.bucket.arnForObjects(`${prefixes.error}*`)],
     }));
-    // Decrypt to read inputs, GenerateDataKey to write SSE-KMS outputs.
-    this.encryptionKey.grantEncryptDecrypt(fn);
+    // Decrypt to read inputs (and queue messages), GenerateDataKey to write SSE-KMS outputs: explicit actions
+    // rather than grantEncryptDecrypt's GenerateDataKey*/ReEncrypt* wildcards.
+    this.encryptionKey.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey');
     batch.endpoint.grantInvoke(fn);
+
+    acknowledgeWildcardArns(role, [this.bucket.arnForObjects(`${prefixes.input}*`)],
+      'Batch inputs are new objects under the input prefix with keys chosen by uploaders; read access is limited to that prefix');
+    acknowledgeWildcardArns(role, [this.bucket.arnForObjects(`${prefixes.output}*`), this.bucket.arnForObjects(`${prefixes.error}*`)],
+      'Predictions and error reports are new objects named after each input; write access is limited to the output and error prefixes');
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions',
+    });
+    acknowledgeNotificationsHandler(this);
 
     return { fn, queue, deadLetterQueue };
   }
+}
+
+/** What `addBatchInference` creates. */
+export interface BatchInferenceResources {
+  readonly fn: lambda.IFunction;
+  readonly queue: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue;
+}
+
+interface BatchInferencePlan {
+  readonly prefixes: { readonly input: string; readonly output: string; readonly error: string };
+  readonly timeout: Duration;
+}
+
+/** Validates batch options into `errors` (under `batchInference.*`) and fills in defaults. */
+function planBatchInference(errors: ValidationErrors, batch: BatchInferenceOptions): BatchInferencePlan {
+  const prefixes = {
+    input: batch.inputPrefix ?? 'incoming/',
+    output: batch.outputPrefix ?? 'predictions/',
+    error: batch.errorPrefix ?? 'errors/',
+  };
+  const timeout = batch.timeout ?? Duration.minutes(5);
+  const ok = [
+    errors.checkPattern('batchInference.inputPrefix', prefixes.input, PREFIX_PATTERN, PREFIX_EXPECTED),
+    errors.checkPattern('batchInference.outputPrefix', prefixes.output, PREFIX_PATTERN, PREFIX_EXPECTED),
+    errors.checkPattern('batchInference.errorPrefix', prefixes.error, PREFIX_PATTERN, PREFIX_EXPECTED),
+  ].every(Boolean);
+  if (ok) {
+    const overlaps = (a: string, b: string) => a.startsWith(b) || b.startsWith(a);
+    errors.check(!overlaps(prefixes.output, prefixes.input), 'batchInference.outputPrefix', prefixes.output, `a prefix that does not overlap inputPrefix ${JSON.stringify(prefixes.input)} (outputs would trigger new inferences)`);
+    errors.check(!overlaps(prefixes.error, prefixes.input), 'batchInference.errorPrefix', prefixes.error, `a prefix that does not overlap inputPrefix ${JSON.stringify(prefixes.input)} (error reports would trigger new inferences)`);
+  }
+  if (!timeout.isUnresolved()) {
+    errors.check(timeout.toSeconds() >= 1 && timeout.toSeconds() <= 900, 'batchInference.timeout', `${timeout.toSeconds()} s`, 'from 1 second to 15 minutes');
+  }
+  errors.checkNumber('batchInference.memorySize', batch.memorySize, { min: 128, max: 10240, integer: true });
+  errors.checkNumber('batchInference.batchSize', batch.batchSize, { min: 1, max: 10, integer: true });
+  errors.checkNumber('batchInference.reservedConcurrentExecutions', batch.reservedConcurrentExecutions, { min: 1, integer: true });
+  errors.checkNumber('batchInference.maxReceiveCount', batch.maxReceiveCount, { min: 1, max: 1000, integer: true });
+  return { prefixes, timeout };
+}
+
+/** Construct id of aws-cdk-lib's stack-wide S3 notifications custom resource (`BucketNotificationsHandler`). */
+const NOTIFICATIONS_HANDLER_ID = 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834';
+
+/**
+ * aws-cdk-lib puts one BucketNotificationsHandler per stack (a singleton we cannot configure) whose role uses
+ * AWSLambdaBasicExecutionRole; acknowledged on that role only, so any other managed policy still shows up.
+ */
+function acknowledgeNotificationsHandler(scope: Construct): void {
+  const handler = Stack.of(scope).node.tryFindChild(NOTIFICATIONS_HANDLER_ID);
+  const role = handler?.node.tryFindChild('Role');
+  if (!role) return;
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    reason: "aws-cdk-lib's stack-wide BucketNotificationsHandler (it configures S3 event notifications at deploy time) is a singleton whose role cannot be customised; the managed policy only allows it to write its own logs",
+  });
 }
 
 function checkDays(errors: ValidationErrors, prop: string, value: Duration | undefined): void {

@@ -1,6 +1,6 @@
 // A SageMaker Model + EndpointConfig + Endpoint (real-time, serverless or async) with a least-privilege
 // execution role, KMS encryption, optional VPC, data capture and Application Auto Scaling.
-import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Lazy, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -12,12 +12,14 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { awsInstanceTypes, ComputeClass, findComputeClassByAwsInstanceType } from '../core/compute-catalog';
-import { ValidationErrors } from '../core/errors';
+import { formatProblem, ValidationError, ValidationErrors } from '../core/errors';
 import { MODEL_NAME_PATTERN, ModelSpec, ResolvedModelSpec, resolveModelSpec } from '../core/model-spec';
 import { ContainerImage } from './container-image';
 import { IInferenceEndpoint } from './inference-endpoint';
 import { ModelData } from './model-data';
+import { buildDeploymentConfig, DeploymentConfigOptions, DeploymentStrategy } from './private/deployment-config';
 import { EndpointBase } from './private/endpoint-base';
+import { acknowledgeWildcardArns } from './private/nag-findings';
 import { pathHash } from './private/names';
 import { ECR_IMAGE_URI_EXPECTED, parseEcrImageUri, parseS3Uri, S3_URI_EXPECTED } from './private/uris';
 
@@ -255,7 +257,44 @@ export interface ModelEndpointProps {
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Blue/green deployment of updates (traffic shifting with automatic rollback on alarms). Rollback alarms
+   * can be given here or added later with `addRollbackAlarm`; at least one is needed by synth time.
+   * Build them on this endpoint's `metric*` helpers: those use the endpoint's fixed name, so the alarms do
+   * not depend on the endpoint that names them (a dependency cycle otherwise).
+   * @default - SageMaker's default update: blue/green, all at once, no baking, no automatic rollback
+   */
+  readonly deployment?: EndpointDeploymentOptions;
 }
+
+export type { AllAtOnceStrategy, CanaryStrategy, DeploymentStrategy, LinearStrategy } from './private/deployment-config';
+
+/** How updates of the endpoint roll out, and what rolls them back. */
+export interface EndpointDeploymentOptions {
+  /**
+   * How traffic shifts to the new fleet.
+   * @default { type: 'canary', percent: 10, waitMinutes: 10 } (10% of capacity first, 10 minutes of baking, then the rest)
+   */
+  readonly strategy?: DeploymentStrategy;
+  /**
+   * Alarms whose ALARM state during the deployment rolls it back (1-10 in total with `addRollbackAlarm`).
+   * @default - none here; add them with `addRollbackAlarm`
+   */
+  readonly rollbackAlarms?: readonly cloudwatch.IAlarm[];
+  /**
+   * Minutes the old fleet is kept after a successful shift, for a fast manual rollback (0-60).
+   * @default 5
+   */
+  readonly terminationWaitMinutes?: number;
+  /**
+   * Upper bound on the whole deployment in minutes (10-480), longer than all waits together.
+   * @default - the waits plus 30 minutes for provisioning the new fleet
+   */
+  readonly maximumExecutionTimeoutMinutes?: number;
+}
+
+/** The default rollout: a 10% canary, baked 10 minutes while the rollback alarms are watched. */
+export const DEFAULT_DEPLOYMENT_STRATEGY: DeploymentStrategy = { type: 'canary', percent: 10, waitMinutes: 10 };
 
 /** Attributes of an endpoint created elsewhere. */
 export interface EndpointAttributes {
@@ -322,9 +361,20 @@ export class ModelEndpoint extends EndpointBase {
   /** Log group the container writes to. */
   readonly logGroup: logs.ILogGroup;
 
+  /**
+   * The endpoint's name as a plain string known at synth time (`<model name>-<hash of the construct path>`),
+   * as used in the metric dimensions. Prefer `endpointName` to reference the endpoint (it carries the dependency).
+   */
+  readonly physicalEndpointName: string;
+
   readonly cfnModel: sagemaker.CfnModel;
   readonly cfnEndpointConfig: sagemaker.CfnEndpointConfig;
   readonly cfnEndpoint: sagemaker.CfnEndpoint;
+
+  private readonly rollbackAlarms: cloudwatch.IAlarm[] = [];
+  /** Why the role we created has `Resource: *` statements (one cdk-nag finding id for all of them). */
+  private readonly wildcardReasons = new Set<string>();
+  private ownRole = false;
 
   constructor(scope: Construct, id: string, props: ModelEndpointProps) {
     super(scope, id);
@@ -397,6 +447,13 @@ export class ModelEndpoint extends EndpointBase {
     errors.checkNumber('initialInstanceCount', initialInstanceCount, { min: 1, max: 1000, integer: true });
     const scaling = this.planScaling(props, spec, mode, serverless, errors);
 
+    // --- deployment: the strategy and waits are checked now, the rollback alarms once all are added.
+    const deployment = props.deployment;
+    if (deployment) {
+      this.rollbackAlarms.push(...(deployment.rollbackAlarms ?? []));
+      buildDeploymentConfig(deploymentConfigOptions(deployment, ['placeholder']), errors);
+    }
+
     errors.throwIfAny();
 
     // ---------------------------------------------------------------- resources
@@ -407,7 +464,9 @@ export class ModelEndpoint extends EndpointBase {
     // Physical endpoint name: model name + hash of the construct path, known at synth time so the role can
     // be scoped to its log group without a dependency cycle, and distinct for two endpoints in one app.
     const physicalName = `${modelName}-${pathHash(this)}`;
+    this.physicalEndpointName = physicalName;
 
+    this.ownRole = props.role === undefined;
     this.role = props.role ?? new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
       description: `Execution role of SageMaker endpoint ${physicalName}`,
@@ -442,6 +501,7 @@ export class ModelEndpoint extends EndpointBase {
     }
 
     const imageConfig = image!.bind(this, this.role);
+    this.wildcardReasons.add('ecr:GetAuthorizationToken has no resource type (image pulls are limited to the image repository)');
     const modelDataConfig = modelData?.bind(this, this.role);
     const environment = { ...(spec?.environment ?? {}), ...(props.environment ?? {}) };
 
@@ -496,11 +556,58 @@ export class ModelEndpoint extends EndpointBase {
     });
     this.endpointName = this.cfnEndpoint.attrEndpointName;
     this.endpointArn = this.cfnEndpoint.attrEndpointArn;
+    if (deployment) {
+      // Lazy: rollback alarms are usually created after the endpoint (they watch its metrics).
+      this.cfnEndpoint.deploymentConfig = Lazy.any({
+        produce: () => buildDeploymentConfig(deploymentConfigOptions(deployment, this.rollbackAlarmNames()), new ValidationErrors('ModelEndpoint')),
+      });
+      this.node.addValidation({
+        validate: () => {
+          const problems = new ValidationErrors('ModelEndpoint');
+          buildDeploymentConfig(deploymentConfigOptions(deployment, this.rollbackAlarmNames()), problems, 'deployment');
+          return [...problems.list()];
+        },
+      });
+    }
     this.dataCaptureS3Uri = capture ? `s3://${capture.bucket.bucketName}/${capturePrefix.slice(0, -1)}` : undefined;
 
     if (scaling) {
       this.scalableTarget = this.addAutoScaling(props, spec, mode, scaling);
     }
+    if (this.ownRole && this.wildcardReasons.size > 0) {
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: `Only for APIs without resource-level permissions: ${[...this.wildcardReasons].join('; ')}`,
+      });
+    }
+  }
+
+  /**
+   * Adds alarms that roll a deployment back (needs the `deployment` prop). Build them on this endpoint's
+   * `metric*` helpers (fixed endpoint name), not on `endpointName`, or the endpoint and alarm depend on each other.
+   */
+  addRollbackAlarm(...alarms: cloudwatch.IAlarm[]): void {
+    if (!this.cfnEndpoint.deploymentConfig) {
+      throw new ValidationError([formatProblem('ModelEndpoint', 'addRollbackAlarm', alarms.map((a) => a.node.path), 'a deployment prop on the endpoint first: rollback alarms belong to a blue/green deployment config')]);
+    }
+    this.rollbackAlarms.push(...alarms);
+  }
+
+  /** Metrics carry the fixed physical name (see EndpointBase.metricEndpointName). */
+  protected override get metricEndpointName(): string {
+    return this.physicalEndpointName;
+  }
+
+  /**
+   * Acknowledges the IAM5 findings of wildcard resources we grant, on the role this endpoint created only:
+   * on a role the user passed in, the findings stay visible to them.
+   */
+  private acknowledgeOwnRole(resources: readonly string[], reason: string): void {
+    if (this.ownRole) acknowledgeWildcardArns(this.role, resources, reason);
+  }
+
+  private rollbackAlarmNames(): string[] {
+    return this.rollbackAlarms.map((alarm) => alarm.alarmName);
   }
 
   private imageFromSpec(spec: ResolvedModelSpec | undefined, errors: ValidationErrors): ContainerImage | undefined {
@@ -662,6 +769,9 @@ export class ModelEndpoint extends EndpointBase {
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       resources: [`${logGroupArn}:log-stream:*`],
     }));
+    this.acknowledgeOwnRole([`${logGroupArn}:log-stream:*`],
+      'SageMaker names a log stream per instance and container at run time; the grant is limited to the endpoint log group');
+    this.wildcardReasons.add('cloudwatch:PutMetricData has no resource type (limited to the /aws/sagemaker/* namespaces by condition)');
     // cloudwatch:PutMetricData has no resource-level permissions: `*`, narrowed by the namespace condition.
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['cloudwatch:PutMetricData'],
@@ -692,6 +802,9 @@ export class ModelEndpoint extends EndpointBase {
       actions: ['ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface', 'ec2:DeleteNetworkInterfacePermission'],
       resources: [networkInterfaces],
     }));
+    this.acknowledgeOwnRole([networkInterfaces],
+      'The model network interfaces are created by SageMaker at deploy time, so their ids are unknown; creation is limited to the given subnets and security groups');
+    this.wildcardReasons.add('ec2:Describe* (VPC) supports no resource-level permissions');
   }
 
   private asyncConfig(
@@ -709,7 +822,12 @@ export class ModelEndpoint extends EndpointBase {
       actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
       resources: [bucket.arnForObjects(`${prefixes.output}*`), bucket.arnForObjects(`${prefixes.failure}*`)],
     }));
-    key.grantEncryptDecrypt(this.role);
+    // Decrypt inputs; encrypt results (multipart uploads read their data keys back, hence Decrypt too).
+    key.grant(this.role, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
+    this.acknowledgeOwnRole([bucket.arnForObjects(`${prefixes.input}*`)],
+      'Async requests are new objects under the input prefix, one per request; read access is limited to that prefix');
+    this.acknowledgeOwnRole([bucket.arnForObjects(`${prefixes.output}*`), bucket.arnForObjects(`${prefixes.failure}*`)],
+      'Async results and failure reports are new objects named per request; write access is limited to the output and failure prefixes');
 
     const topic = (id: string, given: sns.ITopic | undefined) => given ?? new sns.Topic(this, id, {
       masterKey: this.encryptionKey,
@@ -717,8 +835,11 @@ export class ModelEndpoint extends EndpointBase {
     });
     const successTopic = topic('AsyncSuccessTopic', options.successTopic);
     const errorTopic = topic('AsyncErrorTopic', options.errorTopic);
-    successTopic.grantPublish(this.role);
-    errorTopic.grantPublish(this.role);
+    // sns:Publish plus explicit key actions (Topic.grantPublish would add kms:GenerateDataKey*).
+    for (const t of [successTopic, errorTopic]) {
+      iam.Grant.addToPrincipal({ grantee: this.role, actions: ['sns:Publish'], resourceArns: [t.topicArn] });
+      t.masterKey?.grant(this.role, 'kms:Decrypt', 'kms:GenerateDataKey');
+    }
     (this as { asyncSuccessTopic?: sns.ITopic }).asyncSuccessTopic = successTopic;
     (this as { asyncErrorTopic?: sns.ITopic }).asyncErrorTopic = errorTopic;
 
@@ -742,7 +863,10 @@ export class ModelEndpoint extends EndpointBase {
       actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
       resources: [capture.bucket.arnForObjects(`${prefix}*`)],
     }));
-    key.grantEncryptDecrypt(this.role);
+    // Encrypt captured objects (multipart uploads read their data keys back, hence Decrypt too).
+    key.grant(this.role, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
+    this.acknowledgeOwnRole([capture.bucket.arnForObjects(`${prefix}*`)],
+      'Captured requests are new objects under the capture prefix, partitioned by hour; write access is limited to that prefix');
     const captureOptions = [
       ...(capture.captureRequest !== false ? [{ captureMode: 'Input' }] : []),
       ...(capture.captureResponse !== false ? [{ captureMode: 'Output' }] : []),
@@ -771,4 +895,13 @@ class ImportedEndpoint extends EndpointBase {
       resourceName: Token.isUnresolved(endpointName) ? endpointName : endpointName.toLowerCase(),
     });
   }
+}
+
+function deploymentConfigOptions(deployment: EndpointDeploymentOptions, rollbackAlarmNames: readonly string[]): DeploymentConfigOptions {
+  return {
+    strategy: deployment.strategy ?? DEFAULT_DEPLOYMENT_STRATEGY,
+    rollbackAlarmNames,
+    terminationWaitMinutes: deployment.terminationWaitMinutes,
+    maximumExecutionTimeoutMinutes: deployment.maximumExecutionTimeoutMinutes,
+  };
 }

@@ -1,20 +1,88 @@
 // The composed AWS stack: one ModelSpec (plus AWS overrides) becomes an encrypted ingestion bucket, a
 // SageMaker endpoint, an authenticated API in front of it and alarms on it, with outputs to find them.
-import { CfnOutput, Duration, Lazy, RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { awsInstanceTypes, findComputeClassByAwsInstanceType } from '../core/compute-catalog';
 import { ValidationErrors } from '../core/errors';
-import { ModelSpec, resolveModelSpec } from '../core/model-spec';
+import { ModelSpec, ResolvedModelSpec, resolveModelSpec } from '../core/model-spec';
+import { REVIEW_METADATA_KEY, reviewMetadata } from '../review/contract';
+import { DriftMonitor, LocalBaseline, S3Baseline } from './drift-monitor';
 import { InferenceAlarms } from './inference-alarms';
 import { InferenceApi, InferenceApiAuthorization, InferenceApiQuota, InferenceApiThrottle } from './inference-api';
-import { IInferenceEndpoint } from './inference-endpoint';
+import { InferenceDashboard } from './inference-dashboard';
 import { IngestionBucket } from './ingestion-bucket';
+import { ModelBudget } from './model-budget';
 import {
-  EndpointAutoScalingOptions, EndpointVpcOptions, InferenceMode, ModelEndpoint, ServerlessInferenceOptions,
+  DEFAULT_DEPLOYMENT_STRATEGY, EndpointAutoScalingOptions, EndpointDeploymentOptions, EndpointVpcOptions, InferenceMode, ModelEndpoint,
+  ServerlessInferenceOptions,
 } from './model-endpoint';
+import { ModelQualityMonitor, ModelQualityProblemType, ModelQualityThresholds } from './model-quality-monitor';
+import { PortableDriftJob } from './portable-drift-job';
+
+/** Monitoring beyond the serving alarms: drift, dashboard and safe deployments. */
+export interface ModelInferenceStackMonitoringOptions {
+  /**
+   * SageMaker Model Monitor data-quality job (hourly) comparing captured requests with `baseline`, with an
+   * alarm per `spec.monitoring.driftFeatures` entry and a job-health alarm. Needs data capture.
+   * @default true with data capture, unless `portableDriftJob` replaces it
+   */
+  readonly drift?: boolean;
+  /**
+   * Model Monitor schedule, in the cron shapes SageMaker accepts (UTC).
+   * @default 'cron(0 * ? * * *)' (hourly)
+   */
+  readonly driftSchedule?: string;
+  /**
+   * A CloudWatch dashboard with traffic, latency, errors, utilization, drift and every alarm.
+   * @default true
+   */
+  readonly dashboard?: boolean;
+  /**
+   * Blue/green updates of the endpoint with automatic rollback on the endpoint 5xx and model latency alarms,
+   * or `false` for SageMaker's default update (all at once, no rollback).
+   * @default - canary: 10% of capacity first, 10 minutes of baking, old fleet kept 5 minutes
+   */
+  readonly deployment?: Omit<EndpointDeploymentOptions, 'rollbackAlarms'> | false;
+}
+
+/** Model quality monitoring: captured predictions joined with ground-truth labels you upload. */
+export interface ModelInferenceStackModelQualityOptions {
+  /** What the model predicts. */
+  readonly problemType: ModelQualityProblemType;
+  /**
+   * Key prefix in the ingestion bucket where you upload ground-truth labels (Model Monitor merge format).
+   * @default 'ground-truth/'
+   */
+  readonly groundTruthPrefix?: string;
+  /**
+   * Lowest acceptable accuracy / precision / recall (0..1); each one set gets an alarm.
+   * @default - no quality alarms (reports only)
+   */
+  readonly thresholds?: ModelQualityThresholds;
+  /** @default - the whole captured output is the prediction */
+  readonly inferenceAttribute?: string;
+  /** @default - none */
+  readonly probabilityAttribute?: string;
+  /** @default - none */
+  readonly probabilityThreshold?: number;
+  /** @default - no baseline constraints */
+  readonly constraintsUri?: string;
+  /** @default 'cron(0 * ? * * *)' (hourly) */
+  readonly schedule?: string;
+}
+
+/** The portable drift job (lib/runtime/drift) as an hourly Lambda instead of, or next to, Model Monitor. */
+export interface ModelInferenceStackPortableDriftJobOptions {
+  /** @default events.Schedule.cron({ minute: '15' }) (hourly, a quarter past) */
+  readonly schedule?: events.Schedule;
+  /** @default 1 */
+  readonly windowHours?: number;
+  /** @default 1024 */
+  readonly memorySize?: number;
+}
 
 /** Async inference settings of the stack; results go to the ingestion bucket. */
 export interface ModelInferenceStackAsyncOptions {
@@ -118,6 +186,37 @@ export interface ModelInferenceStackProps extends StackProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Drift monitoring, dashboard and safe deployments. All on by default when `spec.monitoring.enabled`
+   * (the default); set `spec.monitoring.enabled: false` to turn every alarm and monitor off.
+   * @default - see ModelInferenceStackMonitoringOptions
+   */
+  readonly monitoring?: ModelInferenceStackMonitoringOptions;
+  /**
+   * Training baseline the drift monitors compare traffic with (`statistics.json` and `constraints.json`, as
+   * written by `deploy-ai-smarter baseline <training data>`).
+   * @default - `s3://<ingestion bucket>/baseline/statistics.json` and `.../constraints.json`: upload them after the first deploy
+   */
+  readonly baseline?: S3Baseline | LocalBaseline;
+  /**
+   * Model quality monitoring against ground-truth labels. Needs data capture (responses).
+   * @default - none
+   */
+  readonly modelQuality?: ModelInferenceStackModelQualityOptions;
+  /**
+   * Run the portable drift job as an hourly Lambda (metrics `DeployAiSmarter/Drift`), for accounts without
+   * SageMaker Model Monitor. It replaces the Model Monitor job unless `monitoring.drift` is set to true.
+   * Needs data capture and an S3 baseline folder.
+   * @default false (Model Monitor runs)
+   */
+  readonly portableDriftJob?: boolean | ModelInferenceStackPortableDriftJobOptions;
+  /**
+   * Which costs the `spec.monthlyBudgetUsd` budget counts: `tag` counts resources tagged
+   * `deploy-ai-smarter:model=<name>` (activate that cost allocation tag once per account, or the budget reads $0);
+   * `account` counts the whole account.
+   * @default 'tag'
+   */
+  readonly budgetScope?: 'tag' | 'account';
 }
 
 const MODES: readonly InferenceMode[] = ['realtime', 'serverless', 'async'];
@@ -136,6 +235,16 @@ export class ModelInferenceStack extends Stack {
   public readonly api: InferenceApi;
   /** Alarms, unless `spec.monitoring.enabled` is false. */
   public readonly alarms?: InferenceAlarms;
+  /** Model Monitor data-quality job and its drift alarms, when on. */
+  public readonly driftMonitor?: DriftMonitor;
+  /** The portable drift job, when `portableDriftJob` is set. */
+  public readonly portableDriftJob?: PortableDriftJob;
+  /** Model Monitor model-quality job, when `modelQuality` is set. */
+  public readonly modelQualityMonitor?: ModelQualityMonitor;
+  /** The dashboard, unless monitoring or `monitoring.dashboard` is off. */
+  public readonly dashboard?: InferenceDashboard;
+  /** The monthly budget, when `spec.monthlyBudgetUsd` is set. */
+  public readonly budget?: ModelBudget;
 
   constructor(scope: Construct, id: string, props: ModelInferenceStackProps) {
     super(scope, id, props);
@@ -163,6 +272,27 @@ export class ModelInferenceStack extends Stack {
     if (modeOk && mode === 'async') {
       errors.check(!batchInference, 'batchInference', batchInference, "false in async mode (batch inference calls the endpoint synchronously); upload to the async input prefix instead");
     }
+    const monitoring = props.monitoring ?? {};
+    const monitoringOn = spec.monitoring.enabled;
+    const offReason = 'nothing: spec.monitoring.enabled is false, which turns every monitor off';
+    const captureReason = (what: string) => `false or unset: ${what} reads captured data, and data capture is off (dataCapture false, or serverless mode)`;
+    const portable = props.portableDriftJob === true ? {} : props.portableDriftJob || undefined;
+    const drift = monitoring.drift ?? (dataCapture && portable === undefined);
+    if (!monitoringOn) {
+      for (const [prop, value] of [['monitoring', props.monitoring], ['modelQuality', props.modelQuality], ['portableDriftJob', props.portableDriftJob || undefined]] as const) {
+        errors.check(value === undefined, prop, value, offReason);
+      }
+    } else {
+      if (monitoring.drift) errors.check(dataCapture, 'monitoring.drift', true, captureReason('the drift monitor'));
+      if (portable) errors.check(dataCapture, 'portableDriftJob', props.portableDriftJob, captureReason('the portable drift job'));
+      if (props.modelQuality) errors.check(dataCapture, 'modelQuality', props.modelQuality.problemType, captureReason('model quality monitoring'));
+    }
+    const baselineFolder = portable && monitoringOn ? portableBaselineFolder(props.baseline, errors) : undefined;
+    if (spec.monthlyBudgetUsd !== undefined) {
+      errors.checkOneOf('budgetScope', props.budgetScope, ['tag', 'account']);
+      errors.check(monitoringOn || spec.monitoring.alarmEmails.length > 0, 'spec.monthlyBudgetUsd', spec.monthlyBudgetUsd,
+        'monitoring on (the budget notifies the alarm topic) or spec.monitoring.alarmEmails to notify');
+    }
     errors.throwIfAny();
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
@@ -172,14 +302,9 @@ export class ModelInferenceStack extends Stack {
       removalPolicy,
     });
 
-    // The bucket's batch inference needs the endpoint, and the endpoint captures data to the bucket:
-    // the bucket gets a stand-in that forwards to the endpoint once it exists.
-    const deferredEndpoint = new DeferredEndpoint();
-    this.ingestion = new IngestionBucket(this, 'Ingestion', {
-      encryptionKey: this.dataKey,
-      removalPolicy,
-      batchInference: batchInference ? { endpoint: deferredEndpoint } : undefined,
-    });
+    // The endpoint captures data to the bucket, and the bucket's batch inference calls the endpoint:
+    // bucket first, endpoint next, then batch inference.
+    this.ingestion = new IngestionBucket(this, 'Ingestion', { encryptionKey: this.dataKey, removalPolicy });
 
     const asyncInputPrefix = props.async?.inputPrefix ?? 'async-input/';
     this.endpoint = new ModelEndpoint(this, 'Endpoint', {
@@ -203,8 +328,12 @@ export class ModelInferenceStack extends Stack {
         : undefined,
       vpc: props.vpc,
       networkIsolation: props.networkIsolation,
+      // Rollback alarms are added below, once the alarms exist.
+      deployment: monitoringOn && monitoring.deployment !== false
+        ? { strategy: DEFAULT_DEPLOYMENT_STRATEGY, ...monitoring.deployment }
+        : undefined,
     });
-    deferredEndpoint.bind(this.endpoint);
+    if (batchInference) this.ingestion.addBatchInference({ endpoint: this.endpoint });
 
     this.api = new InferenceApi(this, 'Api', {
       endpoint: this.endpoint,
@@ -251,11 +380,50 @@ export class ModelInferenceStack extends Stack {
       }
     }
 
-    Tags.of(this).add('deploy-ai-smarter:model', spec.name);
+    if (this.alarms) {
+      // Both watch the endpoint by its fixed name, so they can roll back its own updates.
+      if (monitoring.deployment !== false) this.endpoint.addRollbackAlarm(this.alarms.alarms.endpoint5xx, this.alarms.alarms.modelLatencyP99);
+      this.addMonitors(props, spec, monitoring, { drift, portable, baselineFolder });
+    }
+
+    const tagKey = 'deploy-ai-smarter:model';
+    Tags.of(this).add(tagKey, spec.name);
+
+    if (spec.monthlyBudgetUsd !== undefined) {
+      const scope = props.budgetScope ?? 'tag';
+      this.budget = new ModelBudget(this, 'Budget', {
+        limitUsd: spec.monthlyBudgetUsd,
+        namePrefix: spec.name,
+        scope: scope === 'tag' ? { type: 'tag', tagKey, tagValue: spec.name } : { type: 'account' },
+        // The topic already emails spec.monitoring.alarmEmails; direct emails only when there is no topic.
+        topic: this.alarms?.topic,
+        emails: this.alarms ? undefined : spec.monitoring.alarmEmails,
+      });
+      new CfnOutput(this, 'BudgetName', {
+        value: this.budget.budgetName,
+        description: scope === 'tag'
+          ? `Counts costs tagged ${tagKey}=${spec.name}: activate the cost allocation tag once (aws ce update-cost-allocation-tags-status --cost-allocation-tags-status TagKey=${tagKey},Status=Active), or the budget reads $0`
+          : 'Counts every cost of the account',
+      });
+    }
+
+    // What the review (npm run review) prices and explains without running the app again.
+    this.addMetadata(REVIEW_METADATA_KEY, reviewMetadata(props.spec, 'aws', {
+      mode,
+      ...(mode === 'serverless' ? { serverlessMemoryMb: props.serverless?.memorySizeMb ?? 2048 } : {}),
+      functionMemoryMb: 512,
+      // Model Monitor's hourly run; the portable job runs on Lambda, priced as nothing next to it.
+      driftJobMinutes: this.driftMonitor ? 10 : 0,
+      alarmCount: this.node.findAll().filter((c) => c instanceof cloudwatch.Alarm).length,
+    }));
+
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: `POST inference requests here (${this.api.authorization === 'iam' ? 'SigV4-signed' : 'x-api-key header'})` });
     new CfnOutput(this, 'EndpointName', { value: this.endpoint.endpointName, description: 'SageMaker endpoint name' });
     new CfnOutput(this, 'IngestionBucketName', { value: this.ingestion.bucket.bucketName, description: 'Bucket for inputs, captured data and results' });
+    if (this.dashboard) {
+      new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboard.dashboardName, description: 'CloudWatch dashboard of the model' });
+    }
     if (this.alarms) {
       new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn, description: 'Subscribe to get every alarm' });
     }
@@ -263,37 +431,119 @@ export class ModelInferenceStack extends Stack {
       new CfnOutput(this, 'ApiKeyId', { value: this.api.apiKey.keyId, description: 'Read the key with: aws apigateway get-api-key --include-value --api-key <id>' });
     }
   }
+
+  /** Drift (Model Monitor and/or the portable job), model quality and the dashboard, all notifying the alarm topic. */
+  private addMonitors(
+    props: ModelInferenceStackProps,
+    spec: ResolvedModelSpec,
+    monitoring: ModelInferenceStackMonitoringOptions,
+    plan: { drift: boolean; portable?: ModelInferenceStackPortableDriftJobOptions; baselineFolder?: string },
+  ): void {
+    const alarms = this.alarms!;
+    const bucket = this.ingestion.bucket;
+    const monitors: { alarms: readonly cloudwatch.IAlarm[] }[] = [];
+    const driftMetrics: Record<string, cloudwatch.IMetric> = {};
+
+    if (plan.drift) {
+      const drift = new DriftMonitor(this, 'Drift', {
+        endpoint: this.endpoint,
+        captureBucket: bucket,
+        capturePrefix: CAPTURE_PREFIX,
+        encryptionKey: this.dataKey,
+        baseline: props.baseline ?? {
+          statisticsUri: `s3://${bucket.bucketName}/${BASELINE_PREFIX}statistics.json`,
+          constraintsUri: `s3://${bucket.bucketName}/${BASELINE_PREFIX}constraints.json`,
+        },
+        features: spec.monitoring.driftFeatures,
+        driftThreshold: spec.monitoring.driftThreshold,
+        schedule: monitoring.driftSchedule,
+        // The monitor adds the topic to its own alarms (not alarms.addAlarm as well: one notification each).
+        alarmTopic: alarms.topic,
+      });
+      // SageMaker validates the schedule against a running endpoint.
+      drift.node.addDependency(this.endpoint);
+      spec.monitoring.driftFeatures.forEach((f) => { driftMetrics[f] = drift.metricFeatureDrift(f, { label: f }); });
+      (this as { driftMonitor?: DriftMonitor }).driftMonitor = drift;
+      monitors.push(drift);
+    }
+
+    if (plan.portable && plan.baselineFolder !== undefined) {
+      const job = new PortableDriftJob(this, 'PortableDrift', {
+        spec: props.spec,
+        captureBucket: bucket,
+        // SageMaker writes captures under <prefix><endpoint name>/<variant>/YYYY/MM/DD/HH/.
+        capturePrefix: `${CAPTURE_PREFIX}${this.endpoint.physicalEndpointName}/${this.endpoint.variantName}/`,
+        baselineBucket: bucket,
+        baselinePrefix: plan.baselineFolder,
+        encryptionKey: this.dataKey,
+        schedule: plan.portable.schedule,
+        windowHours: plan.portable.windowHours,
+        memorySize: plan.portable.memorySize,
+        alarmTopic: alarms.topic,
+      });
+      if (!plan.drift) spec.monitoring.driftFeatures.forEach((f) => { driftMetrics[f] = job.metricFeatureDrift(f, { label: f }); });
+      (this as { portableDriftJob?: PortableDriftJob }).portableDriftJob = job;
+      monitors.push(job);
+    }
+
+    if (props.modelQuality) {
+      const q = props.modelQuality;
+      const quality = new ModelQualityMonitor(this, 'ModelQuality', {
+        endpoint: this.endpoint,
+        captureBucket: bucket,
+        capturePrefix: CAPTURE_PREFIX,
+        groundTruthBucket: bucket,
+        groundTruthPrefix: q.groundTruthPrefix ?? 'ground-truth/',
+        problemType: q.problemType,
+        thresholds: q.thresholds,
+        inferenceAttribute: q.inferenceAttribute,
+        probabilityAttribute: q.probabilityAttribute,
+        probabilityThreshold: q.probabilityThreshold,
+        constraintsUri: q.constraintsUri,
+        schedule: q.schedule,
+        encryptionKey: this.dataKey,
+        alarmTopic: alarms.topic,
+      });
+      quality.node.addDependency(this.endpoint);
+      (this as { modelQualityMonitor?: ModelQualityMonitor }).modelQualityMonitor = quality;
+      monitors.push(quality);
+    }
+
+    if (monitoring.dashboard !== false) {
+      const handler = this.api.handler;
+      (this as { dashboard?: InferenceDashboard }).dashboard = new InferenceDashboard(this, 'Dashboard', {
+        endpoint: this.endpoint,
+        apiMetrics: {
+          count: this.api.metricCount(),
+          latency: this.api.metricLatency({ label: 'API latency p99 (ms)' }),
+          serverErrors: this.api.metricServerError({ label: 'API 5XX' }),
+          clientErrors: this.api.metricClientError({ label: 'API 4XX' }),
+        },
+        handlerMetrics: {
+          errors: handler.metricErrors({ label: 'Handler errors' }),
+          throttles: handler.metricThrottles({ label: 'Handler throttles' }),
+          duration: handler.metricDuration({ statistic: 'p99', label: 'Handler duration p99 (ms)' }),
+        },
+        driftMetrics: Object.keys(driftMetrics).length > 0 ? driftMetrics : undefined,
+        driftThreshold: Object.keys(driftMetrics).length > 0 ? spec.monitoring.driftThreshold : undefined,
+        alarms: [...Object.values(alarms.alarms), ...monitors.flatMap((m) => m.alarms)],
+        gpu: this.endpoint.computeClass?.kind === 'gpu',
+      });
+    }
+  }
 }
 
+/** Key prefix of data capture in the ingestion bucket. */
+const CAPTURE_PREFIX = 'data-capture/';
+/** Key prefix of the default baseline in the ingestion bucket (the GCP and Azure stacks use the same folder). */
+const BASELINE_PREFIX = 'baseline/';
+
 /**
- * Stands in for an endpoint that is created later: names resolve lazily, grants are replayed on `bind`.
- * Only what IngestionBucket's batch inference uses before the endpoint exists needs to work.
+ * The portable job reads a baseline folder (both files under their standard names), which is the default
+ * `baseline/` folder of the ingestion bucket; a `baseline` prop (files anywhere) is for Model Monitor only.
  */
-class DeferredEndpoint implements IInferenceEndpoint {
-  public readonly endpointName = Lazy.string({ produce: () => this.target().endpointName });
-  public readonly endpointArn = Lazy.string({ produce: () => this.target().endpointArn });
-  public readonly variantName = Lazy.string({ produce: () => this.target().variantName });
-  private bound?: IInferenceEndpoint;
-  private readonly pendingGrantees: iam.IGrantable[] = [];
-
-  public bind(endpoint: IInferenceEndpoint): void {
-    this.bound = endpoint;
-    this.pendingGrantees.splice(0).forEach((grantee) => endpoint.grantInvoke(grantee));
-  }
-
-  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
-    if (this.bound) return this.bound.grantInvoke(grantee);
-    this.pendingGrantees.push(grantee);
-    // The real grant is added by bind(); nothing is granted by this placeholder.
-    return iam.Grant.drop(grantee, 'granted when the endpoint is bound');
-  }
-
-  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.target().metric(metricName, props);
-  }
-
-  private target(): IInferenceEndpoint {
-    if (!this.bound) throw new Error('DeferredEndpoint used before its endpoint was created');
-    return this.bound;
-  }
+function portableBaselineFolder(baseline: S3Baseline | LocalBaseline | undefined, errors: ValidationErrors): string | undefined {
+  if (baseline === undefined) return BASELINE_PREFIX;
+  errors.add('baseline', baseline, 'no baseline prop with portableDriftJob: the portable job reads statistics.json and constraints.json from s3://<ingestion bucket>/baseline/');
+  return undefined;
 }

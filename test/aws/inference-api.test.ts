@@ -132,9 +132,9 @@ describe('InferenceApi (IAM, defaults)', () => {
     });
   });
 
-  it('runs the pre-bundled handler on Node.js 22, ARM64, traced, with the env contract', () => {
+  it('runs the pre-bundled handler on Node.js 24, ARM64, traced, with the env contract', () => {
     built.template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
       MemorySize: 512,

@@ -211,9 +211,9 @@ describe('IngestionBucket batch inference', () => {
     expect(JSON.stringify(template.findResources('AWS::KMS::Key'))).not.toContain(bucketId);
   });
 
-  it('runs the pre-bundled worker on Node.js 22, ARM64, traced, with the endpoint and prefixes in its environment', () => {
+  it('runs the pre-bundled worker on Node.js 24, ARM64, traced, with the endpoint and prefixes in its environment', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
       Timeout: 300,
@@ -265,10 +265,39 @@ describe('IngestionBucket batch inference', () => {
     expect(s3Resources).not.toMatch(/s3:List|s3:GetBucket|"s3:\*"/);
   });
 
+  it('uses the key with explicit actions only (no GenerateDataKey*/ReEncrypt* wildcards)', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Array<Record<string, unknown>> } } }).Properties.PolicyDocument.Statement);
+    expect(statements).toContainEqual({ Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: keyArn });
+    expect(JSON.stringify(statements)).not.toMatch(/kms:[A-Za-z]*\*/);
+  });
+
   it('exposes the function and queues', () => {
     expect(ingestion.batchFunction).toBeDefined();
     expect(ingestion.batchQueue).toBeDefined();
     expect(ingestion.batchDeadLetterQueue).toBeDefined();
+  });
+});
+
+describe('IngestionBucket.addBatchInference', () => {
+  it('adds batch inference after the bucket exists (for an endpoint that captures into it), once', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const ingestion = new IngestionBucket(stack, 'Ingestion');
+    expect(ingestion.batchFunction).toBeUndefined();
+    const endpoint = ModelEndpoint.fromEndpointAttributes(stack, 'Endpoint', { endpointName: 'late-endpoint' });
+    const added = ingestion.addBatchInference({ endpoint, inputPrefix: 'in/' });
+    expect(ingestion.batchFunction).toBe(added.fn);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ ENDPOINT_NAME: 'late-endpoint', INPUT_PREFIX: 'in/' }) } });
+    expect(() => ingestion.addBatchInference({ endpoint })).toThrow('IngestionBucket addBatchInference: got "a second call"; expected batch inference set up once per bucket');
+  });
+
+  it('validates its options like the prop', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const ingestion = new IngestionBucket(stack, 'Ingestion');
+    const endpoint = ModelEndpoint.fromEndpointAttributes(stack, 'Endpoint', { endpointName: 'e' });
+    expect(() => ingestion.addBatchInference({ endpoint, outputPrefix: 'incoming/out/' }))
+      .toThrow('IngestionBucket batchInference.outputPrefix: got "incoming/out/"; expected a prefix that does not overlap inputPrefix');
   });
 });
 

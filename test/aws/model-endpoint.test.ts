@@ -1,5 +1,6 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -141,10 +142,9 @@ describe('ModelEndpoint from a spec (CPU, realtime)', () => {
     expect(latency.namespace).toBe('AWS/SageMaker');
     expect(latency.metricName).toBe('ModelLatency');
     expect(latency.statistic).toBe('p99');
-    expect(stack.resolve(latency.dimensions)).toEqual({
-      EndpointName: { 'Fn::GetAtt': [stack.getLogicalId(endpoint.cfnEndpoint), 'EndpointName'] },
-      VariantName: 'AllTraffic',
-    });
+    // The fixed physical name, not GetAtt: alarms on these metrics can roll back the endpoint itself without a cycle.
+    expect(stack.resolve(latency.dimensions)).toEqual({ EndpointName: physicalName, VariantName: 'AllTraffic' });
+    expect(endpoint.physicalEndpointName).toBe(physicalName);
     expect(endpoint.metricInvocation5XXErrors().statistic).toBe('Sum');
     expect(endpoint.metricInvocation4XXErrors().metricName).toBe('Invocation4XXErrors');
     expect(endpoint.metricOverheadLatency().metricName).toBe('OverheadLatency');
@@ -453,5 +453,63 @@ describe('ModelEndpoint validation', () => {
   it('collects every problem into one error', () => {
     expect(build({ spec, instanceType: 'ml.x', variantName: '-bad', autoScaling: { minCapacity: 3, maxCapacity: 1 } }))
       .toThrow(/3 invalid props:\n- ModelEndpoint variantName: .*\n- ModelEndpoint instanceType: .*\n- ModelEndpoint autoScaling.minCapacity: got 3; expected at most autoScaling.maxCapacity \(1\)/);
+  });
+});
+
+describe('ModelEndpoint deployment', () => {
+  function withAlarm(deployment: ModelEndpointProps['deployment']) {
+    const stack = new Stack(new App(), 'Stack');
+    const endpoint = new ModelEndpoint(stack, 'Endpoint', { spec, deployment });
+    const alarm = new cloudwatch.Alarm(stack, 'Errors', { metric: endpoint.metricInvocation5XXErrors(), threshold: 1, evaluationPeriods: 1 });
+    endpoint.addRollbackAlarm(alarm);
+    return { stack, endpoint, alarm };
+  }
+
+  it('defaults to a 10% canary baked 10 minutes, rolling back on the added alarm, without a dependency cycle', () => {
+    const { stack, alarm } = withAlarm({});
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SageMaker::Endpoint', {
+      DeploymentConfig: {
+        BlueGreenUpdatePolicy: {
+          TrafficRoutingConfiguration: { Type: 'CANARY', CanarySize: { Type: 'CAPACITY_PERCENT', Value: 10 }, WaitIntervalInSeconds: 600 },
+          TerminationWaitInSeconds: 300,
+          MaximumExecutionTimeoutInSeconds: 3300,
+        },
+        AutoRollbackConfiguration: { Alarms: [{ AlarmName: { Ref: stack.getLogicalId(alarm.node.defaultChild as cloudwatch.CfnAlarm) } }] },
+      },
+    });
+  });
+
+  it('takes the strategy, waits and alarms given in the prop', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const alarm = cloudwatch.Alarm.fromAlarmName(stack, 'Existing', 'churn-errors');
+    new ModelEndpoint(stack, 'Endpoint', { spec, deployment: { strategy: { type: 'all-at-once', waitMinutes: 15 }, rollbackAlarms: [alarm], terminationWaitMinutes: 10 } });
+    Template.fromStack(stack).hasResourceProperties('AWS::SageMaker::Endpoint', {
+      DeploymentConfig: {
+        BlueGreenUpdatePolicy: Match.objectLike({ TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 900 }, TerminationWaitInSeconds: 600 }),
+        AutoRollbackConfiguration: { Alarms: [{ AlarmName: 'churn-errors' }] },
+      },
+    });
+  });
+
+  it('fails synth when no rollback alarm was added, and refuses alarms without a deployment prop', () => {
+    const stack = new Stack(new App(), 'Stack');
+    new ModelEndpoint(stack, 'Endpoint', { spec, deployment: {} });
+    expect(() => Template.fromStack(stack)).toThrow('ModelEndpoint deployment.rollbackAlarmNames: got []; expected 1 to 10 alarm names');
+    const other = new Stack(new App(), 'Other');
+    const plain = new ModelEndpoint(other, 'Endpoint', { spec });
+    expect(() => plain.addRollbackAlarm(cloudwatch.Alarm.fromAlarmName(other, 'A', 'a'))).toThrow('ModelEndpoint addRollbackAlarm: got ["Other/A"]; expected a deployment prop on the endpoint first');
+  });
+
+  it('rejects a bad strategy in the constructor', () => {
+    expect(() => synth({ spec, deployment: { strategy: { type: 'linear', stepPercent: 5, waitMinutes: 90 } } }))
+      .toThrow(/ModelEndpoint deployment.strategy.waitMinutes: got 90; expected an integer from 0 to 60\n- ModelEndpoint deployment.strategy.stepPercent: got 5/);
+  });
+
+  it('grants the key explicit actions only for captured data (no GenerateDataKey*/ReEncrypt*)', () => {
+    const { template } = synth((stack) => ({ spec, dataCapture: { bucket: new s3.Bucket(stack, 'Capture', { encryption: s3.BucketEncryption.KMS }) } }));
+    const kmsActions = roleStatements(template).filter((s) => JSON.stringify(s.Action).includes('kms:')).map((s) => s.Action);
+    expect(kmsActions).toContainEqual(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']);
+    expect(JSON.stringify(kmsActions)).not.toMatch(/kms:[A-Za-z]*\*/);
   });
 });

@@ -1,5 +1,9 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { ModelInferenceStack, ModelInferenceStackProps } from '../../lib/aws/model-inference-stack';
 import { ModelSpec } from '../../lib/core/model-spec';
 
@@ -78,7 +82,7 @@ describe('ModelInferenceStack (defaults)', () => {
     expect(invoke.Resource).toEqual({ 'Fn::GetAtt': [endpoint, 'EndpointArn'] });
   });
 
-  it('lets batch inference invoke the endpoint (the deferred grant lands on the batch role)', () => {
+  it('lets batch inference invoke the endpoint (added once the endpoint exists)', () => {
     const endpoint = only(t, 'AWS::SageMaker::Endpoint').id;
     const batchFn = Object.values(t.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.INPUT_PREFIX)!;
     expect(batchFn.Properties.Environment.Variables.ENDPOINT_NAME).toEqual({ 'Fn::GetAtt': [endpoint, 'EndpointName'] });
@@ -197,5 +201,262 @@ describe('ModelInferenceStack validation', () => {
   it('reports spec and stack problems together', () => {
     expect(() => new ModelInferenceStack(new App(), 'Bad', { spec: { ...SPEC, name: 'X' }, instanceType: 'ml.nope' }))
       .toThrow(/2 invalid props:\n- ModelInferenceStack spec.name.*\n- ModelInferenceStack instanceType/);
+  });
+});
+
+describe('ModelInferenceStack monitoring (drift, dashboard, safe deployments)', () => {
+  let built: ReturnType<typeof build>;
+  let t: Template;
+  beforeAll(() => {
+    built = build({ spec: { ...SPEC, monitoring: { driftFeatures: ['age', 'income'], driftThreshold: 0.2 } } });
+    t = built.template;
+  });
+  const topicRef = () => ({ Ref: Object.keys(t.findResources('AWS::SNS::Topic')).find((id) => id.startsWith('AlarmsTopic'))! });
+  const bucketId = () => Object.keys(t.findResources('AWS::S3::Bucket')).find((id) => id.startsWith('IngestionBucket'))!;
+
+  it('runs Model Monitor hourly on the endpoint capture against the default baseline/ objects of the ingestion bucket', () => {
+    const endpoint = only(t, 'AWS::SageMaker::Endpoint').id;
+    const bucket = bucketId();
+    t.hasResourceProperties('AWS::SageMaker::DataQualityJobDefinition', {
+      EndpointName: { 'Fn::GetAtt': [endpoint, 'EndpointName'] },
+      DataQualityBaselineConfig: {
+        StatisticsResource: { S3Uri: { 'Fn::Join': ['', ['s3://', { Ref: bucket }, '/baseline/statistics.json']] } },
+        ConstraintsResource: { S3Uri: { 'Fn::Join': ['', ['s3://', { Ref: bucket }, '/baseline/constraints.json']] } },
+      },
+      DataQualityJobInput: { EndpointInput: Match.objectLike({ EndpointName: { 'Fn::GetAtt': [endpoint, 'EndpointName'] } }) },
+    });
+    t.hasResourceProperties('AWS::SageMaker::MonitoringSchedule', {
+      EndpointName: { 'Fn::GetAtt': [endpoint, 'EndpointName'] },
+      MonitoringScheduleConfig: Match.objectLike({ MonitoringType: 'DataQuality', ScheduleConfig: { ScheduleExpression: 'cron(0 * ? * * *)' } }),
+    });
+    // The monitor waits for the endpoint (SageMaker validates the schedule against it).
+    const schedule = only(t, 'AWS::SageMaker::MonitoringSchedule').resource;
+    expect(schedule.DependsOn).toEqual(expect.arrayContaining([endpoint]));
+  });
+
+  it('scopes the monitor role to the capture prefix and the two baseline objects', () => {
+    const bucketArn = { 'Fn::GetAtt': [bucketId(), 'Arn'] };
+    const policy = Object.entries(t.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith('DriftRole'))![1];
+    const statements = policy.Properties.PolicyDocument.Statement as { Sid?: string; Resource: unknown }[];
+    expect(statements.find((s) => s.Sid === 'ReadCapturedTraffic')!.Resource).toEqual({ 'Fn::Join': ['', [bucketArn, '/data-capture/*']] });
+    const baseline = JSON.stringify(statements.find((s) => s.Sid === 'ReadBaselineAndInputs')!.Resource);
+    expect(baseline).toContain('/baseline/statistics.json');
+    expect(baseline).toContain('/baseline/constraints.json');
+    expect(baseline).not.toContain('*');
+  });
+
+  it('alarms per drift feature on feature_baseline_drift_<feature> with the spec threshold, notifying the alarm topic once', () => {
+    const scheduleName = built.stack.driftMonitor!.scheduleName;
+    for (const feature of ['age', 'income']) {
+      const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: `feature_baseline_drift_${feature}`, Statistic: 'Maximum' } }));
+      expect(alarms).toHaveLength(1);
+      expect(alarms[0].Properties).toMatchObject({
+        Namespace: 'aws/sagemaker/Endpoints/data-metrics',
+        Statistic: 'Maximum',
+        Threshold: 0.2,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [topicRef()],
+        OKActions: [topicRef()],
+      });
+      expect(alarms[0].Properties.Dimensions).toEqual(expect.arrayContaining([
+        { Name: 'Endpoint', Value: { 'Fn::GetAtt': [only(t, 'AWS::SageMaker::Endpoint').id, 'EndpointName'] } },
+        { Name: 'MonitoringSchedule', Value: scheduleName },
+      ]));
+    }
+    // The job-health composite notifies for its children.
+    t.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', { AlarmActions: [topicRef()] });
+  });
+
+  it('rolls updates out as a 10% canary that rolls back on the endpoint 5xx and model latency alarms', () => {
+    const alarms = built.stack.alarms!.alarms;
+    const ref = (a: cloudwatch.IAlarm) => ({ Ref: built.stack.getLogicalId(a.node.defaultChild as cloudwatch.CfnAlarm) });
+    t.hasResourceProperties('AWS::SageMaker::Endpoint', {
+      DeploymentConfig: {
+        BlueGreenUpdatePolicy: Match.objectLike({
+          TrafficRoutingConfiguration: { Type: 'CANARY', CanarySize: { Type: 'CAPACITY_PERCENT', Value: 10 }, WaitIntervalInSeconds: 600 },
+          TerminationWaitInSeconds: 300,
+        }),
+        AutoRollbackConfiguration: { Alarms: [{ AlarmName: ref(alarms.endpoint5xx) }, { AlarmName: ref(alarms.modelLatencyP99) }] },
+      },
+    });
+    // The rollback alarms watch the endpoint by its fixed name, so they do not depend on it (no cycle).
+    const fiveXx = Object.values(t.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'Invocation5XXErrors' } }))[0];
+    expect(fiveXx.Properties.Dimensions).toContainEqual({ Name: 'EndpointName', Value: built.stack.endpoint.physicalEndpointName });
+    expect(JSON.stringify(fiveXx)).not.toContain(only(t, 'AWS::SageMaker::Endpoint').id);
+  });
+
+  it('draws one dashboard with the real endpoint, the API, the handler, drift per feature and every alarm', () => {
+    const body = JSON.stringify(only(t, 'AWS::CloudWatch::Dashboard').resource.Properties.DashboardBody);
+    const name = built.stack.endpoint.physicalEndpointName;
+    expect(body).toContain(`\\"AWS/SageMaker\\",\\"Invocations\\",\\"EndpointName\\",\\"${name}\\"`);
+    expect(body).toContain('\\"AWS/ApiGateway\\",\\"Count\\"');
+    expect(body).toContain('\\"AWS/Lambda\\",\\"Errors\\"');
+    expect(body).toContain('feature_baseline_drift_age');
+    expect(body).toContain('feature_baseline_drift_income');
+    for (const id of Object.keys(t.findResources('AWS::CloudWatch::Alarm')).filter((a) => !a.includes('ScalableTarget'))) {
+      expect(body).toContain(id);
+    }
+    expect(t.findOutputs('DashboardName').DashboardName).toBeDefined();
+  });
+
+  it('records the spec and cost choices for the review', () => {
+    const metadata = t.toJSON().Metadata?.['deploy-ai-smarter'];
+    expect(metadata).toMatchObject({ version: 1, cloud: 'aws', spec: { name: 'churn-model' }, costOptions: { mode: 'realtime', functionMemoryMb: 512, driftJobMinutes: 10 } });
+    expect(metadata.costOptions.alarmCount).toBe(Object.keys(t.findResources('AWS::CloudWatch::Alarm')).length);
+  });
+});
+
+describe('ModelInferenceStack monitoring options', () => {
+  it('uses a local baseline and a custom schedule, and checks features against the baseline', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baseline-'));
+    fs.writeFileSync(path.join(dir, 'statistics.json'), JSON.stringify({ features: [{ name: 'age' }, { name: 'income' }] }));
+    fs.writeFileSync(path.join(dir, 'constraints.json'), JSON.stringify({ features: [] }));
+    const baseline = { statisticsPath: path.join(dir, 'statistics.json'), constraintsPath: path.join(dir, 'constraints.json') };
+    const { template } = build({ spec: { ...SPEC, monitoring: { driftFeatures: ['age'] } }, baseline, monitoring: { driftSchedule: 'cron(0 0/6 ? * * *)' } });
+    template.hasResourceProperties('AWS::SageMaker::MonitoringSchedule', {
+      MonitoringScheduleConfig: Match.objectLike({ ScheduleConfig: { ScheduleExpression: 'cron(0 0/6 ? * * *)' } }),
+    });
+    expect(() => build({ spec: { ...SPEC, monitoring: { driftFeatures: ['agee'] } }, baseline }))
+      .toThrow('DriftMonitor features[0]: got "agee"; expected a feature of the baseline (age, income)');
+  });
+
+  it('rejects a bad drift schedule', () => {
+    expect(() => build({ monitoring: { driftSchedule: 'rate(1 hour)' } })).toThrow('DriftMonitor schedule: got "rate(1 hour)"; expected one of the forms SageMaker accepts');
+  });
+
+  it('turns the drift monitor, dashboard and deployment config off one by one', () => {
+    const { template, stack } = build({ monitoring: { drift: false, dashboard: false, deployment: false } });
+    template.resourceCountIs('AWS::SageMaker::MonitoringSchedule', 0);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    expect(only(template, 'AWS::SageMaker::Endpoint').resource.Properties.DeploymentConfig).toBeUndefined();
+    expect(stack.driftMonitor).toBeUndefined();
+  });
+
+  it('takes a linear deployment strategy', () => {
+    const { template } = build({ monitoring: { deployment: { strategy: { type: 'linear', stepPercent: 25, waitMinutes: 5 }, terminationWaitMinutes: 0 } } });
+    template.hasResourceProperties('AWS::SageMaker::Endpoint', {
+      DeploymentConfig: Match.objectLike({
+        BlueGreenUpdatePolicy: Match.objectLike({
+          TrafficRoutingConfiguration: { Type: 'LINEAR', LinearStepSize: { Type: 'CAPACITY_PERCENT', Value: 25 }, WaitIntervalInSeconds: 300 },
+          TerminationWaitInSeconds: 0,
+        }),
+      }),
+    });
+  });
+
+  it('serverless: no capture, so no drift monitor, but alarms, dashboard and rollback still', () => {
+    const { template, stack } = build({ mode: 'serverless', batchInference: false });
+    template.resourceCountIs('AWS::SageMaker::MonitoringSchedule', 0);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    expect(only(template, 'AWS::SageMaker::Endpoint').resource.Properties.DeploymentConfig.AutoRollbackConfiguration.Alarms).toHaveLength(2);
+    expect(stack.driftMonitor).toBeUndefined();
+  });
+
+  it('GPU: the dashboard shows GPU utilization', () => {
+    const { template } = build({ instanceType: 'ml.g5.xlarge' });
+    expect(JSON.stringify(only(template, 'AWS::CloudWatch::Dashboard').resource.Properties.DashboardBody)).toContain('GPUUtilization');
+  });
+
+  it('model quality: a job over captured predictions and ground-truth labels in the ingestion bucket, alarms to the topic', () => {
+    const { template } = build({ modelQuality: { problemType: 'BinaryClassification', thresholds: { accuracy: 0.8 }, inferenceAttribute: '0' } });
+    const bucket = Object.keys(template.findResources('AWS::S3::Bucket')).find((id) => id.startsWith('IngestionBucket'))!;
+    template.hasResourceProperties('AWS::SageMaker::ModelQualityJobDefinition', {
+      ModelQualityJobInput: Match.objectLike({
+        GroundTruthS3Input: { S3Uri: { 'Fn::Join': ['', ['s3://', { Ref: bucket }, '/ground-truth/']] } },
+      }),
+      ModelQualityAppSpecification: Match.objectLike({ ProblemType: 'BinaryClassification' }),
+    });
+    const topic = Object.keys(template.findResources('AWS::SNS::Topic')).find((id) => id.startsWith('AlarmsTopic'))!;
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'accuracy', Namespace: 'aws/sagemaker/Endpoints/model-metrics', Threshold: 0.8, AlarmActions: [{ Ref: topic }],
+    });
+  });
+
+  const invalid: Array<[string, Partial<ModelInferenceStackProps>, string]> = [
+    ['drift without capture', { dataCapture: false, monitoring: { drift: true } }, 'ModelInferenceStack monitoring.drift: got true; expected false or unset: the drift monitor reads captured data'],
+    ['model quality without capture', { mode: 'serverless', batchInference: false, modelQuality: { problemType: 'Regression' } }, 'ModelInferenceStack modelQuality: got "Regression"; expected false or unset: model quality monitoring reads captured data'],
+    ['monitors with monitoring off', { spec: { ...SPEC, monitoring: { enabled: false } }, monitoring: { dashboard: true } }, 'ModelInferenceStack monitoring: got {"dashboard":true}; expected nothing: spec.monitoring.enabled is false'],
+    ['drift threshold out of range', { spec: { ...SPEC, monitoring: { driftThreshold: 1.5 } } }, 'ModelInferenceStack spec.monitoring.driftThreshold: got 1.5; expected a number from 0.001 to 1'],
+    ['canary percent out of range', { monitoring: { deployment: { strategy: { type: 'canary', percent: 80, waitMinutes: 10 } } } }, 'ModelEndpoint deployment.strategy.percent: got 80; expected an integer from 1 to 50'],
+    ['portable job with a baseline prop', { portableDriftJob: true, baseline: { statisticsUri: 's3://b/x/statistics.json', constraintsUri: 's3://b/x/constraints.json' } }, 'ModelInferenceStack baseline:'],
+    ['budget scope', { spec: { ...SPEC, monthlyBudgetUsd: 500 }, budgetScope: 'org' as never }, 'ModelInferenceStack budgetScope: got "org"; expected one of "tag", "account"'],
+    ['budget nobody hears', { spec: { ...SPEC, monthlyBudgetUsd: 500, monitoring: { enabled: false } }, batchInference: false }, 'ModelInferenceStack spec.monthlyBudgetUsd: got 500; expected monitoring on'],
+  ];
+  it.each(invalid)('rejects %s', (_name, props, message) => {
+    expect(() => build(props)).toThrow(message);
+  });
+});
+
+describe('ModelInferenceStack budget', () => {
+  it('budgets the spec ceiling monthly on the model tag, alerting the encrypted alarm topic at 50/90/100% actual and 100% forecast', () => {
+    const { template, stack } = build({ spec: { ...SPEC, monthlyBudgetUsd: 750, monitoring: { alarmEmails: ['ml@example.com'] } } });
+    const topic = { Ref: Object.keys(template.findResources('AWS::SNS::Topic')).find((id) => id.startsWith('AlarmsTopic'))! };
+    const budget = only(template, 'AWS::Budgets::Budget').resource.Properties;
+    expect(budget.Budget).toMatchObject({
+      BudgetType: 'COST', TimeUnit: 'MONTHLY', BudgetLimit: { Amount: 750, Unit: 'USD' }, BudgetName: stack.budget!.budgetName,
+      FilterExpression: { Tags: { Key: 'deploy-ai-smarter:model', Values: ['churn-model'], MatchOptions: ['EQUALS'] } },
+    });
+    expect(budget.NotificationsWithSubscribers.map((n: { Notification: { NotificationType: string; Threshold: number } }) => `${n.Notification.NotificationType} ${n.Notification.Threshold}`))
+      .toEqual(['ACTUAL 50', 'ACTUAL 90', 'ACTUAL 100', 'FORECASTED 100']);
+    // Only the topic: it already emails the alarm addresses (no double emails).
+    for (const n of budget.NotificationsWithSubscribers) expect(n.Subscribers).toEqual([{ SubscriptionType: 'SNS', Address: topic }]);
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Sid: 'AllowBudgetAlerts', Effect: 'Allow', Principal: { Service: 'budgets.amazonaws.com' }, Action: 'sns:Publish', Resource: topic,
+      })]) },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
+        Sid: 'AllowBudgetAlertsToUseKey', Principal: { Service: 'budgets.amazonaws.com' }, Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      })]) },
+    });
+    expect(template.findOutputs('BudgetName').BudgetName.Description).toContain('update-cost-allocation-tags-status');
+  });
+
+  it('account scope: no filter, and the name says so', () => {
+    const { template, stack } = build({ spec: { ...SPEC, monthlyBudgetUsd: 750 }, budgetScope: 'account' });
+    expect(only(template, 'AWS::Budgets::Budget').resource.Properties.Budget.FilterExpression).toBeUndefined();
+    expect(stack.budget!.budgetName).toMatch(/^churn-model-account-wide-/);
+  });
+
+  it('with monitoring off, emails the alarm addresses directly', () => {
+    const { template } = build({ spec: { ...SPEC, monthlyBudgetUsd: 100, monitoring: { enabled: false, alarmEmails: ['a@example.com'] } }, batchInference: false });
+    const budget = only(template, 'AWS::Budgets::Budget').resource.Properties;
+    expect(budget.NotificationsWithSubscribers[0].Subscribers).toEqual([{ SubscriptionType: 'EMAIL', Address: 'a@example.com' }]);
+  });
+});
+
+describe('ModelInferenceStack portable drift job (opt-in)', () => {
+  let built: ReturnType<typeof build>;
+  beforeAll(() => {
+    built = build({ spec: { ...SPEC, monitoring: { driftFeatures: ['age'] } }, portableDriftJob: { windowHours: 2 } });
+  });
+
+  it('replaces the Model Monitor job with an hourly Lambda reading the endpoint capture folder and baseline/', () => {
+    const t = built.template;
+    t.resourceCountIs('AWS::SageMaker::MonitoringSchedule', 0);
+    const bucket = Object.keys(t.findResources('AWS::S3::Bucket')).find((id) => id.startsWith('IngestionBucket'))!;
+    const fn = Object.values(t.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.LOG_FORMAT)!;
+    expect(fn.Properties.Environment.Variables).toEqual({
+      MODEL_NAME: 'churn-model',
+      BASELINE_URI: { 'Fn::Join': ['', ['s3://', { Ref: bucket }, '/baseline/']] },
+      CAPTURE_URI: { 'Fn::Join': ['', ['s3://', { Ref: bucket }, `/data-capture/${built.stack.endpoint.physicalEndpointName}/AllTraffic/`]] },
+      DRIFT_THRESHOLD: '0.1',
+      PSI_THRESHOLD: '0.2',
+      WINDOW_HOURS: '2',
+      LOG_FORMAT: 'aws',
+      DRIFT_EXIT_CODE: '0',
+    });
+    t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(15 * * * ? *)' });
+    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm', { Properties: { Namespace: 'DeployAiSmarter/Drift', MetricName: 'FeatureDrift' } }));
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0].Properties.Dimensions).toEqual([{ Name: 'Feature', Value: 'age' }, { Name: 'Model', Value: 'churn-model' }]);
+    expect(JSON.stringify(only(t, 'AWS::CloudWatch::Dashboard').resource.Properties.DashboardBody)).toContain('FeatureDrift');
+  });
+
+  it('runs next to Model Monitor when monitoring.drift is true', () => {
+    const { template } = build({ portableDriftJob: true, monitoring: { drift: true } });
+    template.resourceCountIs('AWS::SageMaker::MonitoringSchedule', 1);
+    expect(Object.values(template.findResources('AWS::Lambda::Function')).some((f) => f.Properties.Environment?.Variables?.LOG_FORMAT === 'aws')).toBe(true);
   });
 });

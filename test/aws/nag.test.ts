@@ -1,4 +1,4 @@
-// Security gate: the example stacks (default, GPU, serverless, async, API key) synthesize with cdk-nag's
+// Security gate: the example stacks (default, GPU, serverless, async, API key, fully monitored, unmonitored) synthesize with cdk-nag's
 // AwsSolutions pack and aws-cdk-lib's CloudFormation validation without one unacknowledged finding.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -20,6 +20,14 @@ const VARIANTS: Record<string, Partial<ModelInferenceStackProps>> = {
   Serverless: { mode: 'serverless' },
   Async: { mode: 'async' },
   ApiKey: { authorization: 'apiKey' },
+  // Monitoring variants: drift features, budget, model quality, the portable drift job next to Model Monitor.
+  Monitored: {
+    spec: { ...SPEC, monthlyBudgetUsd: 500, monitoring: { driftFeatures: ['age'], alarmEmails: ['ml@example.com'] } },
+    modelQuality: { problemType: 'BinaryClassification', thresholds: { accuracy: 0.8 } },
+    portableDriftJob: true,
+    monitoring: { drift: true },
+  },
+  Unmonitored: { spec: { ...SPEC, monitoring: { enabled: false } } },
 };
 
 interface Violation {

@@ -10,6 +10,14 @@ export abstract class EndpointBase extends Resource implements IInferenceEndpoin
   abstract readonly endpointArn: string;
   abstract readonly variantName: string;
 
+  /**
+   * The `EndpointName` metric dimension. ModelEndpoint uses its fixed physical name, so alarms on its metrics
+   * do not depend on the endpoint resource and can roll back the endpoint's own deployments (no cycle).
+   */
+  protected get metricEndpointName(): string {
+    return this.endpointName;
+  }
+
   /** `sagemaker:InvokeEndpoint` and `InvokeEndpointAsync` on this endpoint's ARN only. */
   grantInvoke(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({
@@ -27,7 +35,7 @@ export abstract class EndpointBase extends Resource implements IInferenceEndpoin
     return new cloudwatch.Metric({
       namespace: 'AWS/SageMaker',
       metricName,
-      dimensionsMap: { EndpointName: this.endpointName, VariantName: this.variantName },
+      dimensionsMap: { EndpointName: this.metricEndpointName, VariantName: this.variantName },
       statistic: 'Sum',
       period: Duration.minutes(5),
       ...props,
@@ -92,7 +100,7 @@ export abstract class EndpointBase extends Resource implements IInferenceEndpoin
     return new cloudwatch.Metric({
       namespace: '/aws/sagemaker/Endpoints',
       metricName,
-      dimensionsMap: { EndpointName: this.endpointName, VariantName: this.variantName },
+      dimensionsMap: { EndpointName: this.metricEndpointName, VariantName: this.variantName },
       statistic: 'Average',
       period: Duration.minutes(5),
       ...props,

@@ -11,6 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { ValidationErrors } from '../../core/errors';
+import { flattenReference } from './nag-findings';
 import { parseS3Uri, S3_URI_EXPECTED } from './uris';
 
 /** The default schedule: every hour, on the hour (UTC). */
@@ -361,26 +362,6 @@ export function acknowledgeWildcardResources(role: iam.Role, reasons: Readonly<R
       Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason });
     }
   }
-}
-
-function flattenReference(node: unknown): string {
-  if (node === undefined) return '';
-  if (typeof node === 'string') return node.replace(/\$\{/g, '<').replace(/\}/g, '>');
-  if (typeof node === 'object' && node !== null) {
-    const o = node as Record<string, unknown>;
-    if (Array.isArray(o['Fn::Join'])) {
-      const [delimiter, items] = o['Fn::Join'] as [string, unknown[]];
-      return items.map(flattenReference).join(delimiter);
-    }
-    if (o['Fn::Sub'] !== undefined) return flattenReference(o['Fn::Sub']);
-    if (Array.isArray(o['Fn::GetAtt'])) {
-      const [resource, attribute] = o['Fn::GetAtt'] as [unknown, unknown];
-      return `<${flattenReference(resource)}.${flattenReference(attribute)}>`;
-    }
-    if (o['Fn::ImportValue'] !== undefined) return flattenReference(o['Fn::ImportValue']);
-    if (o.Ref !== undefined) return `<${flattenReference(o.Ref)}>`;
-  }
-  return JSON.stringify(node);
 }
 
 /** Why each wildcard in the monitoring role is there, by statement Sid. */

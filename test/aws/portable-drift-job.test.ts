@@ -1,0 +1,83 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { PortableDriftJob, PortableDriftJobProps } from '../../lib/aws/portable-drift-job';
+
+const SPEC = { name: 'churn', image: '111122223333.dkr.ecr.us-east-1.amazonaws.com/churn:1', monitoring: { driftFeatures: ['age', 'plan'], driftThreshold: 0.3 } };
+
+function synth(overrides: Partial<PortableDriftJobProps> = {}) {
+  const stack = new Stack(new App(), 'Stack');
+  const key = new kms.Key(stack, 'Key');
+  const bucket = new s3.Bucket(stack, 'Bucket', { encryptionKey: key });
+  const topic = new sns.Topic(stack, 'Topic');
+  const job = new PortableDriftJob(stack, 'Drift', {
+    spec: SPEC, captureBucket: bucket, capturePrefix: 'data-capture/churn-1/AllTraffic/', baselineBucket: bucket, baselinePrefix: 'baseline/', alarmTopic: topic, ...overrides,
+  });
+  const id = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as s3.CfnBucket);
+  return { stack, job, template: Template.fromStack(stack), bucketId: id(bucket), keyId: id(key), topicId: id(topic) };
+}
+
+describe('PortableDriftJob', () => {
+  const { job, template, bucketId, keyId, topicId } = synth();
+
+  it('runs the bundled drift handler on Node.js 24 for up to 15 minutes, one run at a time, without retries', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x', Handler: 'index.handler', Timeout: 900, MemorySize: 1024, ReservedConcurrentExecutions: 1,
+      Environment: { Variables: Match.objectLike({ MODEL_NAME: 'churn', LOG_FORMAT: 'aws', DRIFT_THRESHOLD: '0.3', DRIFT_EXIT_CODE: '0', WINDOW_HOURS: '1' }) },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0 });
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(15 * * * ? *)', Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 0 } })] });
+  });
+
+  it('reads only the capture and baseline prefixes, lists only them, and decrypts with the bucket key', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const arn = { 'Fn::GetAtt': [bucketId, 'Arn'] };
+    expect(statements).toContainEqual({ Sid: 'ReadCaptureAndBaseline', Effect: 'Allow', Action: 's3:GetObject', Resource: [
+      { 'Fn::Join': ['', [arn, '/data-capture/churn-1/AllTraffic/*']] }, { 'Fn::Join': ['', [arn, '/baseline/*']] },
+    ] });
+    expect(statements).toContainEqual({ Sid: 'ListCapture', Effect: 'Allow', Action: 's3:ListBucket', Resource: arn, Condition: { StringLike: { 's3:prefix': ['data-capture/churn-1/AllTraffic/*'] } } });
+    expect(statements).toContainEqual({ Sid: 'ListBaseline', Effect: 'Allow', Action: 's3:ListBucket', Resource: arn, Condition: { StringLike: { 's3:prefix': ['baseline/*'] } } });
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    expect(JSON.stringify(statements)).not.toMatch(/s3:PutObject|kms:GenerateDataKey|"\*"/);
+  });
+
+  it('alarms per feature on DeployAiSmarter/Drift FeatureDrift and on DriftedFeatures > 0, to the topic', () => {
+    for (const feature of ['age', 'plan']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'DeployAiSmarter/Drift', MetricName: 'FeatureDrift', Statistic: 'Maximum', Threshold: 0.3, ComparisonOperator: 'GreaterThanThreshold',
+        Dimensions: [{ Name: 'Feature', Value: feature }, { Name: 'Model', Value: 'churn' }], AlarmActions: [{ Ref: topicId }], OKActions: [{ Ref: topicId }],
+      });
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'DeployAiSmarter/Drift', MetricName: 'DriftedFeatures', Statistic: 'Maximum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold',
+      Dimensions: [{ Name: 'Model', Value: 'churn' }], AlarmActions: [{ Ref: topicId }],
+    });
+    expect(Object.keys(job.featureDriftAlarms)).toEqual(['age', 'plan']);
+  });
+
+  it('reports failed runs and missing results through one composite alarm', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Lambda', MetricName: 'Errors', Threshold: 1 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DriftedFeatures', Statistic: 'SampleCount', EvaluationPeriods: 3, TreatMissingData: 'breaching' });
+    template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', { AlarmActions: [{ Ref: topicId }] });
+    expect(job.alarms).toHaveLength(4);
+  });
+
+  it('takes a schedule, window and memory', () => {
+    const { template: t } = synth({ schedule: events.Schedule.rate(Duration.hours(6)), windowHours: 6, memorySize: 2048 });
+    t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(6 hours)' });
+    t.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 2048, Environment: { Variables: Match.objectLike({ WINDOW_HOURS: '6' }) } });
+  });
+
+  it.each([
+    [{ capturePrefix: '/capture' }, 'PortableDriftJob capturePrefix: got "/capture"; expected a key prefix ending in \'/\''],
+    [{ memorySize: 64 }, 'PortableDriftJob memorySize: got 64; expected an integer from 128 to 10240'],
+    [{ timeout: Duration.minutes(20) }, 'PortableDriftJob timeout: got "1200 s"; expected from 1 to 15 minutes'],
+    [{ windowHours: 0 }, 'PortableDriftJob driftJob.windowHours: got 0; expected an integer from 1 to 168'],
+    [{ spec: { ...SPEC, monitoring: { driftThreshold: 2 } } }, 'PortableDriftJob spec.monitoring.driftThreshold: got 2; expected a number from 0.001 to 1'],
+  ] as Array<[Partial<PortableDriftJobProps>, string]>)('rejects %j', (props, message) => {
+    expect(() => synth(props)).toThrow(message);
+  });
+});
