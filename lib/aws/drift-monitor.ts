@@ -1,5 +1,5 @@
 // DriftMonitor: compares an endpoint's captured traffic with a training baseline on a schedule
-// (SageMaker Model Monitor data quality) and alarms per feature when the distributions drift apart.
+// (SageMaker Model Monitor data quality) and alarms when a run finds violations and per feature when it drifts.
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -20,6 +20,7 @@ import {
   acknowledgeWildcardResources,
   checkPrefix,
   createJobHealthAlarms,
+  createMonitoringJobEventAlarm,
   createMonitoringRole,
   HOURLY_SCHEDULE,
   jobDefinitionNameFromArn,
@@ -146,6 +147,13 @@ export interface DriftMonitorProps {
    */
   readonly driftThreshold?: number;
   /**
+   * Alarm when a run completes with violations of the baseline constraints (`CompletedWithViolations`):
+   * drift beyond the constraints' comparison threshold, a missing or extra column, a changed type, lower
+   * completeness. It covers every feature of the baseline, named in `features` or not.
+   * @default true
+   */
+  readonly violationsAlarm?: boolean;
+  /**
    * Topic that gets every alarm's ALARM and OK transitions.
    * @default - alarms without actions
    */
@@ -163,7 +171,10 @@ export interface DriftMonitorProps {
   readonly imageRepository?: ecr.IRepository;
 }
 
-/** Scheduled data-quality monitoring of one endpoint, with per-feature drift alarms and a job-health alarm. */
+/**
+ * Scheduled data-quality monitoring of one endpoint, with an alarm on runs that find violations of the baseline
+ * constraints, per-feature drift alarms, and a job-health alarm.
+ */
 export class DriftMonitor extends Construct {
   /** The data-quality job definition. */
   readonly jobDefinition: sagemaker.CfnDataQualityJobDefinition;
@@ -183,6 +194,13 @@ export class DriftMonitor extends Construct {
   readonly resultsMissingAlarm?: cloudwatch.Alarm;
   /** Rule matching this schedule's failed or stopped runs, for extra targets (chat, ticketing). */
   readonly failedJobsRule: events.Rule;
+  /**
+   * Fires when a run completes with violations of the baseline constraints: the overall drift alarm, which
+   * needs no feature list. Absent when `violationsAlarm` is false.
+   */
+  readonly violationsAlarm?: cloudwatch.Alarm;
+  /** Rule matching this schedule's runs that complete with violations, for extra targets (chat, ticketing). */
+  readonly violationsRule?: events.Rule;
   /** Every alarm this construct created, for dashboards and deployment rollback lists. */
   readonly alarms: readonly cloudwatch.IAlarm[];
   /** Where reports land: `s3://<outputBucket>/<outputPrefix>`. */
@@ -352,6 +370,21 @@ export class DriftMonitor extends Construct {
       alarms.push(alarm);
     }
     this.featureDriftAlarms = featureDriftAlarms;
+
+    if (props.violationsAlarm ?? true) {
+      // Model Monitor has no event or metric for a monitoring execution itself; each run is a processing job, and
+      // the analyzer's exit message (the job's ExitMessage) starts with the execution status Model Monitor reports:
+      // "CompletedWithViolations: Job completed successfully with N violations." on a job that ends Completed.
+      const violations = createMonitoringJobEventAlarm(this, 'Violations', {
+        monitoringScheduleArn: this.schedule.attrMonitoringScheduleArn,
+        detail: { ProcessingJobStatus: ['Completed'], ExitMessage: events.Match.prefix('CompletedWithViolations') },
+        ruleDescription: `Model Monitor runs of one schedule that complete with violations (schedule ${this.scheduleName})`,
+        alarmDescription: `Endpoint traffic violated the training baseline constraints (drift, missing or extra columns, types, completeness); see the constraint_violations.json report under ${outputPrefix} (schedule ${this.scheduleName})`,
+      });
+      this.violationsRule = violations.rule;
+      this.violationsAlarm = violations.alarm;
+      alarms.push(violations.alarm);
+    }
 
     const health = createJobHealthAlarms(this, {
       monitoringScheduleArn: this.schedule.attrMonitoringScheduleArn,

@@ -1,10 +1,11 @@
-// ModelBudget: a monthly cost budget for one model (AWS Budgets), alerting at 50/90/100% of actual spend and
-// 100% of forecast spend to the alarm topic (whose policy and key it opens to Budgets) and/or email.
+// ModelBudget: a monthly cost budget for one model (AWS Budgets), alerting at the shared thresholds (BUDGET_THRESHOLDS:
+// 50/90/100% of actual spend, 100% of forecast) to the alarm topic (whose policy and key it opens to Budgets) and/or email.
 import { Stack } from 'aws-cdk-lib';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { BUDGET_THRESHOLDS } from '../core/budget';
 import { ValidationErrors } from '../core/errors';
 import { pathHash } from './private/names';
 
@@ -40,10 +41,8 @@ export interface ModelBudgetProps {
 }
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-/** Actual spend thresholds (percent of the limit); forecast alerts at 100%. */
-export const BUDGET_ACTUAL_THRESHOLDS = [50, 90, 100] as const;
 
-/** A monthly AWS Budgets cost budget with actual and forecast alerts. */
+/** A monthly AWS Budgets cost budget alerting at `BUDGET_THRESHOLDS` of actual and forecast spend, like the GCP and Azure budgets. */
 export class ModelBudget extends Construct {
   readonly budget: budgets.CfnBudget;
   /** Name of the budget (unique per account). */
@@ -72,10 +71,15 @@ export class ModelBudget extends Construct {
       ...(props.topic ? [{ subscriptionType: 'SNS', address: props.topic.topicArn }] : []),
       ...emails.map((address) => ({ subscriptionType: 'EMAIL', address })),
     ];
-    const notification = (notificationType: 'ACTUAL' | 'FORECASTED', threshold: number) => ({
-      notification: { notificationType, comparisonOperator: 'GREATER_THAN', threshold, thresholdType: 'PERCENTAGE' },
+    const notifications = BUDGET_THRESHOLDS.map((t) => ({
+      notification: {
+        notificationType: t.basis === 'actual' ? 'ACTUAL' : 'FORECASTED',
+        comparisonOperator: 'GREATER_THAN',
+        threshold: t.percent,
+        thresholdType: 'PERCENTAGE',
+      },
       subscribers,
-    });
+    }));
 
     this.budget = new budgets.CfnBudget(this, 'Budget', {
       budget: {
@@ -87,10 +91,7 @@ export class ModelBudget extends Construct {
           ? { tags: { key: props.scope.tagKey, values: [props.scope.tagValue], matchOptions: ['EQUALS'] } }
           : undefined,
       },
-      notificationsWithSubscribers: [
-        ...BUDGET_ACTUAL_THRESHOLDS.map((t) => notification('ACTUAL', t)),
-        notification('FORECASTED', 100),
-      ],
+      notificationsWithSubscribers: notifications,
     });
 
     if (props.topic) {

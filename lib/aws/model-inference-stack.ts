@@ -10,7 +10,7 @@ import { ValidationErrors } from '../core/errors';
 import { ModelSpec, ResolvedModelSpec, resolveModelSpec } from '../core/model-spec';
 import { REVIEW_METADATA_KEY, reviewMetadata } from '../review/contract';
 import { DriftMonitor, LocalBaseline, S3Baseline } from './drift-monitor';
-import { InferenceAlarms } from './inference-alarms';
+import { InferenceAlarms, InferenceAlarmsThresholds } from './inference-alarms';
 import { InferenceApi, InferenceApiAuthorization, InferenceApiQuota, InferenceApiThrottle } from './inference-api';
 import { InferenceDashboard } from './inference-dashboard';
 import { IngestionBucket } from './ingestion-bucket';
@@ -46,6 +46,12 @@ export interface ModelInferenceStackMonitoringOptions {
    * @default - canary: 10% of capacity first, 10 minutes of baking, old fleet kept 5 minutes
    */
   readonly deployment?: Omit<EndpointDeploymentOptions, 'rollbackAlarms'> | false;
+  /**
+   * Thresholds of the endpoint alarms the spec does not set: 4xx rate, SageMaker overhead latency, and
+   * CPU, memory, disk, GPU and GPU memory utilization (realtime and async; CPU and GPU scaled to the instance).
+   * @default - 10% 4xx, 200 ms overhead p99, 90% utilization each
+   */
+  readonly alarmThresholds?: InferenceAlarmsThresholds;
 }
 
 /** Model quality monitoring: captured predictions joined with ground-truth labels you upload. */
@@ -350,6 +356,8 @@ export class ModelInferenceStack extends Stack {
 
     if (spec.monitoring.enabled) {
       this.alarms = new InferenceAlarms(this, 'Alarms', {
+        // The spec sets the error rate and model latency; vCPUs and GPUs come from the endpoint's compute class.
+        ...monitoring.alarmThresholds,
         endpoint: this.endpoint,
         endpointMode: mode,
         api: this.api,

@@ -238,6 +238,35 @@ describe('DriftMonitor with S3 baselines, a KMS key and an alarm topic', () => {
     });
   });
 
+  it('alarms to the topic when a run of this schedule completes with violations of the baseline constraints', () => {
+    const ruleId = f.stack.getLogicalId(monitor.violationsRule!.node.defaultChild as never);
+    expect(template.findResources('AWS::Events::Rule')[ruleId].Properties.EventPattern).toEqual({
+      source: ['aws.sagemaker'],
+      'detail-type': ['SageMaker Processing Job State Change'],
+      detail: {
+        ProcessingJobStatus: ['Completed'],
+        ExitMessage: [{ prefix: 'CompletedWithViolations' }],
+        MonitoringScheduleArn: [{ 'Fn::GetAtt': [scheduleId, 'MonitoringScheduleArn'] }],
+      },
+    });
+    const alarm = template.findResources('AWS::CloudWatch::Alarm')[f.stack.getLogicalId(monitor.violationsAlarm!.node.defaultChild as never)];
+    expect(alarm.Properties).toMatchObject({
+      Namespace: 'AWS/Events',
+      MetricName: 'MatchedEvents',
+      Dimensions: [{ Name: 'RuleName', Value: { Ref: ruleId } }],
+      Statistic: 'Sum',
+      Period: 3600,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topicRef],
+      OKActions: [topicRef],
+    });
+    expect(alarm.Properties.AlarmDescription).toContain('monitoring/data-quality/');
+    expect(monitor.alarms).toContain(monitor.violationsAlarm);
+  });
+
   it('treats three missing drift results in a row as breaching', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'aws/sagemaker/Endpoints/data-metrics',
@@ -267,7 +296,7 @@ describe('DriftMonitor with S3 baselines, a KMS key and an alarm topic', () => {
   });
 
   it('exposes every alarm and a drift metric per feature', () => {
-    expect(monitor.alarms).toHaveLength(5);
+    expect(monitor.alarms).toHaveLength(6);
     const metric = monitor.metricFeatureDrift('age');
     expect(metric.namespace).toBe('aws/sagemaker/Endpoints/data-metrics');
     expect(metric.metricName).toBe('feature_baseline_drift_age');
@@ -337,7 +366,7 @@ describe('DriftMonitor options', () => {
     expect(policy).toContain('ec2:Vpc');
   });
 
-  it('runs once for NOW over the last day, with the failed-run alarm as the job-health alarm', () => {
+  it('runs once for NOW over the last day, with the failed-run alarm as the job-health alarm and the violations alarm without features', () => {
     const f = fixture();
     const monitor = new DriftMonitor(f.stack, 'Drift', props(f, { schedule: 'NOW', features: [] }));
     const template = Template.fromStack(f.stack);
@@ -347,16 +376,26 @@ describe('DriftMonitor options', () => {
     template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 0);
     expect(monitor.resultsMissingAlarm).toBeUndefined();
     expect(monitor.jobHealthAlarm).toBe(monitor.failedJobsAlarm);
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'MatchedEvents', AlarmActions: [{ Ref: f.stack.getLogicalId(f.topic.node.defaultChild as never) }] });
+    // No features, so no per-feature alarm: the violations alarm is the drift alarm, and it notifies.
+    const topicRef = { Ref: f.stack.getLogicalId(f.topic.node.defaultChild as never) };
+    const alarms = template.findResources('AWS::CloudWatch::Alarm');
+    expect(Object.values(alarms).map((a) => a.Properties.MetricName)).toEqual(['MatchedEvents', 'MatchedEvents']);
+    for (const alarm of [monitor.failedJobsAlarm, monitor.violationsAlarm!]) {
+      expect(alarms[f.stack.getLogicalId(alarm.node.defaultChild as never)].Properties).toMatchObject({ AlarmActions: [topicRef], OKActions: [topicRef] });
+    }
   });
 
-  it('uses the threshold it is given and leaves alarms without actions when there is no topic', () => {
+  it('uses the threshold it is given, leaves alarms without actions when there is no topic, and may drop the violations alarm', () => {
     const f = fixture();
-    new DriftMonitor(f.stack, 'Drift', props(f, { alarmTopic: undefined, driftThreshold: 0.25, features: ['age'] }));
+    const monitor = new DriftMonitor(f.stack, 'Drift', props(f, { alarmTopic: undefined, driftThreshold: 0.25, features: ['age'], violationsAlarm: false }));
     const template = Template.fromStack(f.stack);
     const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find((a) => a.Properties.MetricName === 'feature_baseline_drift_age' && a.Properties.Statistic === 'Maximum')!;
     expect(alarm.Properties.Threshold).toBe(0.25);
     expect(alarm.Properties.AlarmActions).toBeUndefined();
+    // violationsAlarm: false leaves only the failed-runs rule.
+    expect(monitor.violationsAlarm).toBeUndefined();
+    template.resourceCountIs('AWS::Events::Rule', 1);
+    expect(JSON.stringify(template.findResources('AWS::Events::Rule'))).not.toContain('CompletedWithViolations');
   });
 
   it('gives two monitors in one stack distinct schedule names', () => {

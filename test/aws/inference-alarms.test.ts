@@ -67,6 +67,49 @@ describe('InferenceAlarms with an API (defaults)', () => {
     });
   });
 
+  it('alarms when more than 10% of endpoint requests are rejected with 4xx, 3 of 5 minutes', () => {
+    expect(alarmByMetric(template, 'Invocation4XXErrors')).toMatchObject({
+      Namespace: 'AWS/SageMaker',
+      Dimensions: [{ Name: 'EndpointName', Value: 'churn-endpoint' }, { Name: 'VariantName', Value: 'AllTraffic' }],
+      Statistic: 'Average',
+      Period: 60,
+      Threshold: 0.1,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('alarms on SageMaker overhead latency p99 above 200 ms, in microseconds', () => {
+    expect(alarmByMetric(template, 'OverheadLatency')).toMatchObject({
+      Namespace: 'AWS/SageMaker',
+      Dimensions: [{ Name: 'EndpointName', Value: 'churn-endpoint' }, { Name: 'VariantName', Value: 'AllTraffic' }],
+      ExtendedStatistic: 'p99',
+      Period: 60,
+      Threshold: 200_000,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('alarms on instance memory and disk above 90% in /aws/sagemaker/Endpoints, but not on CPU without an instance shape', () => {
+    for (const metric of ['MemoryUtilization', 'DiskUtilization']) {
+      expect(alarmByMetric(template, metric)).toMatchObject({
+        Namespace: '/aws/sagemaker/Endpoints',
+        Dimensions: [{ Name: 'EndpointName', Value: 'churn-endpoint' }, { Name: 'VariantName', Value: 'AllTraffic' }],
+        Statistic: 'Average',
+        Period: 60,
+        Threshold: 90,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    }
+    const metrics = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.MetricName);
+    expect(metrics).not.toContain('CPUUtilization');
+    expect(metrics).not.toContain('GPUUtilization');
+  });
+
   it('alarms on the API 5xx rate of the API by name', () => {
     const props = alarmByMetric(template, '5XXError');
     expect(props).toMatchObject({ Namespace: 'AWS/ApiGateway', Statistic: 'Average', Threshold: 0.05, TreatMissingData: 'notBreaching' });
@@ -91,12 +134,14 @@ describe('InferenceAlarms with an API (defaults)', () => {
   it('sends alarm and OK notifications of every alarm to the topic', () => {
     const [topicId] = Object.keys(template.findResources('AWS::SNS::Topic'));
     const all = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(all).toHaveLength(5);
+    expect(all).toHaveLength(9);
     for (const a of all) {
       expect(a.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(a.Properties.OKActions).toEqual([{ Ref: topicId }]);
     }
-    expect(Object.keys(alarms.alarms).sort()).toEqual(['api5xx', 'endpoint5xx', 'handlerErrors', 'handlerThrottles', 'modelLatencyP99']);
+    expect(Object.keys(alarms.alarms).sort()).toEqual([
+      'api5xx', 'diskUtilization', 'endpoint4xx', 'endpoint5xx', 'handlerErrors', 'handlerThrottles', 'memoryUtilization', 'modelLatencyP99', 'overheadLatencyP99',
+    ]);
   });
 
   it('encrypts the topic with a rotated key that CloudWatch may use, and enforces TLS', () => {
@@ -162,7 +207,56 @@ describe('InferenceAlarms variants', () => {
     template.resourceCountIs('AWS::KMS::Key', 0);
     expect(alarmByMetric(template, 'ModelLatency')).toMatchObject({ Threshold: 250_000, EvaluationPeriods: 10, DatapointsToAlarm: 2 });
     expect(alarmByMetric(template, 'Invocation5XXErrors')).toMatchObject({ Threshold: 0.01 });
-    expect(Object.keys(alarms.alarms).sort()).toEqual(['endpoint5xx', 'modelLatencyP99']);
+    expect(alarmByMetric(template, 'MemoryUtilization')).toMatchObject({ EvaluationPeriods: 10, DatapointsToAlarm: 2 });
+    expect(Object.keys(alarms.alarms).sort()).toEqual(['diskUtilization', 'endpoint4xx', 'endpoint5xx', 'memoryUtilization', 'modelLatencyP99', 'overheadLatencyP99']);
+  });
+
+  it('scales CPU and GPU thresholds by the units SageMaker sums over, with custom thresholds', () => {
+    const stack = new Stack(new App(), 'Gpu');
+    const alarms = new InferenceAlarms(stack, 'Alarms', {
+      endpoint: fakeEndpoint(stack),
+      instanceShape: { vcpu: 8, gpuCount: 4 },
+      clientErrorRatePercent: 25,
+      overheadLatencyP99Threshold: Duration.millis(50),
+      cpuUtilizationPercent: 80,
+      memoryUtilizationPercent: 85,
+      diskUtilizationPercent: 70,
+      gpuUtilizationPercent: 95,
+      gpuMemoryUtilizationPercent: 75,
+    });
+    const template = Template.fromStack(stack);
+    const [topicId] = Object.keys(template.findResources('AWS::SNS::Topic'));
+    const expected: Array<[string, string, number]> = [
+      ['cpuUtilization', 'CPUUtilization', 640],
+      ['memoryUtilization', 'MemoryUtilization', 85],
+      ['diskUtilization', 'DiskUtilization', 70],
+      ['gpuUtilization', 'GPUUtilization', 380],
+      ['gpuMemoryUtilization', 'GPUMemoryUtilization', 300],
+    ];
+    for (const [name, metric, threshold] of expected) {
+      expect(alarmByMetric(template, metric)).toMatchObject({
+        Namespace: '/aws/sagemaker/Endpoints',
+        Dimensions: [{ Name: 'EndpointName', Value: 'churn-endpoint' }, { Name: 'VariantName', Value: 'AllTraffic' }],
+        Statistic: 'Average',
+        Threshold: threshold,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: topicId }],
+        OKActions: [{ Ref: topicId }],
+      });
+      expect(alarms.alarms[name]).toBeDefined();
+    }
+    expect(alarmByMetric(template, 'CPUUtilization').AlarmDescription).toContain('above 80% (640% summed over 8 vCPUs)');
+    expect(alarmByMetric(template, 'Invocation4XXErrors').Threshold).toBe(0.25);
+    expect(alarmByMetric(template, 'OverheadLatency').Threshold).toBe(50_000);
+  });
+
+  it('adds no utilization alarms for serverless endpoints (they publish no instance metrics)', () => {
+    const stack = new Stack(new App(), 'Serverless');
+    const alarms = new InferenceAlarms(stack, 'Alarms', { endpoint: fakeEndpoint(stack, 'serverless') });
+    expect(Object.keys(alarms.alarms).sort()).toEqual(['endpoint4xx', 'endpoint5xx', 'modelLatencyP99', 'overheadLatencyP99']);
+    const namespaces = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.Namespace);
+    expect(namespaces).not.toContain('/aws/sagemaker/Endpoints');
   });
 
   it('adds an async invocation failure alarm for async endpoints', () => {
@@ -182,6 +276,16 @@ describe('InferenceAlarms validation', () => {
     ['evaluationPeriods', { evaluationPeriods: 0 }, 'InferenceAlarms evaluationPeriods: got 0; expected an integer from 1 to 1440'],
     ['datapointsToAlarm', { evaluationPeriods: 2, datapointsToAlarm: 3 }, 'InferenceAlarms datapointsToAlarm: got 3; expected at most evaluationPeriods (2)'],
     ['endpointMode', { endpointMode: 'batch' as never }, 'InferenceAlarms endpointMode: got "batch"; expected one of "realtime", "serverless", "async"'],
+    ['clientErrorRatePercent', { clientErrorRatePercent: 150 }, 'InferenceAlarms clientErrorRatePercent: got 150; expected a percentage greater than 0 and at most 100'],
+    ['overheadLatencyP99Threshold', { overheadLatencyP99Threshold: Duration.millis(0) }, 'InferenceAlarms overheadLatencyP99Threshold: got "0 millis"; expected from 1 millisecond to 1 hour'],
+    ['cpuUtilizationPercent', { cpuUtilizationPercent: 0 }, 'InferenceAlarms cpuUtilizationPercent: got 0; expected a percentage greater than 0 and at most 100'],
+    ['memoryUtilizationPercent', { memoryUtilizationPercent: 101 }, 'InferenceAlarms memoryUtilizationPercent: got 101; expected a percentage greater than 0 and at most 100'],
+    ['diskUtilizationPercent', { diskUtilizationPercent: -5 }, 'InferenceAlarms diskUtilizationPercent: got -5; expected a percentage greater than 0 and at most 100'],
+    ['gpuUtilizationPercent', { gpuUtilizationPercent: Number.NaN }, 'InferenceAlarms gpuUtilizationPercent: got NaN; expected a percentage greater than 0 and at most 100'],
+    ['gpuMemoryUtilizationPercent', { gpuMemoryUtilizationPercent: 400 }, 'InferenceAlarms gpuMemoryUtilizationPercent: got 400; expected a percentage greater than 0 and at most 100'],
+    ['instanceShape.vcpu', { instanceShape: { vcpu: 0.5 } }, 'InferenceAlarms instanceShape.vcpu: got 0.5; expected an integer from 1 to 1024'],
+    ['instanceShape.gpuCount', { instanceShape: { vcpu: 4, gpuCount: -1 } }, 'InferenceAlarms instanceShape.gpuCount: got -1; expected an integer from 0 to 64'],
+    ['instanceShape in serverless mode', { endpointMode: 'serverless', instanceShape: { vcpu: 4 } }, 'InferenceAlarms instanceShape: got {"vcpu":4}; expected nothing for a serverless endpoint (it publishes no instance metrics)'],
   ];
   it.each(cases)('rejects a bad %s', (_name, props, message) => {
     const stack = new Stack(new App(), 'Bad');

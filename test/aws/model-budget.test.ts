@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ModelBudget, ModelBudgetProps } from '../../lib/aws/model-budget';
+import { BUDGET_THRESHOLDS } from '../../lib/core/budget';
 
 function synth(props: Partial<ModelBudgetProps> = {}, withTopic = true) {
   const stack = new Stack(new App(), 'Stack');
@@ -11,10 +12,14 @@ function synth(props: Partial<ModelBudgetProps> = {}, withTopic = true) {
 }
 
 describe('ModelBudget', () => {
-  it('alerts the topic and the emails, and lets only this budget of this account publish (policy created first)', () => {
+  it('alerts the topic and the emails at the shared thresholds, and lets only this budget of this account publish (policy created first)', () => {
     const { template, budget, stack } = synth({ emails: ['a@example.com'] });
     const b = Object.values(template.findResources('AWS::Budgets::Budget'))[0];
-    expect(b.Properties.NotificationsWithSubscribers).toHaveLength(4);
+    // The thresholds every cloud shares: 50/90/100% of actual spend, 100% of forecast.
+    expect(b.Properties.NotificationsWithSubscribers.map((n: { Notification: unknown }) => n.Notification)).toEqual(BUDGET_THRESHOLDS.map((t) => ({
+      NotificationType: t.basis === 'actual' ? 'ACTUAL' : 'FORECASTED', ComparisonOperator: 'GREATER_THAN', Threshold: t.percent, ThresholdType: 'PERCENTAGE',
+    })));
+    expect(b.Properties.NotificationsWithSubscribers.map((n: { Notification: { Threshold: number } }) => n.Notification.Threshold)).toEqual([50, 90, 100, 100]);
     expect(b.Properties.NotificationsWithSubscribers[0].Subscribers).toEqual([
       { SubscriptionType: 'SNS', Address: { Ref: expect.stringMatching(/^Topic/) } }, { SubscriptionType: 'EMAIL', Address: 'a@example.com' },
     ]);

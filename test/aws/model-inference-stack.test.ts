@@ -103,12 +103,36 @@ describe('ModelInferenceStack (defaults)', () => {
   it('alarms with the spec thresholds, notifies the emails, and covers batch inference', () => {
     const latency = Object.values(t.findResources('AWS::CloudWatch::Alarm')).find((a) => a.Properties.MetricName === 'ModelLatency')!;
     expect(latency.Properties.Threshold).toBe(500_000);
-    expect(Object.keys(built.stack.alarms!.alarms).sort()).toEqual(
-      ['api5xx', 'batchDeadLetters', 'batchErrors', 'endpoint5xx', 'handlerErrors', 'handlerThrottles', 'modelLatencyP99'],
-    );
+    expect(Object.keys(built.stack.alarms!.alarms).sort()).toEqual([
+      'api5xx', 'batchDeadLetters', 'batchErrors', 'cpuUtilization', 'diskUtilization', 'endpoint4xx', 'endpoint5xx', 'handlerErrors', 'handlerThrottles',
+      'memoryUtilization', 'modelLatencyP99', 'overheadLatencyP99',
+    ]);
     const topic = Object.keys(t.findResources('AWS::SNS::Topic')).find((id) => id.startsWith('AlarmsTopic'))!;
     for (const a of Object.values(t.findResources('AWS::CloudWatch::Alarm'))) expect(a.Properties.AlarmActions).toEqual([{ Ref: topic }]);
     t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ml@example.com' });
+  });
+
+  it("alarms on the endpoint's 4xx rate, overhead latency and instance utilization, CPU scaled to the 4 vCPUs of ml.m5.xlarge", () => {
+    const dimensions = [{ Name: 'EndpointName', Value: built.stack.endpoint.physicalEndpointName }, { Name: 'VariantName', Value: 'AllTraffic' }];
+    const byMetric = (name: string) => Object.values(t.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: name } }))[0].Properties;
+    expect(byMetric('Invocation4XXErrors')).toMatchObject({ Namespace: 'AWS/SageMaker', Dimensions: dimensions, Statistic: 'Average', Threshold: 0.1 });
+    expect(byMetric('OverheadLatency')).toMatchObject({ Namespace: 'AWS/SageMaker', Dimensions: dimensions, ExtendedStatistic: 'p99', Threshold: 200_000 });
+    for (const [metric, threshold] of [['CPUUtilization', 360], ['MemoryUtilization', 90], ['DiskUtilization', 90]] as const) {
+      expect(byMetric(metric)).toMatchObject({
+        Namespace: '/aws/sagemaker/Endpoints', Dimensions: dimensions, Statistic: 'Average', Threshold: threshold, TreatMissingData: 'notBreaching',
+      });
+    }
+    expect(JSON.stringify(t.findResources('AWS::CloudWatch::Alarm'))).not.toContain('GPUUtilization');
+  });
+
+  it('without drift features, still alarms to the topic when a Model Monitor run completes with violations', () => {
+    const drift = built.stack.driftMonitor!;
+    const topic = Object.keys(t.findResources('AWS::SNS::Topic')).find((id) => id.startsWith('AlarmsTopic'))!;
+    const ruleId = built.stack.getLogicalId(drift.violationsRule!.node.defaultChild as never);
+    expect(t.findResources('AWS::Events::Rule')[ruleId].Properties.EventPattern.detail).toMatchObject({ ExitMessage: [{ prefix: 'CompletedWithViolations' }] });
+    const alarm = t.findResources('AWS::CloudWatch::Alarm')[built.stack.getLogicalId(drift.violationsAlarm!.node.defaultChild as never)];
+    expect(alarm.Properties).toMatchObject({ MetricName: 'MatchedEvents', Dimensions: [{ Name: 'RuleName', Value: { Ref: ruleId } }], AlarmActions: [{ Ref: topic }], OKActions: [{ Ref: topic }] });
+    expect(Object.keys(drift.featureDriftAlarms)).toEqual([]);
   });
 
   it('outputs the API URL, endpoint name, bucket name and alarm topic', () => {
@@ -344,16 +368,23 @@ describe('ModelInferenceStack monitoring options', () => {
     });
   });
 
-  it('serverless: no capture, so no drift monitor, but alarms, dashboard and rollback still', () => {
+  it('serverless: no capture, so no drift monitor, no instance metrics, but alarms, dashboard and rollback still', () => {
     const { template, stack } = build({ mode: 'serverless', batchInference: false });
     template.resourceCountIs('AWS::SageMaker::MonitoringSchedule', 0);
+    expect(Object.keys(stack.alarms!.alarms)).toEqual(expect.arrayContaining(['endpoint4xx', 'overheadLatencyP99']));
+    expect(Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.Namespace)).not.toContain('/aws/sagemaker/Endpoints');
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     expect(only(template, 'AWS::SageMaker::Endpoint').resource.Properties.DeploymentConfig.AutoRollbackConfiguration.Alarms).toHaveLength(2);
     expect(stack.driftMonitor).toBeUndefined();
   });
 
-  it('GPU: the dashboard shows GPU utilization', () => {
-    const { template } = build({ instanceType: 'ml.g5.xlarge' });
+  it('GPU: GPU and GPU memory alarms (1 GPU), custom alarm thresholds, and GPU utilization on the dashboard', () => {
+    const { template, stack } = build({ instanceType: 'ml.g5.xlarge', monitoring: { alarmThresholds: { gpuUtilizationPercent: 80, cpuUtilizationPercent: 75 } } });
+    const threshold = (metric: string) => Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: metric } }))[0].Properties.Threshold;
+    expect(threshold('GPUUtilization')).toBe(80);
+    expect(threshold('GPUMemoryUtilization')).toBe(90);
+    expect(threshold('CPUUtilization')).toBe(300);
+    expect(stack.alarms!.alarms.gpuMemoryUtilization).toBeDefined();
     expect(JSON.stringify(only(template, 'AWS::CloudWatch::Dashboard').resource.Properties.DashboardBody)).toContain('GPUUtilization');
   });
 
@@ -379,6 +410,7 @@ describe('ModelInferenceStack monitoring options', () => {
     ['drift threshold out of range', { spec: { ...SPEC, monitoring: { driftThreshold: 1.5 } } }, 'ModelInferenceStack spec.monitoring.driftThreshold: got 1.5; expected a number from 0.001 to 1'],
     ['canary percent out of range', { monitoring: { deployment: { strategy: { type: 'canary', percent: 80, waitMinutes: 10 } } } }, 'ModelEndpoint deployment.strategy.percent: got 80; expected an integer from 1 to 50'],
     ['portable job with a baseline prop', { portableDriftJob: true, baseline: { statisticsUri: 's3://b/x/statistics.json', constraintsUri: 's3://b/x/constraints.json' } }, 'ModelInferenceStack baseline:'],
+    ['alarm threshold out of range', { monitoring: { alarmThresholds: { memoryUtilizationPercent: 120 } } }, 'InferenceAlarms memoryUtilizationPercent: got 120; expected a percentage greater than 0 and at most 100'],
     ['budget scope', { spec: { ...SPEC, monthlyBudgetUsd: 500 }, budgetScope: 'org' as never }, 'ModelInferenceStack budgetScope: got "org"; expected one of "tag", "account"'],
     ['budget nobody hears', { spec: { ...SPEC, monthlyBudgetUsd: 500, monitoring: { enabled: false } }, batchInference: false }, 'ModelInferenceStack spec.monthlyBudgetUsd: got 500; expected monitoring on'],
   ];

@@ -250,6 +250,54 @@ export function createMonitoringRole(scope: Construct, id: string, options: Moni
   return role;
 }
 
+/** An EventBridge rule on one schedule's processing jobs and an alarm that fires when it matches. */
+export interface MonitoringJobEventAlarm {
+  readonly rule: events.Rule;
+  readonly alarm: cloudwatch.Alarm;
+}
+
+/** Options for `createMonitoringJobEventAlarm`. */
+export interface MonitoringJobEventAlarmOptions {
+  readonly monitoringScheduleArn: string;
+  /** Further conditions on the event detail (status, exit message). */
+  readonly detail: Record<string, unknown>;
+  readonly ruleDescription: string;
+  readonly alarmDescription: string;
+}
+
+/**
+ * A rule matching `SageMaker Processing Job State Change` events of the runs one monitoring schedule starts,
+ * and an alarm on the rule's `MatchedEvents` (one match in an hour fires it). The rule has no target: the
+ * alarm is what notifies, with OK once an hour passes without a match. Child ids are `<id>Rule` and `<id>Alarm`.
+ */
+export function createMonitoringJobEventAlarm(scope: Construct, id: string, options: MonitoringJobEventAlarmOptions): MonitoringJobEventAlarm {
+  const rule = new events.Rule(scope, `${id}Rule`, {
+    description: options.ruleDescription,
+    eventPattern: {
+      source: ['aws.sagemaker'],
+      detailType: ['SageMaker Processing Job State Change'],
+      // The event detail mirrors DescribeProcessingJob, which names the monitoring schedule that started the job.
+      detail: { ...options.detail, MonitoringScheduleArn: [options.monitoringScheduleArn] },
+    },
+  });
+  const alarm = new cloudwatch.Alarm(scope, `${id}Alarm`, {
+    alarmDescription: options.alarmDescription,
+    metric: new cloudwatch.Metric({
+      namespace: 'AWS/Events',
+      metricName: 'MatchedEvents',
+      dimensionsMap: { RuleName: rule.ruleName },
+      statistic: 'Sum',
+      period: Duration.hours(1),
+    }),
+    threshold: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 1,
+    // No matched event means nothing happened.
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  return { rule, alarm };
+}
+
 /** What `createJobHealthAlarms` builds. */
 export interface JobHealthAlarms {
   readonly failedJobsRule: events.Rule;
@@ -275,30 +323,14 @@ export interface JobHealthOptions {
  * matched). The composite alarm is the one that notifies.
  */
 export function createJobHealthAlarms(scope: Construct, options: JobHealthOptions): JobHealthAlarms {
-  const failedJobsRule = new events.Rule(scope, 'FailedJobsRule', {
-    description: `Model Monitor runs of one schedule that end Failed or Stopped (${options.description})`,
-    eventPattern: {
-      source: ['aws.sagemaker'],
-      detailType: ['SageMaker Processing Job State Change'],
-      // The event detail mirrors DescribeProcessingJob, which names the monitoring schedule that started the job.
-      detail: { ProcessingJobStatus: ['Failed', 'Stopped'], MonitoringScheduleArn: [options.monitoringScheduleArn] },
-    },
-  });
-  const failedJobsAlarm = new cloudwatch.Alarm(scope, 'FailedJobsAlarm', {
+  const failedJobs = createMonitoringJobEventAlarm(scope, 'FailedJobs', {
+    monitoringScheduleArn: options.monitoringScheduleArn,
+    detail: { ProcessingJobStatus: ['Failed', 'Stopped'] },
+    ruleDescription: `Model Monitor runs of one schedule that end Failed or Stopped (${options.description})`,
     alarmDescription: `A Model Monitor run failed or was stopped (${options.description})`,
-    metric: new cloudwatch.Metric({
-      namespace: 'AWS/Events',
-      metricName: 'MatchedEvents',
-      dimensionsMap: { RuleName: failedJobsRule.ruleName },
-      statistic: 'Sum',
-      period: Duration.hours(1),
-    }),
-    threshold: 1,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    evaluationPeriods: 1,
-    // No matched event means no failure.
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
   });
+  const failedJobsRule = failedJobs.rule;
+  const failedJobsAlarm = failedJobs.alarm;
 
   let resultsMissingAlarm: cloudwatch.Alarm | undefined;
   if (options.heartbeatMetric && options.intervalHours !== undefined) {
