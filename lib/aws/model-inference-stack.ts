@@ -423,6 +423,7 @@ export class ModelInferenceStack extends Stack {
       // Model Monitor's hourly run; the portable job runs on Lambda, priced as nothing next to it.
       driftJobMinutes: this.driftMonitor ? 10 : 0,
       alarmCount: this.node.findAll().filter((c) => c instanceof cloudwatch.Alarm).length,
+      keyCount: this.node.findAll().filter((c) => c instanceof kms.Key).length,
     }));
 
 

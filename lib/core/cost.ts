@@ -33,6 +33,8 @@ export interface CostOptions {
   readonly driftJobMinutes?: number;
   /** Count of alarms / alert conditions the stack creates. @default 4 plus one per drift feature */
   readonly alarmCount?: number;
+  /** Count of customer-managed keys the stack creates. @default 1 */
+  readonly keyCount?: number;
 }
 
 export interface CostLine {
@@ -77,6 +79,7 @@ export function estimateMonthlyCost(spec: ModelSpec | ResolvedModelSpec, cloud: 
   errors.checkNumber('traffic.modelLatencyMs', traffic.modelLatencyMs, { min: 0, max: 3_600_000 });
   errors.checkNumber('traffic.captureSamplingPercent', traffic.captureSamplingPercent, { min: 0, max: 100 });
   errors.checkNumber('serverlessMemoryMb', options.serverlessMemoryMb, { min: 1024, max: 6144 });
+  errors.checkNumber('keyCount', options.keyCount, { min: 0, max: 100, integer: true });
   errors.throwIfAny();
 
   const prices = USAGE_PRICES[cloud];
@@ -137,8 +140,9 @@ export function estimateMonthlyCost(spec: ModelSpec | ResolvedModelSpec, cloud: 
     const drift = runHours * driftHourly;
     add('Hourly drift monitoring job', drift, drift, `${runHours.toFixed(1)} h x ${usd(driftHourly)}/h`, cloud === 'aws' ? MODEL_MONITOR_PROCESSING.source : machine.price.source);
   }
-  const keys = prices.keyMonth.usd;
-  if (keys > 0) add('Customer-managed key', keys, keys, `1 x ${usd(keys)} ${prices.keyMonth.unit}`, prices.keyMonth.source);
+  const keyCount = options.keyCount ?? 1;
+  const keys = keyCount * prices.keyMonth.usd;
+  if (keys > 0) add('Customer-managed keys', keys, keys, `${keyCount} x ${usd(prices.keyMonth.usd)} ${prices.keyMonth.unit}`, prices.keyMonth.source);
 
   const total = (pick: (l: CostLine) => number) => cents(lines.reduce((sum, l) => sum + pick(l), 0));
   return {

@@ -327,6 +327,7 @@ describe('ModelInferenceStack monitoring (drift, dashboard, safe deployments)', 
     const metadata = t.toJSON().Metadata?.['deploy-ai-smarter'];
     expect(metadata).toMatchObject({ version: 1, cloud: 'aws', spec: { name: 'churn-model' }, costOptions: { mode: 'realtime', functionMemoryMb: 512, driftJobMinutes: 10 } });
     expect(metadata.costOptions.alarmCount).toBe(Object.keys(t.findResources('AWS::CloudWatch::Alarm')).length);
+    expect(metadata.costOptions.keyCount).toBe(Object.keys(t.findResources('AWS::KMS::Key')).length);
   });
 });
 

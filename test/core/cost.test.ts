@@ -51,6 +51,10 @@ describe('estimateMonthlyCost', () => {
     expect(serverless.minMonthlyUsd).toBe(serverless.maxMonthlyUsd);
   });
 
+  it('counts every customer-managed key the stack creates', () => {
+    expect(line(estimateMonthlyCost(spec, 'aws', { keyCount: 2 }), /keys/)).toMatchObject({ minUsd: 2, basis: '2 x $1.00 per KMS key-month' });
+  });
+
   it('leaves out monitoring when the spec turns it off', () => {
     const quiet = estimateMonthlyCost({ ...spec, monitoring: { enabled: false } }, 'aws');
     expect(line(quiet, /drift|Alarms/)).toBeUndefined();
