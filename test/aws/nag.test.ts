@@ -8,6 +8,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ModelInferenceStack, ModelInferenceStackProps } from '../../lib/aws/model-inference-stack';
 
+// test/setup-env.js turns aws-cdk-lib's built-in CloudFormation validation off for speed; this gate needs it.
+process.env.CDK_VALIDATION = 'true';
+
 const SPEC = {
   name: 'example-model',
   image: '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1',
@@ -71,9 +74,12 @@ describe('cdk-nag gate', () => {
   it('the same gate reports a finding nobody acknowledged (control)', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'nag-control-'));
     const app = new App({ outdir });
-    new s3.Bucket(new Stack(app, 'Control'), 'PlainBucket');
+    const control = new Stack(app, 'Control');
+    new s3.Bucket(control, 'PlainBucket');
+    // A property CloudFormation does not know: proves the built-in CloudFormation validation runs in this file.
+    (new s3.Bucket(control, 'BadBucket').node.defaultChild as s3.CfnBucket).addPropertyOverride('NoSuchProperty', true);
     const { findings, plugins } = synthFindings(app, outdir);
-    expect(plugins).toContain('AwsSolutions');
+    expect(plugins).toEqual(expect.arrayContaining(['AwsSolutions', 'CloudFormation Validate']));
     expect(findings).toEqual(expect.arrayContaining([expect.stringMatching(/^AwsSolutions error AwsSolutions-S1 at Control\/PlainBucket/)]));
   });
 });

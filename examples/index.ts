@@ -1,0 +1,48 @@
+// The examples as a list, so one script synthesizes them all (synth-all.ts), the test checks each and the
+// benchmark times each. Every example is a function that adds its stacks to an app it is given.
+import type { App as CdkApp, Stack } from 'aws-cdk-lib';
+import type { App as TfApp, TerraformStack } from 'cdktf';
+
+export type Example =
+  | { readonly name: string; readonly summary: string; readonly kind: 'cdk'; readonly load: () => (app: CdkApp) => Stack[] }
+  | { readonly name: string; readonly summary: string; readonly kind: 'cdktf'; readonly load: () => (app: TfApp) => TerraformStack[] };
+
+// Loaded on demand (require inside load) so running one example imports only the libraries it uses.
+export const EXAMPLES: readonly Example[] = [
+  {
+    name: 'existing-vpc-and-bucket',
+    summary: 'a model in an existing VPC with an existing bucket',
+    kind: 'cdk',
+    load: () => (require('./existing-vpc-and-bucket') as typeof import('./existing-vpc-and-bucket')).addExistingVpcAndBucket,
+  },
+  {
+    name: 'two-models-one-api',
+    summary: 'two models behind one API host',
+    kind: 'cdk',
+    load: () => (require('./two-models-one-api') as typeof import('./two-models-one-api')).addTwoModelsOneApi,
+  },
+  {
+    name: 'gpu-autoscaling',
+    summary: 'a GPU model with autoscaling',
+    kind: 'cdk',
+    load: () => (require('./gpu-autoscaling') as typeof import('./gpu-autoscaling')).addGpuAutoscaling,
+  },
+  {
+    name: 'serverless-endpoint',
+    summary: 'a serverless endpoint',
+    kind: 'cdk',
+    load: () => (require('./serverless-endpoint') as typeof import('./serverless-endpoint')).addServerlessEndpoint,
+  },
+  {
+    name: 'three-clouds-aws',
+    summary: 'the same spec on three clouds: AWS',
+    kind: 'cdk',
+    load: () => (require('./three-clouds/aws') as typeof import('./three-clouds/aws')).addThreeCloudsAws,
+  },
+  {
+    name: 'three-clouds-terraform',
+    summary: 'the same spec on three clouds: Google Cloud and Azure',
+    kind: 'cdktf',
+    load: () => (require('./three-clouds/terraform') as typeof import('./three-clouds/terraform')).addThreeCloudsTerraform,
+  },
+];
