@@ -111,6 +111,12 @@ export interface InferenceAlarmsProps extends InferenceAlarmsThresholds {
    */
   readonly emails?: readonly string[];
   /**
+   * HTTPS URLs subscribed to the topic (an incident tool's webhook, a chat integration). The endpoint must
+   * confirm the subscription; SNS delivers only over TLS to these URLs.
+   * @default - none
+   */
+  readonly httpsEndpoints?: readonly string[];
+  /**
    * Model latency p99 above which the latency alarm fires.
    * @default Duration.millis(2000) (the ModelSpec default)
    */
@@ -184,6 +190,8 @@ export class InferenceAlarms extends Construct {
     const errors = new ValidationErrors('InferenceAlarms');
     const emails = props.emails ?? [];
     emails.forEach((email, i) => errors.checkPattern(`emails[${i}]`, email, EMAIL, 'an email address'));
+    const httpsEndpoints = props.httpsEndpoints ?? [];
+    httpsEndpoints.forEach((url, i) => errors.checkPattern(`httpsEndpoints[${i}]`, url, /^https:\/\/[^\s/]+(\/\S*)?$/, 'an https:// URL (plain http is refused: alarms may carry endpoint names and account ids)'));
     const latency = props.latencyP99Threshold ?? Duration.millis(SPEC_DEFAULTS.latencyP99Ms);
     const latencyMs = latency.toMilliseconds();
     errors.check(latencyMs >= 1 && latencyMs <= 3_600_000, 'latencyP99Threshold', latency.toHumanString(), 'from 1 millisecond to 1 hour');
@@ -229,6 +237,7 @@ export class InferenceAlarms extends Construct {
       });
     }
     emails.forEach((email) => this.topic.addSubscription(new subscriptions.EmailSubscription(email)));
+    httpsEndpoints.forEach((url) => this.topic.addSubscription(new subscriptions.UrlSubscription(url, { protocol: sns.SubscriptionProtocol.HTTPS })));
     this.alarmAction = new cw_actions.SnsAction(this.topic);
 
     const endpoint = props.endpoint;

@@ -52,6 +52,11 @@ export interface ModelInferenceStackMonitoringOptions {
    * @default - 10% 4xx, 200 ms overhead p99, 90% utilization each
    */
   readonly alarmThresholds?: InferenceAlarmsThresholds;
+  /**
+   * HTTPS URLs subscribed to the alarm topic besides `spec.monitoring.alarmEmails` (incident tools, chat webhooks).
+   * @default - none
+   */
+  readonly alarmHttpsEndpoints?: readonly string[];
 }
 
 /** Model quality monitoring: captured predictions joined with ground-truth labels you upload. */
@@ -362,6 +367,7 @@ export class ModelInferenceStack extends Stack {
         endpointMode: mode,
         api: this.api,
         emails: spec.monitoring.alarmEmails,
+        httpsEndpoints: monitoring.alarmHttpsEndpoints,
         latencyP99Threshold: Duration.millis(spec.monitoring.latencyP99Ms),
         errorRatePercent: spec.monitoring.errorRatePercent,
       });

@@ -172,6 +172,12 @@ describe('InferenceAlarms with an API (defaults)', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ml-oncall@example.com' });
   });
 
+  it('subscribes HTTPS endpoints to the topic over HTTPS', () => {
+    const s = new Stack(new App(), 'Https');
+    new InferenceAlarms(s, 'Alarms', { endpoint: fakeEndpoint(s), httpsEndpoints: ['https://events.pagerduty.example/integration/abc'] });
+    Template.fromStack(s).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'https', Endpoint: 'https://events.pagerduty.example/integration/abc' });
+  });
+
   it('addAlarm wires a new alarm to the topic and records it by name', () => {
     const s = new Stack(new App(), 'Add');
     const a = new InferenceAlarms(s, 'Alarms', { endpoint: fakeEndpoint(s) });
@@ -271,6 +277,7 @@ describe('InferenceAlarms variants', () => {
 describe('InferenceAlarms validation', () => {
   const cases: Array<[string, Partial<InferenceAlarmsProps>, string]> = [
     ['emails', { emails: ['oncall'] }, 'InferenceAlarms emails[0]: got "oncall"; expected an email address'],
+    ['httpsEndpoints', { httpsEndpoints: ['http://hooks.example/x'] }, 'InferenceAlarms httpsEndpoints[0]: got "http://hooks.example/x"; expected an https:// URL (plain http is refused: alarms may carry endpoint names and account ids)'],
     ['latencyP99Threshold', { latencyP99Threshold: Duration.hours(2) }, 'InferenceAlarms latencyP99Threshold: got "2 hours"; expected from 1 millisecond to 1 hour'],
     ['errorRatePercent', { errorRatePercent: 0 }, 'InferenceAlarms errorRatePercent: got 0; expected a percentage greater than 0 and at most 100'],
     ['evaluationPeriods', { evaluationPeriods: 0 }, 'InferenceAlarms evaluationPeriods: got 0; expected an integer from 1 to 1440'],

@@ -152,6 +152,11 @@ describe('ModelInferenceStack (defaults)', () => {
 });
 
 describe('ModelInferenceStack variants', () => {
+  it('subscribes monitoring.alarmHttpsEndpoints to the alarm topic next to the spec emails', () => {
+    const { template } = build({ monitoring: { alarmHttpsEndpoints: ['https://hooks.example/alarms'] } });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'https', Endpoint: 'https://hooks.example/alarms' });
+  });
+
   it('GPU: ml.g5.xlarge without KmsKeyId on the endpoint config (local NVMe)', () => {
     const { template } = build({ instanceType: 'ml.g5.xlarge' });
     const config = only(template, 'AWS::SageMaker::EndpointConfig').resource;
