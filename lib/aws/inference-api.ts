@@ -1,7 +1,8 @@
-// The authenticated HTTPS front door of a model: an API Gateway REST API (`POST /predict`, `GET /health`)
-// whose Lambda proxy validates the request and calls the SageMaker endpoint.
+// The authenticated HTTPS front door of one or more models: an API Gateway REST API (`POST /predict`, `GET /health`,
+// and `POST /models/<name>/predict`, `GET /models/<name>/health` per added model) whose Lambda proxies validate the
+// request and call the SageMaker endpoint, one least-privilege proxy per endpoint.
 import * as path from 'path';
-import { ArnFormat, Aws, Duration, Names, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Lazy, Names, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,7 +12,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { ValidationErrors, isTokenString } from '../core/errors';
+import { ValidationError, ValidationErrors, formatProblem, isTokenString } from '../core/errors';
 import { IInferenceEndpoint } from './inference-endpoint';
 import { acknowledgeWildcardArns } from './private/nag-findings';
 
@@ -50,9 +51,59 @@ export interface InferenceApiAsyncInput {
   readonly prefix: string;
 }
 
-export interface InferenceApiProps {
-  /** The endpoint the API serves. */
+/** How the API serves one model added with `models` or `addModel`; unset settings follow the API's. */
+export interface InferenceApiModelOptions {
+  /**
+   * Throttling of each of this model's two methods (stage method settings, shared by all callers); a limit
+   * left out takes the API's `throttle` value. With `authorization: 'apiKey'` the usage plan's per-key throttle
+   * still applies on top.
+   * @default - the API's `throttle`, like every other method
+   */
+  readonly throttle?: InferenceApiThrottle;
+  /**
+   * How long this model's handler waits for its endpoint before answering 504 (at most 29 s).
+   * @default - the API's `invokeTimeout`
+   */
+  readonly invokeTimeout?: Duration;
+  /**
+   * Largest request body this model's handler accepts (413 above); at most 6 MiB - 64 KiB.
+   * @default - the API's `maxBodyBytes`
+   */
+  readonly maxBodyBytes?: number;
+  /**
+   * Content types this model's `predict` accepts (415 otherwise).
+   * @default - the API's `allowedContentTypes`
+   */
+  readonly allowedContentTypes?: readonly string[];
+  /**
+   * Set when this model's endpoint is asynchronous: its handler stages requests here and calls
+   * `InvokeEndpointAsync`. Never taken from the API's `asyncInput`, which belongs to the API's own `endpoint`.
+   * @default - the endpoint is invoked synchronously
+   */
+  readonly asyncInput?: InferenceApiAsyncInput;
+}
+
+/** One model served under `/models/<name>/` (see `InferenceApiProps.models`). */
+export interface InferenceApiModel extends InferenceApiModelOptions {
+  /** Path segment of the model: 1-40 lowercase letters, digits or hyphens, starting with a letter or digit. */
+  readonly name: string;
+  /** The endpoint serving the model. */
   readonly endpoint: IInferenceEndpoint;
+}
+
+export interface InferenceApiProps {
+  /**
+   * The endpoint served at `POST /predict` and `GET /health`. Leave it out for an API that serves only
+   * `models` (then `handler`, `url` and `healthUrl` are not available; use `handlerFor`, `urlFor`).
+   * @default - no root routes; at least one model must be given with `models` or `addModel`
+   */
+  readonly endpoint?: IInferenceEndpoint;
+  /**
+   * Models served under `POST /models/<name>/predict` and `GET /models/<name>/health`, each with its own
+   * handler, role (invoke on that model's endpoint only) and log group. More can be added with `addModel`.
+   * @default - none
+   */
+  readonly models?: readonly InferenceApiModel[];
   /**
    * `iam`: every method requires SigV4-signed requests (grant callers with `grantInvoke`).
    * `apiKey`: every method requires an `x-api-key` header; a usage plan throttles each key.
@@ -149,20 +200,33 @@ const MAX_INVOKE_TIMEOUT = Duration.seconds(29);
 /** The handler needs a little time after the invoke timeout to answer 504 and log. */
 const HANDLER_GRACE = Duration.seconds(5);
 const MEDIA_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i;
+/** A model's path segment; the inference handler's route match accepts the same characters. */
+const MODEL_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
+const MODEL_NAME_EXPECTED = '1-40 lowercase letters, digits or hyphens, starting with a letter or digit';
+
+/** Handler settings after defaults. */
+interface HandlerSettings {
+  readonly invokeTimeout: Duration;
+  readonly maxBodyBytes: number;
+  readonly allowedContentTypes: readonly string[];
+  readonly asyncInput?: InferenceApiAsyncInput;
+}
+
+/** What the API keeps per served endpoint. */
+interface ServedModel {
+  readonly handler: lambda.Function;
+  readonly predictPath: string;
+  readonly healthPath: string;
+}
 
 /**
- * A REST API in front of a SageMaker endpoint: authenticated (IAM by default), throttled, validated,
- * access-logged and traced, with a Lambda proxy that never logs payloads.
+ * A REST API in front of a SageMaker endpoint, or of several (`models`, `addModel`): authenticated (IAM by
+ * default), throttled, validated, access-logged and traced, with one Lambda proxy per endpoint that never logs
+ * payloads and may invoke that endpoint only.
  */
 export class InferenceApi extends Construct {
   /** The REST API. */
   public readonly restApi: apigw.RestApi;
-  /** The Lambda proxy that invokes the endpoint. */
-  public readonly handler: lambda.Function;
-  /** URL of `POST /predict`. */
-  public readonly url: string;
-  /** URL of `GET /health`. */
-  public readonly healthUrl: string;
   /** Log group of the stage's access logs. */
   public readonly accessLogGroup: logs.ILogGroup;
   /** How callers authenticate. */
@@ -172,8 +236,18 @@ export class InferenceApi extends Construct {
   /** The usage plan (with `authorization: 'apiKey'`). */
   public readonly usagePlan?: apigw.UsagePlan;
 
-  private readonly predictMethod: apigw.Method;
-  private readonly healthMethod: apigw.Method;
+  private readonly rootModel?: ServedModel;
+  private readonly models = new Map<string, ServedModel>();
+  private readonly defaults: HandlerSettings;
+  private readonly retention: logs.RetentionDays;
+  private readonly encryptionKey?: kms.IKey;
+  private readonly tracing: boolean;
+  private readonly validator: apigw.RequestValidator;
+  private readonly predictModel: apigw.Model;
+  private readonly methodAuth: apigw.MethodOptions;
+  private readonly invokeGrantees: iam.IGrantable[] = [];
+  private readonly modelMethodSettings: apigw.CfnStage.MethodSettingProperty[] = [];
+  private readonly stageThrottle: Required<InferenceApiThrottle>;
 
   constructor(scope: Construct, id: string, props: InferenceApiProps) {
     super(scope, id);
@@ -200,72 +274,44 @@ export class InferenceApi extends Construct {
     errors.check(allowedContentTypes.length > 0, 'allowedContentTypes', allowedContentTypes, 'at least one media type');
     allowedContentTypes.forEach((type, i) => errors.checkPattern(`allowedContentTypes[${i}]`, type, MEDIA_TYPE, 'a media type such as application/json'));
     if (props.asyncInput) {
+      errors.check(props.endpoint !== undefined, 'asyncInput', '(set)', 'no asyncInput without endpoint (give each model its own asyncInput)');
       const prefix = props.asyncInput.prefix;
       errors.check(isTokenString(prefix) || (prefix.length > 1 && !prefix.startsWith('/') && prefix.endsWith('/') && !prefix.includes('*')), 'asyncInput.prefix', prefix, 'a key prefix ending with "/", not starting with "/", without "*" (e.g. "async-input/")');
     }
     errors.checkPattern('webAclArn', props.webAclArn, /^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/.+$/, 'the ARN of a regional WAFv2 web ACL');
+    const modelNames = new Set<string>();
+    (props.models ?? []).forEach((model, i) => {
+      checkModelName(errors, `models[${i}].name`, model.name, modelNames);
+      modelNames.add(model.name);
+      checkModelOptions(errors, `models[${i}].`, model);
+    });
     errors.throwIfAny();
 
     this.authorization = authorization;
-    const retention = props.accessLogRetention ?? DEFAULTS.retention;
+    this.retention = props.accessLogRetention ?? DEFAULTS.retention;
+    this.encryptionKey = props.encryptionKey;
+    this.tracing = props.tracing ?? true;
+    this.defaults = { invokeTimeout, maxBodyBytes, allowedContentTypes };
+    this.stageThrottle = { rateLimit, burstLimit };
     if (props.encryptionKey) allowLogsToUseKey(this, props.encryptionKey);
 
-    // Handler: least privilege, its own log group, no managed policies.
-    const handlerLogs = new logs.LogGroup(this, 'HandlerLogs', { retention, encryptionKey: props.encryptionKey });
-    const role = new iam.Role(this, 'HandlerRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Inference API handler: invokes one SageMaker endpoint and writes its own logs',
-    });
-    handlerLogs.grantWrite(role);
-    const tracing = props.tracing ?? true;
-    const environment: Record<string, string> = {
-      ENDPOINT_NAME: props.endpoint.endpointName,
-      INVOKE_TIMEOUT_MS: String(timeoutMs),
-      MAX_BODY_BYTES: String(maxBodyBytes),
-      ALLOWED_CONTENT_TYPES: allowedContentTypes.join(','),
-      INVOKE_MODE: props.asyncInput ? 'async' : 'realtime',
-    };
-    if (props.asyncInput) {
-      environment.ASYNC_INPUT_BUCKET = props.asyncInput.bucket.bucketName;
-      environment.ASYNC_INPUT_PREFIX = props.asyncInput.prefix;
-    }
-    this.handler = new lambda.Function(this, 'Handler', {
-      description: 'Validates inference requests and invokes the SageMaker endpoint',
-      // The bundle targets node22 (scripts/bundle.mjs), which runs unchanged on the newer runtime.
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      // Pre-bundled by `npm run bundle`; resolves from lib/aws (ts) and dist/aws (js) alike.
-      code: lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', 'inference-handler')),
-      handler: 'index.handler',
-      memorySize: 512,
-      timeout: invokeTimeout.plus(HANDLER_GRACE),
-      tracing: tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
-      role,
-      logGroup: handlerLogs,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      environment,
-    });
-    props.endpoint.grantInvoke(role);
-    if (props.asyncInput) {
-      // PutObject of one small payload: no multipart upload, so no kms:Decrypt.
-      const inputObjects = props.asyncInput.bucket.arnForObjects(`${props.asyncInput.prefix}*`);
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [inputObjects] }));
-      props.asyncInput.bucket.encryptionKey?.grant(role, 'kms:GenerateDataKey');
-      acknowledgeWildcardArns(role, [inputObjects], 'Async requests are written as new objects under one key prefix; object keys are generated per request');
-    }
-    if (tracing) {
-      Validations.of(role).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions',
-      });
-    }
+    // The root endpoint's handler keeps the ids it had before models existed (stable logical ids).
+    const rootHandler = props.endpoint
+      ? this.createHandler(this, props.endpoint, { ...this.defaults, asyncInput: props.asyncInput }, {
+        roleDescription: 'Inference API handler: invokes one SageMaker endpoint and writes its own logs',
+        functionDescription: 'Validates inference requests and invokes the SageMaker endpoint',
+      })
+      : undefined;
 
+    const retention = this.retention;
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention, encryptionKey: props.encryptionKey });
     this.accessLogGroup = accessLogs;
     const cloudWatchRole = props.cloudWatchRole ?? true;
     this.restApi = new apigw.RestApi(this, 'Api', {
       restApiName: props.apiName ?? Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }),
-      description: `Inference API for SageMaker endpoint ${props.endpoint.endpointName}`,
+      description: props.endpoint
+        ? `Inference API for SageMaker endpoint ${props.endpoint.endpointName}`
+        : 'Inference API for SageMaker endpoints, one route per model under /models',
       endpointTypes: [apigw.EndpointType.REGIONAL],
       disableExecuteApiEndpoint: false,
       deploy: true,
@@ -274,7 +320,7 @@ export class InferenceApi extends Construct {
       minCompressionSize: Size.kibibytes(1),
       deployOptions: {
         stageName,
-        tracingEnabled: tracing,
+        tracingEnabled: this.tracing,
         metricsEnabled: true,
         // ERROR-level execution logs only; data trace would write request and response bodies to logs.
         loggingLevel: apigw.MethodLoggingLevel.ERROR,
@@ -303,32 +349,23 @@ export class InferenceApi extends Construct {
       });
     }
 
-    const validator = this.restApi.addRequestValidator('RequestValidator', {
+    this.validator = this.restApi.addRequestValidator('RequestValidator', {
       validateRequestBody: true,
       validateRequestParameters: true,
     });
-    const predictModel = this.restApi.addModel('PredictRequest', {
+    this.predictModel = this.restApi.addModel('PredictRequest', {
       contentType: 'application/json',
       description: 'A JSON inference request must be an object',
       schema: { schema: apigw.JsonSchemaVersion.DRAFT4, title: 'PredictRequest', type: apigw.JsonSchemaType.OBJECT },
     });
-    const integration = new apigw.LambdaIntegration(this.handler, { proxy: true, allowTestInvoke: false });
-    const methodAuth: apigw.MethodOptions = authorization === 'iam'
+    this.methodAuth = authorization === 'iam'
       ? { authorizationType: apigw.AuthorizationType.IAM }
       : { authorizationType: apigw.AuthorizationType.NONE, apiKeyRequired: true };
 
-    this.predictMethod = this.restApi.root.addResource('predict').addMethod('POST', integration, {
-      ...methodAuth,
-      requestValidator: validator,
-      requestParameters: { 'method.request.header.Content-Type': true },
-      requestModels: { 'application/json': predictModel },
-      operationName: 'Predict',
-    });
-    this.healthMethod = this.restApi.root.addResource('health').addMethod('GET', integration, {
-      ...methodAuth,
-      requestValidator: validator,
-      operationName: 'Health',
-    });
+    if (rootHandler) {
+      this.addRoutes(this.restApi.root, rootHandler, { predict: 'Predict', health: 'Health' });
+      this.rootModel = { handler: rootHandler, predictPath: '/predict', healthPath: '/health' };
+    }
 
     if (authorization === 'apiKey') {
       this.usagePlan = this.restApi.addUsagePlan('UsagePlan', {
@@ -340,23 +377,6 @@ export class InferenceApi extends Construct {
       // No `value`: API Gateway generates the key, so it never appears in the template.
       this.apiKey = this.restApi.addApiKey('ApiKey', { description: 'Key for the inference API' });
       this.usagePlan.addApiKey(this.apiKey);
-      for (const method of [this.predictMethod, this.healthMethod]) {
-        Validations.of(method).acknowledge({
-          id: 'AwsSolutions-APIG4',
-          reason: "authorization: 'apiKey' was chosen explicitly: callers present an API key metered by a usage plan instead of IAM",
-        });
-        Validations.of(method).acknowledge({
-          id: 'AwsSolutions-COG4',
-          reason: "authorization: 'apiKey' was chosen explicitly; no Cognito user pool is involved",
-        });
-      }
-    } else {
-      for (const method of [this.predictMethod, this.healthMethod]) {
-        Validations.of(method).acknowledge({
-          id: 'AwsSolutions-COG4',
-          reason: 'Methods use IAM (SigV4) authorization: callers are AWS principals granted execute-api:Invoke, not Cognito users',
-        });
-      }
     }
 
     if (props.webAclArn) {
@@ -371,21 +391,244 @@ export class InferenceApi extends Construct {
       });
     }
 
-    this.url = this.restApi.urlForPath('/predict');
-    this.healthUrl = this.restApi.urlForPath('/health');
+    for (const model of props.models ?? []) this.createModel(model.name, model.endpoint, model);
+    // Checked on the finished tree: models may still be added after the constructor.
+    this.node.addValidation({
+      validate: () => (this.rootModel || this.models.size > 0 ? [] : [formatProblem('InferenceApi', 'endpoint', undefined,
+        'an endpoint, or at least one model (the models prop or addModel)')]),
+    });
   }
 
-  /** Lets `grantee` call `POST /predict` and `GET /health` on the deployed stage (`execute-api:Invoke`). */
+  /** The Lambda proxy of the `endpoint` prop. Throws for an API created without `endpoint` (see `handlerFor`). */
+  public get handler(): lambda.Function {
+    return this.requireRoot('handler', 'handlerFor(name)').handler;
+  }
+
+  /** URL of `POST /predict`. Throws for an API created without `endpoint` (see `urlFor`). */
+  public get url(): string {
+    return this.restApi.urlForPath(this.requireRoot('url', 'urlFor(name)').predictPath);
+  }
+
+  /** URL of `GET /health`. Throws for an API created without `endpoint` (see `healthUrlFor`). */
+  public get healthUrl(): string {
+    return this.restApi.urlForPath(this.requireRoot('healthUrl', 'healthUrlFor(name)').healthPath);
+  }
+
+  /** Names of the models served under `/models/`, in the order they were added. */
+  public get modelNames(): string[] {
+    return [...this.models.keys()];
+  }
+
+  /**
+   * Serves `endpoint` at `POST /models/<name>/predict` and `GET /models/<name>/health`, through a handler of its
+   * own whose role may invoke this endpoint only. Same authorization, request validation and JSON model as the
+   * API's other methods; callers already granted with `grantInvoke` may call the new methods too.
+   * @returns the model's handler
+   */
+  public addModel(name: string, endpoint: IInferenceEndpoint, options: InferenceApiModelOptions = {}): lambda.Function {
+    const errors = new ValidationErrors('InferenceApi');
+    checkModelName(errors, 'addModel(name)', name, new Set(this.models.keys()));
+    checkModelOptions(errors, 'addModel(options).', options);
+    errors.throwIfAny();
+    return this.createModel(name, endpoint, options);
+  }
+
+  /** The handler of model `name`. */
+  public handlerFor(name: string): lambda.Function {
+    return this.requireModel('handlerFor(name)', name).handler;
+  }
+
+  /** URL of `POST /models/<name>/predict`. */
+  public urlFor(name: string): string {
+    return this.restApi.urlForPath(this.requireModel('urlFor(name)', name).predictPath);
+  }
+
+  /** URL of `GET /models/<name>/health`. */
+  public healthUrlFor(name: string): string {
+    return this.restApi.urlForPath(this.requireModel('healthUrlFor(name)', name).healthPath);
+  }
+
+  /**
+   * Lets `grantee` call every method of the deployed stage (`execute-api:Invoke` on each method's ARN, no
+   * wildcard): `POST /predict` and `GET /health`, and both methods of every model, including models added later.
+   */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    this.invokeGrantees.push(grantee);
+    const served = [...(this.rootModel ? [this.rootModel] : []), ...this.models.values()];
+    return this.grantMethods(grantee, served);
+  }
+
+  /** Lets `grantee` call model `name` only (`POST /models/<name>/predict`, `GET /models/<name>/health`). */
+  public grantInvokeModel(name: string, grantee: iam.IGrantable): iam.Grant {
+    return this.grantMethods(grantee, [this.requireModel('grantInvokeModel(name)', name)]);
+  }
+
+  private grantMethods(grantee: iam.IGrantable, served: readonly ServedModel[]): iam.Grant {
     const stage = this.restApi.deploymentStage.stageName;
     return iam.Grant.addToPrincipal({
       grantee,
       actions: ['execute-api:Invoke'],
-      resourceArns: [
-        this.restApi.arnForExecuteApi('POST', '/predict', stage),
-        this.restApi.arnForExecuteApi('GET', '/health', stage),
-      ],
+      resourceArns: served.flatMap((model) => [
+        this.restApi.arnForExecuteApi('POST', model.predictPath, stage),
+        this.restApi.arnForExecuteApi('GET', model.healthPath, stage),
+      ]),
     });
+  }
+
+  private createModel(name: string, endpoint: IInferenceEndpoint, options: InferenceApiModelOptions): lambda.Function {
+    // One scope per model: its handler, role and log group get ids (and logical ids) of their own.
+    const scope = new Construct(this, `Model-${name}`);
+    const handler = this.createHandler(scope, endpoint, {
+      invokeTimeout: options.invokeTimeout ?? this.defaults.invokeTimeout,
+      maxBodyBytes: options.maxBodyBytes ?? this.defaults.maxBodyBytes,
+      allowedContentTypes: options.allowedContentTypes ?? this.defaults.allowedContentTypes,
+      asyncInput: options.asyncInput,
+    }, {
+      roleDescription: `Inference API handler of model ${name}: invokes one SageMaker endpoint and writes its own logs`,
+      functionDescription: `Validates inference requests for model ${name} and invokes its SageMaker endpoint`,
+    });
+    const models = this.restApi.root.getResource('models') ?? this.restApi.root.addResource('models');
+    const operation = name.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+    this.addRoutes(models.addResource(name), handler, { predict: `Predict${operation}`, health: `Health${operation}` });
+    const served: ServedModel = { handler, predictPath: `/models/${name}/predict`, healthPath: `/models/${name}/health` };
+    this.models.set(name, served);
+    if (options.throttle) {
+      this.addMethodThrottle(served.predictPath, 'POST', options.throttle);
+      this.addMethodThrottle(served.healthPath, 'GET', options.throttle);
+    }
+    for (const grantee of this.invokeGrantees) this.grantMethods(grantee, [served]);
+    return handler;
+  }
+
+  /** The Lambda proxy of one endpoint: least privilege, its own log group, no managed policies. */
+  private createHandler(
+    scope: Construct, endpoint: IInferenceEndpoint, settings: HandlerSettings,
+    text: { roleDescription: string; functionDescription: string },
+  ): lambda.Function {
+    const handlerLogs = new logs.LogGroup(scope, 'HandlerLogs', { retention: this.retention, encryptionKey: this.encryptionKey });
+    const role = new iam.Role(scope, 'HandlerRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: text.roleDescription,
+    });
+    handlerLogs.grantWrite(role);
+    const environment: Record<string, string> = {
+      ENDPOINT_NAME: endpoint.endpointName,
+      INVOKE_TIMEOUT_MS: String(settings.invokeTimeout.toMilliseconds()),
+      MAX_BODY_BYTES: String(settings.maxBodyBytes),
+      ALLOWED_CONTENT_TYPES: settings.allowedContentTypes.join(','),
+      INVOKE_MODE: settings.asyncInput ? 'async' : 'realtime',
+    };
+    if (settings.asyncInput) {
+      environment.ASYNC_INPUT_BUCKET = settings.asyncInput.bucket.bucketName;
+      environment.ASYNC_INPUT_PREFIX = settings.asyncInput.prefix;
+    }
+    const handler = new lambda.Function(scope, 'Handler', {
+      description: text.functionDescription,
+      // The bundle targets node22 (scripts/bundle.mjs), which runs unchanged on the newer runtime.
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      // Pre-bundled by `npm run bundle`; resolves from lib/aws (ts) and dist/aws (js) alike.
+      code: lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', 'inference-handler')),
+      handler: 'index.handler',
+      memorySize: 512,
+      timeout: settings.invokeTimeout.plus(HANDLER_GRACE),
+      tracing: this.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
+      role,
+      logGroup: handlerLogs,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment,
+    });
+    endpoint.grantInvoke(role);
+    if (settings.asyncInput) {
+      // PutObject of one small payload: no multipart upload, so no kms:Decrypt.
+      const inputObjects = settings.asyncInput.bucket.arnForObjects(`${settings.asyncInput.prefix}*`);
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [inputObjects] }));
+      settings.asyncInput.bucket.encryptionKey?.grant(role, 'kms:GenerateDataKey');
+      acknowledgeWildcardArns(role, [inputObjects], 'Async requests are written as new objects under one key prefix; object keys are generated per request');
+    }
+    if (this.tracing) {
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions',
+      });
+    }
+    return handler;
+  }
+
+  /** `POST <parent>/predict` and `GET <parent>/health` through `handler`, with the API's auth and validation. */
+  private addRoutes(parent: apigw.IResource, handler: lambda.IFunction, operationNames: { predict: string; health: string }): void {
+    const integration = new apigw.LambdaIntegration(handler, { proxy: true, allowTestInvoke: false });
+    const predictMethod = parent.addResource('predict').addMethod('POST', integration, {
+      ...this.methodAuth,
+      requestValidator: this.validator,
+      requestParameters: { 'method.request.header.Content-Type': true },
+      requestModels: { 'application/json': this.predictModel },
+      operationName: operationNames.predict,
+    });
+    const healthMethod = parent.addResource('health').addMethod('GET', integration, {
+      ...this.methodAuth,
+      requestValidator: this.validator,
+      operationName: operationNames.health,
+    });
+    for (const method of [predictMethod, healthMethod]) {
+      if (this.authorization === 'apiKey') {
+        Validations.of(method).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: "authorization: 'apiKey' was chosen explicitly: callers present an API key metered by a usage plan instead of IAM",
+        });
+        Validations.of(method).acknowledge({
+          id: 'AwsSolutions-COG4',
+          reason: "authorization: 'apiKey' was chosen explicitly; no Cognito user pool is involved",
+        });
+      } else {
+        Validations.of(method).acknowledge({
+          id: 'AwsSolutions-COG4',
+          reason: 'Methods use IAM (SigV4) authorization: callers are AWS principals granted execute-api:Invoke, not Cognito users',
+        });
+      }
+    }
+  }
+
+  /**
+   * Adds a stage method setting. The Stage L2 renders its method settings once, in its constructor, so models
+   * added afterwards append theirs through a lazy value (the single-endpoint template stays untouched).
+   */
+  private addMethodThrottle(resourcePath: string, httpMethod: string, throttle: InferenceApiThrottle): void {
+    if (this.modelMethodSettings.length === 0) {
+      const cfnStage = this.restApi.deploymentStage.node.defaultChild as apigw.CfnStage;
+      const rendered = cfnStage.methodSettings;
+      const base = Array.isArray(rendered) ? rendered : [];
+      cfnStage.methodSettings = Lazy.any({ produce: () => [...base, ...this.modelMethodSettings] });
+    }
+    this.modelMethodSettings.push({
+      httpMethod,
+      // Method settings address a resource path with every `/` escaped as `~1`, after a leading `/`.
+      resourcePath: `/${resourcePath.replace(/\//g, '~1')}`,
+      // Without these, API Gateway's per-method defaults (no metrics, no logs) would replace the stage's.
+      metricsEnabled: true,
+      loggingLevel: apigw.MethodLoggingLevel.ERROR,
+      dataTraceEnabled: false,
+      throttlingRateLimit: throttle.rateLimit ?? this.stageThrottle.rateLimit,
+      throttlingBurstLimit: throttle.burstLimit ?? this.stageThrottle.burstLimit,
+    });
+  }
+
+  private requireRoot(member: string, instead: string): ServedModel {
+    if (!this.rootModel) {
+      throw new ValidationError([formatProblem('InferenceApi', member, undefined,
+        `an API created with an endpoint; this one serves models only (use ${instead})`)]);
+    }
+    return this.rootModel;
+  }
+
+  private requireModel(member: string, name: string): ServedModel {
+    const model = this.models.get(name);
+    if (!model) {
+      const known = this.modelNames;
+      throw new ValidationError([formatProblem('InferenceApi', member, name,
+        known.length > 0 ? `one of ${known.map((n) => JSON.stringify(n)).join(', ')}` : 'a model added with models or addModel (none yet)')]);
+    }
+    return model;
   }
 
   /** Requests answered 5xx (API Gateway `5XXError`, Sum per minute); with `statistic: 'Average'` it is the share of requests. */
@@ -406,6 +649,34 @@ export class InferenceApi extends Construct {
   /** Requests received (`Count`). */
   public metricCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.restApi.metricCount({ period: Duration.minutes(1), statistic: 'Sum', ...props });
+  }
+}
+
+/** Checks a model's name: its path segment and its key in the API. */
+function checkModelName(errors: ValidationErrors, prop: string, name: string, taken: ReadonlySet<string>): void {
+  if (!errors.check(typeof name === 'string' && !isTokenString(name) && MODEL_NAME.test(name), prop, name, MODEL_NAME_EXPECTED)) return;
+  errors.check(!taken.has(name), prop, name, `a name not used yet (taken: ${[...taken].join(', ')})`);
+}
+
+/** Checks one model's options with the same rules as the API's props; `prefix` names them in messages. */
+function checkModelOptions(errors: ValidationErrors, prefix: string, options: InferenceApiModelOptions): void {
+  if (options.throttle) {
+    const { rateLimit, burstLimit } = options.throttle;
+    if (rateLimit !== undefined) errors.check(Number.isFinite(rateLimit) && rateLimit > 0, `${prefix}throttle.rateLimit`, rateLimit, 'a number of requests per second greater than 0');
+    errors.checkNumber(`${prefix}throttle.burstLimit`, burstLimit, { min: 1, max: 1_000_000, integer: true });
+  }
+  if (options.invokeTimeout) {
+    const ms = options.invokeTimeout.toMilliseconds();
+    errors.check(ms >= 1000 && ms <= MAX_INVOKE_TIMEOUT.toMilliseconds(), `${prefix}invokeTimeout`, options.invokeTimeout.toHumanString(), 'from 1 second to 29 seconds (API Gateway integration timeout)');
+  }
+  errors.checkNumber(`${prefix}maxBodyBytes`, options.maxBodyBytes, { min: 1, max: DEFAULTS.maxBodyBytes, integer: true });
+  if (options.allowedContentTypes) {
+    errors.check(options.allowedContentTypes.length > 0, `${prefix}allowedContentTypes`, options.allowedContentTypes, 'at least one media type');
+    options.allowedContentTypes.forEach((type, i) => errors.checkPattern(`${prefix}allowedContentTypes[${i}]`, type, MEDIA_TYPE, 'a media type such as application/json'));
+  }
+  if (options.asyncInput) {
+    const prefixValue = options.asyncInput.prefix;
+    errors.check(isTokenString(prefixValue) || (prefixValue.length > 1 && !prefixValue.startsWith('/') && prefixValue.endsWith('/') && !prefixValue.includes('*')), `${prefix}asyncInput.prefix`, prefixValue, 'a key prefix ending with "/", not starting with "/", without "*" (e.g. "async-input/")');
   }
 }
 

@@ -332,3 +332,259 @@ describe('InferenceApi validation', () => {
       .toThrow(/2 invalid props:\n- InferenceApi stageName.*\n- InferenceApi maxBodyBytes/);
   });
 });
+
+/** Statements of the policies attached to the role whose logical id starts with `rolePrefix`. */
+function roleStatements(template: Template, rolePrefix: string): Array<Record<string, unknown>> {
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) => (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref.startsWith(rolePrefix)))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>);
+}
+
+/** Logical id of the only resource of `type` whose id starts with `prefix`. */
+function idOf(template: Template, type: string, prefix: string): string {
+  const ids = Object.keys(template.findResources(type)).filter((id) => id.startsWith(prefix));
+  expect(ids).toHaveLength(1);
+  return ids[0];
+}
+
+/** The method serving `httpMethod` on the resource whose path part is `pathPart` under the resource `parentPart`. */
+function methodOn(template: Template, parentPart: string, pathPart: string, httpMethod: string): Record<string, unknown> {
+  const resources = template.findResources('AWS::ApiGateway::Resource');
+  const parentIds = Object.keys(resources).filter((id) => resources[id].Properties.PathPart === parentPart);
+  const resourceId = Object.keys(resources).find((id) => resources[id].Properties.PathPart === pathPart
+    && parentIds.includes(resources[id].Properties.ParentId?.Ref))!;
+  expect(resourceId).toBeDefined();
+  const method = Object.values(template.findResources('AWS::ApiGateway::Method'))
+    .find((m) => m.Properties.ResourceId.Ref === resourceId && m.Properties.HttpMethod === httpMethod)!;
+  expect(method).toBeDefined();
+  return method.Properties;
+}
+
+describe('InferenceApi (several models, no root endpoint)', () => {
+  let stack: Stack;
+  let api: InferenceApi;
+  let template: Template;
+  let caller: iam.Role;
+  beforeAll(() => {
+    stack = new Stack(new App(), 'Models');
+    caller = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
+    api = new InferenceApi(stack, 'Api', {
+      invokeTimeout: Duration.seconds(20),
+      models: [
+        { name: 'churn', endpoint: fakeEndpoint(stack, 'churn-endpoint') },
+        { name: 'fraud-v2', endpoint: fakeEndpoint(stack, 'fraud-endpoint'), throttle: { rateLimit: 5 }, maxBodyBytes: 2048 },
+      ],
+    });
+    api.grantInvoke(caller);
+    // Added after grantInvoke: the caller must be able to call it too.
+    api.addModel('late', fakeEndpoint(stack, 'late-endpoint'), { allowedContentTypes: ['text/csv'] });
+    template = Template.fromStack(stack);
+  });
+
+  it('serves POST /models/<name>/predict and GET /models/<name>/health only, all IAM-authorized', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
+    expect(methods).toHaveLength(6);
+    for (const m of methods) expect(m.Properties.AuthorizationType).toBe('AWS_IAM');
+    const parts = Object.values(template.findResources('AWS::ApiGateway::Resource')).map((r) => r.Properties.PathPart).sort();
+    expect(parts).toEqual(['churn', 'fraud-v2', 'health', 'health', 'health', 'late', 'models', 'predict', 'predict', 'predict']);
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { Description: 'Inference API for SageMaker endpoints, one route per model under /models' });
+  });
+
+  it('routes each model to its own handler with the shared validator and JSON model', () => {
+    const [validatorId] = Object.keys(template.findResources('AWS::ApiGateway::RequestValidator'));
+    const [modelId] = Object.keys(template.findResources('AWS::ApiGateway::Model'));
+    for (const [name, prefix] of [['churn', 'ApiModelchurnHandler'], ['fraud-v2', 'ApiModelfraudv2Handler']]) {
+      const functionId = idOf(template, 'AWS::Lambda::Function', prefix);
+      const predict = methodOn(template, name, 'predict', 'POST');
+      expect(predict).toMatchObject({
+        RequestValidatorId: { Ref: validatorId },
+        RequestModels: { 'application/json': { Ref: modelId } },
+        RequestParameters: { 'method.request.header.Content-Type': true },
+        Integration: { Type: 'AWS_PROXY' },
+      });
+      expect(JSON.stringify(predict.Integration)).toContain(functionId);
+      const health = methodOn(template, name, 'health', 'GET');
+      expect(health.RequestValidatorId).toEqual({ Ref: validatorId });
+      expect(JSON.stringify(health.Integration)).toContain(functionId);
+    }
+  });
+
+  it('configures each handler for its endpoint, with API defaults unless the model overrides them', () => {
+    const env = (prefix: string) => template.findResources('AWS::Lambda::Function')[idOf(template, 'AWS::Lambda::Function', prefix)].Properties.Environment.Variables;
+    expect(env('ApiModelchurnHandler')).toEqual({
+      ENDPOINT_NAME: 'churn-endpoint', INVOKE_TIMEOUT_MS: '20000', MAX_BODY_BYTES: '6225920', ALLOWED_CONTENT_TYPES: 'application/json,text/csv', INVOKE_MODE: 'realtime',
+    });
+    expect(env('ApiModelfraudv2Handler')).toMatchObject({ ENDPOINT_NAME: 'fraud-endpoint', MAX_BODY_BYTES: '2048' });
+    expect(env('ApiModellateHandler')).toMatchObject({ ENDPOINT_NAME: 'late-endpoint', ALLOWED_CONTENT_TYPES: 'text/csv' });
+  });
+
+  it('lets each model\'s role invoke only its own endpoint and write only its own log group', () => {
+    for (const [model, endpointName] of [['churn', 'churn-endpoint'], ['fraudv2', 'fraud-endpoint'], ['late', 'late-endpoint']]) {
+      const statements = roleStatements(template, `ApiModel${model}HandlerRole`);
+      const invoke = statements.filter((s) => JSON.stringify(s.Action).includes('sagemaker:'));
+      expect(invoke).toHaveLength(1);
+      expect(JSON.stringify(invoke[0].Resource)).toContain(`:endpoint/${endpointName}"`);
+      const logGroupId = idOf(template, 'AWS::Logs::LogGroup', `ApiModel${model}HandlerLogs`);
+      const logsStatement = statements.find((s) => JSON.stringify(s.Action).includes('logs:'))!;
+      expect(logsStatement.Resource).toEqual({ 'Fn::GetAtt': [logGroupId, 'Arn'] });
+      const fn = template.findResources('AWS::Lambda::Function')[idOf(template, 'AWS::Lambda::Function', `ApiModel${model}Handler`)];
+      expect(fn.Properties.LoggingConfig.LogGroup).toEqual({ Ref: logGroupId });
+      expect(fn.Properties.Role).toEqual({ 'Fn::GetAtt': [idOf(template, 'AWS::IAM::Role', `ApiModel${model}HandlerRole`), 'Arn'] });
+    }
+  });
+
+  it('lets only the model\'s own methods invoke its handler', () => {
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission'));
+    expect(permissions).toHaveLength(6);
+    const churnFunction = idOf(template, 'AWS::Lambda::Function', 'ApiModelchurnHandler');
+    const churnPermissions = permissions.filter((p) => JSON.stringify(p.Properties.FunctionName).includes(churnFunction));
+    expect(churnPermissions.map((p) => JSON.stringify(p.Properties.SourceArn)).map((arn) => arn.match(/\/(POST|GET)\/models\/[a-z0-9-]+\/\w+/)![0]).sort())
+      .toEqual(['/GET/models/churn/health', '/POST/models/churn/predict']);
+  });
+
+  it('adds per-method throttling for a model that sets it, keeping the stage-wide defaults first', () => {
+    const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0];
+    expect(stage.Properties.MethodSettings).toEqual([
+      expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
+      { HttpMethod: 'POST', ResourcePath: '/~1models~1fraud-v2~1predict', ThrottlingRateLimit: 5, ThrottlingBurstLimit: 100, MetricsEnabled: true, LoggingLevel: 'ERROR', DataTraceEnabled: false },
+      { HttpMethod: 'GET', ResourcePath: '/~1models~1fraud-v2~1health', ThrottlingRateLimit: 5, ThrottlingBurstLimit: 100, MetricsEnabled: true, LoggingLevel: 'ERROR', DataTraceEnabled: false },
+    ]);
+  });
+
+  it('exposes each model\'s handler and URLs', () => {
+    expect(api.modelNames).toEqual(['churn', 'fraud-v2', 'late']);
+    expect(stack.resolve(api.handlerFor('churn').functionArn)).toEqual({ 'Fn::GetAtt': [idOf(template, 'AWS::Lambda::Function', 'ApiModelchurnHandler'), 'Arn'] });
+    expect(JSON.stringify(stack.resolve(api.urlFor('fraud-v2')))).toMatch(/"\/models\/fraud-v2\/predict"\]\]\}$/);
+    expect(JSON.stringify(stack.resolve(api.healthUrlFor('late')))).toMatch(/"\/models\/late\/health"\]\]\}$/);
+  });
+
+  it('grantInvoke covers every model\'s two methods, including models added later, without wildcards', () => {
+    const statements = roleStatements(template, 'Caller');
+    const arns = statements.flatMap((s) => [s.Resource].flat()).map((r) => JSON.stringify(r));
+    expect(statements.every((s) => s.Action === 'execute-api:Invoke')).toBe(true);
+    expect(arns.map((arn) => arn.match(/\/(POST|GET)\/[a-z0-9/-]+/)![0]).sort()).toEqual([
+      '/GET/models/churn/health', '/GET/models/fraud-v2/health', '/GET/models/late/health',
+      '/POST/models/churn/predict', '/POST/models/fraud-v2/predict', '/POST/models/late/predict',
+    ]);
+    for (const arn of arns) expect(arn).toContain('{"Ref":"ApiDeploymentStageprod');
+    expect(arns.join()).not.toContain('*');
+  });
+
+  it('grantInvokeModel covers one model only', () => {
+    const s = new Stack(new App(), 'One');
+    const one = new InferenceApi(s, 'Api', { models: [{ name: 'a', endpoint: fakeEndpoint(s, 'a') }, { name: 'b', endpoint: fakeEndpoint(s, 'b') }] });
+    const role = new iam.Role(s, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
+    one.grantInvokeModel('b', role);
+    const [statement] = roleStatements(Template.fromStack(s), 'Caller');
+    expect(statement.Resource).toHaveLength(2);
+    expect(JSON.stringify(statement.Resource)).toMatch(/POST\/models\/b\/predict.*GET\/models\/b\/health/);
+    expect(JSON.stringify(statement.Resource)).not.toContain('/models/a/');
+  });
+
+  it('refuses the root-endpoint members on an API without endpoint, naming the per-model ones', () => {
+    expect(() => api.handler).toThrow('InferenceApi handler: got undefined; expected an API created with an endpoint; this one serves models only (use handlerFor(name))');
+    expect(() => api.url).toThrow('InferenceApi url: got undefined; expected an API created with an endpoint; this one serves models only (use urlFor(name))');
+    expect(() => api.healthUrl).toThrow('(use healthUrlFor(name))');
+  });
+
+  it('refuses an unknown model name, listing the known ones', () => {
+    expect(() => api.urlFor('nope')).toThrow('InferenceApi urlFor(name): got "nope"; expected one of "churn", "fraud-v2", "late"');
+    expect(() => api.handlerFor('nope')).toThrow('InferenceApi handlerFor(name): got "nope"');
+    const s = new Stack(new App(), 'Empty');
+    const single = new InferenceApi(s, 'Api', { endpoint: fakeEndpoint(s) });
+    expect(() => single.grantInvokeModel('x', new iam.AccountRootPrincipal()))
+      .toThrow('InferenceApi grantInvokeModel(name): got "x"; expected a model added with models or addModel (none yet)');
+  });
+});
+
+describe('InferenceApi (root endpoint plus addModel, API key)', () => {
+  let built: ReturnType<typeof build>;
+  beforeAll(() => {
+    built = build({ authorization: 'apiKey' }, (stack) => {
+      const key = new kms.Key(stack, 'Key');
+      return { encryptionKey: key, models: [{ name: 'fraud', endpoint: fakeEndpoint(stack, 'fraud-endpoint'), asyncInput: { bucket: new s3.Bucket(stack, 'Staging', { encryptionKey: key }), prefix: 'fraud/' } }] };
+    });
+  });
+
+  it('keeps /predict and /health on the root handler with its original logical ids', () => {
+    const rootFunction = idOf(built.template, 'AWS::Lambda::Function', 'ApiHandler');
+    const rootPredict = Object.values(built.template.findResources('AWS::ApiGateway::Method')).find((m) => m.Properties.OperationName === 'Predict')!;
+    expect(JSON.stringify(rootPredict.Properties.Integration)).toContain(rootFunction);
+    expect(built.template.findResources('AWS::Lambda::Function')[rootFunction].Properties.Environment.Variables.ENDPOINT_NAME).toBe('churn-endpoint');
+    expect(idOf(built.template, 'AWS::IAM::Role', 'ApiHandlerRole')).toMatch(/^ApiHandlerRole[0-9A-F]{8}$/);
+  });
+
+  it('requires the API key on the model\'s methods too', () => {
+    const methods = Object.values(built.template.findResources('AWS::ApiGateway::Method'));
+    expect(methods).toHaveLength(4);
+    for (const m of methods) expect(m.Properties).toMatchObject({ AuthorizationType: 'NONE', ApiKeyRequired: true });
+    expect(methods.map((m) => m.Properties.OperationName).sort()).toEqual(['Health', 'HealthFraud', 'Predict', 'PredictFraud']);
+  });
+
+  it('gives the model its own async contract, S3 prefix and encrypted log group, not the root\'s', () => {
+    const fraudFunction = built.template.findResources('AWS::Lambda::Function')[idOf(built.template, 'AWS::Lambda::Function', 'ApiModelfraudHandler')];
+    expect(fraudFunction.Properties.Environment.Variables).toMatchObject({ INVOKE_MODE: 'async', ASYNC_INPUT_PREFIX: 'fraud/', ENDPOINT_NAME: 'fraud-endpoint' });
+    const put = roleStatements(built.template, 'ApiModelfraudHandlerRole').find((s) => s.Action === 's3:PutObject')!;
+    expect(put.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Staging/), 'Arn'] }, '/fraud/*']] });
+    expect(handlerStatements(built.template).some((s) => JSON.stringify(s.Action).includes('s3:'))).toBe(false);
+    const logGroup = built.template.findResources('AWS::Logs::LogGroup')[idOf(built.template, 'AWS::Logs::LogGroup', 'ApiModelfraudHandlerLogs')];
+    expect(logGroup.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] });
+  });
+
+  it('grantInvoke covers the root methods and the model\'s', () => {
+    const stack = new Stack(new App(), 'Both');
+    const api = new InferenceApi(stack, 'Api', { endpoint: fakeEndpoint(stack) });
+    api.addModel('fraud', fakeEndpoint(stack, 'fraud-endpoint'));
+    const caller = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
+    api.grantInvoke(caller);
+    const [statement] = roleStatements(Template.fromStack(stack), 'Caller');
+    expect(statement.Resource).toHaveLength(4);
+    expect(JSON.stringify(statement.Resource)).toMatch(/POST\/predict.*GET\/health.*POST\/models\/fraud\/predict.*GET\/models\/fraud\/health/);
+  });
+});
+
+describe('InferenceApi model validation', () => {
+  const cases: Array<[string, (stack: Stack) => Partial<InferenceApiProps>, string]> = [
+    ['uppercase name', (s) => ({ models: [{ name: 'Fraud', endpoint: fakeEndpoint(s) }] }), 'InferenceApi models[0].name: got "Fraud"; expected 1-40 lowercase letters, digits or hyphens, starting with a letter or digit'],
+    ['empty name', (s) => ({ models: [{ name: '', endpoint: fakeEndpoint(s) }] }), 'InferenceApi models[0].name: got ""; expected 1-40 lowercase letters'],
+    ['41-character name', (s) => ({ models: [{ name: 'a'.repeat(41), endpoint: fakeEndpoint(s) }] }), `InferenceApi models[0].name: got "${'a'.repeat(41)}"; expected 1-40`],
+    ['name starting with a hyphen', (s) => ({ models: [{ name: '-a', endpoint: fakeEndpoint(s) }] }), 'InferenceApi models[0].name: got "-a"; expected'],
+    ['name with a slash', (s) => ({ models: [{ name: 'a/b', endpoint: fakeEndpoint(s) }] }), 'InferenceApi models[0].name: got "a/b"; expected'],
+    ['duplicate name', (s) => ({ models: [{ name: 'a', endpoint: fakeEndpoint(s) }, { name: 'a', endpoint: fakeEndpoint(s, 'other') }] }), 'InferenceApi models[1].name: got "a"; expected a name not used yet (taken: a)'],
+    ['model invokeTimeout', (s) => ({ models: [{ name: 'a', endpoint: fakeEndpoint(s), invokeTimeout: Duration.minutes(1) }] }), 'InferenceApi models[0].invokeTimeout: got "1 minute"; expected from 1 second to 29 seconds (API Gateway integration timeout)'],
+    ['model maxBodyBytes', (s) => ({ models: [{ name: 'a', endpoint: fakeEndpoint(s), maxBodyBytes: 0 }] }), 'InferenceApi models[0].maxBodyBytes: got 0; expected an integer from 1 to 6225920'],
+    ['model allowedContentTypes', (s) => ({ models: [{ name: 'a', endpoint: fakeEndpoint(s), allowedContentTypes: ['csv'] }] }), 'InferenceApi models[0].allowedContentTypes[0]: got "csv"; expected a media type such as application/json'],
+    ['model throttle.rateLimit', (s) => ({ models: [{ name: 'a', endpoint: fakeEndpoint(s), throttle: { rateLimit: -1 } }] }), 'InferenceApi models[0].throttle.rateLimit: got -1; expected a number of requests per second greater than 0'],
+    ['model throttle.burstLimit', (s) => ({ models: [{ name: 'a', endpoint: fakeEndpoint(s), throttle: { burstLimit: 1.5 } }] }), 'InferenceApi models[0].throttle.burstLimit: got 1.5; expected an integer from 1 to 1000000'],
+    ['model asyncInput.prefix', (s) => ({ models: [{ name: 'a', endpoint: fakeEndpoint(s), asyncInput: { bucket: new s3.Bucket(s, 'B'), prefix: 'x*/' } }] }), 'InferenceApi models[0].asyncInput.prefix: got "x*/"; expected a key prefix ending with "/"'],
+    ['asyncInput without endpoint', (s) => ({ endpoint: undefined, models: [{ name: 'a', endpoint: fakeEndpoint(s) }], asyncInput: { bucket: new s3.Bucket(s, 'B'), prefix: 'in/' } }), 'InferenceApi asyncInput: got "(set)"; expected no asyncInput without endpoint (give each model its own asyncInput)'],
+  ];
+  it.each(cases)('rejects a %s', (_name, props, message) => {
+    const stack = new Stack(new App(), 'Bad');
+    expect(() => new InferenceApi(stack, 'Api', { endpoint: fakeEndpoint(stack), ...props(stack) })).toThrow(message);
+  });
+
+  it('checks addModel names and options with the same rules', () => {
+    const stack = new Stack(new App(), 'Bad');
+    const api = new InferenceApi(stack, 'Api', { endpoint: fakeEndpoint(stack) });
+    api.addModel('fraud', fakeEndpoint(stack, 'fraud'));
+    expect(() => api.addModel('fraud', fakeEndpoint(stack, 'other'))).toThrow('InferenceApi addModel(name): got "fraud"; expected a name not used yet (taken: fraud)');
+    expect(() => api.addModel('Churn_1', fakeEndpoint(stack, 'other'))).toThrow('InferenceApi addModel(name): got "Churn_1"; expected 1-40 lowercase letters, digits or hyphens, starting with a letter or digit');
+    expect(() => api.addModel('churn', fakeEndpoint(stack, 'other'), { maxBodyBytes: 7e6, invokeTimeout: Duration.millis(500) }))
+      .toThrow(/2 invalid props:\n- InferenceApi addModel\(options\)\.invokeTimeout: got "500 millis".*\n- InferenceApi addModel\(options\)\.maxBodyBytes: got 7000000/);
+    expect(api.modelNames).toEqual(['fraud']);
+  });
+
+  it('reports model problems together with the API\'s own', () => {
+    const stack = new Stack(new App(), 'Bad');
+    expect(() => new InferenceApi(stack, 'Api', { endpoint: fakeEndpoint(stack), stageName: '', models: [{ name: 'X', endpoint: fakeEndpoint(stack) }] }))
+      .toThrow(/2 invalid props:\n- InferenceApi stageName.*\n- InferenceApi models\[0\]\.name/);
+  });
+
+  it('fails synthesis of an API with neither endpoint nor models', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Empty');
+    new InferenceApi(stack, 'Api', {});
+    expect(() => app.synth()).toThrow('InferenceApi endpoint: got undefined; expected an endpoint, or at least one model (the models prop or addModel)');
+  });
+});

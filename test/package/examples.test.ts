@@ -49,19 +49,40 @@ describe('examples', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', Match.anyValue());
   });
 
-  it('two-models-one-api: maps a base path of one custom domain to each model\'s API', () => {
+  it('two-models-one-api: serves both models from one API, each through a handler that may invoke only its endpoint', () => {
     const [template] = cdkExample('two-models-one-api');
     template.resourceCountIs('AWS::SageMaker::Endpoint', 2);
-    template.resourceCountIs('AWS::ApiGateway::RestApi', 2);
-    template.resourceCountIs('AWS::ApiGateway::DomainName', 1);
-    // One account-level logging role per region, not one per API.
+    template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
     template.resourceCountIs('AWS::ApiGateway::Account', 1);
+    template.resourceCountIs('AWS::Lambda::Function', 2);
     template.hasResourceProperties('AWS::ApiGateway::DomainName', { DomainName: 'models.example.com', SecurityPolicy: 'TLS_1_2' });
-    const mappings = Object.values(template.findResources('AWS::ApiGateway::BasePathMapping'))
-      .map((r) => (r as { Properties: { BasePath: string; RestApiId: { Ref: string } } }).Properties);
-    expect(mappings.map((m) => m.BasePath).sort()).toEqual(['churn', 'fraud']);
-    expect(new Set(mappings.map((m) => m.RestApiId.Ref)).size).toBe(2);
-    template.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'POST', AuthorizationType: 'AWS_IAM' });
+    const mapping = onlyResource(template, 'AWS::ApiGateway::BasePathMapping');
+    expect(mapping.BasePath).toBeUndefined();
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).map((m) => (m as { Properties: Record<string, unknown> }).Properties);
+    expect(methods.map((m) => m.OperationName).sort()).toEqual(['HealthChurn', 'HealthFraud', 'PredictChurn', 'PredictFraud']);
+    for (const m of methods) expect(m.AuthorizationType).toBe('AWS_IAM');
+    // Each handler's role invokes its own endpoint only.
+    const endpoints = template.findResources('AWS::SageMaker::Endpoint');
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).map((p) => JSON.stringify(p));
+    for (const model of ['churn', 'fraud']) {
+      const endpointId = Object.keys(endpoints).find((id) => id.startsWith(`${model}Endpoint`))!;
+      const handlerPolicies = policies.filter((p) => p.includes(`"ApiModel${model}HandlerRole`) && p.includes('sagemaker:InvokeEndpoint'));
+      expect(handlerPolicies).toHaveLength(1);
+      expect(handlerPolicies[0]).toContain(endpointId);
+      expect(handlerPolicies[0]).not.toContain(Object.keys(endpoints).find((id) => id !== endpointId)!);
+    }
+    // Only the fraud model has its own throttle; churn uses the stage-wide default.
+    const stage = onlyResource(template, 'AWS::ApiGateway::Stage');
+    expect(stage.MethodSettings).toEqual(expect.arrayContaining([
+      expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1models~1fraud~1predict', ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 }),
+    ]));
+    expect(JSON.stringify(stage.MethodSettings)).not.toContain('churn');
+    // One topic for both models' alarms, and one API-wide 5xx alarm.
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => JSON.stringify(a));
+    expect(alarms.filter((a) => a.includes('"MetricName":"5XXError","Namespace":"AWS/ApiGateway"'))).toHaveLength(1);
+    // Handler alarms for each model's own function.
+    expect(alarms.filter((a) => a.includes('"MetricName":"Errors","Namespace":"AWS/Lambda"'))).toHaveLength(2);
   });
 
   it('gpu-autoscaling: serves on ml.g5.xlarge and tracks invocations per instance between 1 and 8 instances', () => {

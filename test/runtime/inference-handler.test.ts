@@ -85,6 +85,25 @@ describe('routing', () => {
     expect(errorOf(response).error.code).toBe('MethodNotAllowed');
   });
 
+  it('serves a model\'s POST /models/<name>/predict and GET /models/<name>/health like /predict and /health', async () => {
+    sagemaker.on(InvokeEndpointCommand).resolves({ Body: blob('{"score":1}'), ContentType: 'application/json' });
+    // Behind a custom domain the path carries the base path; the resource does not.
+    const predict = await handler(apiEvent({ resource: '/models/fraud-v2/predict', path: '/v1/models/fraud-v2/predict' }));
+    expect(predict.statusCode).toBe(200);
+    expect(sagemaker.commandCalls(InvokeEndpointCommand)[0].args[0].input.EndpointName).toBe('churn-endpoint');
+    const health = await handler(apiEvent({ httpMethod: 'GET', resource: '/models/fraud-v2/health', path: '/models/fraud-v2/health', body: null }));
+    expect(health.statusCode).toBe(200);
+    expect(sagemaker.calls()).toHaveLength(1);
+  });
+
+  it('answers 404 for other paths under /models', async () => {
+    for (const route of ['/models/fraud/admin', '/models/Fraud/predict', '/models/predict', '/models/a/b/predict']) {
+      const response = await handler(apiEvent({ resource: route, path: route }));
+      expect([route, response.statusCode]).toEqual([route, 404]);
+    }
+    expect(sagemaker.calls()).toHaveLength(0);
+  });
+
   it('routes a {proxy+} resource by its proxied path', async () => {
     sagemaker.on(InvokeEndpointCommand).resolves({ Body: blob('{"score":1}'), ContentType: 'application/json' });
     const response = await handler(apiEvent({ resource: '/{proxy+}', path: '/predict/', pathParameters: { proxy: 'predict/' } }));

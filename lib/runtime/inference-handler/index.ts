@@ -139,7 +139,8 @@ function routeOf(event: APIGatewayProxyEvent): string {
 }
 
 async function route(event: APIGatewayProxyEvent, context: Context | undefined, requestId: string, log: LogFields): Promise<APIGatewayProxyResult> {
-  const path = log.route as string;
+  // A model's routes (`/models/<name>/predict`, `/health`) reach a handler of that model only: route by the last segment.
+  const path = (log.route as string).replace(/^\/models\/[a-z0-9][a-z0-9-]{0,39}(?=\/(?:predict|health)$)/, '');
   const allowedMethod = ROUTES[path];
   if (!allowedMethod) throw new HttpError(404, 'NotFound', `No route for ${path}; routes are GET /health and POST /predict`);
   if (event.httpMethod !== allowedMethod) {
