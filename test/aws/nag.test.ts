@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { InferenceApi } from '../../lib/aws/inference-api';
+import { ModelEndpoint } from '../../lib/aws/model-endpoint';
 import { ModelInferenceStack, ModelInferenceStackProps } from '../../lib/aws/model-inference-stack';
 
 // test/setup-env.js turns aws-cdk-lib's built-in CloudFormation validation off for speed; this gate needs it.
@@ -66,6 +68,12 @@ describe('cdk-nag gate', () => {
     const app = new App({ outdir });
     for (const [name, props] of Object.entries(VARIANTS)) {
       new ModelInferenceStack(app, `Example${name}`, { spec: SPEC, ...props });
+    }
+    // One API in front of two models (per-model proxies and roles), as examples/two-models-one-api.ts builds it.
+    const multi = new Stack(app, 'ExampleTwoModelsOneApi');
+    const api = new InferenceApi(multi, 'Api', { models: [] });
+    for (const name of ['churn', 'fraud']) {
+      api.addModel(name, new ModelEndpoint(multi, `${name}Endpoint`, { spec: { ...SPEC, name } }), name === 'fraud' ? { throttle: { rateLimit: 20, burstLimit: 40 } } : undefined);
     }
     const { findings } = synthFindings(app, outdir);
     expect(findings).toEqual([]);
