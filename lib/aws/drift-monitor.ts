@@ -1,38 +1,38 @@
 // DriftMonitor: compares an endpoint's captured traffic with a training baseline on a schedule
 // (SageMaker Model Monitor data quality) and alarms when a run finds violations and per feature when it drifts.
-import { Duration, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ValidationErrors } from '../core/errors';
 import { FEATURE_PATTERN } from '../core/model-spec';
 import { IInferenceEndpoint } from './inference-endpoint';
-import { modelMonitorAnalyzerImage, MODEL_MONITOR_ANALYZER_ACCOUNTS } from './private/model-monitor-images';
 import {
   acknowledgeWildcardResources,
+  checkJobResources,
   checkPrefix,
+  checkSchedule,
+  checkScheduleName,
   createJobHealthAlarms,
   createMonitoringJobEventAlarm,
   createMonitoringRole,
-  HOURLY_SCHEDULE,
-  jobDefinitionNameFromArn,
+  createMonitoringSchedule,
   MONITORING_ROLE_WILDCARD_REASONS,
+  MonitoringJobProps,
+  monitoringJobParts,
+  monitorMetric,
   monitorResourceName,
   normalisePrefix,
-  parseScheduleExpression,
+  notifyTopic,
   readJsonFile,
+  resolveAnalyzerImage,
   ResolvedS3Object,
   s3ObjectFromFile,
   s3ObjectFromUri,
-  SCHEDULE_EXPECTED,
 } from './private/monitoring-job';
 
 /** CloudWatch namespace Model Monitor data-quality jobs publish to. */
@@ -69,71 +69,17 @@ export interface MonitorVpcConfig {
   readonly securityGroups?: ec2.ISecurityGroup[];
 }
 
-export interface DriftMonitorProps {
+/** Schedule, instances, encryption, outputs and alarm topic come from MonitoringJobProps, shared with ModelQualityMonitor. */
+export interface DriftMonitorProps extends MonitoringJobProps {
   /** The endpoint whose captured traffic is checked. It must have data capture on, writing to `captureBucket`/`capturePrefix`. */
   readonly endpoint: IInferenceEndpoint;
-  /** Bucket the endpoint's data capture writes to. */
-  readonly captureBucket: s3.IBucket;
-  /** Key prefix of the endpoint's data capture (`DestinationS3Uri` without `s3://bucket/`), e.g. `capture/`. */
-  readonly capturePrefix: string;
-  /**
-   * KMS key of captured objects, when `captureBucket` is imported and its `encryptionKey` is unknown.
-   * @default - `captureBucket.encryptionKey`, if any
-   */
-  readonly captureKey?: kms.IKey;
   /** Training baseline: `statistics.json` and `constraints.json`, as S3 URIs or local files. */
   readonly baseline: S3Baseline | LocalBaseline;
-  /**
-   * Bucket the drift reports are written to.
-   * @default - `captureBucket`
-   */
-  readonly outputBucket?: s3.IBucket;
   /**
    * Key prefix of the drift reports.
    * @default 'monitoring/data-quality/'
    */
   readonly outputPrefix?: string;
-  /**
-   * Key for the job's volume and its reports.
-   * @default - `captureBucket.encryptionKey`; without one, AWS-managed volume encryption and the output bucket's default encryption
-   */
-  readonly encryptionKey?: kms.IKey;
-  /**
-   * How often the job runs, in the cron shapes SageMaker accepts (UTC): `cron(0 * ? * * *)` hourly,
-   * `cron(0 H ? * * *)` daily, `cron(0 H/N ? * * *)` every N hours, or `NOW` for one run.
-   * @default 'cron(0 * ? * * *)' (hourly)
-   */
-  readonly schedule?: string;
-  /**
-   * Name of the monitoring schedule (the `MonitoringSchedule` metric dimension).
-   * @default - derived from the stack name and construct id, unique per monitor
-   */
-  readonly scheduleName?: string;
-  /**
-   * Instance type of the job.
-   * @default 'ml.m5.xlarge'
-   */
-  readonly instanceType?: string;
-  /**
-   * Instances per run.
-   * @default 1
-   */
-  readonly instanceCount?: number;
-  /**
-   * Volume size per instance in GB.
-   * @default 20
-   */
-  readonly volumeSizeGb?: number;
-  /**
-   * Longest a run may take; at most the schedule interval (1 hour for hourly schedules).
-   * @default Duration.hours(1)
-   */
-  readonly maxRuntime?: Duration;
-  /**
-   * Cut the job's container off from the network (SageMaker still moves the S3 data in and out).
-   * @default true
-   */
-  readonly networkIsolation?: boolean;
   /**
    * Run the job inside a VPC.
    * @default - SageMaker-managed network
@@ -153,16 +99,6 @@ export interface DriftMonitorProps {
    * @default true
    */
   readonly violationsAlarm?: boolean;
-  /**
-   * Topic that gets every alarm's ALARM and OK transitions.
-   * @default - alarms without actions
-   */
-  readonly alarmTopic?: sns.ITopic;
-  /**
-   * Analyzer image, for regions the built-in table does not know or a pinned version.
-   * @default - SageMaker's `sagemaker-model-monitor-analyzer` image for the stack's region
-   */
-  readonly imageUri?: string;
   /**
    * Repository of a custom `imageUri` in your account; the job role gets pull access to it.
    * SageMaker pulls its own prebuilt images with service credentials, so the default image needs no grant.
@@ -213,10 +149,8 @@ export class DriftMonitor extends Construct {
     super(scope, id);
     const errors = new ValidationErrors('DriftMonitor');
 
-    const expression = props.schedule ?? HOURLY_SCHEDULE;
-    const parsedSchedule = parseScheduleExpression(expression);
-    errors.check(parsedSchedule !== undefined, 'schedule', expression, SCHEDULE_EXPECTED);
-    this.intervalHours = parsedSchedule?.intervalHours;
+    const { expression, intervalHours } = checkSchedule(errors, props.schedule);
+    this.intervalHours = intervalHours;
 
     const driftThreshold = props.driftThreshold ?? 0.1;
     errors.check(Number.isFinite(driftThreshold) && driftThreshold > 0 && driftThreshold <= 1, 'driftThreshold', driftThreshold, 'a number greater than 0 and at most 1');
@@ -228,22 +162,7 @@ export class DriftMonitor extends Construct {
       seen.add(feature);
     });
 
-    const instanceType = props.instanceType ?? 'ml.m5.xlarge';
-    errors.checkPattern('instanceType', instanceType, /^ml\.[a-z0-9]+\.[a-z0-9]+$/, 'a SageMaker processing instance type such as ml.m5.xlarge');
-    const instanceCount = props.instanceCount ?? 1;
-    errors.checkNumber('instanceCount', instanceCount, { min: 1, max: 100, integer: true });
-    const volumeSizeGb = props.volumeSizeGb ?? 20;
-    errors.checkNumber('volumeSizeGb', volumeSizeGb, { min: 1, max: 16384, integer: true });
-    const maxRuntime = props.maxRuntime ?? Duration.hours(1);
-    const maxRuntimeSeconds = maxRuntime.toSeconds();
-    // A run longer than the interval would overlap the next one; SageMaker rejects > 1 h for hourly schedules.
-    const runtimeLimit = Math.min(86400, (this.intervalHours ?? 24) * 3600);
-    errors.check(
-      Number.isInteger(maxRuntimeSeconds) && maxRuntimeSeconds >= 60 && maxRuntimeSeconds <= runtimeLimit,
-      'maxRuntime',
-      `${maxRuntimeSeconds} seconds`,
-      `whole seconds from 60 to ${runtimeLimit} (the schedule interval)`,
-    );
+    const resources = checkJobResources(errors, props, this.intervalHours);
 
     checkPrefix(errors, 'capturePrefix', props.capturePrefix);
     const outputPrefixRaw = props.outputPrefix ?? 'monitoring/data-quality/';
@@ -251,19 +170,11 @@ export class DriftMonitor extends Construct {
     const capturePrefix = normalisePrefix(props.capturePrefix);
     const outputPrefix = normalisePrefix(outputPrefixRaw);
 
-    if (props.scheduleName !== undefined) {
-      errors.checkPattern('scheduleName', props.scheduleName, /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, '1-63 letters, digits and hyphens, starting and ending with a letter or digit');
-    }
+    checkScheduleName(errors, props.scheduleName);
 
     const { statistics, constraints } = this.resolveBaseline(props, errors);
 
-    const image = props.imageUri !== undefined ? { imageUri: props.imageUri } : modelMonitorAnalyzerImage(this);
-    errors.check(
-      image !== undefined,
-      'imageUri',
-      props.imageUri,
-      `an analyzer image URI: the stack's region has no built-in Model Monitor image (known: ${Object.keys(MODEL_MONITOR_ANALYZER_ACCOUNTS).join(', ')})`,
-    );
+    const image = resolveAnalyzerImage(this, props.imageUri, errors);
     errors.throwIfAny();
 
     this.endpointName = props.endpoint.endpointName;
@@ -272,7 +183,6 @@ export class DriftMonitor extends Construct {
     const encryptionKey = props.encryptionKey ?? props.captureBucket.encryptionKey;
     this.outputUri = `s3://${outputBucket.bucketName}/${outputPrefix}`;
 
-    const networkIsolation = props.networkIsolation ?? true;
     let vpcConfig: sagemaker.CfnDataQualityJobDefinition.VpcConfigProperty | undefined;
     if (props.vpc) {
       const securityGroups = props.vpc.securityGroups ?? [
@@ -300,6 +210,9 @@ export class DriftMonitor extends Construct {
     props.imageRepository?.grantPull(role);
     this.role = role;
 
+    const job = monitoringJobParts({
+      endpointName: this.endpointName, outputUri: this.outputUri, encryptionKey, resources, networkIsolation: props.networkIsolation,
+    });
     this.jobDefinition = new sagemaker.CfnDataQualityJobDefinition(this, 'JobDefinition', {
       endpointName: this.endpointName,
       roleArn: role.roleArn,
@@ -312,47 +225,22 @@ export class DriftMonitor extends Construct {
         constraintsResource: { s3Uri: constraints!.s3Uri },
         statisticsResource: { s3Uri: statistics!.s3Uri },
       },
-      dataQualityJobInput: {
-        endpointInput: {
-          endpointName: this.endpointName,
-          localPath: '/opt/ml/processing/input/endpoint',
-          s3InputMode: 'File',
-          s3DataDistributionType: 'FullyReplicated',
-        },
-      },
-      dataQualityJobOutputConfig: {
-        kmsKeyId: encryptionKey?.keyArn,
-        monitoringOutputs: [{ s3Output: { s3Uri: this.outputUri, localPath: '/opt/ml/processing/output', s3UploadMode: 'EndOfJob' } }],
-      },
-      jobResources: {
-        clusterConfig: { instanceType, instanceCount, volumeSizeInGb: volumeSizeGb, volumeKmsKeyId: encryptionKey?.keyArn },
-      },
-      networkConfig: {
-        enableNetworkIsolation: networkIsolation,
-        enableInterContainerTrafficEncryption: true,
-        vpcConfig,
-      },
-      stoppingCondition: { maxRuntimeInSeconds: maxRuntimeSeconds },
+      dataQualityJobInput: { endpointInput: job.endpointInput },
+      dataQualityJobOutputConfig: job.outputConfig,
+      jobResources: job.jobResources,
+      networkConfig: { ...job.networkConfig, vpcConfig },
+      stoppingCondition: job.stoppingCondition,
     });
     // The role's policies must exist before SageMaker validates the job definition against them.
     this.jobDefinition.node.addDependency(role);
 
-    this.schedule = new sagemaker.CfnMonitoringSchedule(this, 'Schedule', {
-      monitoringScheduleName: this.scheduleName,
+    this.schedule = createMonitoringSchedule(this, {
+      scheduleName: this.scheduleName,
       endpointName: this.endpointName,
-      monitoringScheduleConfig: {
-        monitoringJobDefinitionName: jobDefinitionNameFromArn(this.jobDefinition.attrJobDefinitionArn),
-        monitoringType: 'DataQuality',
-        scheduleConfig: {
-          scheduleExpression: expression,
-          // A one-off run needs an explicit window: the last 24 hours of captured traffic.
-          ...(expression === 'NOW' ? { dataAnalysisStartTime: '-PT24H', dataAnalysisEndTime: '-PT0H' } : {}),
-        },
-      },
+      jobDefinition: this.jobDefinition,
+      monitoringType: 'DataQuality',
+      expression,
     });
-    // The name comes from the ARN attribute, which already orders the two; the explicit dependency keeps
-    // that true if the reference ever changes (CLOUD-FACTS).
-    this.schedule.addResourceDependency(this.jobDefinition);
 
     const alarms: cloudwatch.AlarmBase[] = [];
     const featureDriftAlarms: Record<string, cloudwatch.Alarm> = {};
@@ -399,13 +287,7 @@ export class DriftMonitor extends Construct {
 
     // The composite alarm notifies for its children, so they stay silent when it exists.
     const notifying = [...alarms, health.jobHealthAlarm];
-    if (props.alarmTopic) {
-      const action = new cloudwatchActions.SnsAction(props.alarmTopic);
-      for (const alarm of notifying) {
-        alarm.addAlarmAction(action);
-        alarm.addOkAction(action);
-      }
-    }
+    notifyTopic(notifying, props.alarmTopic);
     this.alarms = [...notifying, ...(health.resultsMissingAlarm ? [health.failedJobsAlarm, health.resultsMissingAlarm] : [])];
 
     acknowledgeWildcardResources(role, MONITORING_ROLE_WILDCARD_REASONS);
@@ -417,14 +299,14 @@ export class DriftMonitor extends Construct {
    * @default Maximum over the schedule interval (1 hour for hourly and one-off schedules)
    */
   metricFeatureDrift(feature: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return new cloudwatch.Metric({
+    return monitorMetric({
       namespace: DATA_QUALITY_METRICS_NAMESPACE,
       metricName: `feature_baseline_drift_${feature}`,
-      dimensionsMap: { Endpoint: this.endpointName, MonitoringSchedule: this.scheduleName },
+      endpointName: this.endpointName,
+      scheduleName: this.scheduleName,
       statistic: 'Maximum',
-      period: Duration.hours(this.intervalHours ?? 1),
-      ...props,
-    });
+      intervalHours: this.intervalHours,
+    }, props);
   }
 
   private resolveBaseline(props: DriftMonitorProps, errors: ValidationErrors): { statistics?: ResolvedS3Object; constraints?: ResolvedS3Object } {

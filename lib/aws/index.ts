@@ -10,6 +10,7 @@ export * from './model-inference-stack';
 // Monitoring constructs (drift and model quality monitors, dashboard) that build on the pieces above.
 export * from './drift-monitor';
 export * from './model-quality-monitor';
+export type { MonitoringJobProps } from './private/monitoring-job';
 export * from './inference-dashboard';
 // Opt-ins: the portable drift job (accounts without Model Monitor) and the monthly budget.
 export * from './portable-drift-job';

@@ -1,32 +1,32 @@
 // ModelQualityMonitor: joins an endpoint's captured predictions with ground-truth labels on a schedule
 // (SageMaker Model Monitor model quality) and alarms when accuracy, precision or recall fall too low.
-import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ValidationErrors } from '../core/errors';
 import { IInferenceEndpoint } from './inference-endpoint';
-import { modelMonitorAnalyzerImage, MODEL_MONITOR_ANALYZER_ACCOUNTS } from './private/model-monitor-images';
 import {
   acknowledgeWildcardResources,
+  checkJobResources,
   checkPrefix,
+  checkSchedule,
+  checkScheduleName,
   createJobHealthAlarms,
   createMonitoringRole,
-  HOURLY_SCHEDULE,
-  jobDefinitionNameFromArn,
+  createMonitoringSchedule,
   MONITORING_ROLE_WILDCARD_REASONS,
+  MonitoringJobProps,
+  monitoringJobParts,
+  monitorMetric,
   monitorResourceName,
   normalisePrefix,
-  parseScheduleExpression,
+  notifyTopic,
+  resolveAnalyzerImage,
   ResolvedS3Object,
   s3ObjectFromUri,
-  SCHEDULE_EXPECTED,
 } from './private/monitoring-job';
 
 /** CloudWatch namespace Model Monitor model-quality jobs publish to. */
@@ -46,18 +46,10 @@ export interface ModelQualityThresholds {
   readonly recall?: number;
 }
 
-export interface ModelQualityMonitorProps {
+/** Schedule, instances, encryption, outputs and alarm topic come from MonitoringJobProps, shared with DriftMonitor. */
+export interface ModelQualityMonitorProps extends MonitoringJobProps {
   /** The endpoint whose captured predictions are scored. Data capture must record outputs. */
   readonly endpoint: IInferenceEndpoint;
-  /** Bucket the endpoint's data capture writes to. */
-  readonly captureBucket: s3.IBucket;
-  /** Key prefix of the endpoint's data capture, e.g. `capture/`. */
-  readonly capturePrefix: string;
-  /**
-   * KMS key of captured objects, when `captureBucket` is imported.
-   * @default - `captureBucket.encryptionKey`, if any
-   */
-  readonly captureKey?: kms.IKey;
   /** Bucket holding ground-truth labels (Model Monitor's merge format, by `inferenceId`). */
   readonly groundTruthBucket: s3.IBucket;
   /** Key prefix of the ground-truth labels, e.g. `ground-truth/`. */
@@ -97,50 +89,10 @@ export interface ModelQualityMonitorProps {
   /** @default - SageMaker's default window */
   readonly endTimeOffset?: string;
   /**
-   * Bucket the reports are written to.
-   * @default - `captureBucket`
-   */
-  readonly outputBucket?: s3.IBucket;
-  /**
    * Key prefix of the reports.
    * @default 'monitoring/model-quality/'
    */
   readonly outputPrefix?: string;
-  /**
-   * Key for the job's volume and its reports.
-   * @default - `captureBucket.encryptionKey`; without one, AWS-managed volume encryption
-   */
-  readonly encryptionKey?: kms.IKey;
-  /**
-   * Schedule, in the cron shapes SageMaker accepts (see DriftMonitorProps.schedule).
-   * @default 'cron(0 * ? * * *)' (hourly)
-   */
-  readonly schedule?: string;
-  /**
-   * Name of the monitoring schedule.
-   * @default - derived from the stack name and construct id
-   */
-  readonly scheduleName?: string;
-  /** @default 'ml.m5.xlarge' */
-  readonly instanceType?: string;
-  /** @default 1 */
-  readonly instanceCount?: number;
-  /** @default 20 */
-  readonly volumeSizeGb?: number;
-  /** @default Duration.hours(1) */
-  readonly maxRuntime?: Duration;
-  /** @default true */
-  readonly networkIsolation?: boolean;
-  /**
-   * Topic for every alarm's ALARM and OK transitions.
-   * @default - alarms without actions
-   */
-  readonly alarmTopic?: sns.ITopic;
-  /**
-   * Analyzer image override.
-   * @default - SageMaker's analyzer image for the stack's region
-   */
-  readonly imageUri?: string;
 }
 
 /** Scheduled model-quality monitoring of one endpoint against ground-truth labels. */
@@ -166,10 +118,8 @@ export class ModelQualityMonitor extends Construct {
 
     errors.checkOneOf('problemType', props.problemType, PROBLEM_TYPES);
     this.problemType = props.problemType;
-    const expression = props.schedule ?? HOURLY_SCHEDULE;
-    const parsedSchedule = parseScheduleExpression(expression);
-    errors.check(parsedSchedule !== undefined, 'schedule', expression, SCHEDULE_EXPECTED);
-    this.intervalHours = parsedSchedule?.intervalHours;
+    const { expression, intervalHours } = checkSchedule(errors, props.schedule);
+    this.intervalHours = intervalHours;
 
     const thresholds = props.thresholds ?? {};
     for (const [name, value] of Object.entries(thresholds) as [keyof ModelQualityThresholds, number | undefined][]) {
@@ -186,33 +136,17 @@ export class ModelQualityMonitor extends Construct {
     errors.checkPattern('startTimeOffset', props.startTimeOffset, /^-P/, 'a negative ISO 8601 duration such as "-P1D"');
     errors.checkPattern('endTimeOffset', props.endTimeOffset, /^-P/, 'a negative ISO 8601 duration such as "-PT1H"');
 
-    const instanceType = props.instanceType ?? 'ml.m5.xlarge';
-    errors.checkPattern('instanceType', instanceType, /^ml\.[a-z0-9]+\.[a-z0-9]+$/, 'a SageMaker processing instance type such as ml.m5.xlarge');
-    const instanceCount = props.instanceCount ?? 1;
-    errors.checkNumber('instanceCount', instanceCount, { min: 1, max: 100, integer: true });
-    const volumeSizeGb = props.volumeSizeGb ?? 20;
-    errors.checkNumber('volumeSizeGb', volumeSizeGb, { min: 1, max: 16384, integer: true });
-    const maxRuntimeSeconds = (props.maxRuntime ?? Duration.hours(1)).toSeconds();
-    const runtimeLimit = Math.min(86400, (this.intervalHours ?? 24) * 3600);
-    errors.check(
-      Number.isInteger(maxRuntimeSeconds) && maxRuntimeSeconds >= 60 && maxRuntimeSeconds <= runtimeLimit,
-      'maxRuntime',
-      `${maxRuntimeSeconds} seconds`,
-      `whole seconds from 60 to ${runtimeLimit} (the schedule interval)`,
-    );
+    const resources = checkJobResources(errors, props, this.intervalHours);
 
     checkPrefix(errors, 'capturePrefix', props.capturePrefix);
     checkPrefix(errors, 'groundTruthPrefix', props.groundTruthPrefix);
     const outputPrefixRaw = props.outputPrefix ?? 'monitoring/model-quality/';
     checkPrefix(errors, 'outputPrefix', outputPrefixRaw);
-    if (props.scheduleName !== undefined) {
-      errors.checkPattern('scheduleName', props.scheduleName, /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, '1-63 letters, digits and hyphens, starting and ending with a letter or digit');
-    }
+    checkScheduleName(errors, props.scheduleName);
     let constraints: ResolvedS3Object | undefined;
     if (props.constraintsUri !== undefined) constraints = s3ObjectFromUri(this, props.constraintsUri, 'constraintsUri', errors);
 
-    const image = props.imageUri !== undefined ? { imageUri: props.imageUri } : modelMonitorAnalyzerImage(this);
-    errors.check(image !== undefined, 'imageUri', props.imageUri, `an analyzer image URI: the stack's region has no built-in Model Monitor image (known: ${Object.keys(MODEL_MONITOR_ANALYZER_ACCOUNTS).join(', ')})`);
+    const image = resolveAnalyzerImage(this, props.imageUri, errors);
     errors.throwIfAny();
 
     const capturePrefix = normalisePrefix(props.capturePrefix);
@@ -252,6 +186,13 @@ export class ModelQualityMonitor extends Construct {
     props.groundTruthBucket.encryptionKey?.grant(role, 'kms:Decrypt');
     this.role = role;
 
+    const job = monitoringJobParts({
+      endpointName: this.endpointName,
+      outputUri: `s3://${outputBucket.bucketName}/${outputPrefix}`,
+      encryptionKey,
+      resources,
+      networkIsolation: props.networkIsolation,
+    });
     this.jobDefinition = new sagemaker.CfnModelQualityJobDefinition(this, 'JobDefinition', {
       endpointName: this.endpointName,
       roleArn: role.roleArn,
@@ -263,10 +204,7 @@ export class ModelQualityMonitor extends Construct {
       modelQualityBaselineConfig: constraints ? { constraintsResource: { s3Uri: constraints.s3Uri } } : undefined,
       modelQualityJobInput: {
         endpointInput: {
-          endpointName: this.endpointName,
-          localPath: '/opt/ml/processing/input/endpoint',
-          s3InputMode: 'File',
-          s3DataDistributionType: 'FullyReplicated',
+          ...job.endpointInput,
           inferenceAttribute: props.inferenceAttribute,
           probabilityAttribute: props.probabilityAttribute,
           probabilityThresholdAttribute: props.probabilityThreshold,
@@ -275,31 +213,20 @@ export class ModelQualityMonitor extends Construct {
         },
         groundTruthS3Input: { s3Uri: `s3://${props.groundTruthBucket.bucketName}/${groundTruthPrefix}` },
       },
-      modelQualityJobOutputConfig: {
-        kmsKeyId: encryptionKey?.keyArn,
-        monitoringOutputs: [
-          { s3Output: { s3Uri: `s3://${outputBucket.bucketName}/${outputPrefix}`, localPath: '/opt/ml/processing/output', s3UploadMode: 'EndOfJob' } },
-        ],
-      },
-      jobResources: { clusterConfig: { instanceType, instanceCount, volumeSizeInGb: volumeSizeGb, volumeKmsKeyId: encryptionKey?.keyArn } },
-      networkConfig: { enableNetworkIsolation: props.networkIsolation ?? true, enableInterContainerTrafficEncryption: true },
-      stoppingCondition: { maxRuntimeInSeconds: maxRuntimeSeconds },
+      modelQualityJobOutputConfig: job.outputConfig,
+      jobResources: job.jobResources,
+      networkConfig: job.networkConfig,
+      stoppingCondition: job.stoppingCondition,
     });
     this.jobDefinition.node.addDependency(role);
 
-    this.schedule = new sagemaker.CfnMonitoringSchedule(this, 'Schedule', {
-      monitoringScheduleName: this.scheduleName,
+    this.schedule = createMonitoringSchedule(this, {
+      scheduleName: this.scheduleName,
       endpointName: this.endpointName,
-      monitoringScheduleConfig: {
-        monitoringJobDefinitionName: jobDefinitionNameFromArn(this.jobDefinition.attrJobDefinitionArn),
-        monitoringType: 'ModelQuality',
-        scheduleConfig: {
-          scheduleExpression: expression,
-          ...(expression === 'NOW' ? { dataAnalysisStartTime: '-PT24H', dataAnalysisEndTime: '-PT0H' } : {}),
-        },
-      },
+      jobDefinition: this.jobDefinition,
+      monitoringType: 'ModelQuality',
+      expression,
     });
-    this.schedule.addResourceDependency(this.jobDefinition);
 
     const qualityAlarms: Partial<Record<keyof ModelQualityThresholds, cloudwatch.Alarm>> = {};
     const notifying: cloudwatch.AlarmBase[] = [];
@@ -329,13 +256,7 @@ export class ModelQualityMonitor extends Construct {
     this.failedJobsRule = health.failedJobsRule;
     this.jobHealthAlarm = health.jobHealthAlarm;
     notifying.push(health.jobHealthAlarm);
-    if (props.alarmTopic) {
-      const action = new cloudwatchActions.SnsAction(props.alarmTopic);
-      notifying.forEach((a) => {
-        a.addAlarmAction(action);
-        a.addOkAction(action);
-      });
-    }
+    notifyTopic(notifying, props.alarmTopic);
     this.alarms = notifying;
 
     acknowledgeWildcardResources(role, {
@@ -350,14 +271,14 @@ export class ModelQualityMonitor extends Construct {
    * @default Minimum over the schedule interval
    */
   metricQuality(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return new cloudwatch.Metric({
+    return monitorMetric({
       namespace: MODEL_QUALITY_METRICS_NAMESPACE,
       metricName,
-      dimensionsMap: { Endpoint: this.endpointName, MonitoringSchedule: this.scheduleName },
+      endpointName: this.endpointName,
+      scheduleName: this.scheduleName,
       statistic: 'Minimum',
-      period: Duration.hours(this.intervalHours ?? 1),
-      ...props,
-    });
+      intervalHours: this.intervalHours,
+    }, props);
   }
 
   private metricNameFor(name: keyof ModelQualityThresholds): string {

@@ -1,9 +1,9 @@
 // Tests the Azure batch inference function with a stubbed fetch (managed identity endpoint, Blob REST API,
 // the serving app) and Event Grid BlobCreated events; the @azure/functions registration with a mocked worker API.
-import type { HttpFetch, HttpResponse } from '../../lib/runtime/azure-batch-inference/azure-apis';
 import { createBatchHandler, loadConfig, RetryableFailure, type LogEntry } from '../../lib/runtime/azure-batch-inference/handler';
 import { parseEvent } from '../../lib/runtime/azure-batch-inference/events';
 import { parseCaptureLine } from '../../lib/runtime/drift/capture';
+import { routedFetch, type Route } from './shared/stub-fetch';
 
 jest.mock('@azure/functions', () => ({ app: { eventGrid: jest.fn() } }));
 
@@ -20,26 +20,8 @@ const ENV = {
 const NOW = new Date('2026-11-27T13:45:10.123Z');
 const EVENT_ID = '9aeb0fdf-c01e-0131-0922-9eb54906e209';
 
-interface Call { url: string; method: string; headers: Record<string, string>; body?: string }
-type Route = { status: number; body?: string; headers?: Record<string, string> } | Error;
-
-function response(route: { status: number; body?: string; headers?: Record<string, string> }): HttpResponse {
-  const bytes = new TextEncoder().encode(route.body ?? '');
-  const headers = new Map(Object.entries(route.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-  return {
-    ok: route.status >= 200 && route.status < 300,
-    status: route.status,
-    body: null,
-    headers: { get: (name) => headers.get(name.toLowerCase()) ?? null },
-    text: async () => route.body ?? '',
-    json: async () => JSON.parse(route.body ?? 'null'),
-    arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
-  };
-}
-
 /** A fetch that answers the identity endpoint, Blob Storage and the model; `overrides` replace routes by "METHOD url-prefix". */
 function stubFetch(overrides: Record<string, Route> = {}) {
-  const calls: Call[] = [];
   const routes: Record<string, Route> = {
     [`GET ${IDENTITY_ENDPOINT}`]: { status: 200, body: JSON.stringify({ access_token: 'mi-token', expires_on: String(Math.floor(Date.now() / 1000) + 3600) }) },
     [`GET ${BLOB}/incoming/`]: { status: 200, body: '5.1,3.5,1.4', headers: { 'content-type': 'text/csv', 'content-length': '11' } },
@@ -47,16 +29,7 @@ function stubFetch(overrides: Record<string, Route> = {}) {
     [`POST ${SERVING_URL}/invocations`]: { status: 200, body: '0.87', headers: { 'content-type': 'text/csv' } },
     ...overrides,
   };
-  const fetchFn: HttpFetch = async (url, init) => {
-    const method = init?.method ?? 'GET';
-    const body = init?.body === undefined ? undefined : typeof init.body === 'string' ? init.body : Buffer.from(init.body).toString('utf8');
-    calls.push({ url, method, headers: init?.headers ?? {}, body });
-    const key = Object.keys(routes).sort((a, b) => b.length - a.length).find((k) => `${method} ${url}`.startsWith(k));
-    if (!key) throw new Error(`unexpected fetch ${method} ${url}`);
-    const route = routes[key];
-    if (route instanceof Error) throw route;
-    return response(route);
-  };
+  const { fetchFn, calls } = routedFetch(routes, (method, url) => `${method} ${url}`);
   return { fetchFn, calls, puts: () => calls.filter((c) => c.method === 'PUT') };
 }
 

@@ -3,7 +3,8 @@
 import { createBatchHandler, loadConfig, type LogEntry } from '../../lib/runtime/gcp-batch-inference';
 import { parseCaptureLine } from '../../lib/runtime/drift/capture';
 import { parseRequest } from '../../lib/runtime/gcp-batch-inference/events';
-import type { HttpFetch, HttpResponse } from '../../lib/runtime/gcp-batch-inference/google-apis';
+import type { HttpFetch } from '../../lib/runtime/shared/http';
+import { response, routedFetch, type Route } from './shared/stub-fetch';
 
 const BUCKET = 'proj-churn-ingest';
 const SERVING_URL = 'https://churn-abc-uc.a.run.app';
@@ -14,26 +15,8 @@ const ENV = {
 const NOW = new Date('2026-11-27T13:45:10.123Z');
 const ID_TOKEN = `h.${Buffer.from(JSON.stringify({ exp: NOW.getTime() / 1000 + 3600 })).toString('base64url')}.s`;
 
-interface Call { url: string; method: string; headers: Record<string, string>; body?: string }
-type Route = { status: number; body?: string; headers?: Record<string, string> } | Error;
-
-function response(route: { status: number; body?: string; headers?: Record<string, string> }): HttpResponse {
-  const bytes = new TextEncoder().encode(route.body ?? '');
-  const headers = new Map(Object.entries(route.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-  return {
-    ok: route.status >= 200 && route.status < 300,
-    status: route.status,
-    body: null,
-    headers: { get: (name) => headers.get(name.toLowerCase()) ?? null },
-    text: async () => route.body ?? '',
-    json: async () => JSON.parse(route.body ?? 'null'),
-    arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
-  };
-}
-
 /** A fetch that answers the metadata server, GCS and the model; `routes` overrides by URL prefix. */
 function stubFetch(overrides: Record<string, Route> = {}) {
-  const calls: Call[] = [];
   const routes: Record<string, Route> = {
     'http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token': { status: 200, body: JSON.stringify({ access_token: 'gcs-token', expires_in: 3600 }) },
     'http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/identity': { status: 200, body: ID_TOKEN },
@@ -42,15 +25,7 @@ function stubFetch(overrides: Record<string, Route> = {}) {
     [`${SERVING_URL}/invocations`]: { status: 200, body: '0.87', headers: { 'content-type': 'text/csv' } },
     ...overrides,
   };
-  const fetchFn: HttpFetch = async (url, init) => {
-    const body = init?.body === undefined ? undefined : typeof init.body === 'string' ? init.body : Buffer.from(init.body).toString('utf8');
-    calls.push({ url, method: init?.method ?? 'GET', headers: init?.headers ?? {}, body });
-    const prefix = Object.keys(routes).sort((a, b) => b.length - a.length).find((p) => url.startsWith(p));
-    if (!prefix) throw new Error(`unexpected fetch ${url}`);
-    const route = routes[prefix];
-    if (route instanceof Error) throw route;
-    return response(route);
-  };
+  const { fetchFn, calls } = routedFetch(routes, (_, url) => url);
   return { fetchFn, calls, uploads: () => calls.filter((c) => c.url.includes('/upload/')) };
 }
 

@@ -1,18 +1,91 @@
-// What the Model Monitor constructs (DriftMonitor, ModelQualityMonitor) share: schedule-expression rules,
-// S3 inputs given as URIs or local files, the least-privilege job role, and the job-health alarms.
-// Not exported from the package.
+// What the Model Monitor constructs (DriftMonitor, ModelQualityMonitor) share: their common props and checks,
+// schedule-expression rules, S3 inputs given as URIs or local files, the job's resources, outputs and schedule,
+// the least-privilege job role, and the job-health alarms. Not exported from the package.
 import * as fs from 'node:fs';
-import { ArnFormat, Duration, Fn, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CfnResource, Duration, Fn, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ValidationErrors } from '../../core/errors';
+import { modelMonitorAnalyzerImage, MODEL_MONITOR_ANALYZER_ACCOUNTS } from './model-monitor-images';
 import { flattenReference } from './nag-findings';
 import { parseS3Uri, S3_URI_EXPECTED } from './uris';
+
+/** Props of the Model Monitor job, schedule and alarms that every monitor construct takes. */
+export interface MonitoringJobProps {
+  /** Bucket the endpoint's data capture writes to. */
+  readonly captureBucket: s3.IBucket;
+  /** Key prefix of the endpoint's data capture (`DestinationS3Uri` without `s3://bucket/`), e.g. `capture/`. */
+  readonly capturePrefix: string;
+  /**
+   * KMS key of captured objects, when `captureBucket` is imported and its `encryptionKey` is unknown.
+   * @default - `captureBucket.encryptionKey`, if any
+   */
+  readonly captureKey?: kms.IKey;
+  /**
+   * Bucket the reports are written to.
+   * @default - `captureBucket`
+   */
+  readonly outputBucket?: s3.IBucket;
+  /**
+   * Key for the job's volume and its reports.
+   * @default - `captureBucket.encryptionKey`; without one, AWS-managed volume encryption and the output bucket's default encryption
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * How often the job runs, in the cron shapes SageMaker accepts (UTC): `cron(0 * ? * * *)` hourly,
+   * `cron(0 H ? * * *)` daily, `cron(0 H/N ? * * *)` every N hours, or `NOW` for one run.
+   * @default 'cron(0 * ? * * *)' (hourly)
+   */
+  readonly schedule?: string;
+  /**
+   * Name of the monitoring schedule (the `MonitoringSchedule` metric dimension).
+   * @default - derived from the stack name and construct id, unique per monitor
+   */
+  readonly scheduleName?: string;
+  /**
+   * Instance type of the job.
+   * @default 'ml.m5.xlarge'
+   */
+  readonly instanceType?: string;
+  /**
+   * Instances per run.
+   * @default 1
+   */
+  readonly instanceCount?: number;
+  /**
+   * Volume size per instance in GB.
+   * @default 20
+   */
+  readonly volumeSizeGb?: number;
+  /**
+   * Longest a run may take; at most the schedule interval (1 hour for hourly schedules).
+   * @default Duration.hours(1)
+   */
+  readonly maxRuntime?: Duration;
+  /**
+   * Cut the job's container off from the network (SageMaker still moves the S3 data in and out).
+   * @default true
+   */
+  readonly networkIsolation?: boolean;
+  /**
+   * Topic that gets every alarm's ALARM and OK transitions.
+   * @default - alarms without actions
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Analyzer image, for regions the built-in table does not know or a pinned version.
+   * @default - SageMaker's `sagemaker-model-monitor-analyzer` image for the stack's region
+   */
+  readonly imageUri?: string;
+}
 
 /** The default schedule: every hour, on the hour (UTC). */
 export const HOURLY_SCHEDULE = 'cron(0 * ? * * *)';
@@ -48,6 +121,148 @@ export function parseScheduleExpression(expression: string): ParsedSchedule | un
     return n >= 1 ? { expression, intervalHours: n } : undefined;
   }
   return undefined;
+}
+
+/** Records a problem unless `schedule` (default hourly) is a form SageMaker accepts; returns it with its interval. */
+export function checkSchedule(errors: ValidationErrors, schedule: string | undefined): { expression: string; intervalHours?: number } {
+  const expression = schedule ?? HOURLY_SCHEDULE;
+  const parsed = parseScheduleExpression(expression);
+  errors.check(parsed !== undefined, 'schedule', expression, SCHEDULE_EXPECTED);
+  return { expression, intervalHours: parsed?.intervalHours };
+}
+
+/** The job's compute, with defaults applied. */
+export interface JobResources {
+  readonly instanceType: string;
+  readonly instanceCount: number;
+  readonly volumeSizeGb: number;
+  readonly maxRuntimeSeconds: number;
+}
+
+/** Applies the defaults of the job's instance, volume and run-time props and records the problems with them. */
+export function checkJobResources(errors: ValidationErrors, props: MonitoringJobProps, intervalHours: number | undefined): JobResources {
+  const instanceType = props.instanceType ?? 'ml.m5.xlarge';
+  errors.checkPattern('instanceType', instanceType, /^ml\.[a-z0-9]+\.[a-z0-9]+$/, 'a SageMaker processing instance type such as ml.m5.xlarge');
+  const instanceCount = props.instanceCount ?? 1;
+  errors.checkNumber('instanceCount', instanceCount, { min: 1, max: 100, integer: true });
+  const volumeSizeGb = props.volumeSizeGb ?? 20;
+  errors.checkNumber('volumeSizeGb', volumeSizeGb, { min: 1, max: 16384, integer: true });
+  const maxRuntimeSeconds = (props.maxRuntime ?? Duration.hours(1)).toSeconds();
+  // A run longer than the interval would overlap the next one; SageMaker rejects > 1 h for hourly schedules.
+  const runtimeLimit = Math.min(86400, (intervalHours ?? 24) * 3600);
+  errors.check(
+    Number.isInteger(maxRuntimeSeconds) && maxRuntimeSeconds >= 60 && maxRuntimeSeconds <= runtimeLimit,
+    'maxRuntime',
+    `${maxRuntimeSeconds} seconds`,
+    `whole seconds from 60 to ${runtimeLimit} (the schedule interval)`,
+  );
+  return { instanceType, instanceCount, volumeSizeGb, maxRuntimeSeconds };
+}
+
+/** Records a problem unless an explicit schedule name fits SageMaker's pattern. */
+export function checkScheduleName(errors: ValidationErrors, scheduleName: string | undefined): void {
+  if (scheduleName !== undefined) {
+    errors.checkPattern('scheduleName', scheduleName, /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/, '1-63 letters, digits and hyphens, starting and ending with a letter or digit');
+  }
+}
+
+/** `imageUri`, else the region's built-in analyzer image; records a problem when the region has none. */
+export function resolveAnalyzerImage(scope: Construct, imageUri: string | undefined, errors: ValidationErrors): { imageUri: string } | undefined {
+  const image = imageUri !== undefined ? { imageUri } : modelMonitorAnalyzerImage(scope);
+  errors.check(
+    image !== undefined,
+    'imageUri',
+    imageUri,
+    `an analyzer image URI: the stack's region has no built-in Model Monitor image (known: ${Object.keys(MODEL_MONITOR_ANALYZER_ACCOUNTS).join(', ')})`,
+  );
+  return image;
+}
+
+/**
+ * The job-definition parts every monitoring job type shares: the endpoint input, the report output, the
+ * cluster (volume encrypted with `encryptionKey`), inter-container encryption and the run-time limit.
+ */
+export function monitoringJobParts(options: {
+  readonly endpointName: string;
+  readonly outputUri: string;
+  readonly encryptionKey?: kms.IKey;
+  readonly resources: JobResources;
+  readonly networkIsolation?: boolean;
+}) {
+  const { instanceType, instanceCount, volumeSizeGb, maxRuntimeSeconds } = options.resources;
+  return {
+    endpointInput: {
+      endpointName: options.endpointName,
+      localPath: '/opt/ml/processing/input/endpoint',
+      s3InputMode: 'File',
+      s3DataDistributionType: 'FullyReplicated',
+    },
+    outputConfig: {
+      kmsKeyId: options.encryptionKey?.keyArn,
+      monitoringOutputs: [{ s3Output: { s3Uri: options.outputUri, localPath: '/opt/ml/processing/output', s3UploadMode: 'EndOfJob' } }],
+    },
+    jobResources: {
+      clusterConfig: { instanceType, instanceCount, volumeSizeInGb: volumeSizeGb, volumeKmsKeyId: options.encryptionKey?.keyArn },
+    },
+    networkConfig: { enableNetworkIsolation: options.networkIsolation ?? true, enableInterContainerTrafficEncryption: true },
+    stoppingCondition: { maxRuntimeInSeconds: maxRuntimeSeconds },
+  };
+}
+
+/** Options for `createMonitoringSchedule`. */
+export interface MonitoringScheduleOptions {
+  readonly scheduleName: string;
+  readonly endpointName: string;
+  /** The job definition the schedule runs (any of the monitoring job definition types). */
+  readonly jobDefinition: { readonly attrJobDefinitionArn: string } & CfnResource;
+  readonly monitoringType: 'DataQuality' | 'ModelQuality' | 'ModelBias' | 'ModelExplainability';
+  readonly expression: string;
+}
+
+/** The schedule (child id `Schedule`) that runs one job definition, created after it. */
+export function createMonitoringSchedule(scope: Construct, options: MonitoringScheduleOptions): sagemaker.CfnMonitoringSchedule {
+  const schedule = new sagemaker.CfnMonitoringSchedule(scope, 'Schedule', {
+    monitoringScheduleName: options.scheduleName,
+    endpointName: options.endpointName,
+    monitoringScheduleConfig: {
+      monitoringJobDefinitionName: jobDefinitionNameFromArn(options.jobDefinition.attrJobDefinitionArn),
+      monitoringType: options.monitoringType,
+      scheduleConfig: {
+        scheduleExpression: options.expression,
+        // A one-off run needs an explicit window: the last 24 hours of captured traffic.
+        ...(options.expression === 'NOW' ? { dataAnalysisStartTime: '-PT24H', dataAnalysisEndTime: '-PT0H' } : {}),
+      },
+    },
+  });
+  // The name comes from the ARN attribute, which already orders the two; the explicit dependency keeps
+  // that true if the reference ever changes (CLOUD-FACTS).
+  schedule.addResourceDependency(options.jobDefinition);
+  return schedule;
+}
+
+/** A Model Monitor metric of one endpoint and schedule, over the schedule interval (1 hour for `NOW`). */
+export function monitorMetric(
+  options: { namespace: string; metricName: string; endpointName: string; scheduleName: string; statistic: string; intervalHours?: number },
+  props: cloudwatch.MetricOptions,
+): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: options.namespace,
+    metricName: options.metricName,
+    dimensionsMap: { Endpoint: options.endpointName, MonitoringSchedule: options.scheduleName },
+    statistic: options.statistic,
+    period: Duration.hours(options.intervalHours ?? 1),
+    ...props,
+  });
+}
+
+/** Sends the ALARM and OK transitions of `alarms` to `topic`, when there is one. */
+export function notifyTopic(alarms: readonly cloudwatch.AlarmBase[], topic: sns.ITopic | undefined): void {
+  if (!topic) return;
+  const action = new cloudwatchActions.SnsAction(topic);
+  for (const alarm of alarms) {
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+  }
 }
 
 /** An S3 object given by URI, or a local file uploaded as an asset. */

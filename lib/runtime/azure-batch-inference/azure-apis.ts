@@ -1,27 +1,7 @@
 // The few Azure calls the batch function makes, with plain fetch and managed-identity tokens (no Azure SDK):
 // Blob Storage Get Blob and Put Blob, and an Entra ID token to call the serving app behind its built-in auth.
-import { azureManagedIdentityToken, type FetchResponse, type TokenProvider } from '../drift/cloud-tokens';
-
-/** The part of fetch this function uses; tests pass a stub. */
-export type HttpFetch = (url: string, init?: {
-  method?: string;
-  headers?: Record<string, string>;
-  body?: Uint8Array | string;
-  signal?: AbortSignal;
-}) => Promise<HttpResponse>;
-
-export interface HttpResponse extends FetchResponse {
-  readonly headers: { get(name: string): string | null };
-  arrayBuffer(): Promise<ArrayBuffer>;
-}
-
-/** A storage or model call that answered with an HTTP error (status) or never answered (no status). */
-export class CallError extends Error {
-  constructor(readonly operation: string, message: string, readonly status?: number) {
-    super(message);
-    this.name = 'CallError';
-  }
-}
+import { azureManagedIdentityToken, type TokenProvider } from '../drift/cloud-tokens';
+import { CallError, readBounded, type HttpFetch } from '../shared/http';
 
 /** Blob service REST version: the first that takes Entra ID bearer tokens is 2017-11-09; this one is current. */
 export const BLOB_API_VERSION = '2023-11-03';
@@ -59,14 +39,7 @@ export class BlobClient {
     if (response.status === 404) return { missing: 'deleted' };
     if (response.status === 412) return { missing: 'superseded' };
     if (!response.ok) throw new CallError('GetBlob', `read of ${container}/${name} failed with HTTP ${response.status}`, response.status);
-    const announced = Number(response.headers.get('content-length') ?? Number.NaN);
-    if (Number.isFinite(announced) && announced > maxBytes) {
-      await response.body?.cancel();
-      return { tooLarge: announced };
-    }
-    const body = new Uint8Array(await response.arrayBuffer());
-    if (body.byteLength > maxBytes) return { tooLarge: body.byteLength };
-    return { body, contentType: response.headers.get('content-type') ?? undefined };
+    return readBounded(response, maxBytes);
   }
 
   /** Creates or replaces a block blob in one Put Blob request (up to 5000 MiB); the account's key encrypts it. */
@@ -91,9 +64,4 @@ export class BlobClient {
  */
 export function managedIdentityToken(fetchFn: HttpFetch, resource: string, env: NodeJS.ProcessEnv): TokenProvider {
   return azureManagedIdentityToken({ fetchFn, resource, env });
-}
-
-/** The global fetch, typed as this function uses it. */
-export function globalFetch(): HttpFetch {
-  return (url, init) => fetch(url, init) as unknown as Promise<HttpResponse>;
 }

@@ -1,5 +1,6 @@
 // Turns what Event Grid delivers to the function (an Event Grid schema event from a storage account's system
 // topic) into one "blob created" fact: account, container, blob name, ETag and announced size.
+import { isJsonObject, nonEmptyString } from '../shared/json-value';
 
 /** One created blob, as the event announced it. */
 export interface BlobCreated {
@@ -31,18 +32,18 @@ const TOPIC_ACCOUNT = /\/providers\/Microsoft\.Storage\/storageAccounts\/([^/]+)
 
 /** Parses one Event Grid event (Event Grid schema, or the CloudEvents 1.0 schema the same topic can also emit). Never throws. */
 export function parseEvent(event: unknown): ParsedEvent {
-  if (!isObject(event)) return { kind: 'invalid', reason: 'the event is not a JSON object' };
-  const eventId = str(event.id);
+  if (!isJsonObject(event)) return { kind: 'invalid', reason: 'the event is not a JSON object' };
+  const eventId = nonEmptyString(event.id);
   // Event Grid schema names the type `eventType`; CloudEvents names it `type` and the topic `source`.
-  const type = str(event.eventType) ?? str(event.type);
+  const type = nonEmptyString(event.eventType) ?? nonEmptyString(event.type);
   if (type !== BLOB_CREATED) return { kind: 'ignored', reason: `event type ${type ?? 'missing'}`, eventId };
   if (!eventId) return { kind: 'invalid', reason: 'the event has no id' };
-  const subject = SUBJECT.exec(str(event.subject) ?? '');
+  const subject = SUBJECT.exec(nonEmptyString(event.subject) ?? '');
   if (!subject) return { kind: 'invalid', reason: 'the subject is not /blobServices/default/containers/<container>/blobs/<name>', eventId };
-  const account = TOPIC_ACCOUNT.exec(str(event.topic) ?? str(event.source) ?? '')?.[1];
+  const account = TOPIC_ACCOUNT.exec(nonEmptyString(event.topic) ?? nonEmptyString(event.source) ?? '')?.[1];
   if (!account) return { kind: 'invalid', reason: 'the topic names no storage account', eventId };
-  const data = isObject(event.data) ? event.data : {};
-  const time = new Date(str(event.eventTime) ?? str(event.time) ?? Number.NaN);
+  const data = isJsonObject(event.data) ? event.data : {};
+  const time = new Date(nonEmptyString(event.eventTime) ?? nonEmptyString(event.time) ?? Number.NaN);
   const length = typeof data.contentLength === 'number' ? data.contentLength : undefined;
   return {
     kind: 'blob',
@@ -52,17 +53,9 @@ export function parseEvent(event: unknown): ParsedEvent {
       account: account.toLowerCase(),
       container: subject[1],
       name: subject[2],
-      eTag: str(data.eTag),
+      eTag: nonEmptyString(data.eTag),
       contentLength: length !== undefined && Number.isFinite(length) && length >= 0 ? length : undefined,
-      contentType: str(data.contentType),
+      contentType: nonEmptyString(data.contentType),
     },
   };
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -3,10 +3,14 @@
 // error report (inputs the model can never score) or a capture record. Transient failures throw: Event Grid
 // then redelivers the event and finally dead-letters it.
 import { captureKey, captureLine } from '../shared/capture-record';
-import { mediaType, typeFromExtension } from '../shared/content-type';
-import { DeadlineExceededError, withDeadline } from '../shared/deadline';
+import {
+  describeTransient, emptyInput, errorReport, inputContentType, inputTooLarge, invokeModel, PermanentFailure, skip,
+  type LogEntry, type ModelTarget,
+} from '../shared/batch-scoring';
+import { withDeadline } from '../shared/deadline';
 import { Env, integer, keyPrefix, optionalString, requiredString } from '../shared/env';
-import { BlobClient, CallError, globalFetch, managedIdentityToken, type HttpFetch } from './azure-apis';
+import { globalFetch, type HttpFetch } from '../shared/http';
+import { BlobClient, managedIdentityToken } from './azure-apis';
 import { AZURE_STORAGE_RESOURCE } from '../drift/cloud-tokens';
 import { parseEvent, type BlobCreated } from './events';
 
@@ -86,8 +90,7 @@ export function loadConfig(env: Env = process.env): { config: BatchConfig; probl
   return { config, problems };
 }
 
-export type Severity = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
-export type LogEntry = { severity: Severity; message: string } & Record<string, string | number | boolean | undefined | readonly string[]>;
+export type { LogEntry, Severity } from '../shared/batch-scoring';
 
 /** Where log entries go: the invocation's logger in Azure (Application Insights traces), a stub in tests. */
 export type Logger = (entry: LogEntry) => void;
@@ -112,13 +115,6 @@ export class RetryableFailure extends Error {
   }
 }
 
-/** A failure that retrying cannot fix (the input's fault): reported in the error container, and the event is done. */
-class PermanentFailure extends Error {
-  constructor(readonly code: string, message: string, readonly details: Record<string, string | number | undefined> = {}) {
-    super(message);
-  }
-}
-
 /** Handles one Event Grid event; resolves with the outcome or throws a RetryableFailure. */
 export type BatchHandler = (event: unknown, log: Logger) => Promise<Outcome>;
 
@@ -133,7 +129,12 @@ export function createBatchHandler(deps: HandlerDeps = {}): BatchHandler {
   const captureStore = config.capture
     ? (config.capture.accountUrl === config.accountUrl ? input : new BlobClient(config.capture.accountUrl, fetchFn, storageToken))
     : undefined;
-  const servingToken = config.backendAudience ? managedIdentityToken(fetchFn, config.backendAudience, env) : undefined;
+  const model: ModelTarget = {
+    fetchFn,
+    servingUrl: config.servingUrl,
+    timeoutMs: config.invokeTimeoutMs,
+    token: config.backendAudience ? managedIdentityToken(fetchFn, config.backendAudience, env) : undefined,
+  };
 
   return async (event, log) => {
     const started = performance.now();
@@ -182,8 +183,7 @@ export function createBatchHandler(deps: HandlerDeps = {}): BatchHandler {
     if (blob.container !== config.inputContainer) return skip(fields, `container is not ${config.inputContainer}`);
     if (blob.name.endsWith('/')) return skip(fields, 'folder placeholder');
 
-    const tooLarge = (size: number) => new PermanentFailure('ObjectTooLarge',
-      `The blob has ${size} bytes; the limit for one invocation is ${config.maxObjectBytes} bytes`, { size, maxBytes: config.maxObjectBytes });
+    const tooLarge = (size: number) => inputTooLarge('blob', size, config.maxObjectBytes);
     // Refused before downloading when storage announced the size.
     if (blob.contentLength !== undefined && blob.contentLength > config.maxObjectBytes) throw tooLarge(blob.contentLength);
 
@@ -191,15 +191,12 @@ export function createBatchHandler(deps: HandlerDeps = {}): BatchHandler {
     if ('missing' in read) return skip(fields, read.missing === 'deleted' ? 'blob no longer exists' : 'blob was replaced since the event (its own event scores it)');
     if ('tooLarge' in read) throw tooLarge(read.tooLarge);
     fields.payloadBytes = read.body.byteLength;
-    if (read.body.byteLength === 0) throw new PermanentFailure('EmptyObject', 'The blob is empty; there is nothing to predict on');
-    const contentType = contentTypeOf(blob.contentType ?? read.contentType, blob.name);
+    if (read.body.byteLength === 0) throw emptyInput('blob');
+    const contentType = inputContentType(blob.contentType ?? read.contentType, blob.name);
     fields.contentType = contentType;
 
     const inferenceTime = now();
-    const modelStarted = performance.now();
-    const prediction = await invokeModel(read.body, contentType, fields);
-    fields.modelLatencyMs = Math.round(performance.now() - modelStarted);
-    fields.responseBytes = prediction.body.byteLength;
+    const prediction = await invokeModel(model, { body: read.body, contentType }, fields);
 
     const outputName = `${config.outputPrefix}${blob.name}.out`;
     await withDeadline(STORAGE_TIMEOUT_MS, (signal) => input.write(config.outputContainer, outputName, prediction.body, prediction.contentType, signal));
@@ -220,35 +217,12 @@ export function createBatchHandler(deps: HandlerDeps = {}): BatchHandler {
     return 'predicted';
   }
 
-  async function invokeModel(body: Uint8Array, contentType: string, fields: LogEntry): Promise<{ body: Uint8Array; contentType: string }> {
-    const headers: Record<string, string> = { 'Content-Type': contentType };
-    if (servingToken) headers.Authorization = `Bearer ${await servingToken()}`;
-    return withDeadline(config.invokeTimeoutMs, async (signal) => {
-      const response = await fetchFn(`${config.servingUrl}/invocations`, { method: 'POST', headers, body, signal });
-      fields.modelStatus = response.status;
-      if (response.ok) {
-        return { body: new Uint8Array(await response.arrayBuffer()), contentType: response.headers.get('content-type') ?? 'application/octet-stream' };
-      }
-      // The model's message may echo the input: it goes into the error report, never into the logs.
-      const detail = (await response.text().catch(() => '')).slice(0, 1024);
-      if (isInputRejection(response.status)) {
-        throw new PermanentFailure('ModelRejectedInput', `The model answered HTTP ${response.status}`, { modelStatus: response.status, modelMessage: detail || undefined });
-      }
-      throw new CallError('InvokeModel', `the model answered HTTP ${response.status}`, response.status);
-    });
-  }
-
   /** Writes `<error container>/<error prefix><blob name>.json`. */
   async function reportError(blob: BlobCreated, failure: PermanentFailure, fields: LogEntry): Promise<Outcome> {
     const reportName = `${config.errorPrefix}${blob.name}.json`;
-    const report = {
-      error: { code: failure.code, message: failure.message, ...failure.details },
-      source: { account: blob.account, container: blob.container, name: blob.name, eTag: blob.eTag },
-      model: config.modelName,
-      eventId: blob.eventId,
-      time: now().toISOString(),
-    };
-    await withDeadline(STORAGE_TIMEOUT_MS, (signal) => input.write(config.errorContainer, reportName, JSON.stringify(report, null, 2), 'application/json', signal));
+    const report = errorReport(failure, { account: blob.account, container: blob.container, name: blob.name, eTag: blob.eTag },
+      { model: config.modelName, eventId: blob.eventId, time: now() });
+    await withDeadline(STORAGE_TIMEOUT_MS, (signal) => input.write(config.errorContainer, reportName, report, 'application/json', signal));
     fields.errorReportName = `${config.errorContainer}/${reportName}`;
     return 'rejected';
   }
@@ -256,35 +230,8 @@ export function createBatchHandler(deps: HandlerDeps = {}): BatchHandler {
 
 /** Logs a transient failure and returns the error to throw, so Event Grid redelivers the event. */
 function retry(error: unknown, fields: LogEntry, started: number, log: Logger): RetryableFailure {
-  let code: string;
-  if (error instanceof CallError) {
-    code = error.status === undefined ? 'Unreachable' : error.status === 429 ? 'Throttled' : 'UpstreamError';
-    fields.operation = error.operation;
-    fields.upstreamStatus = error.status;
-  } else if (error instanceof DeadlineExceededError) {
-    code = 'Timeout';
-  } else {
-    // Network failures (fetch's TypeError), token errors, or a bug of ours: retried, never dropped.
-    code = error instanceof TypeError ? 'NetworkError' : 'InternalError';
-  }
-  const message = (error instanceof Error ? error.message : String(error)).slice(0, 300);
-  log({ ...fields, severity: 'WARNING', errorCode: code, errorMessage: message, outcome: 'retry', latencyMs: Math.round(performance.now() - started) });
-  return new RetryableFailure(code, message);
-}
-
-/** 4xx answers that will fail again on retry. 401/403/404 mean our deployment is wrong, 408/429 are load: retried. */
-function isInputRejection(status: number): boolean {
-  return status >= 400 && status < 500 && ![401, 403, 404, 408, 429].includes(status);
-}
-
-/** The blob's own type unless it is the generic default, else a guess from the extension. */
-function contentTypeOf(declared: string | undefined, name: string): string {
-  const type = mediaType(declared);
-  if (declared && type && type !== 'application/octet-stream' && type !== 'binary/octet-stream') return declared.trim();
-  return typeFromExtension(name) ?? 'application/octet-stream';
-}
-
-function skip(fields: LogEntry, reason: string): Outcome {
-  fields.reason = reason;
-  return 'skipped';
+  const { errorCode, errorMessage, ...call } = describeTransient(error);
+  Object.assign(fields, call);
+  log({ ...fields, severity: 'WARNING', errorCode, errorMessage, outcome: 'retry', latencyMs: Math.round(performance.now() - started) });
+  return new RetryableFailure(errorCode, errorMessage);
 }

@@ -1,5 +1,6 @@
 // Turns what reaches the function into one "object finalized" event: a Pub/Sub push envelope carrying a GCS
 // notification (JSON_API_V1), or an Eventarc CloudEvent in binary or structured content mode.
+import { isJsonObject, nonEmptyString } from '../shared/json-value';
 
 /** The minimal HTTP request the Functions Framework (Express) hands to an HTTP function. */
 export interface HttpRequest {
@@ -39,46 +40,46 @@ export function parseRequest(req: HttpRequest): ParsedEvent {
     // Binary content mode: attributes in ce-* headers, the GCS object resource as the body.
     return fromCloudEvent({ type: ceType, id: header(req, 'ce-id'), subject: header(req, 'ce-subject'), data: body });
   }
-  if (!isObject(body)) return { kind: 'invalid', reason: 'the body is not a JSON object' };
+  if (!isJsonObject(body)) return { kind: 'invalid', reason: 'the body is not a JSON object' };
   if (typeof body.specversion === 'string' && typeof body.type === 'string') {
     // Structured content mode (application/cloudevents+json).
-    return fromCloudEvent({ type: body.type, id: str(body.id), subject: str(body.subject), data: body.data });
+    return fromCloudEvent({ type: body.type, id: nonEmptyString(body.id), subject: nonEmptyString(body.subject), data: body.data });
   }
-  if (isObject(body.message)) return fromPushEnvelope(body.message, body.deliveryAttempt);
+  if (isJsonObject(body.message)) return fromPushEnvelope(body.message, body.deliveryAttempt);
   return { kind: 'invalid', reason: 'neither a Pub/Sub push envelope nor a CloudEvent' };
 }
 
 /** Parses a CloudEvent the Functions Framework already decoded (the `cloudevent` signature type). */
 export function parseCloudEvent(cloudEvent: unknown): ParsedEvent {
-  if (!isObject(cloudEvent) || typeof cloudEvent.type !== 'string') return { kind: 'invalid', reason: 'not a CloudEvent' };
-  return fromCloudEvent({ type: cloudEvent.type, id: str(cloudEvent.id), subject: str(cloudEvent.subject), data: cloudEvent.data });
+  if (!isJsonObject(cloudEvent) || typeof cloudEvent.type !== 'string') return { kind: 'invalid', reason: 'not a CloudEvent' };
+  return fromCloudEvent({ type: cloudEvent.type, id: nonEmptyString(cloudEvent.id), subject: nonEmptyString(cloudEvent.subject), data: cloudEvent.data });
 }
 
 function fromCloudEvent(ce: { type: string; id?: string; subject?: string; data: unknown }): ParsedEvent {
   if (ce.type !== FINALIZED_CLOUDEVENT_TYPE) return { kind: 'ignored', reason: `event type ${ce.type}`, eventId: ce.id };
-  const data = isObject(ce.data) ? ce.data : parseJson(ce.data);
-  if (!isObject(data)) return { kind: 'invalid', reason: 'the CloudEvent has no object data' };
+  const data = isJsonObject(ce.data) ? ce.data : parseJson(ce.data);
+  if (!isJsonObject(data)) return { kind: 'invalid', reason: 'the CloudEvent has no object data' };
   // The subject (`objects/<name>`) backs up a body without a name.
-  const name = str(data.name) ?? (ce.subject?.startsWith('objects/') ? ce.subject.slice('objects/'.length) : undefined);
-  return objectEvent('cloudevent', ce.id, data, name, str(data.bucket));
+  const name = nonEmptyString(data.name) ?? (ce.subject?.startsWith('objects/') ? ce.subject.slice('objects/'.length) : undefined);
+  return objectEvent('cloudevent', ce.id, data, name, nonEmptyString(data.bucket));
 }
 
 function fromPushEnvelope(message: Record<string, unknown>, deliveryAttempt: unknown): ParsedEvent {
-  const attributes = isObject(message.attributes) ? message.attributes : {};
-  const messageId = str(message.messageId) ?? str(message.message_id);
-  const eventType = str(attributes.eventType);
+  const attributes = isJsonObject(message.attributes) ? message.attributes : {};
+  const messageId = nonEmptyString(message.messageId) ?? nonEmptyString(message.message_id);
+  const eventType = nonEmptyString(attributes.eventType);
   // GCS also publishes OBJECT_DELETE, OBJECT_ARCHIVE and OBJECT_METADATA_UPDATE when a notification asks for them.
   if (eventType !== 'OBJECT_FINALIZE') return { kind: 'ignored', reason: `event type ${eventType ?? 'missing'}`, eventId: messageId };
   let data: unknown = {};
   if (typeof message.data === 'string' && message.data.length > 0) {
     data = parseJson(Buffer.from(message.data, 'base64').toString('utf8'));
-    if (!isObject(data)) return { kind: 'invalid', reason: 'message.data is not base64 of a JSON object' };
+    if (!isJsonObject(data)) return { kind: 'invalid', reason: 'message.data is not base64 of a JSON object' };
   }
   const resource = data as Record<string, unknown>;
   const event = objectEvent('pubsub', messageId, {
     ...resource,
     generation: resource.generation ?? attributes.objectGeneration,
-  }, str(resource.name) ?? str(attributes.objectId), str(resource.bucket) ?? str(attributes.bucketId));
+  }, nonEmptyString(resource.name) ?? nonEmptyString(attributes.objectId), nonEmptyString(resource.bucket) ?? nonEmptyString(attributes.bucketId));
   if (event.kind === 'object' && typeof deliveryAttempt === 'number') {
     return { kind: 'object', event: { ...event.event, deliveryAttempt } };
   }
@@ -92,19 +93,19 @@ function objectEvent(delivery: ObjectEvent['delivery'], eventId: string | undefi
     kind: 'object',
     event: {
       delivery,
-      eventId: eventId ?? `${bucket}/${name}#${str(data.generation) ?? ''}`,
+      eventId: eventId ?? `${bucket}/${name}#${nonEmptyString(data.generation) ?? ''}`,
       bucket,
       name,
-      generation: str(data.generation) ?? (typeof data.generation === 'number' ? String(data.generation) : undefined),
+      generation: nonEmptyString(data.generation) ?? (typeof data.generation === 'number' ? String(data.generation) : undefined),
       size: size !== undefined && Number.isFinite(size) ? size : undefined,
-      contentType: str(data.contentType),
+      contentType: nonEmptyString(data.contentType),
     },
   };
 }
 
 /** The body as JSON: Express parsed it already for JSON content types; otherwise it is bytes or text. */
 function jsonBody(req: HttpRequest): unknown {
-  if (isObject(req.body) && !(req.body instanceof Uint8Array)) return req.body;
+  if (isJsonObject(req.body) && !(req.body instanceof Uint8Array)) return req.body;
   if (typeof req.body === 'string') return parseJson(req.body);
   if (req.body instanceof Uint8Array) return parseJson(Buffer.from(req.body).toString('utf8'));
   if (req.rawBody) return parseJson(Buffer.from(req.rawBody).toString('utf8'));
@@ -123,12 +124,4 @@ function parseJson(text: unknown): unknown {
   } catch {
     return undefined;
   }
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

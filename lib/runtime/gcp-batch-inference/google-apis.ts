@@ -1,27 +1,7 @@
 // The few Google calls the batch function makes, with plain fetch and metadata-server tokens (no Google SDK):
 // GCS JSON API media download and upload, and an ID token to call the IAM-protected Cloud Run model.
-import { gcpMetadataToken, type FetchResponse, type TokenProvider } from '../drift/cloud-tokens';
-
-/** The part of fetch this function uses; tests pass a stub. */
-export type HttpFetch = (url: string, init?: {
-  method?: string;
-  headers?: Record<string, string>;
-  body?: Uint8Array | string;
-  signal?: AbortSignal;
-}) => Promise<HttpResponse>;
-
-export interface HttpResponse extends FetchResponse {
-  readonly headers: { get(name: string): string | null };
-  arrayBuffer(): Promise<ArrayBuffer>;
-}
-
-/** A Google or model call that answered with an HTTP error (status) or never answered (no status). */
-export class CallError extends Error {
-  constructor(readonly operation: string, message: string, readonly status?: number, readonly detail?: string) {
-    super(message);
-    this.name = 'CallError';
-  }
-}
+import { gcpMetadataToken, type TokenProvider } from '../drift/cloud-tokens';
+import { CallError, readBounded, type HttpFetch } from '../shared/http';
 
 export const GCP_IDENTITY_URL = 'http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/identity';
 export const GCS_ENDPOINT = 'https://storage.googleapis.com';
@@ -74,14 +54,7 @@ export class GcsClient {
     const response = await this.fetchFn(url, { headers: await this.headers(), signal });
     if (response.status === 404) return undefined;
     if (!response.ok) throw new CallError('ReadObject', `read of gs://${bucket}/${name} failed with HTTP ${response.status}`, response.status);
-    const announced = Number(response.headers.get('content-length') ?? Number.NaN);
-    if (Number.isFinite(announced) && announced > maxBytes) {
-      await response.body?.cancel();
-      return { tooLarge: announced };
-    }
-    const body = new Uint8Array(await response.arrayBuffer());
-    if (body.byteLength > maxBytes) return { tooLarge: body.byteLength };
-    return { body, contentType: response.headers.get('content-type') ?? undefined };
+    return readBounded(response, maxBytes);
   }
 
   /** Uploads (or replaces) an object with a single media request; the bucket's default key encrypts it. */
@@ -99,9 +72,4 @@ export class GcsClient {
   private async headers(): Promise<Record<string, string>> {
     return { Authorization: `Bearer ${await this.token()}` };
   }
-}
-
-/** The global fetch, typed as this function uses it. */
-export function globalFetch(): HttpFetch {
-  return (url, init) => fetch(url, init) as unknown as Promise<HttpResponse>;
 }

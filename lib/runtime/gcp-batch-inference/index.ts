@@ -3,12 +3,16 @@
 // and records the exchange in SageMaker capture format for the drift job. Transient failures answer 500 so
 // Pub/Sub (or Eventarc) retries and finally dead-letters; inputs the model rejects are reported and acknowledged.
 import { randomUUID } from 'node:crypto';
-import { mediaType, typeFromExtension } from '../shared/content-type';
+import {
+  describeTransient, emptyInput, errorReport, inputContentType, inputTooLarge, invokeModel, PermanentFailure, skip,
+  type LogEntry, type ModelTarget,
+} from '../shared/batch-scoring';
 import { withDeadline } from '../shared/deadline';
 import { integer, keyPrefix, optionalString, requiredString, type Env } from '../shared/env';
 import { captureKey, captureLine } from '../shared/capture-record';
 import { parseCloudEvent, parseRequest, type HttpRequest, type ObjectEvent, type ParsedEvent } from './events';
-import { CallError, GcsClient, gcpIdentityToken, globalFetch, type HttpFetch } from './google-apis';
+import { globalFetch, type HttpFetch } from '../shared/http';
+import { GcsClient, gcpIdentityToken } from './google-apis';
 
 /** Default input limit; Cloud Run refuses HTTP/1 requests over 32 MiB, which is also the largest allowed. */
 export const DEFAULT_MAX_OBJECT_BYTES = 10 * 1024 * 1024;
@@ -62,8 +66,7 @@ export function loadConfig(env: Env = process.env): { config: BatchConfig; probl
   return { config, problems };
 }
 
-export type Severity = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR';
-export type LogEntry = { severity: Severity; message: string } & Record<string, string | number | boolean | undefined | readonly string[]>;
+export type { LogEntry, Severity } from '../shared/batch-scoring';
 
 /** One JSON line on stdout: Cloud Logging reads `severity` and `message` and keeps the rest as jsonPayload. */
 export function writeLog(entry: LogEntry): void {
@@ -101,13 +104,6 @@ type DoneCallback = (error?: Error | null) => void;
  */
 export type BatchFunction = (input: HttpRequest | Record<string, unknown>, reply?: HttpResponse | DoneCallback) => Promise<void>;
 
-/** A failure that retrying cannot fix (the input's fault): reported in the bucket, and the event is done. */
-class PermanentFailure extends Error {
-  constructor(readonly code: string, message: string, readonly details: Record<string, string | number | undefined> = {}) {
-    super(message);
-  }
-}
-
 export function createBatchHandler(deps: HandlerDeps = {}): BatchFunction {
   const { config, problems } = loadConfig(deps.env ?? process.env);
   const fetchFn = deps.fetchFn ?? globalFetch();
@@ -116,7 +112,9 @@ export function createBatchHandler(deps: HandlerDeps = {}): BatchFunction {
   const log = deps.log ?? writeLog;
   // Created once per instance: tokens are cached across requests.
   const gcs = new GcsClient(fetchFn);
-  const idToken = gcpIdentityToken(fetchFn, config.servingUrl);
+  const model: ModelTarget = {
+    fetchFn, servingUrl: config.servingUrl, timeoutMs: config.invokeTimeoutMs, token: gcpIdentityToken(fetchFn, config.servingUrl),
+  };
 
   async function handle(parsed: ParsedEvent): Promise<Outcome> {
     const started = performance.now();
@@ -147,7 +145,7 @@ export function createBatchHandler(deps: HandlerDeps = {}): BatchFunction {
         fields.errorCode = error.code;
         outcome = await reportError(event, error, fields);
       } else {
-        describeTransient(error, fields);
+        Object.assign(fields, describeTransient(error));
         outcome = 'retry';
       }
     }
@@ -163,8 +161,7 @@ export function createBatchHandler(deps: HandlerDeps = {}): BatchFunction {
     if (!event.name.startsWith(config.inputPrefix)) return skip(fields, `object is not under ${config.inputPrefix}`);
     if (event.name.endsWith('/')) return skip(fields, 'folder placeholder');
 
-    const tooLarge = (size: number) => new PermanentFailure('ObjectTooLarge',
-      `The object has ${size} bytes; the limit for one invocation is ${config.maxObjectBytes} bytes`, { size, maxBytes: config.maxObjectBytes });
+    const tooLarge = (size: number) => inputTooLarge('object', size, config.maxObjectBytes);
     // Refused before downloading when GCS announced the size.
     if (event.size !== undefined && event.size > config.maxObjectBytes) throw tooLarge(event.size);
 
@@ -172,15 +169,12 @@ export function createBatchHandler(deps: HandlerDeps = {}): BatchFunction {
     if (object === undefined) return skip(fields, 'object (generation) no longer exists');
     if ('tooLarge' in object) throw tooLarge(object.tooLarge);
     fields.payloadBytes = object.body.byteLength;
-    if (object.body.byteLength === 0) throw new PermanentFailure('EmptyObject', 'The object is empty; there is nothing to predict on');
-    const contentType = contentTypeOf(event.contentType ?? object.contentType, event.name);
+    if (object.body.byteLength === 0) throw emptyInput('object');
+    const contentType = inputContentType(event.contentType ?? object.contentType, event.name);
     fields.contentType = contentType;
 
     const inferenceTime = now();
-    const modelStarted = performance.now();
-    const prediction = await invokeModel(object.body, contentType, fields);
-    fields.modelLatencyMs = Math.round(performance.now() - modelStarted);
-    fields.responseBytes = prediction.body.byteLength;
+    const prediction = await invokeModel(model, { body: object.body, contentType }, fields);
 
     const outputBucket = config.outputBucket ?? event.bucket;
     const outputName = `${config.outputPrefix}${event.name.slice(config.inputPrefix.length)}.out`;
@@ -201,42 +195,15 @@ export function createBatchHandler(deps: HandlerDeps = {}): BatchFunction {
     return 'predicted';
   }
 
-  async function invokeModel(body: Uint8Array, contentType: string, fields: LogEntry): Promise<{ body: Uint8Array; contentType: string }> {
-    const token = await idToken();
-    return withDeadline(config.invokeTimeoutMs, async (signal) => {
-      const response = await fetchFn(`${config.servingUrl}/invocations`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': contentType },
-        body,
-        signal,
-      });
-      fields.modelStatus = response.status;
-      if (response.ok) {
-        return { body: new Uint8Array(await response.arrayBuffer()), contentType: response.headers.get('content-type') ?? 'application/octet-stream' };
-      }
-      // The model's message may echo the input: it goes into the error report, never into the logs.
-      const detail = (await response.text().catch(() => '')).slice(0, 1024);
-      if (isInputRejection(response.status)) {
-        throw new PermanentFailure('ModelRejectedInput', `The model answered HTTP ${response.status}`, { modelStatus: response.status, modelMessage: detail || undefined });
-      }
-      throw new CallError('InvokeModel', `the model answered HTTP ${response.status}`, response.status);
-    });
-  }
-
   /** Writes `${ERROR_PREFIX}<object name>.json`; if that fails, the event is retried so the failure is never silent. */
   async function reportError(event: ObjectEvent, failure: PermanentFailure, fields: LogEntry): Promise<Outcome> {
     const reportName = `${config.errorPrefix}${event.name}.json`;
-    const report = {
-      error: { code: failure.code, message: failure.message, ...failure.details },
-      source: { bucket: event.bucket, name: event.name, generation: event.generation },
-      model: config.modelName,
-      eventId: event.eventId,
-      time: now().toISOString(),
-    };
+    const report = errorReport(failure, { bucket: event.bucket, name: event.name, generation: event.generation },
+      { model: config.modelName, eventId: event.eventId, time: now() });
     try {
-      await withDeadline(STORAGE_TIMEOUT_MS, (signal) => gcs.write(config.outputBucket ?? event.bucket, reportName, JSON.stringify(report, null, 2), 'application/json', signal));
+      await withDeadline(STORAGE_TIMEOUT_MS, (signal) => gcs.write(config.outputBucket ?? event.bucket, reportName, report, 'application/json', signal));
     } catch (error) {
-      describeTransient(error, fields);
+      Object.assign(fields, describeTransient(error));
       return 'retry';
     }
     fields.errorReportName = reportName;
@@ -262,37 +229,6 @@ export function createBatchHandler(deps: HandlerDeps = {}): BatchFunction {
     }
     if (error) throw error;
   };
-}
-
-/** 4xx answers that will fail again on retry. 401/403/404 mean our deployment is wrong, 408/429 are load: retried. */
-function isInputRejection(status: number): boolean {
-  return status >= 400 && status < 500 && ![401, 403, 404, 408, 429].includes(status);
-}
-
-function describeTransient(error: unknown, fields: LogEntry): void {
-  if (error instanceof CallError) {
-    fields.errorCode = error.status === undefined ? 'Unreachable' : error.status === 429 ? 'Throttled' : 'UpstreamError';
-    fields.operation = error.operation;
-    fields.upstreamStatus = error.status;
-  } else if (error instanceof Error && error.name === 'DeadlineExceeded') {
-    fields.errorCode = 'Timeout';
-  } else {
-    // Network failures (fetch's TypeError), metadata-server errors, or a bug of ours: retried, never dropped.
-    fields.errorCode = error instanceof TypeError ? 'NetworkError' : 'InternalError';
-  }
-  fields.errorMessage = error instanceof Error ? error.message.slice(0, 300) : String(error).slice(0, 300);
-}
-
-/** The object's own type unless it is the generic default, else a guess from the extension. */
-function contentTypeOf(declared: string | undefined, name: string): string {
-  const type = mediaType(declared);
-  if (type && type !== 'application/octet-stream' && type !== 'binary/octet-stream') return declared!.trim();
-  return typeFromExtension(name) ?? 'application/octet-stream';
-}
-
-function skip(fields: LogEntry, reason: string): Outcome {
-  fields.reason = reason;
-  return 'skipped';
 }
 
 function isHttpRequest(input: unknown): input is HttpRequest {
