@@ -20,6 +20,7 @@ import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucke
 import { StorageBucketObject } from '@cdktf/provider-google/lib/storage-bucket-object';
 import { StorageNotification } from '@cdktf/provider-google/lib/storage-notification';
 import { ValidationErrors } from '../core';
+import { IEncryptionKey } from './encryption-key';
 import { IGcsBucket } from './ingestion-bucket';
 import { IModelService } from './model-service';
 import { boundedName, checkBucketName } from './private/gcp-names';
@@ -75,6 +76,15 @@ export interface BatchInferenceProps {
   readonly runtime?: string;
   /** @default 'pubsub-dead-letter' */
   readonly delivery?: BatchDelivery;
+  /**
+   * Customer-managed key for the notification and dead-letter topics (`pubsub-dead-letter` delivery). The
+   * project's Pub/Sub service agent (`service-<project number>@gcp-sa-pubsub.iam.gserviceaccount.com`) is granted
+   * `roles/cloudkms.cryptoKeyEncrypterDecrypter` on this key, before the topics are created. GcpModelStack passes
+   * its data-plane key. Unused with `eventarc` delivery: Eventarc creates and owns its topic.
+   * @default - Google-managed encryption of the topics (their messages carry GCS notification metadata, such as
+   *   object names and sizes, never the objects' content); pass a key where policy requires CMEK on all data
+   */
+  readonly encryptionKey?: IEncryptionKey;
   /** Only objects under this prefix are scored. @default 'incoming/' */
   readonly inputPrefix?: string;
   /** Results are written under this prefix, as `<outputPrefix><path below inputPrefix>.out`. @default 'predictions/' */
@@ -115,6 +125,8 @@ export class BatchInference extends Construct {
   /** Topic GCS publishes finalize notifications to (`pubsub-dead-letter` delivery). */
   readonly notificationTopic?: PubsubTopic;
   readonly deadLetterTopic?: PubsubTopic;
+  /** The key the topics are encrypted with, when one was given. */
+  readonly encryptionKey?: IEncryptionKey;
   /** Pull subscription that keeps dead letters; alert on its backlog. */
   readonly deadLetterSubscriptionName?: string;
   /** Where the function's code is read from at build time. */
@@ -171,6 +183,7 @@ export class BatchInference extends Construct {
     errors.throwIfAny();
 
     this.delivery = delivery;
+    this.encryptionKey = props.encryptionKey;
     this.capturePrefix = capturePrefix;
     this.captureUri = capturePrefix === undefined ? undefined : `gs://${props.bucket.bucketName}/${capturePrefix}`;
     if (props.sourceArchive) {
@@ -292,7 +305,11 @@ export class BatchInference extends Construct {
 
     if (delivery === 'pubsub-dead-letter') {
       const pubsubAgentMember = `serviceAccount:service-${project.number}@gcp-sa-pubsub.iam.gserviceaccount.com`;
-      const topic = new PubsubTopic(this, 'NotificationTopic', { project: props.projectId, name: boundedName([name, 'uploads'], 255), messageRetentionDuration: '604800s' });
+      // Pub/Sub wraps each topic's data keys with the CMEK as its service agent: creating a CMEK topic fails
+      // unless the agent can already use the key, hence the grant first and depends_on.
+      const key = props.encryptionKey;
+      const topicEncryption = key ? { kmsKeyName: key.cryptoKeyId, dependsOn: [key.grantEncryptDecrypt(pubsubAgentMember, `${id}-PubsubAgentKey`)] } : {};
+      const topic = new PubsubTopic(this, 'NotificationTopic', { project: props.projectId, name: boundedName([name, 'uploads'], 255), messageRetentionDuration: '604800s', ...topicEncryption });
       const publisher = new PubsubTopicIamMember(this, 'StorageAgentPublisher', { project: props.projectId, topic: topic.name, role: 'roles/pubsub.publisher', member: storageAgentMember });
       new StorageNotification(this, 'Notification', {
         bucket: props.bucket.bucketName,
@@ -303,7 +320,7 @@ export class BatchInference extends Construct {
         dependsOn: [publisher],
       });
 
-      const deadLetterTopic = new PubsubTopic(this, 'DeadLetterTopic', { project: props.projectId, name: boundedName([name, 'uploads-dead-letter'], 255), messageRetentionDuration: '604800s' });
+      const deadLetterTopic = new PubsubTopic(this, 'DeadLetterTopic', { project: props.projectId, name: boundedName([name, 'uploads-dead-letter'], 255), messageRetentionDuration: '604800s', ...topicEncryption });
       const deadLetterSubscription = new PubsubSubscription(this, 'DeadLetterSubscription', {
         project: props.projectId,
         name: boundedName([name, 'uploads-dead-letter'], 255),

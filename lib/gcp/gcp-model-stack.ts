@@ -27,7 +27,8 @@ export interface GcsBackendOptions {
 
 export type GcpServiceOptions = Pick<ModelServiceProps, 'deletionProtection' | 'requestTimeoutSeconds' | 'cpuAlwaysAllocated' | 'gpuZonalRedundancy' | 'additionalGpuRegions' | 'labels'>;
 export type GcpIngestionOptions = Pick<IngestionBucketProps, 'bucketName' | 'noncurrentVersionDays' | 'nearlineAfterDays' | 'softDeleteDays' | 'accessLogs' | 'labels'>;
-export type GcpBatchOptions = Omit<BatchInferenceProps, 'projectId' | 'region' | 'bucket' | 'service'>;
+// The topics always use the stack's data-plane key, like the bucket and the service.
+export type GcpBatchOptions = Omit<BatchInferenceProps, 'projectId' | 'region' | 'bucket' | 'service' | 'encryptionKey'>;
 export type GcpDriftJobOptions = Omit<DriftJobProps, 'spec' | 'projectId' | 'region' | 'captureUri' | 'baselineUri'> & {
   /**
    * Folder with the baseline `statistics.json` and `constraints.json` (from `deploy-ai-smarter baseline`); upload them
@@ -162,7 +163,7 @@ export class GcpModelStack extends TerraformStack {
     }
 
     const base = { projectId: props.projectId, region: props.region };
-    // One customer-managed key for the model's data plane: the bucket and the Cloud Run revisions.
+    // One customer-managed key for the model's data plane: the bucket, the Cloud Run revisions and the batch topics.
     this.encryptionKey = new EncryptionKey(this, 'Key', { ...base, keyRingName: boundedName([spec.name, 'keyring'], 63) });
     this.ingestion = new IngestionBucket(this, 'Ingestion', { ...base, ...props.ingestion, modelName: spec.name, encryptionKey: this.encryptionKey });
 
@@ -184,7 +185,7 @@ export class GcpModelStack extends TerraformStack {
     this.api = new ModelApi(this, 'Api', { service: this.service, invokers: props.invokers, publicApi: props.publicApi });
 
     if (props.batch !== false) {
-      this.batch = new BatchInference(this, 'Batch', { ...base, ...props.batch, capturePrefix: batchCapturePrefix ?? false, bucket: this.ingestion, service: this.service });
+      this.batch = new BatchInference(this, 'Batch', { ...base, ...props.batch, capturePrefix: batchCapturePrefix ?? false, bucket: this.ingestion, service: this.service, encryptionKey: this.encryptionKey });
     }
     if (driftOptions) {
       // The gap only tunes the silence alert; DriftJob does not take it.

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { App, TerraformStack } from 'cdktf';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { BatchInference, BatchInferenceProps } from '../../lib/gcp/batch-inference';
+import { EncryptionKey } from '../../lib/gcp/encryption-key';
 import { IngestionBucket } from '../../lib/gcp/ingestion-bucket';
 import { ModelService } from '../../lib/gcp/model-service';
 import { address, iamBindings, PROJECT, REGION, resource, resourcesOf, synth, testStack, TfJson } from './private/tf-json';
@@ -93,6 +94,18 @@ describe('BatchInference', () => {
       });
     });
 
+    it('keeps Google-managed encryption on the topics when given no key, and grants no key use', () => {
+      for (const topic of ['Batch/NotificationTopic', 'Batch/DeadLetterTopic']) {
+        const block = resource(json, 'google_pubsub_topic', topic);
+        expect(block.message_retention_duration).toBe('604800s');
+        expect(block.kms_key_name).toBeUndefined();
+        expect(block.depends_on).toBeUndefined();
+      }
+      // The bucket's and the service's own keys are granted to their agents only, never to the Pub/Sub agent.
+      expect(iamBindings(json, 'google_kms_crypto_key_iam_member', 'crypto_key_id').map((g) => g.member).filter((m) => m.includes('gcp-sa-pubsub'))).toEqual([]);
+      expect(batch.encryptionKey).toBeUndefined();
+    });
+
     it('lets the Pub/Sub agent forward dead letters, on those two resources only', () => {
       const pubsubAgent = `serviceAccount:service-${dataRef('google_project', 'Batch_Project', 'number')}@gcp-sa-pubsub.iam.gserviceaccount.com`;
       expect(iamBindings(json, 'google_pubsub_topic_iam_member', 'topic')).toContainEqual({ role: 'roles/pubsub.publisher', member: pubsubAgent, target: ref('google_pubsub_topic', 'Batch/DeadLetterTopic', 'name') });
@@ -123,6 +136,58 @@ describe('BatchInference', () => {
       ]));
       expect(resourcesOf(json, 'google_project_iam_member')).toEqual({});
       expect(batch.deadLetterSubscriptionName).toMatch(/TfToken/);
+    });
+  });
+
+  describe('with a customer-managed key', () => {
+    let json: TfJson;
+    let key: EncryptionKey;
+    let batch: BatchInference;
+    beforeAll(() => {
+      const { stack } = testStack();
+      key = new EncryptionKey(stack, 'TopicKey', { projectId: PROJECT, region: REGION, keyRingName: 'churn-keyring' });
+      batch = build(undefined, { encryptionKey: key }, stack).batch;
+      json = synth(stack);
+    });
+
+    it('encrypts both topics with the key, once the Pub/Sub agent may use it', () => {
+      const keyRef = `\${${address(json, 'google_kms_crypto_key', 'TopicKey/CryptoKey')}.id}`;
+      const grant = resource(json, 'google_kms_crypto_key_iam_member', 'TopicKey/Batch-PubsubAgentKey');
+      const projectNumber = `\${data.google_project.${Object.keys(json.data!.google_project).find((k) => k.startsWith('Batch_Project'))}.number}`;
+      expect(grant).toMatchObject({
+        crypto_key_id: keyRef, role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
+        member: `serviceAccount:service-${projectNumber}@gcp-sa-pubsub.iam.gserviceaccount.com`,
+      });
+      for (const topic of ['Batch/NotificationTopic', 'Batch/DeadLetterTopic']) {
+        expect(resource(json, 'google_pubsub_topic', topic)).toMatchObject({
+          kms_key_name: keyRef, message_retention_duration: '604800s',
+          depends_on: [`google_kms_crypto_key_iam_member.${grant.logicalId}`],
+        });
+      }
+      expect(batch.encryptionKey).toBe(key);
+    });
+
+    it('grants the key to the Pub/Sub agent only', () => {
+      // IngestionBucket and ModelService made their own keys here: the Batch grant is the only one on this key.
+      const keyRef = `\${${address(json, 'google_kms_crypto_key', 'TopicKey/CryptoKey')}.id}`;
+      expect(iamBindings(json, 'google_kms_crypto_key_iam_member', 'crypto_key_id').filter((g) => g.target === keyRef)).toEqual([{
+        role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
+        member: resource(json, 'google_kms_crypto_key_iam_member', 'TopicKey/Batch-PubsubAgentKey').member,
+        target: keyRef,
+      }]);
+      expect(iamBindings(json, 'google_kms_crypto_key_iam_member', 'crypto_key_id').filter((g) => g.member.includes('gcp-sa-pubsub'))).toHaveLength(1);
+    });
+
+    it('leaves the function source bucket on Google-managed encryption', () => {
+      expect(resource(json, 'google_storage_bucket', 'Batch/SourceBucket').encryption).toBeUndefined();
+    });
+
+    it('grants nothing on the key with Eventarc delivery, which creates no topic of ours', () => {
+      const { stack } = testStack();
+      const eventarcKey = new EncryptionKey(stack, 'TopicKey', { projectId: PROJECT, region: REGION, keyRingName: 'churn-keyring' });
+      const eventarcJson = synth(build('eventarc', { encryptionKey: eventarcKey }, stack).stack);
+      expect(resourcesOf(eventarcJson, 'google_pubsub_topic')).toEqual({});
+      expect(Object.keys(resourcesOf(eventarcJson, 'google_kms_crypto_key_iam_member')).some((k) => k.startsWith('TopicKey_'))).toBe(false);
     });
   });
 

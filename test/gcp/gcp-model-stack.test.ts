@@ -39,12 +39,16 @@ describe('GcpModelStack', () => {
       expect(json.output!.alert_channel_ids.value).toEqual([expect.stringMatching(/^\$\{google_monitoring_notification_channel\.Alerting_Email0_[0-9A-F]{8}\.name\}$/)]);
     });
 
-    it('encrypts the bucket and the service with one key, and serves with IAM only', () => {
+    it('encrypts the bucket, the service and the batch topics with one key, and serves with IAM only', () => {
       const keys = Object.keys(resourcesOf(json, 'google_kms_crypto_key'));
       expect(keys).toHaveLength(1);
       const keyRef = `\${google_kms_crypto_key.${keys[0]}.id}`;
       expect(resource(json, 'google_storage_bucket', 'Ingestion/Bucket').encryption).toEqual({ default_kms_key_name: keyRef });
       expect(resource(json, 'google_cloud_run_v2_service', 'Serving/Service')).toMatchObject({ ingress: 'INGRESS_TRAFFIC_ALL', invoker_iam_disabled: false, template: { encryption_key: keyRef } });
+      const keyGrant = `google_kms_crypto_key_iam_member.${resource(json, 'google_kms_crypto_key_iam_member', 'Key/Batch-PubsubAgentKey').logicalId}`;
+      for (const topic of ['Batch/NotificationTopic', 'Batch/DeadLetterTopic']) {
+        expect(resource(json, 'google_pubsub_topic', topic)).toMatchObject({ kms_key_name: keyRef, depends_on: expect.arrayContaining([keyGrant]) });
+      }
       expect(resourcesOf(json, 'google_compute_backend_service')).toEqual({});
     });
 
