@@ -1,8 +1,9 @@
 // Public entry points of a Terraform stack and how each is authenticated: Cloud Run services and their
-// invoker bindings, global load balancers (Cloud Armor), Cloud Functions, Container Apps ingress,
-// API Management APIs, Function Apps and publicly readable storage.
+// invoker bindings, global load balancers (Cloud Armor), Cloud Functions, Container Apps ingress and built-in
+// authentication (authConfigs), API Management APIs, Function Apps and publicly readable storage.
 import { EntryPoint } from '../model';
 import { asArray, asString } from '../json';
+import { containerAppAuthConfigs } from './container-app-auth';
 import { TfContext, TfResource, block, blocks } from './context';
 
 const PUBLIC_MEMBERS = ['allUsers', 'allAuthenticatedUsers'];
@@ -76,13 +77,21 @@ function containerApps(ctx: TfContext): EntryPoint[] {
     const flags: string[] = [];
     const external = ingress.external_enabled === true;
     const restrictions = blocks(ingress.ip_security_restriction);
+    // Built-in authentication (authConfigs) sits in front of the container, at the platform's ingress.
+    const authConfigs = containerAppAuthConfigs(app, ctx);
+    const enforced = authConfigs.filter((c) => c.requiresAuthentication);
     if (ingress.allow_insecure_connections === true) flags.push('plaintext HTTP allowed');
-    if (external && restrictions.length === 0) flags.push('public ingress without IP restrictions or authentication in front');
+    if (external && restrictions.length === 0 && enforced.length === 0) flags.push('public ingress without IP restrictions or authentication in front');
+    for (const c of enforced) flags.push(...c.flags);
+    const network = restrictions.length ? `IP restrictions: ${restrictions.map((r) => `${ctx.render(r.action)} ${ctx.render(r.ip_address_range)}`).join(', ')}` : '';
+    const fallback = external ? 'none at the ingress (the app or a gateway in front must check callers)' : 'network-level (inside the environment / VNet)';
+    // A config that lets anonymous callers through is shown, so the reader sees why the flag stays.
+    const builtIn = (enforced.length ? enforced : authConfigs).map((c) => c.description);
     return [{
       resource: app.address,
       type: app.type,
       exposure: external ? `internet (external ingress, port ${ctx.render(ingress.target_port)})` : 'environment-internal ingress',
-      authentication: restrictions.length ? `IP restrictions: ${restrictions.map((r) => `${ctx.render(r.action)} ${ctx.render(r.ip_address_range)}`).join(', ')}` : external ? 'none at the ingress (the app or a gateway in front must check callers)' : 'network-level (inside the environment / VNet)',
+      authentication: [network, ...builtIn].filter(Boolean).join('; ') || fallback,
       flags,
     }];
   });
