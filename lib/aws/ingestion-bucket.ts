@@ -13,6 +13,7 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct, IDependable } from 'constructs';
 import { ValidationErrors } from '../core/errors';
 import { IInferenceEndpoint } from './inference-endpoint';
+import { allowLogsToEncrypt } from './private/log-encryption';
 import { acknowledgeWildcardArns } from './private/nag-findings';
 
 /** Batch inference driven by objects created in the ingestion bucket. */
@@ -63,7 +64,8 @@ export interface BatchInferenceOptions {
    */
   readonly reservedConcurrentExecutions?: number;
   /**
-   * Retention of the function's log group.
+   * Retention of the function's log group `/aws/lambda/<unique name of the IngestionBucket>-BatchFunction`,
+   * which is encrypted with the bucket's key.
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
@@ -76,7 +78,10 @@ export interface BatchInferenceOptions {
 
 export interface IngestionBucketProps {
   /**
-   * Key that encrypts the bucket (SSE-KMS with an S3 bucket key) and the batch queues.
+   * Key that encrypts the bucket (SSE-KMS with an S3 bucket key), the batch queues and the batch function's
+   * log group. A key created in CDK gets a key policy statement letting CloudWatch Logs use it for that one log
+   * group; an imported key cannot be changed, so its owner must allow `logs.<region>.amazonaws.com` to use it
+   * for that log group (condition `kms:EncryptionContext:aws:logs:arn`), or creating the log group fails.
    * @default - a new customer-managed key with yearly rotation, retained on delete
    */
   readonly encryptionKey?: kms.IKey;
@@ -264,8 +269,14 @@ export class IngestionBucket extends Construct {
       { prefix: prefixes.input, ...(batch.inputSuffix ? { suffix: batch.inputSuffix } : {}) },
     );
 
+    // Named at synth time so the key policy can name it: the log group depends on the key (KmsKeyId), so the
+    // policy cannot reference its generated name without a dependency cycle.
+    const logGroupName = `/aws/lambda/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}-BatchFunction`;
+    allowLogsToEncrypt(this, this.encryptionKey, [logGroupName]);
     const logGroup = new logs.LogGroup(this, 'BatchFunctionLogs', {
+      logGroupName,
       retention: batch.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      encryptionKey: this.encryptionKey,
     });
     // Own role instead of the default AWSLambdaBasicExecutionRole (which may write to any log group).
     const role = new iam.Role(this, 'BatchFunctionRole', {

@@ -19,6 +19,7 @@ import { IInferenceEndpoint } from './inference-endpoint';
 import { ModelData } from './model-data';
 import { buildDeploymentConfig, DeploymentConfigOptions, DeploymentStrategy } from './private/deployment-config';
 import { EndpointBase } from './private/endpoint-base';
+import { allowLogsToEncrypt } from './private/log-encryption';
 import { acknowledgeWildcardArns } from './private/nag-findings';
 import { pathHash } from './private/names';
 import { ECR_IMAGE_URI_EXPECTED, parseEcrImageUri, parseS3Uri, S3_URI_EXPECTED } from './private/uris';
@@ -209,9 +210,15 @@ export interface ModelEndpointProps {
   readonly async?: AsyncInferenceOptions;
   /**
    * Key for the endpoint config's `KmsKeyId` (instance volumes, or the image of serverless endpoints), async
-   * outputs and topics, and captured data. `KmsKeyId` is omitted for instance types with local NVMe storage
-   * (ml.g4dn, ml.g5, ml.g6e...): SageMaker rejects it there, and those volumes are hardware-encrypted.
-   * @default - a new customer-managed key with rotation, retained on delete, created only when something uses it
+   * outputs and topics, captured data, and the log group `/aws/sagemaker/Endpoints/<endpoint name>`.
+   * `KmsKeyId` is omitted for instance types with local NVMe storage (ml.g4dn, ml.g5, ml.g6e...): SageMaker
+   * rejects it there, and those volumes are hardware-encrypted. A key created in CDK gets a key policy
+   * statement letting CloudWatch Logs use it for that one log group; an imported key cannot be changed, so
+   * its owner must allow `logs.<region>.amazonaws.com` to use it for that log group (condition
+   * `kms:EncryptionContext:aws:logs:arn`), or creating the log group fails.
+   * @default - a new customer-managed key with rotation, retained on delete, created only when the volumes,
+   * async outputs or captured data use it (the log group then uses it too; without one, CloudWatch Logs'
+   * service-managed encryption)
    */
   readonly encryptionKey?: kms.IKey;
   /**
@@ -480,10 +487,14 @@ export class ModelEndpoint extends EndpointBase {
       removalPolicy: RemovalPolicy.RETAIN,
     }) : undefined);
 
-    // Logs: the group SageMaker writes to, created here so it gets a retention and the role is scoped to it.
+    // Logs: the group SageMaker writes to, created here so it gets a retention, the endpoint's key and a role
+    // scoped to it. Its name is known at synth time, so the key policy can name it without a dependency cycle.
+    const logGroupName = `/aws/sagemaker/Endpoints/${physicalName}`;
+    if (this.encryptionKey) allowLogsToEncrypt(this, this.encryptionKey, [logGroupName]);
     this.logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/aws/sagemaker/Endpoints/${physicalName}`,
+      logGroupName,
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      encryptionKey: this.encryptionKey,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.grantModelRuntime(physicalName);

@@ -1,7 +1,7 @@
 // PortableDriftJob: the library's own drift job (lib/runtime/drift) on AWS, as an hourly Lambda, for accounts
 // without SageMaker Model Monitor. Emits `DeployAiSmarter/Drift` metrics through EMF and alarms on them.
 import * as path from 'node:path';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Names } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -16,6 +16,7 @@ import { Construct } from 'constructs';
 import { driftJobContainer } from '../core/drift-job';
 import { ValidationErrors } from '../core/errors';
 import { ModelSpec, resolveModelSpec } from '../core/model-spec';
+import { allowLogsToEncrypt } from './private/log-encryption';
 import { acknowledgeWildcardArns } from './private/nag-findings';
 
 /** CloudWatch namespace of the portable drift job's metrics (lib/runtime/drift/emitters.ts). */
@@ -37,7 +38,12 @@ export interface PortableDriftJobProps {
   readonly baselinePrefix: string;
   /**
    * Key of the captured and baseline objects, when the buckets' `encryptionKey` is unknown (imported buckets).
-   * @default - the buckets' keys
+   * It also encrypts the job's log group (else the capture bucket's key does). A key created in CDK gets a
+   * key policy statement letting CloudWatch Logs use it for that one log group; an imported key cannot be
+   * changed, so its owner must allow `logs.<region>.amazonaws.com` to use it for that log group (condition
+   * `kms:EncryptionContext:aws:logs:arn`), or creating the log group fails.
+   * @default - the buckets' keys; the log group uses the capture bucket's key, or CloudWatch Logs'
+   * service-managed encryption when that bucket has none
    */
   readonly encryptionKey?: kms.IKey;
   /**
@@ -66,7 +72,7 @@ export interface PortableDriftJobProps {
    */
   readonly alarmTopic?: sns.ITopic;
   /**
-   * Retention of the job's log group.
+   * Retention of the job's log group `/aws/lambda/<unique name of this construct>-Function`.
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
@@ -111,7 +117,16 @@ export class PortableDriftJob extends Construct {
     }, 'PortableDriftJob');
     this.modelName = spec.name;
 
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR });
+    // Named at synth time so the key policy can name it: the log group depends on the key (KmsKeyId), so the
+    // policy cannot reference a generated name without a dependency cycle.
+    const logGroupName = `/aws/lambda/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}-Function`;
+    const logKey = props.encryptionKey ?? props.captureBucket.encryptionKey;
+    if (logKey) allowLogsToEncrypt(this, logKey, [logGroupName]);
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      encryptionKey: logKey,
+    });
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Portable drift job: reads captured requests and the baseline, writes its own logs',

@@ -272,6 +272,28 @@ describe('IngestionBucket batch inference', () => {
     expect(JSON.stringify(statements)).not.toMatch(/kms:[A-Za-z]*\*/);
   });
 
+  it('encrypts the batch function log group with the bucket key, keeping its one-year retention', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/aws/lambda/Stack-Ingestion-F0A689F0-BatchFunction',
+      RetentionInDays: 365,
+      KmsKeyId: keyArn,
+    });
+  });
+
+  it('lets CloudWatch Logs use the key for exactly that log group', () => {
+    const key = Object.values(template.findResources('AWS::KMS::Key'))[0];
+    const logsStatements = key.Properties.KeyPolicy.Statement.filter((s: { Principal?: unknown }) => JSON.stringify(s.Principal).includes('logs.'));
+    expect(logsStatements).toEqual([{
+      Principal: { Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+      Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      Effect: 'Allow',
+      Resource: '*',
+      Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': { 'Fn::Join': ['', [
+        'arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':log-group:/aws/lambda/Stack-Ingestion-F0A689F0-BatchFunction',
+      ]] } } },
+    }]);
+  });
+
   it('exposes the function and queues', () => {
     expect(ingestion.batchFunction).toBeDefined();
     expect(ingestion.batchQueue).toBeDefined();

@@ -94,11 +94,24 @@ describe('ModelEndpoint from a spec (CPU, realtime)', () => {
     expect(JSON.stringify(statements)).not.toMatch(/ec2:/);
   });
 
-  it('creates the endpoint log group with a one-year retention', () => {
+  it('creates the endpoint log group with a one-year retention, encrypted with the endpoint key', () => {
     template.hasResource('AWS::Logs::LogGroup', {
-      Properties: { LogGroupName: `/aws/sagemaker/Endpoints/${physicalName}`, RetentionInDays: 365 },
+      Properties: { LogGroupName: `/aws/sagemaker/Endpoints/${physicalName}`, RetentionInDays: 365, KmsKeyId: keyArn },
       DeletionPolicy: 'Retain',
     });
+  });
+
+  it('lets CloudWatch Logs use the key for exactly the endpoint log group', () => {
+    const key = Object.values(template.findResources('AWS::KMS::Key'))[0];
+    const logsStatements = key.Properties.KeyPolicy.Statement.filter((s: { Principal?: unknown }) => JSON.stringify(s.Principal).includes('logs.'));
+    expect(logsStatements).toEqual([{
+      Principal: { Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+      Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      Effect: 'Allow',
+      Resource: '*',
+      Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn':
+        arnJoin(':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:log-group:/aws/sagemaker/Endpoints/${physicalName}`) } },
+    }]);
   });
 
   it('scales the variant on invocations per instance between 1 and 4 with the default cooldowns', () => {
@@ -165,6 +178,8 @@ describe('ModelEndpoint GPU', () => {
       ProductionVariants: [Match.objectLike({ InstanceType: 'ml.g5.xlarge' })],
     });
     template.resourceCountIs('AWS::KMS::Key', 0);
+    // Without a key the log group keeps CloudWatch Logs' service-managed encryption.
+    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: Match.absent() });
     expect(endpoint.computeClass?.kind).toBe('gpu');
   });
 

@@ -20,6 +20,12 @@ function synth(overrides: Partial<PortableDriftJobProps> = {}) {
   return { stack, job, template: Template.fromStack(stack), bucketId: id(bucket), keyId: id(key), topicId: id(topic) };
 }
 
+const LOG_GROUP_NAME = '/aws/lambda/Stack-Drift-B52FC657-Function';
+const logsKeyStatements = (template: Template) => {
+  const key = Object.values(template.findResources('AWS::KMS::Key'))[0];
+  return key.Properties.KeyPolicy.Statement.filter((s: { Principal?: unknown }) => JSON.stringify(s.Principal).includes('logs.'));
+};
+
 describe('PortableDriftJob', () => {
   const { job, template, bucketId, keyId, topicId } = synth();
 
@@ -42,6 +48,24 @@ describe('PortableDriftJob', () => {
     expect(statements).toContainEqual({ Sid: 'ListBaseline', Effect: 'Allow', Action: 's3:ListBucket', Resource: arn, Condition: { StringLike: { 's3:prefix': ['baseline/*'] } } });
     expect(statements).toContainEqual({ Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [keyId, 'Arn'] } });
     expect(JSON.stringify(statements)).not.toMatch(/s3:PutObject|kms:GenerateDataKey|"\*"/);
+  });
+
+  it('encrypts its log group with the capture bucket key, keeping the one-year retention', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: LOG_GROUP_NAME, RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+    });
+  });
+
+  it('lets CloudWatch Logs use the key for exactly that log group', () => {
+    expect(logsKeyStatements(template)).toEqual([{
+      Principal: { Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+      Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      Effect: 'Allow',
+      Resource: '*',
+      Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': { 'Fn::Join': ['', [
+        'arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:log-group:${LOG_GROUP_NAME}`,
+      ]] } } },
+    }]);
   });
 
   it('alarms per feature on DeployAiSmarter/Drift FeatureDrift and on DriftedFeatures > 0, to the topic', () => {
@@ -69,6 +93,23 @@ describe('PortableDriftJob', () => {
     const { template: t } = synth({ schedule: events.Schedule.rate(Duration.hours(6)), windowHours: 6, memorySize: 2048 });
     t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(6 hours)' });
     t.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 2048, Environment: { Variables: Match.objectLike({ WINDOW_HOURS: '6' }) } });
+  });
+
+  it('encrypts its log group with the encryptionKey prop when the buckets are imported', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const bucket = s3.Bucket.fromBucketName(stack, 'Imported', 'captures');
+    const key = new kms.Key(stack, 'OwnKey');
+    new PortableDriftJob(stack, 'Drift', { spec: SPEC, captureBucket: bucket, capturePrefix: 'c/', baselineBucket: bucket, baselinePrefix: 'b/', encryptionKey: key });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: LOG_GROUP_NAME, KmsKeyId: { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as kms.CfnKey), 'Arn'] } });
+    expect(logsKeyStatements(t)).toHaveLength(1);
+  });
+
+  it('keeps service-managed log encryption when no key is known', () => {
+    const s = new Stack(new App(), 'Stack');
+    const bucket = s3.Bucket.fromBucketName(s, 'Imported', 'captures');
+    new PortableDriftJob(s, 'Drift', { spec: SPEC, captureBucket: bucket, capturePrefix: 'c/', baselineBucket: bucket, baselinePrefix: 'b/' });
+    Template.fromStack(s).hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: LOG_GROUP_NAME, KmsKeyId: Match.absent() });
   });
 
   it.each([
