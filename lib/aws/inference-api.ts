@@ -2,7 +2,7 @@
 // and `POST /models/<name>/predict`, `GET /models/<name>/health` per added model) whose Lambda proxies validate the
 // request and call the SageMaker endpoint, one least-privilege proxy per endpoint.
 import * as path from 'path';
-import { ArnFormat, Aws, Duration, Lazy, Names, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, Names, RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,6 +14,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { ValidationError, ValidationErrors, formatProblem, isTokenString } from '../core/errors';
 import { IInferenceEndpoint } from './inference-endpoint';
+import { allowLogsToEncrypt } from './private/log-encryption';
 import { acknowledgeWildcardArns } from './private/nag-findings';
 
 /** How callers authenticate. */
@@ -167,7 +168,8 @@ export interface InferenceApiProps {
   readonly asyncInput?: InferenceApiAsyncInput;
   /**
    * KMS key for the access log and handler log groups; the key policy is extended to let CloudWatch Logs
-   * use it for log groups of this account and region.
+   * use it for exactly these log groups (their names are fixed at synth time for that). An imported key's
+   * policy cannot be changed: a synth warning then lists the log groups its owner must allow.
    * @default - CloudWatch Logs' service-managed encryption
    */
   readonly encryptionKey?: kms.IKey;
@@ -248,6 +250,11 @@ export class InferenceApi extends Construct {
   private readonly invokeGrantees: iam.IGrantable[] = [];
   private readonly modelMethodSettings: apigw.CfnStage.MethodSettingProperty[] = [];
   private readonly stageThrottle: Required<InferenceApiThrottle>;
+  /**
+   * Log groups created in the constructor, allowed on `encryptionKey` together in one statement at its end;
+   * `undefined` afterwards, when each `addModel` allows its own log group.
+   */
+  private pendingLogGroupNames?: string[] = [];
 
   constructor(scope: Construct, id: string, props: InferenceApiProps) {
     super(scope, id);
@@ -293,7 +300,6 @@ export class InferenceApi extends Construct {
     this.tracing = props.tracing ?? true;
     this.defaults = { invokeTimeout, maxBodyBytes, allowedContentTypes };
     this.stageThrottle = { rateLimit, burstLimit };
-    if (props.encryptionKey) allowLogsToUseKey(this, props.encryptionKey);
 
     // The root endpoint's handler keeps the ids it had before models existed (stable logical ids).
     const rootHandler = props.endpoint
@@ -304,7 +310,11 @@ export class InferenceApi extends Construct {
       : undefined;
 
     const retention = this.retention;
-    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention, encryptionKey: props.encryptionKey });
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      logGroupName: this.logGroupName(`/aws/apigateway/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}-access`),
+      retention,
+      encryptionKey: props.encryptionKey,
+    });
     this.accessLogGroup = accessLogs;
     const cloudWatchRole = props.cloudWatchRole ?? true;
     this.restApi = new apigw.RestApi(this, 'Api', {
@@ -392,6 +402,8 @@ export class InferenceApi extends Construct {
     }
 
     for (const model of props.models ?? []) this.createModel(model.name, model.endpoint, model);
+    if (props.encryptionKey) allowLogsToEncrypt(this, props.encryptionKey, this.pendingLogGroupNames!);
+    this.pendingLogGroupNames = undefined;
     // Checked on the finished tree: models may still be added after the constructor.
     this.node.addValidation({
       validate: () => (this.rootModel || this.models.size > 0 ? [] : [formatProblem('InferenceApi', 'endpoint', undefined,
@@ -505,7 +517,12 @@ export class InferenceApi extends Construct {
     scope: Construct, endpoint: IInferenceEndpoint, settings: HandlerSettings,
     text: { roleDescription: string; functionDescription: string },
   ): lambda.Function {
-    const handlerLogs = new logs.LogGroup(scope, 'HandlerLogs', { retention: this.retention, encryptionKey: this.encryptionKey });
+    // Named after the handler's scope: the root handler and each model's have distinct construct paths.
+    const handlerLogs = new logs.LogGroup(scope, 'HandlerLogs', {
+      logGroupName: this.logGroupName(`/aws/lambda/${Names.uniqueResourceName(scope, { maxLength: 200, separator: '-' })}-Handler`),
+      retention: this.retention,
+      encryptionKey: this.encryptionKey,
+    });
     const role = new iam.Role(scope, 'HandlerRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: text.roleDescription,
@@ -553,6 +570,17 @@ export class InferenceApi extends Construct {
       });
     }
     return handler;
+  }
+
+  /**
+   * Registers a log group name for the key policy. Log groups are named at synth time so the key policy can
+   * list them: each depends on the key (its `KmsKeyId`), so the policy cannot reference a generated name
+   * without a dependency cycle.
+   */
+  private logGroupName(name: string): string {
+    if (this.pendingLogGroupNames) this.pendingLogGroupNames.push(name);
+    else if (this.encryptionKey) allowLogsToEncrypt(this, this.encryptionKey, [name]);
+    return name;
   }
 
   /** `POST <parent>/predict` and `GET <parent>/health` through `handler`, with the API's auth and validation. */
@@ -678,20 +706,4 @@ function checkModelOptions(errors: ValidationErrors, prefix: string, options: In
     const prefixValue = options.asyncInput.prefix;
     errors.check(isTokenString(prefixValue) || (prefixValue.length > 1 && !prefixValue.startsWith('/') && prefixValue.endsWith('/') && !prefixValue.includes('*')), `${prefix}asyncInput.prefix`, prefixValue, 'a key prefix ending with "/", not starting with "/", without "*" (e.g. "async-input/")');
   }
-}
-
-/** Lets CloudWatch Logs encrypt this account's log groups in this region with `key` (no-op for imported keys). */
-function allowLogsToUseKey(scope: Construct, key: kms.IKey): void {
-  const stack = Stack.of(scope);
-  key.addToResourcePolicy(new iam.PolicyStatement({
-    principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
-    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-    // In a key policy `*` means this key.
-    resources: ['*'],
-    conditions: {
-      ArnLike: {
-        'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-      },
-    },
-  }), true);
 }

@@ -1,5 +1,5 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -26,6 +26,28 @@ function build(props: Partial<InferenceApiProps> = {}, setup?: (stack: Stack) =>
   const stack = new Stack(new App(), 'Test');
   const api = new InferenceApi(stack, 'Api', { endpoint: fakeEndpoint(stack), ...props, ...setup?.(stack) });
   return { stack, api, template: Template.fromStack(stack) };
+}
+
+/** The ARN CloudWatch Logs puts in the encryption context for log group `name`, as synthesized. */
+function logGroupArnOf(name: string): unknown {
+  return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:log-group:${name}`]] };
+}
+
+/** Key policy statements of the only key in `template` that name the CloudWatch Logs service. */
+function logsKeyStatements(template: Template): Array<Record<string, unknown>> {
+  const [key] = Object.values(template.findResources('AWS::KMS::Key'));
+  return key.Properties.KeyPolicy.Statement.filter((s: { Principal?: unknown }) => JSON.stringify(s.Principal ?? {}).includes('logs.'));
+}
+
+/** The one statement letting CloudWatch Logs use the key, expected to name exactly `names`. */
+function expectLogsKeyStatement(statement: Record<string, unknown>, names: readonly string[]): void {
+  expect(statement).toEqual({
+    Effect: 'Allow',
+    Principal: { Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+    Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    Resource: '*',
+    Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': names.length === 1 ? logGroupArnOf(names[0]) : names.map(logGroupArnOf) } },
+  });
 }
 
 /** Policies attached to the handler role, flattened to statements. */
@@ -116,6 +138,7 @@ describe('InferenceApi (IAM, defaults)', () => {
   it('writes JSON access logs with the standard fields to a retained log group', () => {
     const groups = built.template.findResources('AWS::Logs::LogGroup');
     const accessLogId = Object.keys(groups).find((id) => id.startsWith('ApiAccessLogs'))!;
+    expect(groups[accessLogId].Properties.LogGroupName).toMatch(/^\/aws\/apigateway\/Test-Api-[0-9A-F]{8}-access$/);
     expect(groups[accessLogId].Properties.RetentionInDays).toBe(365);
     expect(groups[accessLogId].DeletionPolicy).toBe('Retain');
     const stage = Object.values(built.template.findResources('AWS::ApiGateway::Stage'))[0];
@@ -156,6 +179,9 @@ describe('InferenceApi (IAM, defaults)', () => {
   it('gives the handler its own log group and no managed policy', () => {
     const fn = Object.values(built.template.findResources('AWS::Lambda::Function'))[0];
     expect(fn.Properties.LoggingConfig.LogGroup.Ref).toMatch(/^ApiHandlerLogs/);
+    const group = built.template.findResources('AWS::Logs::LogGroup')[fn.Properties.LoggingConfig.LogGroup.Ref];
+    expect(group.Properties.LogGroupName).toMatch(/^\/aws\/lambda\/Test-Api-[0-9A-F]{8}-Handler$/);
+    expect(group.Properties.KmsKeyId).toBeUndefined();
     const role = Object.entries(built.template.findResources('AWS::IAM::Role')).find(([id]) => id.startsWith('ApiHandlerRole'))![1];
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
@@ -282,13 +308,16 @@ describe('InferenceApi (async endpoint, custom settings)', () => {
     expect(statements.some((s) => s.Resource === '*')).toBe(false);
   });
 
-  it('encrypts both log groups with the key and lets CloudWatch Logs use it', () => {
+  it('encrypts both log groups with the key and lets CloudWatch Logs use it for exactly those two', () => {
     const groups = Object.values(built.template.findResources('AWS::Logs::LogGroup'));
     expect(groups).toHaveLength(2);
     for (const g of groups) expect(g.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] });
-    const key = Object.values(built.template.findResources('AWS::KMS::Key'))[0];
-    const logsStatement = key.Properties.KeyPolicy.Statement.find((s: { Principal?: { Service?: unknown } }) => JSON.stringify(s.Principal ?? {}).includes('logs.'));
-    expect(logsStatement.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn']).toBeDefined();
+    const names = groups.map((g) => g.Properties.LogGroupName as string);
+    const statements = logsKeyStatements(built.template);
+    expect(statements).toHaveLength(1);
+    expectLogsKeyStatement(statements[0], names);
+    expect(names.sort()).toEqual([expect.stringMatching(/^\/aws\/apigateway\/Test-Api-[0-9A-F]{8}-access$/), expect.stringMatching(/^\/aws\/lambda\/Test-Api-[0-9A-F]{8}-Handler$/)]);
+    expect(JSON.stringify(built.template.findResources('AWS::KMS::Key'))).not.toContain('log-group:*');
   });
 
   it('uses the stage name, no tracing, no account role, and the web ACL', () => {
@@ -529,6 +558,51 @@ describe('InferenceApi (root endpoint plus addModel, API key)', () => {
     expect(handlerStatements(built.template).some((s) => JSON.stringify(s.Action).includes('s3:'))).toBe(false);
     const logGroup = built.template.findResources('AWS::Logs::LogGroup')[idOf(built.template, 'AWS::Logs::LogGroup', 'ApiModelfraudHandlerLogs')];
     expect(logGroup.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] });
+  });
+
+  it('lets CloudWatch Logs use the key for the root\'s, the access and the model\'s log groups only, each named apart', () => {
+    const groups = built.template.findResources('AWS::Logs::LogGroup');
+    const nameOf = (prefix: string) => groups[idOf(built.template, 'AWS::Logs::LogGroup', prefix)].Properties.LogGroupName as string;
+    const names = [nameOf('ApiHandlerLogs'), nameOf('ApiAccessLogs'), nameOf('ApiModelfraudHandlerLogs')];
+    expect(names[2]).toMatch(/^\/aws\/lambda\/Test-Api-Modelfraud-[0-9A-F]{8}-Handler$/);
+    expect(new Set(names).size).toBe(3);
+    expect(Object.keys(groups)).toHaveLength(3);
+    const statements = logsKeyStatements(built.template);
+    expect(statements).toHaveLength(1);
+    expectLogsKeyStatement(statements[0], names);
+  });
+
+  it('extends the key policy with the log group of a model added later, and with nothing broader', () => {
+    const stack = new Stack(new App(), 'Later');
+    const key = new kms.Key(stack, 'Key');
+    const api = new InferenceApi(stack, 'Api', { endpoint: fakeEndpoint(stack), encryptionKey: key });
+    api.addModel('fraud', fakeEndpoint(stack, 'fraud-endpoint'));
+    const template = Template.fromStack(stack);
+    const groups = template.findResources('AWS::Logs::LogGroup');
+    const nameOf = (prefix: string) => groups[idOf(template, 'AWS::Logs::LogGroup', prefix)].Properties.LogGroupName as string;
+    const statements = logsKeyStatements(template);
+    expect(statements).toHaveLength(2);
+    expectLogsKeyStatement(statements[0], [nameOf('ApiHandlerLogs'), nameOf('ApiAccessLogs')]);
+    expectLogsKeyStatement(statements[1], [nameOf('ApiModelfraudHandlerLogs')]);
+    expect(JSON.stringify(template.findResources('AWS::KMS::Key'))).not.toContain('log-group:*');
+    expect(groups[idOf(template, 'AWS::Logs::LogGroup', 'ApiModelfraudHandlerLogs')].Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] });
+  });
+
+  it('warns that an imported key\'s owner must allow the exact log groups', () => {
+    const stack = new Stack(new App(), 'Imported');
+    const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    new InferenceApi(stack, 'Api', { endpoint: fakeEndpoint(stack), encryptionKey: key });
+    Annotations.fromStack(stack).hasWarning('/Imported/Api', Match.stringLikeRegexp(
+      'log groups /aws/lambda/Imported-Api-[0-9A-F]{8}-Handler, /aws/apigateway/Imported-Api-[0-9A-F]{8}-access, or creating them fails'));
+  });
+
+  it('names two APIs\' log groups apart in one stack', () => {
+    const stack = new Stack(new App(), 'Two');
+    new InferenceApi(stack, 'A', { endpoint: fakeEndpoint(stack) });
+    new InferenceApi(stack, 'B', { endpoint: fakeEndpoint(stack) });
+    const names = Object.values(Template.fromStack(stack).findResources('AWS::Logs::LogGroup')).map((g) => g.Properties.LogGroupName);
+    expect(names).toHaveLength(4);
+    expect(new Set(names).size).toBe(4);
   });
 
   it('grantInvoke covers the root methods and the model\'s', () => {
