@@ -85,8 +85,10 @@ const PREFIX_EXPECTED = "a key prefix ending in '/' without a leading '/', e.g. 
 export class PortableDriftJob extends Construct {
   readonly function: lambda.Function;
   readonly rule: events.Rule;
-  /** One alarm per `spec.monitoring.driftFeatures` entry, keyed by feature. */
+  /** One alarm per `spec.monitoring.driftFeatures` entry on its distance (`FeatureDrift`), keyed by feature. */
   readonly featureDriftAlarms: Readonly<Record<string, cloudwatch.Alarm>>;
+  /** One alarm per `spec.monitoring.driftFeatures` entry on its PSI (`FeaturePsi`), keyed by feature. */
+  readonly featurePsiAlarms: Readonly<Record<string, cloudwatch.Alarm>>;
   /** Fires when a run finds at least one feature past its drift threshold. */
   readonly driftedFeaturesAlarm: cloudwatch.Alarm;
   /** Fires when a run fails (Lambda errors) or runs stop reporting for three hours. */
@@ -176,19 +178,20 @@ export class PortableDriftJob extends Construct {
     });
 
     // --- alarms
-    const featureDriftAlarms: Record<string, cloudwatch.Alarm> = {};
-    for (const feature of spec.monitoring.driftFeatures) {
-      featureDriftAlarms[feature] = new cloudwatch.Alarm(this, `DriftAlarm-${feature}`, {
-        alarmDescription: `Feature "${feature}" of model ${spec.name} drifted from the training baseline by more than ${spec.monitoring.driftThreshold} (portable drift job)`,
-        metric: this.metricFeatureDrift(feature),
-        threshold: spec.monitoring.driftThreshold,
+    // Distance and PSI alarm alike, per named feature: a feature can shift its shape (PSI) without moving the
+    // largest gap between distributions (distance) past its threshold, and the other way round.
+    const featureAlarms = (idPrefix: string, measure: string, threshold: number, metric: (feature: string) => cloudwatch.IMetric) =>
+      Object.fromEntries(spec.monitoring.driftFeatures.map((feature) => [feature, new cloudwatch.Alarm(this, `${idPrefix}-${feature}`, {
+        alarmDescription: `Feature "${feature}" of model ${spec.name} drifted from the training baseline: ${measure} above ${threshold} (portable drift job)`,
+        metric: metric(feature),
+        threshold,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
         // Hours without traffic publish nothing; the job-health alarm covers runs that never report.
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-    }
-    this.featureDriftAlarms = featureDriftAlarms;
+      })]));
+    this.featureDriftAlarms = featureAlarms('DriftAlarm', 'distance', spec.monitoring.driftThreshold, (f) => this.metricFeatureDrift(f));
+    this.featurePsiAlarms = featureAlarms('PsiAlarm', 'population stability index', spec.monitoring.psiThreshold, (f) => this.metricFeaturePsi(f));
     this.driftedFeaturesAlarm = new cloudwatch.Alarm(this, 'DriftedFeaturesAlarm', {
       alarmDescription: `At least one feature of model ${spec.name} drifted past its threshold (portable drift job)`,
       metric: this.metricDriftedFeatures(),
@@ -223,7 +226,7 @@ export class PortableDriftJob extends Construct {
     });
 
     // The composite notifies for its two children.
-    this.alarms = [...Object.values(featureDriftAlarms), this.driftedFeaturesAlarm, this.jobHealthAlarm];
+    this.alarms = [...Object.values(this.featureDriftAlarms), ...Object.values(this.featurePsiAlarms), this.driftedFeaturesAlarm, this.jobHealthAlarm];
     if (props.alarmTopic) {
       const action = new cloudwatchActions.SnsAction(props.alarmTopic);
       for (const alarm of this.alarms as cloudwatch.AlarmBase[]) {
@@ -235,22 +238,24 @@ export class PortableDriftJob extends Construct {
 
   /** Drift distance of one feature (`FeatureDrift`, dimensions `Model` and `Feature`). @default Maximum over 1 hour */
   metricFeatureDrift(feature: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: PORTABLE_DRIFT_METRICS_NAMESPACE,
-      metricName: 'FeatureDrift',
-      dimensionsMap: { Model: this.modelName, Feature: feature },
-      statistic: 'Maximum',
-      period: Duration.hours(1),
-      ...props,
-    });
+    return this.jobMetric('FeatureDrift', { Model: this.modelName, Feature: feature }, props);
+  }
+
+  /** Population stability index of one feature (`FeaturePsi`, dimensions `Model` and `Feature`). @default Maximum over 1 hour */
+  metricFeaturePsi(feature: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.jobMetric('FeaturePsi', { Model: this.modelName, Feature: feature }, props);
   }
 
   /** Features that drifted or broke a constraint in a run (`DriftedFeatures`, dimension `Model`). @default Maximum over 1 hour */
   metricDriftedFeatures(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.jobMetric('DriftedFeatures', { Model: this.modelName }, props);
+  }
+
+  private jobMetric(metricName: string, dimensionsMap: Record<string, string>, props: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: PORTABLE_DRIFT_METRICS_NAMESPACE,
-      metricName: 'DriftedFeatures',
-      dimensionsMap: { Model: this.modelName },
+      metricName,
+      dimensionsMap,
       statistic: 'Maximum',
       period: Duration.hours(1),
       ...props,

@@ -1,9 +1,9 @@
 // Alerting for a model on GCP: email channels, alert policies on p99 latency, 5xx ratio, CPU utilization,
-// scaling saturation, feature drift (log-based metric from the drift job), the drift job's own health (errors,
+// scaling saturation, feature drift and PSI (log-based metrics from the drift job), the drift job's own health (errors,
 // failed executions, silence) and dead letters; one dashboard.
 import { Construct } from 'constructs';
 import { dependable } from 'cdktf';
-import { LoggingMetric } from '@cdktf/provider-google/lib/logging-metric';
+import { LoggingMetric, LoggingMetricBucketOptions } from '@cdktf/provider-google/lib/logging-metric';
 import { MonitoringAlertPolicy, MonitoringAlertPolicyAlertStrategy, MonitoringAlertPolicyConditions } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { MonitoringDashboard } from '@cdktf/provider-google/lib/monitoring-dashboard';
 import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
@@ -61,9 +61,14 @@ export function driftMetricName(modelName: string): string {
   return `${modelName}-feature-drift`;
 }
 
+/** Log-based population stability index (PSI) metric name for a model, read from the same lines as the drift metric. */
+export function psiMetricName(modelName: string): string {
+  return `${modelName}-feature-psi`;
+}
+
 /**
- * The log filter of the drift metric: the drift job writes one JSON line per feature and run, e.g.
- * `{"event":"feature_drift","model":"m","feature":"age","distance":0.14,"drift":0.14,"threshold_crossed":true}`.
+ * The log filter of the drift and PSI metrics: the drift job writes one JSON line per feature and run, e.g.
+ * `{"event":"feature_drift","model":"m","feature":"age","distance":0.14,"psi":0.31,"threshold_crossed":true}`.
  */
 export function driftLogFilter(modelName: string): string {
   return `jsonPayload.event="feature_drift" AND jsonPayload.model="${modelName}"`;
@@ -95,6 +100,10 @@ export class ModelAlerting extends Construct {
   readonly saturationPolicy: MonitoringAlertPolicy;
   readonly driftMetric: LoggingMetric;
   readonly driftPolicy: MonitoringAlertPolicy;
+  /** Per-feature distribution of the population stability index, from the drift job's `feature_drift` lines. */
+  readonly psiMetric: LoggingMetric;
+  /** Fires when any feature's PSI, or that of a `driftFeatures` entry, is above `spec.monitoring.psiThreshold`. */
+  readonly psiPolicy: MonitoringAlertPolicy;
   readonly deadLetterPolicy?: MonitoringAlertPolicy;
   /** Fires on each `drift_job_error` line of the drift job (at most one email an hour). */
   readonly driftJobErrorPolicy?: MonitoringAlertPolicy;
@@ -118,6 +127,9 @@ export class ModelAlerting extends Construct {
     errors.checkNumber('cpuUtilizationThreshold', cpuThreshold, { min: 0.01, max: 1 });
     errors.checkNumber('evaluationMinutes', minutes, { min: 1, max: 1440, integer: true });
     errors.checkNumber('driftJob.maxHoursBetweenRuns', props.driftJob?.maxHoursBetweenRuns, { min: 0.05, max: 22.5 });
+    // Each drift policy has an any-feature condition plus one per named feature, and Cloud Monitoring allows six.
+    errors.check(spec.monitoring.driftFeatures.length <= 5, 'spec.monitoring.driftFeatures', `${spec.monitoring.driftFeatures.length} features`,
+      'at most 5 (a Cloud Monitoring alert policy holds at most 6 conditions; the any-feature condition already names the feature)');
     errors.throwIfAny();
 
     const project = props.projectId;
@@ -204,43 +216,61 @@ export class ModelAlerting extends Construct {
       },
     }], `${model} cannot scale further; requests queue. Raise scaling.maxInstances (and the regional quota).`, 'WARNING');
 
-    // Vertex model monitoring has no Terraform resource: the drift job logs one JSON line per feature and the
-    // log-based metric turns the distance into a distribution per feature.
-    this.driftMetric = new LoggingMetric(this, 'DriftMetric', {
+    // Vertex model monitoring has no Terraform resource: the drift job logs one JSON line per feature and
+    // log-based metrics turn its distance and PSI into a distribution per feature.
+    const featureMetric = (metricId: string, name: string, field: string, description: string, displayName: string,
+      bucketOptions: LoggingMetricBucketOptions) => new LoggingMetric(this, metricId, {
       project,
-      name: driftMetricName(model),
-      description: `Feature drift distance of model ${model}, from the drift job's JSON logs`,
+      name,
+      description,
       filter: driftLogFilter(model),
-      valueExtractor: 'EXTRACT(jsonPayload.distance)',
+      valueExtractor: `EXTRACT(jsonPayload.${field})`,
       labelExtractors: { feature: 'EXTRACT(jsonPayload.feature)' },
       metricDescriptor: {
         metricKind: 'DELTA',
         valueType: 'DISTRIBUTION',
         unit: '1',
-        displayName: `${model} feature drift`,
+        displayName,
         labels: [{ key: 'feature', valueType: 'STRING', description: 'Feature name as in the baseline' }],
       },
-      bucketOptions: { linearBuckets: { numFiniteBuckets: 20, width: 0.05, offset: 0 } },
+      bucketOptions,
     });
+    // The alert reads the p99 of a distribution, which Cloud Monitoring interpolates inside a bucket: when the
+    // threshold is a bucket bound, a value below it never reads above it and the other way round.
+    const featureConditions = (metricName: string, threshold: number, crossed: string): MonitoringAlertPolicyConditions[] => {
+      const condition = (subject: string, featureFilter: string): MonitoringAlertPolicyConditions => ({
+        displayName: `${subject} ${crossed}`,
+        conditionThreshold: {
+          filter: `metric.type="logging.googleapis.com/user/${metricName}"${featureFilter}`,
+          comparison: 'COMPARISON_GT',
+          thresholdValue: threshold,
+          duration: '0s',
+          aggregations: [{ alignmentPeriod: '3600s', perSeriesAligner: 'ALIGN_PERCENTILE_99', crossSeriesReducer: 'REDUCE_MAX', groupByFields: ['metric.label.feature'] }],
+          trigger: { count: 1 },
+        },
+      });
+      return [condition('any feature', ''), ...m.driftFeatures.map((f) => condition(`feature ${f}`, ` AND metric.label.feature="${f}"`))];
+    };
+
+    this.driftMetric = featureMetric('DriftMetric', driftMetricName(model), 'distance', `Feature drift distance of model ${model}, from the drift job's JSON logs`,
+      `${model} feature drift`, { linearBuckets: { numFiniteBuckets: 20, width: 0.05, offset: 0 } });
     const driftMetricType = `logging.googleapis.com/user/${driftMetricName(model)}`;
-    const driftCondition = (label: string, featureFilter: string): MonitoringAlertPolicyConditions => ({
-      displayName: label,
-      conditionThreshold: {
-        filter: `metric.type="${driftMetricType}"${featureFilter}`,
-        comparison: 'COMPARISON_GT',
-        thresholdValue: m.driftThreshold,
-        duration: '0s',
-        aggregations: [{ alignmentPeriod: '3600s', perSeriesAligner: 'ALIGN_PERCENTILE_99', crossSeriesReducer: 'REDUCE_MAX', groupByFields: ['metric.label.feature'] }],
-        trigger: { count: 1 },
-      },
-    });
-    const driftConditions = [
-      driftCondition('any feature drifted', ''),
-      ...m.driftFeatures.map((f) => driftCondition(`feature ${f} drifted`, ` AND metric.label.feature="${f}"`)),
-    ];
+    const driftConditions = featureConditions(driftMetricName(model), m.driftThreshold, 'drifted');
     this.driftPolicy = policy('FeatureDrift', `feature drift above ${m.driftThreshold}`, driftConditions,
       `Live inputs of ${model} drifted from the baseline by more than ${m.driftThreshold}. Compare recent inputs, consider retraining.`, 'WARNING');
     this.driftPolicy.dependsOn = [dependable(this.driftMetric)];
+
+    // PSI has no upper bound (psiThreshold may be up to 10): buckets of a quarter of the threshold put it on a bound
+    // and reach ten times it; larger values land in the overflow bucket, still above the threshold.
+    this.psiMetric = featureMetric('PsiMetric', psiMetricName(model), 'psi', `Population stability index of the features of model ${model}, from the drift job's JSON logs`,
+      `${model} feature PSI`, { linearBuckets: { numFiniteBuckets: 40, width: m.psiThreshold / 4, offset: 0 } });
+    const psiMetricType = `logging.googleapis.com/user/${psiMetricName(model)}`;
+    // A sibling policy: its own incident and runbook, and room for six conditions like the distance policy.
+    const psiConditions = featureConditions(psiMetricName(model), m.psiThreshold, `PSI above ${m.psiThreshold}`);
+    this.psiPolicy = policy('FeaturePsi', `feature PSI above ${m.psiThreshold}`, psiConditions,
+      `The population stability index of a feature of ${model} rose above ${m.psiThreshold}: its live distribution shifted across the `
+      + 'baseline\'s buckets. Compare recent inputs with the baseline, consider retraining.', 'WARNING');
+    this.psiPolicy.dependsOn = [dependable(this.psiMetric)];
 
     if (props.deadLetterSubscriptionName !== undefined) {
       this.deadLetterPolicy = policy('DeadLetters', 'batch inputs dead-lettered', [{
@@ -329,9 +359,9 @@ export class ModelAlerting extends Construct {
       jobWidgets.push(chart('Drift job executions by result', jobMetricFilter('run.googleapis.com/job/completed_execution_count'), 'ALIGN_SUM', 'REDUCE_SUM', ['metric.label.result']));
     }
 
-    // latency, 5xx ratio, CPU, saturation, and the drift policy's conditions, plus dead letters and the drift job's
-    // error, failure and silence conditions when watched.
-    this.conditionCount = 4 + driftConditions.length
+    // latency, 5xx ratio, CPU, saturation, and the drift and PSI policies' conditions, plus dead letters and the
+    // drift job's error, failure and silence conditions when watched.
+    this.conditionCount = 4 + driftConditions.length + psiConditions.length
       + [this.deadLetterPolicy, this.driftJobErrorPolicy, this.driftJobFailurePolicy, this.driftJobSilencePolicy].filter((p) => p !== undefined).length;
 
     const widgets = [
@@ -341,6 +371,7 @@ export class ModelAlerting extends Construct {
       chart('CPU utilization p99', runFilter('run.googleapis.com/container/cpu/utilizations'), 'ALIGN_PERCENTILE_99', 'REDUCE_MEAN'),
       chart('Instances', runFilter('run.googleapis.com/container/instance_count'), 'ALIGN_MAX', 'REDUCE_SUM', ['metric.label.state']),
       chart('Feature drift (p99 distance)', `metric.type="${driftMetricType}"`, 'ALIGN_PERCENTILE_99', 'REDUCE_MAX', ['metric.label.feature']),
+      chart('Feature PSI (p99)', `metric.type="${psiMetricType}"`, 'ALIGN_PERCENTILE_99', 'REDUCE_MAX', ['metric.label.feature']),
       ...jobWidgets,
     ];
     this.dashboard = new MonitoringDashboard(this, 'Dashboard', {
@@ -352,7 +383,7 @@ export class ModelAlerting extends Construct {
           tiles: widgets.map((widget, i) => ({ xPos: (i % 2) * 6, yPos: Math.floor(i / 2) * 4, width: 6, height: 4, widget })),
         },
       }),
-      dependsOn: [this.driftMetric],
+      dependsOn: [this.driftMetric, this.psiMetric],
     });
   }
 }

@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { PortableDriftJob, PortableDriftJobProps } from '../../lib/aws/portable-drift-job';
 
-const SPEC = { name: 'churn', image: '111122223333.dkr.ecr.us-east-1.amazonaws.com/churn:1', monitoring: { driftFeatures: ['age', 'plan'], driftThreshold: 0.3 } };
+const SPEC = { name: 'churn', image: '111122223333.dkr.ecr.us-east-1.amazonaws.com/churn:1', monitoring: { driftFeatures: ['age', 'plan'], driftThreshold: 0.3, psiThreshold: 0.25 } };
 
 function synth(overrides: Partial<PortableDriftJobProps> = {}) {
   const stack = new Stack(new App(), 'Stack');
@@ -32,7 +32,7 @@ describe('PortableDriftJob', () => {
   it('runs the bundled drift handler on Node.js 24 for up to 15 minutes, one run at a time, without retries', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x', Handler: 'index.handler', Timeout: 900, MemorySize: 1024, ReservedConcurrentExecutions: 1,
-      Environment: { Variables: Match.objectLike({ MODEL_NAME: 'churn', LOG_FORMAT: 'aws', DRIFT_THRESHOLD: '0.3', DRIFT_EXIT_CODE: '0', WINDOW_HOURS: '1' }) },
+      Environment: { Variables: Match.objectLike({ MODEL_NAME: 'churn', LOG_FORMAT: 'aws', DRIFT_THRESHOLD: '0.3', PSI_THRESHOLD: '0.25', DRIFT_EXIT_CODE: '0', WINDOW_HOURS: '1' }) },
     });
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0 });
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(15 * * * ? *)', Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 0 } })] });
@@ -82,11 +82,30 @@ describe('PortableDriftJob', () => {
     expect(Object.keys(job.featureDriftAlarms)).toEqual(['age', 'plan']);
   });
 
+  it('alarms per feature on DeployAiSmarter/Drift FeaturePsi above psiThreshold, like the distance alarms', () => {
+    const psiAlarms = template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'FeaturePsi' } });
+    expect(Object.values(psiAlarms).map((a) => a.Properties)).toEqual(['age', 'plan'].map((feature) => expect.objectContaining({
+      Namespace: 'DeployAiSmarter/Drift', MetricName: 'FeaturePsi', Statistic: 'Maximum', Period: 3600, EvaluationPeriods: 1,
+      Threshold: 0.25, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching',
+      Dimensions: [{ Name: 'Feature', Value: feature }, { Name: 'Model', Value: 'churn' }], AlarmActions: [{ Ref: topicId }], OKActions: [{ Ref: topicId }],
+    })));
+    expect(Object.keys(job.featurePsiAlarms)).toEqual(['age', 'plan']);
+    expect(job.alarms).toEqual(expect.arrayContaining(Object.values(job.featurePsiAlarms)));
+    expect(job.metricFeaturePsi('age').toMetricConfig().metricStat).toMatchObject({ namespace: 'DeployAiSmarter/Drift', metricName: 'FeaturePsi', statistic: 'Maximum' });
+  });
+
+  it('uses the spec default PSI threshold of 0.2', () => {
+    const { template: t } = synth({ spec: { ...SPEC, monitoring: { driftFeatures: ['age'] } } });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'FeaturePsi', Threshold: 0.2, Dimensions: [{ Name: 'Feature', Value: 'age' }, { Name: 'Model', Value: 'churn' }] });
+    t.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'FeaturePsi' }, 1);
+  });
+
   it('reports failed runs and missing results through one composite alarm', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Lambda', MetricName: 'Errors', Threshold: 1 });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DriftedFeatures', Statistic: 'SampleCount', EvaluationPeriods: 3, TreatMissingData: 'breaching' });
     template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', { AlarmActions: [{ Ref: topicId }] });
-    expect(job.alarms).toHaveLength(4);
+    // two distance alarms, two PSI alarms, DriftedFeatures, job health
+    expect(job.alarms).toHaveLength(6);
   });
 
   it('takes a schedule, window and memory', () => {
@@ -118,6 +137,7 @@ describe('PortableDriftJob', () => {
     [{ timeout: Duration.minutes(20) }, 'PortableDriftJob timeout: got "1200 s"; expected from 1 to 15 minutes'],
     [{ windowHours: 0 }, 'PortableDriftJob driftJob.windowHours: got 0; expected an integer from 1 to 168'],
     [{ spec: { ...SPEC, monitoring: { driftThreshold: 2 } } }, 'PortableDriftJob spec.monitoring.driftThreshold: got 2; expected a number from 0.001 to 1'],
+    [{ spec: { ...SPEC, monitoring: { psiThreshold: 0 } } }, 'PortableDriftJob spec.monitoring.psiThreshold: got 0; expected a number from 0.001 to 10'],
   ] as Array<[Partial<PortableDriftJobProps>, string]>)('rejects %j', (props, message) => {
     expect(() => synth(props)).toThrow(message);
   });

@@ -1,5 +1,5 @@
 import { ModelSpec } from '../../lib/core';
-import { driftJobErrorLogFilter, driftLogFilter, driftMetricName, driftSummaryLogFilter, driftSummaryMetricName, ModelAlerting, ModelAlertingProps } from '../../lib/gcp/model-alerting';
+import { driftJobErrorLogFilter, driftLogFilter, driftMetricName, driftSummaryLogFilter, driftSummaryMetricName, ModelAlerting, ModelAlertingProps, psiMetricName } from '../../lib/gcp/model-alerting';
 import { ModelService } from '../../lib/gcp/model-service';
 import { address, PROJECT, REGION, resource, resourcesOf, synth, testStack, TfBlock, TfJson } from './private/tf-json';
 
@@ -7,7 +7,7 @@ const spec: ModelSpec = {
   name: 'churn',
   image: 'us-central1-docker.pkg.dev/p/models/churn:1',
   scaling: { maxInstances: 6 },
-  monitoring: { latencyP99Ms: 1500, errorRatePercent: 2, driftThreshold: 0.2, driftFeatures: ['age', 'tenure'], alarmEmails: ['oncall@example.com', 'ml@example.com'] },
+  monitoring: { latencyP99Ms: 1500, errorRatePercent: 2, driftThreshold: 0.2, psiThreshold: 0.3, driftFeatures: ['age', 'tenure'], alarmEmails: ['oncall@example.com', 'ml@example.com'] },
 };
 const SERVICE = 'resource.type="cloud_run_revision" AND resource.label.service_name="churn"';
 
@@ -28,7 +28,7 @@ describe('ModelAlerting', () => {
     expect(resource(json, 'google_monitoring_notification_channel', 'Alerting/Email0')).toMatchObject({ type: 'email', labels: { email_address: 'oncall@example.com' } });
     expect(resource(json, 'google_monitoring_notification_channel', 'Alerting/Email1')).toMatchObject({ type: 'email', labels: { email_address: 'ml@example.com' } });
     const policies = Object.values(resourcesOf(json, 'google_monitoring_alert_policy'));
-    expect(policies).toHaveLength(6);
+    expect(policies).toHaveLength(7);
     for (const p of policies) expect(p).toMatchObject({ notification_channels: channelRefs(), enabled: true, combiner: 'OR' });
   });
 
@@ -63,6 +63,7 @@ describe('ModelAlerting', () => {
       value_extractor: 'EXTRACT(jsonPayload.distance)',
       label_extractors: { feature: 'EXTRACT(jsonPayload.feature)' },
       metric_descriptor: { metric_kind: 'DELTA', value_type: 'DISTRIBUTION', labels: [{ key: 'feature', value_type: 'STRING' }] },
+      bucket_options: { linear_buckets: { num_finite_buckets: 20, width: 0.05, offset: 0 } },
     });
     expect(driftLogFilter('churn')).toBe('jsonPayload.event="feature_drift" AND jsonPayload.model="churn"');
   });
@@ -77,10 +78,55 @@ describe('ModelAlerting', () => {
     expect(policy('FeatureDrift').depends_on).toContain(address(json, 'google_logging_metric', 'Alerting/DriftMetric'));
   });
 
+  it('turns the PSI of the same drift job lines into a per-feature distribution with the threshold on a bucket bound', () => {
+    expect(psiMetricName('churn')).toBe('churn-feature-psi');
+    expect(resource(json, 'google_logging_metric', 'Alerting/PsiMetric')).toMatchObject({
+      name: 'churn-feature-psi',
+      filter: 'jsonPayload.event="feature_drift" AND jsonPayload.model="churn"',
+      value_extractor: 'EXTRACT(jsonPayload.psi)',
+      label_extractors: { feature: 'EXTRACT(jsonPayload.feature)' },
+      metric_descriptor: { metric_kind: 'DELTA', value_type: 'DISTRIBUTION', labels: [{ key: 'feature', value_type: 'STRING' }] },
+      // 4 buckets of 0.075 reach the 0.3 threshold; 40 reach 3.
+      bucket_options: { linear_buckets: { num_finite_buckets: 40, width: 0.075, offset: 0 } },
+    });
+  });
+
+  it('alerts when any feature\'s PSI, or a named feature\'s, is above psiThreshold, in its own policy', () => {
+    const conditions = (policy('FeaturePsi').conditions as { display_name: string; condition_threshold: Record<string, unknown> }[]);
+    expect(conditions.map((c) => [c.display_name, c.condition_threshold.filter, c.condition_threshold.threshold_value])).toEqual([
+      ['any feature PSI above 0.3', 'metric.type="logging.googleapis.com/user/churn-feature-psi"', 0.3],
+      ['feature age PSI above 0.3', 'metric.type="logging.googleapis.com/user/churn-feature-psi" AND metric.label.feature="age"', 0.3],
+      ['feature tenure PSI above 0.3', 'metric.type="logging.googleapis.com/user/churn-feature-psi" AND metric.label.feature="tenure"', 0.3],
+    ]);
+    for (const c of conditions) {
+      expect(c.condition_threshold).toMatchObject({
+        comparison: 'COMPARISON_GT', duration: '0s',
+        aggregations: [{ alignment_period: '3600s', per_series_aligner: 'ALIGN_PERCENTILE_99', cross_series_reducer: 'REDUCE_MAX', group_by_fields: ['metric.label.feature'] }],
+      });
+    }
+    expect(policy('FeaturePsi')).toMatchObject({ display_name: 'churn: feature PSI above 0.3', severity: 'WARNING', notification_channels: channelRefs() });
+    expect(policy('FeaturePsi').depends_on).toContain(address(json, 'google_logging_metric', 'Alerting/PsiMetric'));
+  });
+
+  it('uses the spec default PSI threshold of 0.2 and rejects more drift features than a policy has conditions for', () => {
+    const { stack } = testStack();
+    const service = new ModelService(stack, 'Serving', { spec, projectId: PROJECT, region: REGION });
+    new ModelAlerting(stack, 'Alerting', { spec: { ...spec, monitoring: { driftFeatures: ['age'] } }, projectId: PROJECT, service });
+    const defaults = synth(stack);
+    expect(resource(defaults, 'google_monitoring_alert_policy', 'Alerting/FeaturePsi').conditions).toEqual([
+      expect.objectContaining({ display_name: 'any feature PSI above 0.2', condition_threshold: expect.objectContaining({ threshold_value: 0.2 }) }),
+      expect.objectContaining({ display_name: 'feature age PSI above 0.2', condition_threshold: expect.objectContaining({ threshold_value: 0.2 }) }),
+    ]);
+    expect(resource(defaults, 'google_logging_metric', 'Alerting/PsiMetric').bucket_options).toEqual({ linear_buckets: { num_finite_buckets: 40, width: 0.05, offset: 0 } });
+    const six = ['a', 'b', 'c', 'd', 'e', 'f'];
+    expect(() => new ModelAlerting(stack, 'TooMany', { spec: { ...spec, monitoring: { driftFeatures: six } }, projectId: PROJECT, service }))
+      .toThrow('ModelAlerting spec.monitoring.driftFeatures: got "6 features"; expected at most 5');
+  });
+
   it('counts its alert conditions across policies, as Cloud Monitoring bills them', () => {
     const conditions = Object.values(resourcesOf(json, 'google_monitoring_alert_policy')).reduce((n, p) => n + (p.conditions as unknown[]).length, 0);
-    // latency, 5xx, CPU, saturation, drift (any + age + tenure), dead letters
-    expect(conditions).toBe(8);
+    // latency, 5xx, CPU, saturation, drift (any + age + tenure), PSI (any + age + tenure), dead letters
+    expect(conditions).toBe(11);
     expect(alerting.conditionCount).toBe(conditions);
   });
 
@@ -94,9 +140,10 @@ describe('ModelAlerting', () => {
   it('draws traffic, latency, errors, utilization, instances and drift on one dashboard', () => {
     const dashboard = JSON.parse(resource(json, 'google_monitoring_dashboard', 'Alerting/Dashboard').dashboard_json as string);
     const tiles = dashboard.mosaicLayout.tiles as { widget: { title: string; xyChart: { dataSets: { timeSeriesQuery: { timeSeriesFilter: { filter: string } } }[] } } }[];
-    expect(tiles.map((t) => t.widget.title)).toEqual(['Requests per second by response class', 'p99 latency (ms)', '5xx per second', 'CPU utilization p99', 'Instances', 'Feature drift (p99 distance)']);
+    expect(tiles.map((t) => t.widget.title)).toEqual(['Requests per second by response class', 'p99 latency (ms)', '5xx per second', 'CPU utilization p99', 'Instances', 'Feature drift (p99 distance)', 'Feature PSI (p99)']);
     expect(tiles[1].widget.xyChart.dataSets[0].timeSeriesQuery.timeSeriesFilter.filter).toBe(`${SERVICE} AND metric.type="run.googleapis.com/request_latencies"`);
     expect(tiles[5].widget.xyChart.dataSets[0].timeSeriesQuery.timeSeriesFilter.filter).toBe('metric.type="logging.googleapis.com/user/churn-feature-drift"');
+    expect(tiles[6].widget.xyChart.dataSets[0].timeSeriesQuery.timeSeriesFilter.filter).toBe('metric.type="logging.googleapis.com/user/churn-feature-psi"');
   });
 
   it('rejects bad emails and thresholds', () => {
@@ -109,7 +156,7 @@ describe('ModelAlerting', () => {
   it('creates no drift job alerts without a drift job', () => {
     expect(alerting.driftJobErrorPolicy).toBeUndefined();
     expect(Object.keys(resourcesOf(json, 'google_monitoring_alert_policy')).filter((id) => /DriftJob/.test(id))).toEqual([]);
-    expect(Object.keys(resourcesOf(json, 'google_logging_metric'))).toHaveLength(1);
+    expect(Object.keys(resourcesOf(json, 'google_logging_metric'))).toHaveLength(2);
   });
 });
 
@@ -182,11 +229,11 @@ describe('ModelAlerting with a drift job', () => {
 
   it('counts the three drift job conditions and charts the job\'s executions', () => {
     const conditions = Object.values(resourcesOf(json, 'google_monitoring_alert_policy')).reduce((n, p) => n + (p.conditions as unknown[]).length, 0);
-    // latency, 5xx, CPU, saturation, drift (any + age + tenure), job error, job failed, job silent
-    expect(conditions).toBe(10);
+    // latency, 5xx, CPU, saturation, drift (any + age + tenure), PSI (any + age + tenure), job error, job failed, job silent
+    expect(conditions).toBe(13);
     expect(alerting.conditionCount).toBe(conditions);
     const dashboard = JSON.parse(resource(json, 'google_monitoring_dashboard', 'Alerting/Dashboard').dashboard_json as string);
-    const last = dashboard.mosaicLayout.tiles[6].widget;
+    const last = dashboard.mosaicLayout.tiles[7].widget;
     expect(last.title).toBe('Drift job executions by result');
     expect(last.xyChart.dataSets[0].timeSeriesQuery.timeSeriesFilter.filter)
       .toBe('resource.type="cloud_run_job" AND resource.label.job_name="churn-drift" AND metric.type="run.googleapis.com/job/completed_execution_count"');
@@ -199,8 +246,8 @@ describe('ModelAlerting with a drift job', () => {
     expect(condition(resource(quarterHourly, 'google_monitoring_alert_policy', 'Alerting/DriftJobSilence')).condition_absent).toMatchObject({ duration: '4500s' });
     const silent = build({ jobName: 'churn-drift', silenceAlert: false });
     expect(silent.alerting.driftJobSilencePolicy).toBeUndefined();
-    expect(Object.keys(resourcesOf(silent.json, 'google_logging_metric'))).toHaveLength(1);
-    expect(silent.alerting.conditionCount).toBe(9);
+    expect(Object.keys(resourcesOf(silent.json, 'google_logging_metric'))).toHaveLength(2);
+    expect(silent.alerting.conditionCount).toBe(12);
   });
 
   it('rejects a gap the 23.5-hour absence limit cannot cover', () => {
