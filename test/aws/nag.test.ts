@@ -79,6 +79,18 @@ describe('cdk-nag gate', () => {
     expect(findings).toEqual([]);
   });
 
+  it('stays clean under the recommended feature flags a `cdk init` app sets (cdk.json)', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'nag-flags-'));
+    const { context } = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
+    expect(Object.keys(context).length).toBeGreaterThan(50);
+    const app = new App({ outdir, context });
+    for (const name of ['Default', 'Gpu', 'Serverless', 'Async', 'Monitored'] as const) {
+      new ModelInferenceStack(app, `Flags${name}`, { spec: SPEC, ...VARIANTS[name] });
+    }
+    const { findings } = synthFindings(app, outdir);
+    expect(findings).toEqual([]);
+  });
+
   it('the same gate reports a finding nobody acknowledged (control)', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'nag-control-'));
     const app = new App({ outdir });
