@@ -9,6 +9,7 @@ import { CsvRecordReader } from './csv';
 import { FeatureProfile, ProfileOptions, DEFAULT_PROFILE_OPTIONS } from './feature-profile';
 import { ConstraintsFile, DEFAULT_MONITORING_CONFIG, StatisticsFile } from './model-monitor-format';
 import { classifyValue } from './value-types';
+import { isJsonObject } from '../shared/json-value';
 
 export type DatasetFormat = 'csv' | 'jsonl';
 
@@ -128,8 +129,8 @@ export async function createBaseline(input: Readable, options: BaselineOptions =
     } catch {
       fail(lineNumber, 'not valid JSON; expected one JSON object per line');
     }
-    const positional = Array.isArray(row) ? row : isObject(row) && Array.isArray(row.features) ? row.features : undefined;
-    const shape = positional ? 'array' : isObject(row) ? 'object' : undefined;
+    const positional = Array.isArray(row) ? row : isJsonObject(row) && Array.isArray(row.features) ? row.features : undefined;
+    const shape = positional ? 'array' : isJsonObject(row) ? 'object' : undefined;
     if (!shape) fail(lineNumber, `got ${JSON.stringify(row)}; expected a flat JSON object, an array, or {"features": [...]}`);
     if (rowShape && shape !== rowShape) fail(lineNumber, `row is ${shape === 'array' ? 'positional' : 'keyed'} but earlier rows were not; expected one row shape per file`);
     rowShape = shape;
@@ -188,8 +189,4 @@ export async function writeBaseline(outDir: string, baseline: Baseline): Promise
   await writeFile(statistics, `${JSON.stringify(baseline.statistics, null, 2)}\n`);
   await writeFile(constraints, `${JSON.stringify(baseline.constraints, null, 2)}\n`);
   return { statistics, constraints };
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

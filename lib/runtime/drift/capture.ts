@@ -1,6 +1,7 @@
 // Parses SageMaker data-capture JSON lines, the one capture format every stack of ours writes (AWS natively,
 // the GCP and Azure serving containers by imitation), into feature rows. Bad lines become reasons, never throws.
 import { parseCsvRecord } from './csv';
+import { isJsonObject } from '../shared/json-value';
 
 /** One inference row: positional (CSV, JSON arrays) or keyed by feature name (JSON objects). */
 export type CaptureRow =
@@ -29,10 +30,10 @@ export function parseCaptureLine(line: string, part: CapturePart = 'input'): Cap
   } catch {
     return bad('not valid JSON');
   }
-  if (!isObject(event) || !isObject(event.captureData)) return bad('no "captureData" object');
+  if (!isJsonObject(event) || !isJsonObject(event.captureData)) return bad('no "captureData" object');
   const side = part === 'input' ? 'endpointInput' : 'endpointOutput';
   const payload = event.captureData[side];
-  if (!isObject(payload)) return bad(`no "captureData.${side}" object`);
+  if (!isJsonObject(payload)) return bad(`no "captureData.${side}" object`);
   if (typeof payload.data !== 'string') return bad(`"captureData.${side}.data" is not a string`);
   const contentType = typeof payload.observedContentType === 'string' ? payload.observedContentType.toLowerCase() : '';
   const encoding = typeof payload.encoding === 'string' ? payload.encoding.toUpperCase() : '';
@@ -74,7 +75,7 @@ export function parseCaptureLine(line: string, part: CapturePart = 'input'): Cap
   }
   if (rows.length === 0) return bad(`"captureData.${side}.data" holds no rows`);
 
-  const metadata = isObject(event.eventMetadata) ? event.eventMetadata : {};
+  const metadata = isJsonObject(event.eventMetadata) ? event.eventMetadata : {};
   let inferenceTime: Date | undefined;
   if (metadata.inferenceTime !== undefined) {
     inferenceTime = typeof metadata.inferenceTime === 'string' ? new Date(metadata.inferenceTime) : undefined;
@@ -105,14 +106,14 @@ function parseCsvRows(text: string): CaptureRow[] | string {
 
 // The JSON request shapes model servers accept: {"instances": [...]}, {"features": [...]}, arrays, flat objects.
 function jsonRows(value: unknown): CaptureRow[] {
-  if (isObject(value) && Array.isArray(value.instances)) return value.instances.flatMap((instance) => oneRow(instance));
-  if (Array.isArray(value) && value.length > 0 && value.every((v) => Array.isArray(v) || isObject(v))) return value.flatMap((v) => oneRow(v));
+  if (isJsonObject(value) && Array.isArray(value.instances)) return value.instances.flatMap((instance) => oneRow(instance));
+  if (Array.isArray(value) && value.length > 0 && value.every((v) => Array.isArray(v) || isJsonObject(v))) return value.flatMap((v) => oneRow(v));
   return oneRow(value);
 }
 
 function oneRow(value: unknown): CaptureRow[] {
   if (Array.isArray(value)) return [{ kind: 'positional', values: value }];
-  if (isObject(value)) {
+  if (isJsonObject(value)) {
     if (Array.isArray(value.features)) return [{ kind: 'positional', values: value.features }];
     return [{ kind: 'keyed', values: value }];
   }
@@ -121,8 +122,4 @@ function oneRow(value: unknown): CaptureRow[] {
 
 function bad(reason: string): CaptureParseResult {
   return { ok: false, reason };
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -1,6 +1,7 @@
 // The SageMaker Model Monitor data-quality file formats (statistics.json, constraints.json) as types,
 // plus defensive readers: a baseline written by Model Monitor itself or by our CLI reads the same way.
 import { InferredType } from './value-types';
+import { isJsonObject } from '../shared/json-value';
 
 export interface KllBucket {
   readonly lower_bound: number;
@@ -111,10 +112,6 @@ export class BaselineError extends Error {
 
 const TYPES: readonly InferredType[] = ['Integral', 'Fractional', 'String', 'Unknown'];
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function num(v: unknown, where: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new BaselineError(`${where}: got ${JSON.stringify(v)}; expected a number`);
   return v;
@@ -122,23 +119,23 @@ function num(v: unknown, where: string): number {
 
 /** Validates a parsed statistics.json; throws BaselineError naming the first bad field. */
 export function readStatistics(json: unknown, source = 'statistics.json'): StatisticsFile {
-  if (!isRecord(json) || !Array.isArray(json.features)) throw new BaselineError(`${source}: expected an object with a "features" array`);
-  const dataset = isRecord(json.dataset) ? json.dataset : {};
+  if (!isJsonObject(json) || !Array.isArray(json.features)) throw new BaselineError(`${source}: expected an object with a "features" array`);
+  const dataset = isJsonObject(json.dataset) ? json.dataset : {};
   const itemCount = num(dataset.item_count, `${source} dataset.item_count`);
   const features = json.features.map((f: unknown, i: number): FeatureStatistics => {
     const where = `${source} features[${i}]`;
-    if (!isRecord(f) || typeof f.name !== 'string') throw new BaselineError(`${where}: expected an object with a "name"`);
+    if (!isJsonObject(f) || typeof f.name !== 'string') throw new BaselineError(`${where}: expected an object with a "name"`);
     const type = f.inferred_type as InferredType;
     if (!TYPES.includes(type)) throw new BaselineError(`${where}.inferred_type: got ${JSON.stringify(f.inferred_type)}; expected one of ${TYPES.join(', ')}`);
-    if ((type === 'Integral' || type === 'Fractional') && !isRecord(f.numerical_statistics)) {
+    if ((type === 'Integral' || type === 'Fractional') && !isJsonObject(f.numerical_statistics)) {
       throw new BaselineError(`${where}: a ${type} feature needs "numerical_statistics"`);
     }
-    if (type === 'String' && !isRecord(f.string_statistics)) throw new BaselineError(`${where}: a String feature needs "string_statistics"`);
-    if (isRecord(f.numerical_statistics)) {
+    if (type === 'String' && !isJsonObject(f.string_statistics)) throw new BaselineError(`${where}: a String feature needs "string_statistics"`);
+    if (isJsonObject(f.numerical_statistics)) {
       const ns = f.numerical_statistics;
       num(ns.min, `${where}.numerical_statistics.min`);
       num(ns.max, `${where}.numerical_statistics.max`);
-      const kll = isRecord(ns.distribution) && isRecord(ns.distribution.kll) ? ns.distribution.kll : undefined;
+      const kll = isJsonObject(ns.distribution) && isJsonObject(ns.distribution.kll) ? ns.distribution.kll : undefined;
       if (!kll || !Array.isArray(kll.buckets)) throw new BaselineError(`${where}.numerical_statistics.distribution.kll.buckets: expected an array`);
     }
     return f as unknown as FeatureStatistics;
@@ -148,18 +145,18 @@ export function readStatistics(json: unknown, source = 'statistics.json'): Stati
 
 /** Validates a parsed constraints.json; missing monitoring_config fields take Model Monitor's defaults. */
 export function readConstraints(json: unknown, source = 'constraints.json'): ConstraintsFile {
-  if (!isRecord(json) || !Array.isArray(json.features)) throw new BaselineError(`${source}: expected an object with a "features" array`);
+  if (!isJsonObject(json) || !Array.isArray(json.features)) throw new BaselineError(`${source}: expected an object with a "features" array`);
   const features = json.features.map((f: unknown, i: number): FeatureConstraints => {
     const where = `${source} features[${i}]`;
-    if (!isRecord(f) || typeof f.name !== 'string') throw new BaselineError(`${where}: expected an object with a "name"`);
+    if (!isJsonObject(f) || typeof f.name !== 'string') throw new BaselineError(`${where}: expected an object with a "name"`);
     if (f.completeness !== undefined) {
       const c = num(f.completeness, `${where}.completeness`);
       if (c < 0 || c > 1) throw new BaselineError(`${where}.completeness: got ${c}; expected a number from 0 to 1`);
     }
     return f as unknown as FeatureConstraints;
   });
-  const mc = isRecord(json.monitoring_config) ? json.monitoring_config : {};
-  const dc = isRecord(mc.distribution_constraints) ? mc.distribution_constraints : {};
+  const mc = isJsonObject(json.monitoring_config) ? json.monitoring_config : {};
+  const dc = isJsonObject(mc.distribution_constraints) ? mc.distribution_constraints : {};
   const d = DEFAULT_MONITORING_CONFIG;
   const optNum = (v: unknown, fallback: number, where: string): number => (v === undefined ? fallback : num(v, `${source} monitoring_config.${where}`));
   return {
