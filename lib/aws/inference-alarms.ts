@@ -138,7 +138,6 @@ export interface InferenceAlarmsProps extends InferenceAlarmsThresholds {
   readonly datapointsToAlarm?: number;
 }
 
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const PERIOD = Duration.minutes(1);
 const PERCENTAGE = 'a percentage greater than 0 and at most 100';
 
@@ -189,7 +188,7 @@ export class InferenceAlarms extends Construct {
 
     const errors = new ValidationErrors('InferenceAlarms');
     const emails = props.emails ?? [];
-    emails.forEach((email, i) => errors.checkPattern(`emails[${i}]`, email, EMAIL, 'an email address'));
+    errors.checkEmails('emails', emails);
     const httpsEndpoints = props.httpsEndpoints ?? [];
     httpsEndpoints.forEach((url, i) => errors.checkPattern(`httpsEndpoints[${i}]`, url, /^https:\/\/[^\s/]+(\/\S*)?$/, 'an https:// URL (plain http is refused: alarms may carry endpoint names and account ids)'));
     const latency = props.latencyP99Threshold ?? Duration.millis(SPEC_DEFAULTS.latencyP99Ms);

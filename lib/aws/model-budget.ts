@@ -40,7 +40,6 @@ export interface ModelBudgetProps {
   readonly emails?: readonly string[];
 }
 
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 /** A monthly AWS Budgets cost budget alerting at `BUDGET_THRESHOLDS` of actual and forecast spend, like the GCP and Azure budgets. */
 export class ModelBudget extends Construct {
@@ -54,7 +53,7 @@ export class ModelBudget extends Construct {
     errors.checkNumber('limitUsd', props.limitUsd, { min: 1, max: 10_000_000 });
     errors.checkPattern('namePrefix', props.namePrefix, /^[A-Za-z0-9-]{1,60}$/, '1-60 letters, digits or hyphens');
     const emails = props.emails ?? [];
-    emails.forEach((email, i) => errors.checkPattern(`emails[${i}]`, email, EMAIL, 'an email address'));
+    errors.checkEmails('emails', emails);
     errors.check(emails.length <= 10, 'emails', emails.length, 'at most 10 addresses (AWS Budgets allows 10 email subscribers per notification)');
     errors.check(props.topic !== undefined || emails.length > 0, 'topic', undefined, 'a topic or at least one email address: a budget nobody hears about protects nobody');
     if (props.scope.type === 'tag') {

@@ -7,7 +7,7 @@ import { ApiManagementApiOperationPolicy } from '@cdktf/provider-azurerm/lib/api
 import { ApiManagementApiPolicy } from '@cdktf/provider-azurerm/lib/api-management-api-policy';
 import { ApiManagementBackend } from '@cdktf/provider-azurerm/lib/api-management-backend';
 import { Construct } from 'constructs';
-import { ValidationErrors } from '../core';
+import { EMAIL_PATTERN, ValidationErrors } from '../core';
 import { compactName } from './private/azure-facts';
 import { IResourceGroupRef, IUserAssignedIdentityRef } from './references';
 
@@ -67,7 +67,7 @@ export class ApiFront extends Construct {
   constructor(scope: Construct, id: string, props: ApiFrontProps) {
     super(scope, id);
     const errors = new ValidationErrors('ApiFront');
-    errors.checkPattern('publisherEmail', props.publisherEmail, /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address');
+    errors.checkPattern('publisherEmail', props.publisherEmail, EMAIL_PATTERN, 'an email address');
     errors.checkPattern('serviceName', props.serviceName, /^[a-zA-Z](?:[a-zA-Z0-9-]{0,48}[a-zA-Z0-9])?$/, '1-50 letters, digits and hyphens, starting with a letter');
     errors.checkNumber('rateLimitPerMinute', props.rateLimitPerMinute, { min: 1, max: 1_000_000, integer: true });
     errors.check(!props.gatewayIdentity || !!props.backendAudience, 'backendAudience', props.backendAudience, 'an audience whenever gatewayIdentity is set');

@@ -57,7 +57,7 @@ export class ResourceGroupBudget extends Construct {
     errors.check(groups.length + emails.length > 0, 'actionGroupIds', groups, 'at least one action group or contact email (a budget must notify someone)');
     // Cost Management caps each notification at 50 email addresses.
     errors.check(emails.length <= 50, 'contactEmails', `${emails.length} addresses`, 'at most 50 addresses');
-    emails.forEach((e, i) => errors.checkPattern(`contactEmails[${i}]`, e, /^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address'));
+    errors.checkEmails('contactEmails', emails);
     if (props.startDate !== undefined && !isTokenString(props.startDate)) {
       const match = BUDGET_START_DATE_PATTERN.exec(props.startDate);
       errors.check(match !== null && `${match[1]}-${match[2]}` >= '2017-06', 'startDate', props.startDate,

@@ -1,6 +1,9 @@
 // The one validation-error format every construct uses:
 // `<Construct> <prop>: got <value>; expected <what is allowed>`. Collect problems, then throw once.
 
+/** A deliberately loose address check: something@domain.tld, no spaces. The mail system has the last word. */
+export const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
 /** Thrown at synth time when props are invalid. `problems` holds one formatted line per bad prop. */
 export class ValidationError extends Error {
   constructor(public readonly problems: readonly string[]) {
@@ -83,6 +86,11 @@ export class ValidationErrors {
   checkPattern(prop: string, value: string | undefined, pattern: RegExp, expected: string): boolean {
     if (value === undefined || isTokenString(value)) return true;
     return this.check(pattern.test(value), prop, value, expected);
+  }
+
+  /** Checks optional email addresses, one problem per bad entry under `<prop>[i]`. */
+  checkEmails(prop: string, emails: readonly string[] | undefined): void {
+    emails?.forEach((email, i) => this.checkPattern(`${prop}[${i}]`, email, EMAIL_PATTERN, 'an email address'));
   }
 
   /** Adds the problems of another collector (e.g. a nested spec) under this construct's name. */

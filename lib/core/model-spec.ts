@@ -129,7 +129,6 @@ export interface ResolvedModelSpec {
 }
 
 export const MODEL_NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
-const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 export const FEATURE_PATTERN = /^[A-Za-z0-9_.-]{1,100}$/;
 
 export const SPEC_DEFAULTS = {
@@ -206,7 +205,7 @@ export function resolveModelSpec(spec: ModelSpec, errors: ValidationErrors, pref
     errors.check(!seen.has(f), p('monitoring.driftFeatures'), f, 'each feature named once');
     seen.add(f);
   }
-  monitoring.alarmEmails.forEach((e, i) => errors.checkPattern(p(`monitoring.alarmEmails[${i}]`), e, EMAIL_PATTERN, 'an email address'));
+  errors.checkEmails(p('monitoring.alarmEmails'), monitoring.alarmEmails);
   errors.checkNumber(p('monthlyBudgetUsd'), spec.monthlyBudgetUsd, { min: 1, max: 10_000_000 });
 
   const environment = spec.environment ?? {};

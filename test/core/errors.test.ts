@@ -48,3 +48,15 @@ describe('ValidationErrors', () => {
     expect(describeValue({ a: 1 })).toBe('{"a":1}');
   });
 });
+
+describe('ValidationErrors.checkEmails', () => {
+  it('reports each bad address under its index and accepts good ones or none', () => {
+    const errors = new ValidationErrors('Alarms');
+    errors.checkEmails('emails', ['ml@example.com', 'oncall', 'a b@example.com']);
+    errors.checkEmails('others', undefined);
+    expect(errors.list()).toEqual([
+      'Alarms emails[1]: got "oncall"; expected an email address',
+      'Alarms emails[2]: got "a b@example.com"; expected an email address',
+    ]);
+  });
+});
