@@ -130,7 +130,7 @@ const CLASSES: readonly ComputeClass[] = [
     description: '4 vCPU, 8 GiB compute-optimized: CPU-bound models with a small memory footprint',
     aws: { machineType: 'ml.c5.xlarge', vcpu: 4, memoryGiB: 8, localNvme: false, price: aws(0.204) },
     gcp: { machineType: 'cloud-run-4vcpu-8gib', vcpu: 4, memoryGiB: 8, equivalentVm: 'c2-standard-4', cloudRun: { cpu: '4', memory: '8Gi' }, price: gcp(cloudRunHourly(4, 8)) },
-    azure: { machineType: 'F4', vcpu: 4, memoryGiB: 8, equivalentVm: 'Standard_F4s_v2', workloadProfileType: 'F4', containerCpu: 3.5, containerMemory: '7Gi', price: azureDedicated(4, 8) },
+    azure: { machineType: 'D4', vcpu: 4, memoryGiB: 16, equivalentVm: 'Standard_F4s_v2', workloadProfileType: 'D4', containerCpu: 3.5, containerMemory: '14Gi', price: azureDedicated(4, 16), note: 'Container Apps has no compute-optimized workload profile (there is no F4): the general-purpose D4 (4 vCPU, 16 GiB) serves this class' },
   },
   {
     id: 'gpu-t4',

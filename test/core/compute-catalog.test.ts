@@ -28,6 +28,15 @@ describe('compute catalog', () => {
     }
   });
 
+  it('maps every class to a Container Apps workload profile type that exists (there is no F4)', () => {
+    const existing = [
+      'Consumption', 'Flexible', 'D4', 'D8', 'D16', 'D32', 'E4', 'E8', 'E16', 'E32',
+      'NC24-A100', 'NC48-A100', 'NC96-A100', 'Consumption-GPU-NC8as-T4', 'Consumption-GPU-NC24-A100',
+    ];
+    for (const c of listComputeClasses()) expect(existing).toContain(c.azure.workloadProfileType);
+    expect(findComputeClass('cpu-compute-xlarge')!.azure.workloadProfileType).toBe('D4');
+  });
+
   it('prices every machine with a positive hourly price, its region, source and date', () => {
     for (const c of listComputeClasses()) {
       for (const machine of [c.aws, c.gcp, c.azure]) {
