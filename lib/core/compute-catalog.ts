@@ -1,5 +1,6 @@
 // The compute catalog: each compute class of a ModelSpec mapped to what serves it on AWS, GCP and Azure,
 // with its shape and on-demand price. Data, not code: add a row to support a new class.
+import { ValidationErrors } from './errors';
 
 /** A cloud we deploy to. */
 export type Cloud = 'aws' | 'gcp' | 'azure';
@@ -207,4 +208,21 @@ export function findComputeClassByAwsInstanceType(instanceType: string): Compute
 /** All SageMaker instance types in the catalog. */
 export function awsInstanceTypes(): readonly string[] {
   return CLASSES.map((c) => c.aws.machineType);
+}
+
+/** The compute class of a spec that names none. */
+export const DEFAULT_COMPUTE_CLASS: ComputeClassId = 'cpu-xlarge';
+
+/** Looks up a compute class by class id or SageMaker instance type; records a problem when unknown. */
+export function resolveComputeClass(value: string | undefined, errors: ValidationErrors, prop = 'compute'): ComputeClass | undefined {
+  const wanted = value ?? DEFAULT_COMPUTE_CLASS;
+  const found = findComputeClass(wanted) ?? findComputeClassByAwsInstanceType(wanted);
+  if (found) return found;
+  const retired = RETIRED_AZURE_SIZES[wanted];
+  if (retired) {
+    errors.add(prop, wanted, `a current size: ${wanted} is retired, use ${retired}`);
+  } else {
+    errors.add(prop, wanted, `a compute class (${computeClassIds().join(', ')}) or one of their SageMaker instance types`);
+  }
+  return undefined;
 }

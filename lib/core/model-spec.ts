@@ -1,6 +1,6 @@
 // ModelSpec: the cloud-neutral description of one model deployment, and its validation into a
 // ResolvedModelSpec (defaults filled in, compute class looked up) that every cloud's stack consumes.
-import { ComputeClass, ComputeClassId, computeClassIds, findComputeClass, findComputeClassByAwsInstanceType, RETIRED_AZURE_SIZES } from './compute-catalog';
+import { ComputeClass, DEFAULT_COMPUTE_CLASS, findComputeClass, resolveComputeClass } from './compute-catalog';
 import { ValidationErrors } from './errors';
 
 /** How the model scales. */
@@ -132,7 +132,7 @@ export const MODEL_NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 export const FEATURE_PATTERN = /^[A-Za-z0-9_.-]{1,100}$/;
 
 export const SPEC_DEFAULTS = {
-  compute: 'cpu-xlarge' as ComputeClassId,
+  compute: DEFAULT_COMPUTE_CLASS,
   minInstances: 1,
   maxInstances: 4,
   targetInvocationsPerInstancePerMinute: 100,
@@ -142,20 +142,6 @@ export const SPEC_DEFAULTS = {
   driftThreshold: 0.1,
   psiThreshold: 0.2,
 } as const;
-
-/** Looks up a compute class by class id or SageMaker instance type; records a problem when unknown. */
-export function resolveComputeClass(value: string | undefined, errors: ValidationErrors, prop = 'compute'): ComputeClass | undefined {
-  const wanted = value ?? SPEC_DEFAULTS.compute;
-  const found = findComputeClass(wanted) ?? findComputeClassByAwsInstanceType(wanted);
-  if (found) return found;
-  const retired = RETIRED_AZURE_SIZES[wanted];
-  if (retired) {
-    errors.add(prop, wanted, `a current size: ${wanted} is retired, use ${retired}`);
-  } else {
-    errors.add(prop, wanted, `a compute class (${computeClassIds().join(', ')}) or one of their SageMaker instance types`);
-  }
-  return undefined;
-}
 
 /**
  * Validates a ModelSpec and fills in defaults. Problems are recorded on `errors` under `prefix`
