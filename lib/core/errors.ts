@@ -88,9 +88,20 @@ export class ValidationErrors {
     return this.check(pattern.test(value), prop, value, expected);
   }
 
-  /** Checks optional email addresses, one problem per bad entry under `<prop>[i]`. */
+  /**
+   * Checks optional email addresses, one problem per bad entry under `<prop>[i]`. A list token (a
+   * parameter or variable holding a list) passes whole; a value that is not a list of strings is a problem.
+   */
   checkEmails(prop: string, emails: readonly string[] | undefined): void {
-    emails?.forEach((email, i) => this.checkPattern(`${prop}[${i}]`, email, EMAIL_PATTERN, 'an email address'));
+    if (emails === undefined || isTokenList(emails)) return;
+    if (!this.checkStringList(prop, emails, 'a list of email addresses')) return;
+    emails.forEach((email, i) => this.checkPattern(`${prop}[${i}]`, email, EMAIL_PATTERN, 'an email address'));
+  }
+
+  /** Checks that an optional value is a list of strings (a list token passes). */
+  checkStringList(prop: string, value: unknown, expected = 'a list of strings'): value is readonly string[] | undefined {
+    if (value === undefined || isTokenList(value)) return true;
+    return this.check(Array.isArray(value) && value.every((v) => typeof v === 'string'), prop, value, expected);
   }
 
   /** Adds the problems of another collector (e.g. a nested spec) under this construct's name. */
@@ -119,12 +130,25 @@ function describeRange({ min, max, integer }: { min?: number; max?: number; inte
   return `a finite ${integer ? 'integer' : 'number'}`;
 }
 
-// Token detection without importing aws-cdk-lib or cdktf (core stays cloud-neutral):
-// both encode unresolved strings as `${Token[...]}` and numbers as large negative doubles.
+// Token detection without importing aws-cdk-lib or cdktf (core stays cloud-neutral): both encode
+// unresolved strings as `${Token[...]}` / `${TfToken[...]}`, numbers as large negative doubles, and
+// lists as a one-element array holding `#{Token[...]}` / `#{TfToken[...]}`.
 export function isTokenString(value: string): boolean {
   return value.includes('${Token[') || value.includes('${TfToken[');
 }
 
 export function isTokenNumber(value: number): boolean {
   return value < -1e289;
+}
+
+/** True for an encoded list token (`CfnParameter.valueAsList`, `TerraformVariable.listValue`, `Fn.split`...). */
+export function isTokenList(value: unknown): boolean {
+  return Array.isArray(value) && value.length === 1 && typeof value[0] === 'string' && /^#\{(Tf)?Token\[/.test(value[0]);
+}
+
+/** True when a value of any kind is, or holds, an unresolved token: validation that needs a literal skips it. */
+export function isToken(value: unknown): boolean {
+  if (typeof value === 'string') return isTokenString(value);
+  if (typeof value === 'number') return isTokenNumber(value);
+  return isTokenList(value);
 }

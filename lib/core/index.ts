@@ -1,5 +1,6 @@
 // Cloud-neutral core: the model spec, the compute catalog and the one validation-error format.
 export * from './errors';
+export * from './suggest';
 export * from './compute-catalog';
 export * from './model-spec';
 export * from './usage-prices';

@@ -1,4 +1,4 @@
-import { describeValue, formatProblem, ValidationError, ValidationErrors } from '../../lib/core/errors';
+import { describeValue, formatProblem, isToken, isTokenList, ValidationError, ValidationErrors } from '../../lib/core/errors';
 
 describe('ValidationErrors', () => {
   it('formats a problem as "<Construct> <prop>: got <value>; expected <allowed>"', () => {
@@ -57,6 +57,31 @@ describe('ValidationErrors.checkEmails', () => {
     expect(errors.list()).toEqual([
       'Alarms emails[1]: got "oncall"; expected an email address',
       'Alarms emails[2]: got "a b@example.com"; expected an email address',
+    ]);
+  });
+});
+
+describe('token detection', () => {
+  it('recognises CDK and CDKTF list tokens, and lets them through the list checks', () => {
+    const errors = new ValidationErrors('Alarms');
+    errors.checkEmails('emails', ['#{Token[TOKEN.19]}']);
+    errors.checkEmails('tfEmails', ['#{TfToken[TOKEN.0]}']);
+    errors.checkStringList('features', ['#{Token[TOKEN.3]}']);
+    expect(errors.list()).toEqual([]);
+    expect(isTokenList(['#{TfToken[TOKEN.4]}'])).toBe(true);
+    expect(isTokenList(['a', '#{Token[TOKEN.4]}'])).toBe(false);
+    expect(isToken('${TfToken[TOKEN.2]}')).toBe(true);
+    expect(isToken(-8.10956221259138e298)).toBe(true);
+    expect(isToken(['plain'])).toBe(false);
+  });
+
+  it('reports a value that is not a list of strings instead of crashing on it', () => {
+    const errors = new ValidationErrors('Alarms');
+    errors.checkEmails('emails', 'a@x.com' as unknown as string[]);
+    errors.checkStringList('features', ['a', 3]);
+    expect(errors.list()).toEqual([
+      'Alarms emails: got "a@x.com"; expected a list of email addresses',
+      'Alarms features: got ["a",3]; expected a list of strings',
     ]);
   });
 });
