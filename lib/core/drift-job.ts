@@ -34,14 +34,17 @@ export interface DriftJobContainer {
 
 const URI = /^(s3:\/\/|gs:\/\/|https:\/\/[a-z0-9]{3,24}\.blob\.core\.windows\.net\/)\S+$/;
 
-/** Builds the drift job's container for `spec`, validating the URIs under `construct`. */
-export function driftJobContainer(spec: ResolvedModelSpec, options: DriftJobOptions, construct: string): DriftJobContainer {
+/**
+ * The drift job's environment for `spec` (the contract lib/runtime/drift reads), validating the URIs under
+ * `construct`. Every cloud's deployment of the job (function, container job, Lambda) passes exactly this.
+ */
+export function driftJobEnvironment(spec: ResolvedModelSpec, options: DriftJobOptions, construct: string): Record<string, string> {
   const errors = new ValidationErrors(construct);
   errors.checkPattern('driftJob.baselineUri', options.baselineUri, URI, 'an s3://, gs:// or https://<account>.blob.core.windows.net/ folder URI');
   errors.checkPattern('driftJob.captureUri', options.captureUri, URI, 'an s3://, gs:// or https://<account>.blob.core.windows.net/ folder URI');
   errors.checkNumber('driftJob.windowHours', options.windowHours, { min: 1, max: 168, integer: true });
   errors.throwIfAny();
-  const env = {
+  return {
     MODEL_NAME: spec.name,
     BASELINE_URI: options.baselineUri,
     CAPTURE_URI: options.captureUri,
@@ -52,6 +55,11 @@ export function driftJobContainer(spec: ResolvedModelSpec, options: DriftJobOpti
     // A run that finds drift succeeded: the alert reads the log lines; a non-zero exit would make the runner retry.
     DRIFT_EXIT_CODE: '0',
   };
+}
+
+/** Builds the drift job's container for `spec`, validating the URIs under `construct`. */
+export function driftJobContainer(spec: ResolvedModelSpec, options: DriftJobOptions, construct: string): DriftJobContainer {
+  const env = driftJobEnvironment(spec, options, construct);
   if (options.image) return { image: options.image, command: [], args: [], env };
   return {
     image: DEFAULT_DRIFT_JOB_BASE_IMAGE,
