@@ -16,6 +16,7 @@ import { ValidationError, ValidationErrors, formatProblem, isTokenString } from 
 import { IInferenceEndpoint } from './inference-endpoint';
 import { allowLogsToEncrypt } from './private/log-encryption';
 import { acknowledgeWildcardArns } from './private/nag-findings';
+import { latestNodeRuntime } from './private/lambda-runtime';
 
 /** How callers authenticate. */
 export type InferenceApiAuthorization = 'iam' | 'apiKey';
@@ -542,7 +543,7 @@ export class InferenceApi extends Construct {
     const handler = new lambda.Function(scope, 'Handler', {
       description: text.functionDescription,
       // The bundle targets node22 (scripts/bundle.mjs), which runs unchanged on the newer runtime.
-      runtime: lambda.Runtime.NODEJS_24_X,
+      runtime: latestNodeRuntime(),
       architecture: lambda.Architecture.ARM_64,
       // Pre-bundled by `npm run bundle`; resolves from lib/aws (ts) and dist/aws (js) alike.
       code: lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', 'inference-handler')),

@@ -15,6 +15,7 @@ import { ValidationErrors } from '../core/errors';
 import { IInferenceEndpoint } from './inference-endpoint';
 import { allowLogsToEncrypt } from './private/log-encryption';
 import { acknowledgeWildcardArns } from './private/nag-findings';
+import { latestNodeRuntime } from './private/lambda-runtime';
 
 /** Batch inference driven by objects created in the ingestion bucket. */
 export interface BatchInferenceOptions {
@@ -288,7 +289,7 @@ export class IngestionBucket extends Construct {
       role,
       description: 'Runs each object created under the input prefix through the SageMaker endpoint',
       // The bundle targets node22 (scripts/bundle.mjs), which runs unchanged on the newer runtime.
-      runtime: lambda.Runtime.NODEJS_24_X,
+      runtime: latestNodeRuntime(),
       architecture: lambda.Architecture.ARM_64,
       // Pre-bundled by `npm run bundle`; the same relative path works from lib/aws and from dist/aws.
       code: lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', 'batch-inference')),

@@ -18,6 +18,7 @@ import { ValidationErrors } from '../core/errors';
 import { ModelSpec, resolveModelSpec } from '../core/model-spec';
 import { allowLogsToEncrypt } from './private/log-encryption';
 import { acknowledgeWildcardArns } from './private/nag-findings';
+import { latestNodeRuntime } from './private/lambda-runtime';
 
 /** CloudWatch namespace of the portable drift job's metrics (lib/runtime/drift/emitters.ts). */
 export const PORTABLE_DRIFT_METRICS_NAMESPACE = 'DeployAiSmarter/Drift';
@@ -137,7 +138,7 @@ export class PortableDriftJob extends Construct {
     this.function = new lambda.Function(this, 'Function', {
       description: `Hourly drift check of model ${spec.name} against its training baseline`,
       // The bundle targets node22 (scripts/bundle.mjs), which runs unchanged on the newer runtime.
-      runtime: lambda.Runtime.NODEJS_24_X,
+      runtime: latestNodeRuntime(),
       architecture: lambda.Architecture.ARM_64,
       // Pre-bundled by `npm run bundle` (the Lambda runtime provides the AWS SDK).
       code: lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', 'drift-lambda')),

@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { InferenceApi, InferenceApiProps } from '../../lib/aws/inference-api';
 import { IInferenceEndpoint } from '../../lib/aws/inference-endpoint';
+import { latestNodeRuntime } from '../../lib/aws/private/lambda-runtime';
 
 /** A stand-in endpoint: the API only needs the IInferenceEndpoint contract. */
 function fakeEndpoint(stack: Stack, name = 'churn-endpoint'): IInferenceEndpoint {
@@ -155,9 +156,9 @@ describe('InferenceApi (IAM, defaults)', () => {
     });
   });
 
-  it('runs the pre-bundled handler on Node.js 24, ARM64, traced, with the env contract', () => {
+  it('runs the pre-bundled handler on the newest Node.js runtime aws-cdk-lib knows, ARM64, traced, with the env contract', () => {
     built.template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs24.x',
+      Runtime: latestNodeRuntime().name,
       Architectures: ['arm64'],
       Handler: 'index.handler',
       MemorySize: 512,

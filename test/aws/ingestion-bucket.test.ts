@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IngestionBucket, IngestionBucketProps } from '../../lib/aws/ingestion-bucket';
 import { ModelEndpoint } from '../../lib/aws/model-endpoint';
+import { latestNodeRuntime } from '../../lib/aws/private/lambda-runtime';
 
 function synth(props: IngestionBucketProps | ((stack: Stack) => IngestionBucketProps) = {}) {
   const stack = new Stack(new App(), 'Stack');
@@ -211,9 +212,9 @@ describe('IngestionBucket batch inference', () => {
     expect(JSON.stringify(template.findResources('AWS::KMS::Key'))).not.toContain(bucketId);
   });
 
-  it('runs the pre-bundled worker on Node.js 24, ARM64, traced, with the endpoint and prefixes in its environment', () => {
+  it('runs the pre-bundled worker on the newest Node.js runtime aws-cdk-lib knows, ARM64, traced, with the endpoint and prefixes in its environment', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs24.x',
+      Runtime: latestNodeRuntime().name,
       Architectures: ['arm64'],
       Handler: 'index.handler',
       Timeout: 300,

@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { PortableDriftJob, PortableDriftJobProps } from '../../lib/aws/portable-drift-job';
+import { latestNodeRuntime } from '../../lib/aws/private/lambda-runtime';
 
 const SPEC = { name: 'churn', image: '111122223333.dkr.ecr.us-east-1.amazonaws.com/churn:1', monitoring: { driftFeatures: ['age', 'plan'], driftThreshold: 0.3, psiThreshold: 0.25 } };
 
@@ -29,9 +30,9 @@ const logsKeyStatements = (template: Template) => {
 describe('PortableDriftJob', () => {
   const { job, template, bucketId, keyId, topicId } = synth();
 
-  it('runs the bundled drift handler on Node.js 24 for up to 15 minutes, one run at a time, without retries', () => {
+  it('runs the bundled drift handler on the newest Node.js runtime aws-cdk-lib knows for up to 15 minutes, one run at a time, without retries', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs24.x', Handler: 'index.handler', Timeout: 900, MemorySize: 1024, ReservedConcurrentExecutions: 1,
+      Runtime: latestNodeRuntime().name, Handler: 'index.handler', Timeout: 900, MemorySize: 1024, ReservedConcurrentExecutions: 1,
       Environment: { Variables: Match.objectLike({ MODEL_NAME: 'churn', LOG_FORMAT: 'aws', DRIFT_THRESHOLD: '0.3', PSI_THRESHOLD: '0.25', DRIFT_EXIT_CODE: '0', WINDOW_HOURS: '1' }) },
     });
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0 });

@@ -12,7 +12,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { ValidationErrors } from '../../core/errors';
 import { modelMonitorAnalyzerImage, MODEL_MONITOR_ANALYZER_ACCOUNTS } from './model-monitor-images';
 import { flattenReference } from './nag-findings';
@@ -219,6 +219,17 @@ export interface MonitoringScheduleOptions {
   readonly expression: string;
 }
 
+/**
+ * aws-cdk-lib's CloudFormation validation warns (W3697) that Model Monitor resources belong to a service in
+ * maintenance mode (closed to new customers). Our Model Monitor constructs exist for the customers who keep it.
+ */
+export function acknowledgeModelMonitorMaintenance(resource: IConstruct): void {
+  Validations.of(resource).acknowledge({
+    id: 'CloudFormation-Validate::W3697',
+    reason: 'SageMaker Model Monitor is in maintenance mode and closed to new customers; this construct is for accounts that already use it',
+  });
+}
+
 /** The schedule (child id `Schedule`) that runs one job definition, created after it. */
 export function createMonitoringSchedule(scope: Construct, options: MonitoringScheduleOptions): sagemaker.CfnMonitoringSchedule {
   const schedule = new sagemaker.CfnMonitoringSchedule(scope, 'Schedule', {
@@ -237,6 +248,8 @@ export function createMonitoringSchedule(scope: Construct, options: MonitoringSc
   // The name comes from the ARN attribute, which already orders the two; the explicit dependency keeps
   // that true if the reference ever changes (CLOUD-FACTS).
   schedule.addResourceDependency(options.jobDefinition);
+  acknowledgeModelMonitorMaintenance(schedule);
+  acknowledgeModelMonitorMaintenance(options.jobDefinition);
   return schedule;
 }
 
