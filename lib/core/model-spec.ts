@@ -1,7 +1,8 @@
 // ModelSpec: the cloud-neutral description of one model deployment, and its validation into a
 // ResolvedModelSpec (defaults filled in, compute class looked up) that every cloud's stack consumes.
 import { ComputeClass, DEFAULT_COMPUTE_CLASS, findComputeClass, resolveComputeClass } from './compute-catalog';
-import { ValidationErrors } from './errors';
+import { isTokenList, isTokenNumber, isTokenString, ValidationErrors } from './errors';
+import { checkShape, Shape } from './shape';
 
 /** How the model scales. */
 export interface ScalingSpec {
@@ -143,20 +144,77 @@ export const SPEC_DEFAULTS = {
   psiThreshold: 0.2,
 } as const;
 
+const SCALING_SHAPE: Shape = {
+  minInstances: 'number',
+  maxInstances: 'number',
+  targetInvocationsPerInstancePerMinute: 'number',
+  concurrency: 'number',
+};
+
+const MONITORING_SHAPE: Shape = {
+  latencyP99Ms: 'number',
+  errorRatePercent: 'number',
+  driftFeatures: 'stringList',
+  driftThreshold: 'number',
+  psiThreshold: 'number',
+  alarmEmails: 'stringList',
+  enabled: 'boolean',
+};
+
+/** Every key a ModelSpec may have, and what it holds: the one place that knows the spec's shape. */
+export const MODEL_SPEC_SHAPE: Shape = {
+  name: 'string',
+  modelArtifact: 'string',
+  image: 'string',
+  compute: 'string',
+  scaling: { shape: SCALING_SHAPE, describe: 'a scaling block' },
+  monitoring: { shape: MONITORING_SHAPE, describe: 'a monitoring block' },
+  monthlyBudgetUsd: 'number',
+  environment: 'stringMap',
+};
+
+const NAME_EXPECTED = '2-32 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen';
+
+/** Specs this module resolved, so a child construct handed one does not validate it again. */
+const RESOLVED = new WeakSet<object>();
+
+/** A spec as users write it, or one a parent construct already resolved. */
+export type ModelSpecInput = ModelSpec | ResolvedModelSpec;
+
+/** True for a ResolvedModelSpec that `resolveModelSpec` produced. */
+export function isResolvedModelSpec(spec: unknown): spec is ResolvedModelSpec {
+  return typeof spec === 'object' && spec !== null && RESOLVED.has(spec);
+}
+
 /**
  * Validates a ModelSpec and fills in defaults. Problems are recorded on `errors` under `prefix`
- * (e.g. `spec.scaling.maxInstances`); the caller throws once with its own problems.
+ * (e.g. `spec.scaling.maxInstances`); the caller throws once with its own problems. Unknown keys are
+ * problems (with a "did you mean"), wrong types too; tokens skip only the checks that need a literal.
+ * A spec that is already resolved is returned as it is (it was validated once, where it was resolved).
  */
-export function resolveModelSpec(spec: ModelSpec, errors: ValidationErrors, prefix = 'spec'): ResolvedModelSpec {
+export function resolveModelSpec(input: ModelSpecInput, errors: ValidationErrors, prefix = 'spec'): ResolvedModelSpec {
+  if (isResolvedModelSpec(input)) return input;
   const p = (prop: string) => `${prefix}.${prop}`;
-  errors.checkPattern(p('name'), spec.name, MODEL_NAME_PATTERN, '2-32 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen');
-  errors.check(typeof spec.image === 'string' && spec.image.trim().length > 0 && !/\s/.test(spec.image), p('image'), spec.image, 'a container image URI without spaces, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/my-model:1.0');
+  const spec: Partial<ModelSpec> = checkShape<ModelSpec>(errors, prefix, input, MODEL_SPEC_SHAPE, 'a model spec');
+
+  // Required keys: absent is its own problem; a present key of the wrong type was reported by checkShape.
+  const given = (key: keyof ModelSpec) => typeof input === 'object' && input !== null && (input as Partial<ModelSpec>)[key] !== undefined;
+  if (!given('name')) errors.add(p('name'), undefined, `a model name: ${NAME_EXPECTED}`);
+  errors.checkPattern(p('name'), spec.name, MODEL_NAME_PATTERN, NAME_EXPECTED);
+  const IMAGE_EXPECTED = 'a container image URI without spaces, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/my-model:1.0';
+  if (!given('image')) errors.add(p('image'), undefined, IMAGE_EXPECTED);
+  if (spec.image !== undefined) errors.check(spec.image.trim().length > 0 && !/\s/.test(spec.image), p('image'), spec.image, IMAGE_EXPECTED);
   if (spec.modelArtifact !== undefined) {
     errors.check(spec.modelArtifact.trim().length > 0 && !/\s/.test(spec.modelArtifact), p('modelArtifact'), spec.modelArtifact, 'an s3://, gs:// or https:// URI, or a local file path, without spaces');
   }
-  const compute = resolveComputeClass(spec.compute, errors, p('compute'));
+  let compute: ComputeClass | undefined;
+  if (spec.compute !== undefined && isTokenString(spec.compute)) {
+    errors.add(p('compute'), spec.compute, 'a literal compute class id: the class decides the machine on each cloud at synth time (on AWS, pass a token as the instanceType prop instead)');
+  } else {
+    compute = resolveComputeClass(spec.compute, errors, p('compute'));
+  }
 
-  const s = spec.scaling ?? {};
+  const s: Partial<ScalingSpec> = spec.scaling ?? {};
   const scaling = {
     minInstances: s.minInstances ?? SPEC_DEFAULTS.minInstances,
     maxInstances: s.maxInstances ?? Math.max(SPEC_DEFAULTS.maxInstances, s.minInstances ?? 0),
@@ -165,13 +223,14 @@ export function resolveModelSpec(spec: ModelSpec, errors: ValidationErrors, pref
   };
   const minOk = errors.checkNumber(p('scaling.minInstances'), scaling.minInstances, { min: 0, max: 1000, integer: true });
   const maxOk = errors.checkNumber(p('scaling.maxInstances'), scaling.maxInstances, { min: 1, max: 1000, integer: true });
-  if (minOk && maxOk) {
+  // Bounds given as tokens are compared at deploy time by the cloud, not here.
+  if (minOk && maxOk && !isTokenNumber(scaling.minInstances) && !isTokenNumber(scaling.maxInstances)) {
     errors.check(scaling.minInstances <= scaling.maxInstances, p('scaling.minInstances'), scaling.minInstances, `at most scaling.maxInstances (${scaling.maxInstances})`);
   }
   errors.checkNumber(p('scaling.targetInvocationsPerInstancePerMinute'), scaling.targetInvocationsPerInstancePerMinute, { min: 1, max: 100000 });
   errors.checkNumber(p('scaling.concurrency'), scaling.concurrency, { min: 1, max: 1000, integer: true });
 
-  const m = spec.monitoring ?? {};
+  const m: Partial<MonitoringSpec> = spec.monitoring ?? {};
   const monitoring = {
     enabled: m.enabled ?? true,
     latencyP99Ms: m.latencyP99Ms ?? SPEC_DEFAULTS.latencyP99Ms,
@@ -185,11 +244,14 @@ export function resolveModelSpec(spec: ModelSpec, errors: ValidationErrors, pref
   errors.checkNumber(p('monitoring.errorRatePercent'), monitoring.errorRatePercent, { min: 0.01, max: 100 });
   errors.checkNumber(p('monitoring.driftThreshold'), monitoring.driftThreshold, { min: 0.001, max: 1 });
   errors.checkNumber(p('monitoring.psiThreshold'), monitoring.psiThreshold, { min: 0.001, max: 10 });
-  monitoring.driftFeatures.forEach((f, i) => errors.checkPattern(p(`monitoring.driftFeatures[${i}]`), f, FEATURE_PATTERN, '1-100 letters, digits, underscores, dots or hyphens'));
-  const seen = new Set<string>();
-  for (const f of monitoring.driftFeatures) {
-    errors.check(!seen.has(f), p('monitoring.driftFeatures'), f, 'each feature named once');
-    seen.add(f);
+  // A list token (features from a parameter) cannot be checked name by name.
+  if (!isTokenList(monitoring.driftFeatures)) {
+    monitoring.driftFeatures.forEach((f, i) => errors.checkPattern(p(`monitoring.driftFeatures[${i}]`), f, FEATURE_PATTERN, '1-100 letters, digits, underscores, dots or hyphens'));
+    const seen = new Set<string>();
+    for (const f of monitoring.driftFeatures) {
+      errors.check(!seen.has(f), p('monitoring.driftFeatures'), f, 'each feature named once');
+      seen.add(f);
+    }
   }
   errors.checkEmails(p('monitoring.alarmEmails'), monitoring.alarmEmails);
   errors.checkNumber(p('monthlyBudgetUsd'), spec.monthlyBudgetUsd, { min: 1, max: 10_000_000 });
@@ -199,10 +261,10 @@ export function resolveModelSpec(spec: ModelSpec, errors: ValidationErrors, pref
     errors.checkPattern(p(`environment.${key}`), key, /^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'a variable name of letters, digits and underscores, not starting with a digit');
   }
 
-  return {
-    name: spec.name,
+  const resolved: ResolvedModelSpec = {
+    name: spec.name ?? '',
     modelArtifact: spec.modelArtifact,
-    image: spec.image,
+    image: spec.image ?? '',
     // A placeholder keeps the return type total; callers throw before using it when compute is unknown.
     compute: compute ?? findComputeClass(SPEC_DEFAULTS.compute)!,
     scaling,
@@ -210,10 +272,13 @@ export function resolveModelSpec(spec: ModelSpec, errors: ValidationErrors, pref
     monthlyBudgetUsd: spec.monthlyBudgetUsd,
     environment,
   };
+  // Only a spec without problems counts as resolved: a child must not skip validation of a bad one.
+  if (!errors.hasProblems) RESOLVED.add(resolved);
+  return resolved;
 }
 
 /** Validates a ModelSpec on its own and throws one ValidationError listing every problem. */
-export function validateModelSpec(spec: ModelSpec, construct = 'ModelSpec'): ResolvedModelSpec {
+export function validateModelSpec(spec: ModelSpecInput, construct = 'ModelSpec'): ResolvedModelSpec {
   const errors = new ValidationErrors(construct);
   const resolved = resolveModelSpec(spec, errors);
   errors.throwIfAny();

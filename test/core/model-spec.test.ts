@@ -1,5 +1,5 @@
 import { ValidationError } from '../../lib/core/errors';
-import { ModelSpec, validateModelSpec } from '../../lib/core/model-spec';
+import { isResolvedModelSpec, ModelSpec, validateModelSpec } from '../../lib/core/model-spec';
 
 const base: ModelSpec = { name: 'churn-model', image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1' };
 
@@ -70,5 +70,68 @@ describe('validateModelSpec', () => {
       'ModelSpec spec.scaling.maxInstances: got 2.5; expected an integer from 1 to 1000',
       'ModelSpec spec.monthlyBudgetUsd: got 0; expected a number from 1 to 10000000',
     ]);
+  });
+});
+
+describe('validateModelSpec knows the whole shape', () => {
+  const loose = (spec: Record<string, unknown>) => problemsOf(spec as unknown as ModelSpec);
+
+  it('refuses an unknown key with a did-you-mean instead of ignoring it', () => {
+    expect(loose({ ...base, computee: 'gpu-t4' })).toEqual([
+      expect.stringMatching(/^ModelSpec spec\.computee: got "gpu-t4"; expected no such key: a model spec takes name, .*\(did you mean "compute"\?\)$/),
+    ]);
+    expect(loose({ ...base, monitoring: { latencyP99: 500 } })).toEqual([
+      expect.stringMatching(/^ModelSpec spec\.monitoring\.latencyP99: got 500; expected no such key: a monitoring block takes .*\(did you mean "latencyP99Ms"\?\)$/),
+    ]);
+  });
+
+  it('reports wrong types as validation problems naming the prop, never a TypeError', () => {
+    expect(loose({ name: 123, image: base.image })).toEqual(['ModelSpec spec.name: got 123; expected a string']);
+    expect(loose({ ...base, modelArtifact: 123 })).toEqual(['ModelSpec spec.modelArtifact: got 123; expected a string']);
+    expect(loose({ ...base, monitoring: { alarmEmails: 'a@x.com' } })).toEqual(['ModelSpec spec.monitoring.alarmEmails: got "a@x.com"; expected a list of strings']);
+    expect(loose({ ...base, monitoring: { driftFeatures: 'feat' } })).toEqual(['ModelSpec spec.monitoring.driftFeatures: got "feat"; expected a list of strings']);
+    expect(loose({ ...base, scaling: { maxInstances: '4' } })).toEqual(['ModelSpec spec.scaling.maxInstances: got "4"; expected a number']);
+    expect(loose({ ...base, environment: { MODEL: { nested: true } } })).toEqual(['ModelSpec spec.environment: got {"MODEL":{"nested":true}}; expected an object whose values are strings']);
+    expect(loose({ ...base, scaling: 3 })).toEqual(['ModelSpec spec.scaling: got 3; expected a scaling block']);
+  });
+
+  it('requires a name and an image, and refuses a spec that is not an object', () => {
+    expect(loose({ image: base.image })).toEqual([expect.stringMatching(/^ModelSpec spec\.name: got undefined; expected a model name/)]);
+    expect(loose({ name: 'churn' })).toEqual([expect.stringMatching(/^ModelSpec spec\.image: got undefined; expected a container image URI/)]);
+    expect(problemsOf(undefined as unknown as ModelSpec)).toEqual(expect.arrayContaining(['ModelSpec spec: got undefined; expected a model spec']));
+  });
+});
+
+describe('validateModelSpec with tokens', () => {
+  const numberToken = -1.8881545897087626e289;
+
+  it('accepts number tokens for scaling bounds without comparing them', () => {
+    const resolved = validateModelSpec({ ...base, scaling: { minInstances: 2, maxInstances: numberToken } });
+    expect(resolved.scaling.maxInstances).toBe(numberToken);
+    expect(problemsOf({ ...base, scaling: { minInstances: numberToken, maxInstances: numberToken, concurrency: numberToken } })).toEqual([]);
+  });
+
+  it('accepts string tokens for image and artifact, and list tokens for emails and features', () => {
+    expect(problemsOf({
+      ...base,
+      image: '${Token[TOKEN.21]}',
+      modelArtifact: '${TfToken[TOKEN.3]}',
+      monitoring: { alarmEmails: ['#{Token[TOKEN.19]}'], driftFeatures: ['#{TfToken[TOKEN.7]}'] },
+    })).toEqual([]);
+  });
+
+  it('refuses a token as the compute class, saying why and what to use on AWS', () => {
+    expect(problemsOf({ ...base, compute: '${Token[TOKEN.4]}' })).toEqual([
+      expect.stringMatching(/spec\.compute: got "\$\{Token\[TOKEN\.4\]\}"; expected a literal compute class id: .*instanceType prop/),
+    ]);
+  });
+});
+
+describe('resolved specs', () => {
+  it('marks a valid spec as resolved, so a child handed it does not validate it again', () => {
+    const resolved = validateModelSpec(base);
+    expect(isResolvedModelSpec(resolved)).toBe(true);
+    expect(validateModelSpec(resolved)).toBe(resolved);
+    expect(isResolvedModelSpec({ ...resolved })).toBe(false);
   });
 });
