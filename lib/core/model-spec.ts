@@ -69,6 +69,36 @@ export interface MonitoringSpec {
   readonly enabled?: boolean;
 }
 
+/**
+ * How the serving container answers HTTP. SageMaker fixes it (port 8080, `GET /ping`, `POST /invocations`);
+ * the GCP and Azure serving planes use whatever the container listens on.
+ */
+export interface ServingSpec {
+  /**
+   * Port the container listens on (1-65535).
+   * @default 8080
+   */
+  readonly port?: number;
+  /**
+   * Health check path (`GET`), answered with 200 when the model is loaded.
+   * @default '/ping'
+   */
+  readonly healthPath?: string;
+  /**
+   * Prediction path (`POST`).
+   * @default '/invocations'
+   */
+  readonly predictPath?: string;
+}
+
+/** The serving contract every stack assumes unless the spec says otherwise (SageMaker's, fixed on AWS). */
+export const DEFAULT_SERVING: Required<ServingSpec> = { port: 8080, healthPath: '/ping', predictPath: '/invocations' };
+
+/** True when `serving` is SageMaker's fixed contract (what AWS requires). */
+export function isDefaultServing(serving: Required<ServingSpec>): boolean {
+  return serving.port === DEFAULT_SERVING.port && serving.healthPath === DEFAULT_SERVING.healthPath && serving.predictPath === DEFAULT_SERVING.predictPath;
+}
+
 /** The cloud-neutral description of a model deployment. */
 export interface ModelSpec {
   /**
@@ -107,6 +137,12 @@ export interface ModelSpec {
    * @default - none
    */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Port and routes of the serving container on GCP and Azure. AWS accepts only the default (SageMaker's
+   * contract) and refuses anything else with the fix.
+   * @default - port 8080, `GET /ping`, `POST /invocations`
+   */
+  readonly serving?: ServingSpec;
 }
 
 /** A validated ModelSpec with every default filled in. */
@@ -127,6 +163,7 @@ export interface ResolvedModelSpec {
   };
   readonly monthlyBudgetUsd?: number;
   readonly environment: Readonly<Record<string, string>>;
+  readonly serving: Required<ServingSpec>;
 }
 
 export const MODEL_NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
@@ -171,8 +208,11 @@ export const MODEL_SPEC_SHAPE: Shape = {
   monitoring: { shape: MONITORING_SHAPE, describe: 'a monitoring block' },
   monthlyBudgetUsd: 'number',
   environment: 'stringMap',
+  serving: { shape: { port: 'number', healthPath: 'string', predictPath: 'string' }, describe: 'a serving block' },
 };
 
+const PATH_PATTERN = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%\/-]*$/;
+const PATH_EXPECTED = "an absolute URL path starting with '/', without spaces or query string";
 const NAME_EXPECTED = '2-32 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen';
 
 /** Specs this module resolved, so a child construct handed one does not validate it again. */
@@ -261,6 +301,11 @@ export function resolveModelSpec(input: ModelSpecInput, errors: ValidationErrors
     errors.checkPattern(p(`environment.${key}`), key, /^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'a variable name of letters, digits and underscores, not starting with a digit');
   }
 
+  const serving = { ...DEFAULT_SERVING, ...spec.serving };
+  errors.checkNumber(p('serving.port'), serving.port, { min: 1, max: 65535, integer: true });
+  errors.checkPattern(p('serving.healthPath'), serving.healthPath, PATH_PATTERN, PATH_EXPECTED);
+  errors.checkPattern(p('serving.predictPath'), serving.predictPath, PATH_PATTERN, PATH_EXPECTED);
+
   const resolved: ResolvedModelSpec = {
     name: spec.name ?? '',
     modelArtifact: spec.modelArtifact,
@@ -271,6 +316,7 @@ export function resolveModelSpec(input: ModelSpecInput, errors: ValidationErrors
     monitoring,
     monthlyBudgetUsd: spec.monthlyBudgetUsd,
     environment,
+    serving,
   };
   // Only a spec without problems counts as resolved: a child must not skip validation of a bad one.
   if (!errors.hasProblems) RESOLVED.add(resolved);

@@ -1,5 +1,5 @@
 import { ValidationError } from '../../lib/core/errors';
-import { isResolvedModelSpec, ModelSpec, validateModelSpec } from '../../lib/core/model-spec';
+import { isDefaultServing, isResolvedModelSpec, ModelSpec, validateModelSpec } from '../../lib/core/model-spec';
 
 const base: ModelSpec = { name: 'churn-model', image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1' };
 
@@ -133,5 +133,27 @@ describe('resolved specs', () => {
     expect(isResolvedModelSpec(resolved)).toBe(true);
     expect(validateModelSpec(resolved)).toBe(resolved);
     expect(isResolvedModelSpec({ ...resolved })).toBe(false);
+  });
+});
+
+describe('serving contract', () => {
+  it("defaults to SageMaker's contract: port 8080, GET /ping, POST /invocations", () => {
+    const resolved = validateModelSpec(base);
+    expect(resolved.serving).toEqual({ port: 8080, healthPath: '/ping', predictPath: '/invocations' });
+    expect(isDefaultServing(resolved.serving)).toBe(true);
+  });
+
+  it('takes any port and routes, filling the ones left out', () => {
+    const resolved = validateModelSpec({ ...base, serving: { port: 8000, predictPath: '/v1/predict' } });
+    expect(resolved.serving).toEqual({ port: 8000, healthPath: '/ping', predictPath: '/v1/predict' });
+    expect(isDefaultServing(resolved.serving)).toBe(false);
+  });
+
+  it('refuses a port out of range and paths that are not absolute', () => {
+    expect(problemsOf({ ...base, serving: { port: 70000, healthPath: 'health', predictPath: '/predict?x=1' } })).toEqual([
+      'ModelSpec spec.serving.port: got 70000; expected an integer from 1 to 65535',
+      "ModelSpec spec.serving.healthPath: got \"health\"; expected an absolute URL path starting with '/', without spaces or query string",
+      "ModelSpec spec.serving.predictPath: got \"/predict?x=1\"; expected an absolute URL path starting with '/', without spaces or query string",
+    ]);
   });
 });
