@@ -11,3 +11,4 @@ export * from './cron';
 export * from './budget';
 export * from './warnings';
 export * from './shape';
+export * from './frameworks';
