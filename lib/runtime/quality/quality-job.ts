@@ -4,7 +4,8 @@
 // crossed (configurable), 2 job error.
 import { CaptureRow, parseCaptureLine } from '../drift/capture';
 import type { WindowContext } from '../drift/emitters';
-import { StoreLocation, openStore } from '../drift/open-store';
+import type { StoreLocation } from '../drift/open-store';
+import { JobIo, resolveJobIo } from '../shared/job-io';
 import { isJsonObject } from '../shared/json-value';
 import { LineProblems, partitionObjects, readObjectLines } from '../shared/object-lines';
 import { parseGroundTruthLine } from './ground-truth';
@@ -17,14 +18,8 @@ export const EXIT_OK = 0;
 export const EXIT_THRESHOLD = 1;
 export const EXIT_ERROR = 2;
 
-export interface QualityJobDeps {
-  /** Writes one log line (without newline). @default - process.stdout */
-  readonly write?: (line: string) => void;
-  /** @default - Date.now */
-  readonly now?: () => Date;
-  /** @default - openStore (URI schemes s3, gs, https/az, file) */
-  readonly open?: (uri: string) => Promise<StoreLocation>;
-}
+/** Where lines go, the clock and storage: the defaults of a deployed job unless a test injects its own. */
+export type QualityJobDeps = JobIo;
 
 const HOUR = 3_600_000;
 
@@ -42,11 +37,8 @@ export function qualityWindow(config: Pick<QualityJobConfig, 'windowEnd' | 'wind
 
 /** Runs one window; never throws: errors become a `quality_job_error` line and exit code 2. */
 export async function runQualityJob(config: QualityJobConfig, deps: QualityJobDeps = {}): Promise<number> {
-  const write = deps.write ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const now = deps.now ?? (() => new Date());
-  const open = deps.open ?? openStore;
+  const { emit, now, open } = resolveJobIo(deps);
   const started = now();
-  const emit = (record: Record<string, unknown>) => write(JSON.stringify(record));
   try {
     const window = qualityWindow(config, started);
     const labelsUntil = new Date(Math.min(started.getTime(), window.end.getTime() + LABEL_LOOKAHEAD_HOURS * HOUR));
