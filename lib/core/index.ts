@@ -9,3 +9,5 @@ export * from './version';
 export * from './drift-job';
 export * from './cron';
 export * from './budget';
+export * from './quality-job';
+export * from './retraining-event';
