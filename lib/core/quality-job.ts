@@ -3,7 +3,7 @@
 // environment each job reads, so the AWS, GCP and Azure wiring never differ in variables.
 import { DEFAULT_DRIFT_JOB_BASE_IMAGE, DriftJobContainer } from './drift-job';
 import { ValidationErrors, isToken } from './errors';
-import { ResolvedModelSpec } from './model-spec';
+import type { ResolvedModelSpec } from './model-spec';
 import { didYouMean } from './suggest';
 import { libraryVersion } from './version';
 

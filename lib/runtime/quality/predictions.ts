@@ -2,10 +2,12 @@
 // as one prediction per request row, for each problem type, the way Model Monitor's model-quality job is
 // configured: an optional inference attribute (where the predicted label or value is), an optional probability
 // attribute (where the probability is) and a probability threshold (probability -> label for binary problems).
+import type { QualityProblemType } from '../../core/quality-job';
 import type { CaptureRow } from '../drift/capture';
 import { isJsonObject } from '../shared/json-value';
 
-export type ProblemType = 'BinaryClassification' | 'MulticlassClassification' | 'Regression';
+/** The problem types of Model Monitor's model-quality job (the type lives with the env contract in lib/core). */
+export type ProblemType = QualityProblemType;
 export const PROBLEM_TYPES: readonly ProblemType[] = ['BinaryClassification', 'MulticlassClassification', 'Regression'];
 
 export interface PredictionOptions {
