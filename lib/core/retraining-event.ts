@@ -77,7 +77,7 @@ const ISO = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$';
 /** JSON Schema (draft 2020-12) of RetrainingEvent: give it to consumers, EventBridge schema registry, or tests. */
 export const RETRAINING_EVENT_JSON_SCHEMA = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
-  $id: 'https://deploy-ai-smarter.dev/schemas/retraining-signal/1.0.json',
+  $id: 'urn:deploy-ai-smarter:schema:retraining-signal:1.0',
   title: 'deploy-ai-smarter retraining signal',
   type: 'object',
   additionalProperties: false,

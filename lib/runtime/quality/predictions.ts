@@ -106,7 +106,7 @@ export function interpretPrediction(record: unknown, options: PredictionOptions)
 
 function binary(record: unknown, o: PredictionOptions): Prediction | string {
   const threshold = o.probabilityThreshold ?? 0.5;
-  const positiveLabel = o.positiveLabel ?? '1';
+  const positiveLabel = normalizeLabel(o.positiveLabel) ?? '1';
   let label = o.inferenceAttribute !== undefined ? readAttribute(record, o.inferenceAttribute) : defaultLabel(record);
   let probability = o.probabilityAttribute !== undefined ? readAttribute(record, o.probabilityAttribute) : defaultProbability(record);
   if (o.inferenceAttribute !== undefined && label === undefined) return missing('inference attribute', o.inferenceAttribute);

@@ -34,7 +34,11 @@ export class QualityAnalyzer {
   private readonly multiclass = new MulticlassMetrics();
   private readonly regression = new RegressionMetrics();
 
-  constructor(private readonly options: PredictionOptions) {}
+  private readonly positiveLabel: string;
+
+  constructor(private readonly options: PredictionOptions) {
+    this.positiveLabel = normalizeLabel(options.positiveLabel) ?? '1';
+  }
 
   /** Pairs evaluated so far. */
   get count(): number {
@@ -84,7 +88,7 @@ export class QualityAnalyzer {
   }
 
   private addOne(prediction: Prediction, actual: string | number): void {
-    if (prediction.kind === 'binary') this.binary.add(actual === (this.options.positiveLabel ?? '1'), prediction.positive, prediction.score);
+    if (prediction.kind === 'binary') this.binary.add(actual === this.positiveLabel, prediction.positive, prediction.score);
     else if (prediction.kind === 'multiclass') this.multiclass.add(String(actual), prediction.label, prediction.probabilities);
     else this.regression.add(actual as number, prediction.value);
   }
