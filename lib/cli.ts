@@ -4,6 +4,8 @@
 import { Baseline, DatasetError, DatasetFormat, createBaselineFromFile, writeBaseline } from './runtime/drift/baseline';
 import { REVIEW_USAGE, runReviewCli } from './review/cli';
 import { DRIFT_JOB_USAGE, DriftJobConfigError, parseDriftJobArgs, runDriftJob } from './runtime/drift/drift-job';
+import { EXPLAIN_COMMAND } from './runtime/explain/cli-command';
+import { QUALITY_COMMAND } from './runtime/quality/cli-command';
 
 /** Where a command writes; tests pass buffers. */
 export interface CliIo {
@@ -44,6 +46,8 @@ export const COMMANDS: Readonly<Record<string, CliCommand>> = {
     usage: DRIFT_JOB_USAGE.replace('drift-job', 'deploy-ai-smarter drift'),
     run: runDrift,
   },
+  quality: QUALITY_COMMAND,
+  explain: EXPLAIN_COMMAND,
   review: {
     summary: 'explain synthesized stacks (entry points, IAM, encryption, alarms, findings, cost) in review/REVIEW.md',
     usage: REVIEW_USAGE,

@@ -12,3 +12,5 @@ export * from './budget';
 export * from './warnings';
 export * from './shape';
 export * from './frameworks';
+export * from './quality-job';
+export * from './retraining-event';
