@@ -65,6 +65,7 @@ export class ValidationErrors {
     opts: { min?: number; max?: number; integer?: boolean },
   ): boolean {
     if (value === undefined) return true;
+    if (typeof value !== 'number') return this.check(false, prop, value, describeRange(opts));
     // Unresolved CDK tokens are large negative numbers; let them through, they are checked at deploy time.
     if (isTokenNumber(value)) return true;
     const { min, max, integer } = opts;
@@ -84,7 +85,10 @@ export class ValidationErrors {
 
   /** Checks an optional string against a pattern; `expected` describes it in words. */
   checkPattern(prop: string, value: string | undefined, pattern: RegExp, expected: string): boolean {
-    if (value === undefined || isTokenString(value)) return true;
+    if (value === undefined) return true;
+    // JavaScript callers can pass anything: a non-string is a problem, not a TypeError.
+    if (typeof value !== 'string') return this.check(false, prop, value, expected);
+    if (isTokenString(value)) return true;
     return this.check(pattern.test(value), prop, value, expected);
   }
 

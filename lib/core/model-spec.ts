@@ -2,6 +2,7 @@
 // ResolvedModelSpec (defaults filled in, compute class looked up) that every cloud's stack consumes.
 import { ComputeClass, DEFAULT_COMPUTE_CLASS, findComputeClass, resolveComputeClass } from './compute-catalog';
 import { isTokenList, isTokenNumber, isTokenString, ValidationErrors } from './errors';
+import { QualityMonitoringSpec, ResolvedQualityMonitoring, resolveQualityMonitoring } from './quality-job';
 import { checkShape, Shape } from './shape';
 
 /** How the model scales. */
@@ -62,6 +63,12 @@ export interface MonitoringSpec {
    * @default - no subscription; subscribe to the alarm topic / channel yourself
    */
   readonly alarmEmails?: readonly string[];
+  /**
+   * Model quality (accuracy, precision, recall; MAE, RMSE, R²) of captured predictions joined with the
+   * ground-truth labels you upload, with alarms on the thresholds set here and when labels stop arriving.
+   * @default - no quality monitoring
+   */
+  readonly quality?: QualityMonitoringSpec;
   /**
    * Turn all monitoring off. Monitoring is on unless you say so.
    * @default true
@@ -160,6 +167,7 @@ export interface ResolvedModelSpec {
     readonly driftThreshold: number;
     readonly psiThreshold: number;
     readonly alarmEmails: readonly string[];
+    readonly quality?: ResolvedQualityMonitoring;
   };
   readonly monthlyBudgetUsd?: number;
   readonly environment: Readonly<Record<string, string>>;
@@ -195,6 +203,7 @@ const MONITORING_SHAPE: Shape = {
   driftThreshold: 'number',
   psiThreshold: 'number',
   alarmEmails: 'stringList',
+  quality: 'object',
   enabled: 'boolean',
 };
 
@@ -279,6 +288,7 @@ export function resolveModelSpec(input: ModelSpecInput, errors: ValidationErrors
     driftThreshold: m.driftThreshold ?? SPEC_DEFAULTS.driftThreshold,
     psiThreshold: m.psiThreshold ?? SPEC_DEFAULTS.psiThreshold,
     alarmEmails: m.alarmEmails ?? [],
+    quality: m.quality === undefined ? undefined : resolveQualityMonitoring(m.quality, errors, p('monitoring.quality')),
   };
   errors.checkNumber(p('monitoring.latencyP99Ms'), monitoring.latencyP99Ms, { min: 1, max: 3_600_000 });
   errors.checkNumber(p('monitoring.errorRatePercent'), monitoring.errorRatePercent, { min: 0.01, max: 100 });

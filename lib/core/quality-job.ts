@@ -1,11 +1,10 @@
 // How every cloud runs the portable model-quality job (lib/runtime/quality) and the explainability job
 // (lib/runtime/explain): the `monitoring.quality` settings, validated with their defaults, and the exact
 // environment each job reads, so the AWS, GCP and Azure wiring never differ in variables.
-import { DEFAULT_DRIFT_JOB_BASE_IMAGE, DriftJobContainer } from './drift-job';
+import { DriftJobContainer } from './drift-job';
 import { ValidationErrors, isToken } from './errors';
 import type { ResolvedModelSpec } from './model-spec';
 import { didYouMean } from './suggest';
-import { libraryVersion } from './version';
 
 export type QualityProblemType = 'BinaryClassification' | 'MulticlassClassification' | 'Regression';
 export const QUALITY_PROBLEM_TYPES: readonly QualityProblemType[] = ['BinaryClassification', 'MulticlassClassification', 'Regression'];
@@ -192,16 +191,13 @@ export function qualityJobEnvironment(spec: ResolvedModelSpec, options: QualityJ
   return env;
 }
 
-/** The quality job as a container: the prebuilt image when given, else the published package run with npx. */
-export function qualityJobContainer(spec: ResolvedModelSpec, options: QualityJobOptions & { readonly image?: string }, construct: string): DriftJobContainer {
-  const env = qualityJobEnvironment(spec, options, construct);
-  if (options.image) return { image: options.image, command: [], args: [], env };
-  return {
-    image: DEFAULT_DRIFT_JOB_BASE_IMAGE,
-    command: ['npx'],
-    args: ['--yes', `deploy-ai-smarter@${libraryVersion()}`, 'quality'],
-    env: { ...env, NPM_CONFIG_UPDATE_NOTIFIER: 'false', HOME: '/tmp' },
-  };
+/**
+ * The quality job as a container running a prebuilt image (docker/drift-job serves both jobs: its entry takes
+ * the job name). There is deliberately no default that downloads the package at run time: without an image,
+ * clouds deploy the pre-bundled job code (assets/quality-*) as a function.
+ */
+export function qualityJobContainer(spec: ResolvedModelSpec, options: QualityJobOptions & { readonly image: string }, construct: string): DriftJobContainer {
+  return { image: options.image, command: [], args: [], env: qualityJobEnvironment(spec, options, construct) };
 }
 
 export interface ExplainJobOptions {

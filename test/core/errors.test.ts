@@ -85,3 +85,15 @@ describe('token detection', () => {
     ]);
   });
 });
+
+describe('checks on values of the wrong type', () => {
+  it('records a problem for a non-string pattern value or a non-number number, never a TypeError', () => {
+    const errors = new ValidationErrors('Thing');
+    errors.checkPattern('prefix', 5 as unknown as string, /^[a-z]+\/$/, 'a key prefix');
+    errors.checkNumber('count', '3' as unknown as number, { min: 1, integer: true });
+    expect(errors.list()).toEqual([
+      'Thing prefix: got 5; expected a key prefix',
+      'Thing count: got "3"; expected an integer of at least 1',
+    ]);
+  });
+});

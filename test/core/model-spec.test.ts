@@ -157,3 +157,17 @@ describe('serving contract', () => {
     ]);
   });
 });
+
+describe('monitoring.quality', () => {
+  it('resolves the quality block with its defaults, and leaves it out when not asked for', () => {
+    expect(validateModelSpec(base).monitoring.quality).toBeUndefined();
+    const quality = validateModelSpec({ ...base, monitoring: { quality: { problemType: 'BinaryClassification', minAccuracy: 0.9 } } }).monitoring.quality;
+    expect(quality).toMatchObject({ problemType: 'BinaryClassification', minAccuracy: 0.9, windowHours: 24, labelTimeoutHours: 24, minSamples: 30 });
+  });
+
+  it('reports quality problems under spec.monitoring.quality', () => {
+    expect(problemsOf({ ...base, monitoring: { quality: { problemType: 'Regression', minAccuracy: 0.9 } } })).toEqual([
+      expect.stringMatching(/^ModelSpec spec\.monitoring\.quality\.minAccuracy: got 0\.9; expected no value for Regression/),
+    ]);
+  });
+});

@@ -1,8 +1,6 @@
-import { DEFAULT_DRIFT_JOB_BASE_IMAGE } from '../../lib/core/drift-job';
 import { ValidationErrors } from '../../lib/core/errors';
 import { validateModelSpec } from '../../lib/core/model-spec';
 import { QualityMonitoringSpec, explainJobEnvironment, qualityJobContainer, qualityJobEnvironment, resolveQualityMonitoring } from '../../lib/core/quality-job';
-import { libraryVersion } from '../../lib/core/version';
 import { EXPLAIN_JOB_OPTIONS } from '../../lib/runtime/explain/explain-job';
 import { QUALITY_JOB_OPTIONS, parseQualityJobArgs } from '../../lib/runtime/quality/quality-options';
 
@@ -108,12 +106,12 @@ describe('resolveQualityMonitoring (the proposed spec.monitoring.quality)', () =
 });
 
 describe('qualityJobContainer', () => {
-  it('runs the published package\'s quality command in the public Node image by default', () => {
-    const job = qualityJobContainer(spec, { ...uris, logFormat: 'gcp', captureUri: 'gs://b/c/', groundTruthUri: 'gs://b/g/', quality: { problemType: 'Regression' } }, 'GcpQualityJob');
+  it('runs a prebuilt image with the quality environment, never a package downloaded at run time', () => {
+    const job = qualityJobContainer(spec, { ...uris, logFormat: 'gcp', captureUri: 'gs://b/c/', groundTruthUri: 'gs://b/g/', quality: { problemType: 'Regression' }, image: 'registry/quality:1' }, 'GcpQualityJob');
 
-    expect(job).toMatchObject({ image: DEFAULT_DRIFT_JOB_BASE_IMAGE, command: ['npx'], args: ['--yes', `deploy-ai-smarter@${libraryVersion()}`, 'quality'] });
-    expect(job.env).toMatchObject({ QUALITY_PROBLEM_TYPE: 'Regression', HOME: '/tmp' });
-    expect(qualityJobContainer(spec, { ...uris, quality: { problemType: 'Regression' }, image: 'registry/quality:1' }, 'X')).toMatchObject({ image: 'registry/quality:1', command: [], args: [] });
+    expect(job).toMatchObject({ image: 'registry/quality:1', command: [], args: [] });
+    expect(job.env).toMatchObject({ QUALITY_PROBLEM_TYPE: 'Regression' });
+    expect(JSON.stringify(job)).not.toContain('npx');
   });
 });
 
