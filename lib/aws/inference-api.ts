@@ -14,9 +14,10 @@ import { Construct } from 'constructs';
 import { ValidationError, ValidationErrors, formatProblem } from '../core/errors';
 import { InferenceApiAuthorization, InferenceApiModelOptions, InferenceApiProps, InferenceApiThrottle } from './inference-api-props';
 import { IInferenceEndpoint } from './inference-endpoint';
-import { HandlerSettings, checkApiProps, checkEndpoint, checkModelName, checkModelOptions } from './private/inference-api-checks';
+import { HandlerSettings, checkApiProps, checkModelName, checkModelOptions } from './private/inference-api-checks';
 import { ProxyDefaults, RouteSettings, addInferenceRoutes, createInferenceProxy } from './private/inference-proxy';
 import { allowLogsToEncrypt } from './private/log-encryption';
+import { checkEndpoint } from './private/prop-checks';
 
 export * from './inference-api-props';
 

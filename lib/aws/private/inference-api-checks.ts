@@ -8,7 +8,7 @@ import {
   InferenceApiAsyncInput, InferenceApiAuthorization, InferenceApiModelOptions, InferenceApiProps, InferenceApiThrottle,
 } from '../inference-api-props';
 import {
-  checkBoolean, checkDuration, checkLiteralOneOf, checkNumberOneOf, checkObject, checkPositiveNumber, checkString, isDuration,
+  checkBoolean, checkBucket, checkDuration, checkEndpoint, checkKey, checkLiteralOneOf, checkNumberOneOf, checkObject, checkPositiveNumber, checkString, isDuration,
 } from './prop-checks';
 
 export const INFERENCE_API_DEFAULTS = {
@@ -85,7 +85,7 @@ export function checkApiProps(props: InferenceApiProps): CheckedApiProps {
   checkNumberOneOf(errors, 'accessLogRetention', props.accessLogRetention, RETENTION_VALUES, 'a logs.RetentionDays value');
   checkBoolean(errors, 'tracing', props.tracing);
   checkBoolean(errors, 'cloudWatchRole', props.cloudWatchRole);
-  errors.check(props.encryptionKey === undefined || typeof props.encryptionKey?.addToResourcePolicy === 'function', 'encryptionKey', props.encryptionKey, 'a KMS key (kms.IKey)');
+  checkKey(errors, 'encryptionKey', props.encryptionKey);
   if (props.endpoint !== undefined) checkEndpoint(errors, 'endpoint', props.endpoint);
   checkHandlerSettings(errors, '', props);
   if (props.asyncInput !== undefined) {
@@ -191,17 +191,9 @@ function checkHandlerSettings(errors: ValidationErrors, prefix: string, settings
   }
   const asyncInput = settings.asyncInput;
   if (asyncInput !== undefined && checkObject(errors, `${prefix}asyncInput`, asyncInput, 'an object with bucket and prefix')) {
-    errors.check(typeof asyncInput.bucket?.arnForObjects === 'function', `${prefix}asyncInput.bucket`, asyncInput.bucket, 'an S3 bucket (s3.IBucket)');
+    checkBucket(errors, `${prefix}asyncInput.bucket`, asyncInput.bucket, true);
     if (errors.check(asyncInput.prefix !== undefined, `${prefix}asyncInput.prefix`, undefined, ASYNC_PREFIX_EXPECTED)) {
       checkString(errors, `${prefix}asyncInput.prefix`, asyncInput.prefix, ASYNC_PREFIX, ASYNC_PREFIX_EXPECTED);
     }
   }
-}
-
-/** Checks that `endpoint` is an IInferenceEndpoint. */
-export function checkEndpoint(errors: ValidationErrors, prop: string, endpoint: unknown): void {
-  const candidate = endpoint as { grantInvoke?: unknown; endpointName?: unknown } | undefined;
-  errors.check(typeof candidate?.grantInvoke === 'function' && candidate.endpointName !== undefined, prop,
-    typeof endpoint === 'object' && endpoint !== null ? '(an object)' : endpoint,
-    'an endpoint (IInferenceEndpoint, e.g. a ModelEndpoint)');
 }

@@ -61,3 +61,26 @@ export function checkNumberOneOf(errors: ValidationErrors, prop: string, value: 
   if (value === undefined || (typeof value === 'number' && isTokenNumber(value))) return true;
   return errors.check(typeof value === 'number' && allowed.includes(value), prop, value, expected);
 }
+
+/** Checks that `endpoint` is an IInferenceEndpoint. */
+export function checkEndpoint(errors: ValidationErrors, prop: string, endpoint: unknown): void {
+  const candidate = endpoint as { grantInvoke?: unknown; endpointName?: unknown } | undefined;
+  errors.check(typeof candidate?.grantInvoke === 'function' && candidate.endpointName !== undefined, prop,
+    typeof endpoint === 'object' && endpoint !== null ? '(an object)' : endpoint,
+    'an endpoint (IInferenceEndpoint, e.g. a ModelEndpoint)');
+}
+
+/** Checks that `key` is a KMS key (kms.IKey). */
+export function checkKey(errors: ValidationErrors, prop: string, key: unknown): boolean {
+  const candidate = key as { keyArn?: unknown; addToResourcePolicy?: unknown } | undefined;
+  return errors.check(key === undefined || (typeof candidate?.addToResourcePolicy === 'function' && candidate.keyArn !== undefined), prop,
+    typeof key === 'object' && key !== null ? '(an object)' : key, 'a KMS key (kms.IKey)');
+}
+
+/** Checks that `bucket` is an S3 bucket (s3.IBucket); `required` refuses undefined too. */
+export function checkBucket(errors: ValidationErrors, prop: string, bucket: unknown, required = false): boolean {
+  if (bucket === undefined && !required) return true;
+  const candidate = bucket as { arnForObjects?: unknown; bucketName?: unknown } | undefined;
+  return errors.check(typeof candidate?.arnForObjects === 'function' && candidate.bucketName !== undefined, prop,
+    typeof bucket === 'object' && bucket !== null ? '(an object)' : bucket, 'an S3 bucket (s3.IBucket)');
+}
