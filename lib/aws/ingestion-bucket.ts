@@ -185,6 +185,8 @@ export class IngestionBucket extends Construct {
   private readonly removalPolicy: RemovalPolicy;
   /** True when the construct wraps `existingBucket`. */
   private readonly existing: boolean;
+  /** True when `encryptionKey` was given (not created here). */
+  private readonly keyGiven: boolean;
 
   constructor(scope: Construct, id: string, props: IngestionBucketProps = {}) {
     super(scope, id);
@@ -196,6 +198,7 @@ export class IngestionBucket extends Construct {
 
     this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.key = props.encryptionKey;
+    this.keyGiven = props.encryptionKey !== undefined;
     this.existing = props.existingBucket !== undefined;
     if (props.existingBucket) {
       this.bucket = props.existingBucket;
@@ -236,14 +239,13 @@ export class IngestionBucket extends Construct {
   }
 
   private setUpBatchInference(options: BatchInferenceOptions, plan: ReturnType<typeof planBatchInference>): BatchInferenceResources {
-    const keyGiven = this.key !== undefined;
     return createBatchInference(this, {
       bucket: this.bucket,
       // A new bucket is encrypted with the construct's key; an existing one with its own key, if any.
       objectKey: this.existing ? this.bucket.encryptionKey : this.encryptionKey,
       queueKey: this.encryptionKey,
       // A key this construct creates next to an existing bucket cannot be a dependency of that bucket.
-      keyMayNameBucket: this.existing && !keyGiven,
+      keyMayNameBucket: this.existing && !this.keyGiven,
     }, options, plan);
   }
 
