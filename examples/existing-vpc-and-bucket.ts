@@ -1,12 +1,13 @@
 // Example (a): a model served from a VPC and a bucket that already exist in your account, composed from the
-// single constructs (endpoint, API, alarms) into your own stack. Nothing is looked up: synth needs no credentials.
+// single constructs (endpoint, API, alarms, batch inference on the existing bucket) into your own stack. Nothing is
+// looked up: synth needs no credentials.
 // In your app, import from 'deploy-ai-smarter/aws' instead of '../lib/aws'.
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { InferenceAlarms, InferenceApi, ModelData, ModelEndpoint } from '../lib/aws';
+import { InferenceAlarms, InferenceApi, IngestionBucket, ModelData, ModelEndpoint } from '../lib/aws';
 
 /** Ids of the network and data you already have (placeholders here: put yours). */
 export interface ExistingResources {
@@ -31,6 +32,7 @@ export const PLACEHOLDER_RESOURCES: ExistingResources = {
 export class ExistingVpcModelStack extends Stack {
   readonly endpoint: ModelEndpoint;
   readonly api: InferenceApi;
+  readonly batch: IngestionBucket;
 
   constructor(scope: Construct, id: string, existing: ExistingResources, props?: StackProps) {
     super(scope, id, props);
@@ -56,7 +58,14 @@ export class ExistingVpcModelStack extends Stack {
       networkIsolation: true,
       dataCapture: { bucket, prefix: 'data-capture/churn/', samplingPercentage: 20 },
     });
+    // No encryptionKey: the API encrypts its access and handler logs with a key of its own.
     this.api = new InferenceApi(this, 'ChurnApi', { endpoint: this.endpoint, apiName: 'churn-inference' });
+    // Batch inference on the existing bucket: objects created under batch/in/ are scored into batch/out/.
+    // The bucket is not changed, apart from one more event notification (its others are kept).
+    this.batch = new IngestionBucket(this, 'ChurnBatch', {
+      existingBucket: bucket,
+      batchInference: { endpoint: this.endpoint, inputPrefix: 'batch/in/', outputPrefix: 'batch/out/', errorPrefix: 'batch/errors/' },
+    });
     new InferenceAlarms(this, 'ChurnAlarms', { endpoint: this.endpoint, api: this.api, emails: ['ml-oncall@example.com'] });
   }
 }

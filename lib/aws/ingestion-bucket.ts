@@ -1,21 +1,19 @@
 // The bucket where model inputs land: KMS-encrypted, versioned, private, TLS-only, access-logged,
-// retained on delete. Optionally, objects created under an input prefix drive batch inference.
-import * as path from 'node:path';
-import { Annotations, Aws, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+// retained on delete; or an existing bucket it wraps. Optionally, objects created under an input prefix drive
+// batch inference (private/batch-inference.ts), on a new bucket and an existing one alike.
+import { Duration, Names, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as lambdaEventSources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { Construct, IDependable } from 'constructs';
+import { Construct } from 'constructs';
 import { ValidationErrors } from '../core/errors';
 import { IInferenceEndpoint } from './inference-endpoint';
-import { allowLogsToEncrypt } from './private/log-encryption';
-import { acknowledgeWildcardArns } from './private/nag-findings';
-import { latestNodeRuntime } from './private/lambda-runtime';
+import { createBatchInference } from './private/batch-inference';
+import { checkIngestionProps, planBatchInference } from './private/ingestion-checks';
 
 /** Batch inference driven by objects created in the ingestion bucket. */
 export interface BatchInferenceOptions {
@@ -54,8 +52,8 @@ export interface BatchInferenceOptions {
    */
   readonly memorySize?: number;
   /**
-   * Messages per invocation (1-10). Failed messages are reported one by one (ReportBatchItemFailures),
-   * so a bad object never makes its batch neighbours retry.
+   * Messages per invocation (1-10). Failed and unreadable messages are reported one by one
+   * (ReportBatchItemFailures), so a bad object never makes its batch neighbours retry.
    * @default 4 (four endpoint calls of up to 60 s each fit in the default 5-minute timeout)
    */
   readonly batchSize?: number;
@@ -66,12 +64,13 @@ export interface BatchInferenceOptions {
   readonly reservedConcurrentExecutions?: number;
   /**
    * Retention of the function's log group `/aws/lambda/<unique name of the IngestionBucket>-BatchFunction`,
-   * which is encrypted with the bucket's key.
+   * which is encrypted with the construct's `encryptionKey`.
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * Times a message is received before it moves to the dead-letter queue.
+   * Times a message is received before it moves to the dead-letter queue (a message the worker cannot read,
+   * or whose object keeps failing for a reason that may heal, such as throttling).
    * @default 3
    */
   readonly maxReceiveCount?: number;
@@ -79,11 +78,24 @@ export interface BatchInferenceOptions {
 
 export interface IngestionBucketProps {
   /**
+   * A bucket that already exists, to wrap instead of creating one (aws-cdk-lib's `Bucket.fromBucketAttributes`,
+   * or a bucket created elsewhere in your app). Give it its `encryptionKey` when it uses SSE-KMS: batch inference
+   * decrypts inputs and writes outputs with that key. Batch inference adds its S3 notification through
+   * aws-cdk-lib's notifications custom resource, which keeps the bucket's other notifications (their prefix and
+   * suffix filters must not overlap this one's, or S3 refuses the configuration). Not with the props that shape a
+   * new bucket: `serverAccessLogsBucket`, `serverAccessLogsPrefix`, `accessLogsRetention`,
+   * `noncurrentVersionExpiration`, `abortIncompleteUploadsAfter`, `autoDeleteObjects`.
+   * @default - a new bucket: KMS-encrypted, versioned, private, TLS-only, access-logged, retained on delete
+   */
+  readonly existingBucket?: s3.IBucket;
+  /**
    * Key that encrypts the bucket (SSE-KMS with an S3 bucket key), the batch queues and the batch function's
-   * log group. A key created in CDK gets a key policy statement letting CloudWatch Logs use it for that one log
+   * log group; with `existingBucket`, only the queues and the log group (the bucket keeps its own encryption).
+   * A key created in CDK gets a key policy statement letting CloudWatch Logs use it for that one log
    * group; an imported key cannot be changed, so its owner must allow `logs.<region>.amazonaws.com` to use it
    * for that log group (condition `kms:EncryptionContext:aws:logs:arn`), or creating the log group fails.
-   * @default - a new customer-managed key with yearly rotation, retained on delete
+   * @default - a new customer-managed key with yearly rotation, retained on delete (with `existingBucket`, created
+   * when batch inference is set up or `encryptionKey` is first read)
    */
   readonly encryptionKey?: kms.IKey;
   /**
@@ -113,8 +125,8 @@ export interface IngestionBucketProps {
    */
   readonly abortIncompleteUploadsAfter?: Duration;
   /**
-   * What happens to the buckets and the key this construct creates when the stack deletes them.
-   * `DESTROY` deletes the buckets only if they are empty, unless `autoDeleteObjects` is also set.
+   * What happens to the buckets and the key this construct creates when the stack deletes them (an existing
+   * bucket is never touched). `DESTROY` deletes the buckets only if they are empty, unless `autoDeleteObjects` is also set.
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -131,15 +143,18 @@ export interface IngestionBucketProps {
   readonly batchInference?: BatchInferenceOptions;
 }
 
-const PREFIX_PATTERN = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*\/$/;
-const PREFIX_EXPECTED = "a key prefix ending in '/' without a leading '/', e.g. 'incoming/'";
+/** What `addBatchInference` creates. */
+export interface BatchInferenceResources {
+  readonly fn: lambda.IFunction;
+  readonly queue: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue;
+}
 
-/** The ingestion bucket of a model stack. */
+/** The ingestion bucket of a model stack: a new secure bucket, or an existing one (`existingBucket`). */
 export class IngestionBucket extends Construct {
   readonly bucket: s3.IBucket;
-  readonly encryptionKey: kms.IKey;
-  /** Where the bucket's server access logs go. */
-  readonly accessLogsBucket: s3.IBucket;
+  /** Where the bucket's server access logs go; undefined for an existing bucket (its logging is its owner's). */
+  readonly accessLogsBucket: s3.IBucket | undefined;
   /** The batch-inference function, once batch inference is set up (`batchInference` or `addBatchInference`). */
   get batchFunction(): lambda.IFunction | undefined {
     return this.batch?.fn;
@@ -152,73 +167,50 @@ export class IngestionBucket extends Construct {
   get batchDeadLetterQueue(): sqs.IQueue | undefined {
     return this.batch?.deadLetterQueue;
   }
+  /**
+   * The construct's key: it encrypts the bucket it creates, the batch queues and the batch function's logs. For an
+   * existing bucket without `encryptionKey` it is created on first use (its own, rotated, with `removalPolicy`).
+   */
+  get encryptionKey(): kms.IKey {
+    this.key ??= new kms.Key(this, 'Key', {
+      description: `Encrypts the batch queues and logs of the ingestion bucket ${this.node.path}`,
+      enableKeyRotation: true,
+      removalPolicy: this.removalPolicy,
+    });
+    return this.key;
+  }
 
   private batch?: BatchInferenceResources;
+  private key?: kms.IKey;
+  private readonly removalPolicy: RemovalPolicy;
+  /** True when the construct wraps `existingBucket`. */
+  private readonly existing: boolean;
+  /** True when `encryptionKey` was given (not created here). */
+  private readonly keyGiven: boolean;
 
   constructor(scope: Construct, id: string, props: IngestionBucketProps = {}) {
     super(scope, id);
-    // Log delivery through a bucket policy (not the legacy LogDeliveryWrite ACL, which conflicts with
-    // BucketOwnerEnforced); set on this subtree so the behaviour does not depend on the app's cdk.json.
-    this.node.setContext(cxapi.S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
-
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const autoDeleteObjects = props.autoDeleteObjects ?? false;
+    // JavaScript callers may pass null.
+    props = props ?? {};
     const errors = new ValidationErrors('IngestionBucket');
-    errors.check(!autoDeleteObjects || removalPolicy === RemovalPolicy.DESTROY, 'autoDeleteObjects', autoDeleteObjects, 'false unless removalPolicy is RemovalPolicy.DESTROY');
-    checkDays(errors, 'noncurrentVersionExpiration', props.noncurrentVersionExpiration);
-    checkDays(errors, 'abortIncompleteUploadsAfter', props.abortIncompleteUploadsAfter);
-    checkDays(errors, 'accessLogsRetention', props.accessLogsRetention);
-    errors.checkPattern('serverAccessLogsPrefix', props.serverAccessLogsPrefix, PREFIX_PATTERN, PREFIX_EXPECTED);
-    const batchPlan = props.batchInference ? planBatchInference(errors, props.batchInference) : undefined;
+    const batchPlan = checkIngestionProps(errors, props);
     errors.throwIfAny();
 
-    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
-      description: `Encrypts the ingestion bucket ${this.node.path}`,
-      enableKeyRotation: true,
-      removalPolicy,
-    });
-
-    const secureBucketProps = {
-      versioned: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy,
-      autoDeleteObjects,
-    };
-
-    this.accessLogsBucket = props.serverAccessLogsBucket ?? new s3.Bucket(this, 'AccessLogs', {
-      ...secureBucketProps,
-      // SSE-S3, not KMS: S3 server access logging cannot deliver to SSE-KMS-encrypted buckets.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      lifecycleRules: [{
-        id: 'ExpireAccessLogs',
-        expiration: props.accessLogsRetention ?? Duration.days(365),
-        noncurrentVersionExpiration: Duration.days(30),
-        abortIncompleteMultipartUploadAfter: Duration.days(7),
-      }],
-    });
-
-    this.bucket = new s3.Bucket(this, 'Bucket', {
-      ...secureBucketProps,
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.encryptionKey,
-      // Bucket keys cut KMS requests (and their cost) by up to 99% for SSE-KMS objects.
-      bucketKeyEnabled: true,
-      serverAccessLogsBucket: this.accessLogsBucket,
-      serverAccessLogsPrefix: props.serverAccessLogsPrefix ?? `ingestion/${Names.uniqueResourceName(this, { maxLength: 60 }).toLowerCase()}/`,
-      lifecycleRules: [{
-        id: 'ExpireNoncurrentVersionsAndAbortUploads',
-        noncurrentVersionExpiration: props.noncurrentVersionExpiration ?? Duration.days(90),
-        abortIncompleteMultipartUploadAfter: props.abortIncompleteUploadsAfter ?? Duration.days(7),
-        // Delete markers left alone once every version under them has expired.
-        expiredObjectDeleteMarker: true,
-      }],
-    });
+    this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.key = props.encryptionKey;
+    this.keyGiven = props.encryptionKey !== undefined;
+    this.existing = props.existingBucket !== undefined;
+    if (props.existingBucket) {
+      this.bucket = props.existingBucket;
+      this.accessLogsBucket = undefined;
+    } else {
+      const created = this.createBucket(props);
+      this.bucket = created.bucket;
+      this.accessLogsBucket = created.accessLogsBucket;
+    }
 
     if (props.batchInference && batchPlan) {
-      this.batch = this.createBatchInference(props.batchInference, batchPlan);
+      this.batch = this.setUpBatchInference(props.batchInference, batchPlan);
     }
   }
 
@@ -240,201 +232,66 @@ export class IngestionBucket extends Construct {
   addBatchInference(options: BatchInferenceOptions): BatchInferenceResources {
     const errors = new ValidationErrors('IngestionBucket');
     errors.check(this.batch === undefined, 'addBatchInference', 'a second call', 'batch inference set up once per bucket (prop batchInference or one addBatchInference call)');
-    const plan = planBatchInference(errors, options);
+    const plan = planBatchInference(errors, options ?? {});
     errors.throwIfAny();
-    this.batch = this.createBatchInference(options, plan);
+    this.batch = this.setUpBatchInference(options, plan);
     return this.batch;
   }
 
-  private createBatchInference(batch: BatchInferenceOptions, plan: BatchInferencePlan): BatchInferenceResources {
-    const { prefixes, timeout } = plan;
-    const deadLetterQueue = new sqs.Queue(this, 'BatchDeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.encryptionKey,
+  private setUpBatchInference(options: BatchInferenceOptions, plan: ReturnType<typeof planBatchInference>): BatchInferenceResources {
+    return createBatchInference(this, {
+      bucket: this.bucket,
+      // A new bucket is encrypted with the construct's key; an existing one with its own key, if any.
+      objectKey: this.existing ? this.bucket.encryptionKey : this.encryptionKey,
+      queueKey: this.encryptionKey,
+      // A key this construct creates next to an existing bucket cannot be a dependency of that bucket.
+      keyMayNameBucket: this.existing && !this.keyGiven,
+    }, options, plan);
+  }
+
+  private createBucket(props: IngestionBucketProps): { bucket: s3.Bucket; accessLogsBucket: s3.IBucket } {
+    // Log delivery through a bucket policy (not the legacy LogDeliveryWrite ACL, which conflicts with
+    // BucketOwnerEnforced); set on this subtree so the behaviour does not depend on the app's cdk.json.
+    this.node.setContext(cxapi.S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
+    const removalPolicy = this.removalPolicy;
+    const secureBucketProps = {
+      versioned: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    const queue = new sqs.Queue(this, 'BatchQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.encryptionKey,
-      enforceSSL: true,
-      // Lambda's guidance for SQS sources: at least six times the function timeout, so retries of a
-      // throttled or slow batch do not hand the same message to a second invocation.
-      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
-      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: batch.maxReceiveCount ?? 3 },
+      minimumTLSVersion: 1.2,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy,
+      autoDeleteObjects: props.autoDeleteObjects ?? false,
+    };
+
+    const accessLogsBucket = props.serverAccessLogsBucket ?? new s3.Bucket(this, 'AccessLogs', {
+      ...secureBucketProps,
+      // SSE-S3, not KMS: S3 server access logging cannot deliver to SSE-KMS-encrypted buckets.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      lifecycleRules: [{
+        id: 'ExpireAccessLogs',
+        expiration: props.accessLogsRetention ?? Duration.days(365),
+        noncurrentVersionExpiration: Duration.days(30),
+        abortIncompleteMultipartUploadAfter: Duration.days(7),
+      }],
     });
 
-    this.bucket.addEventNotification(
-      s3.EventType.OBJECT_CREATED,
-      new EncryptedQueueDestination(queue, this.encryptionKey),
-      { prefix: prefixes.input, ...(batch.inputSuffix ? { suffix: batch.inputSuffix } : {}) },
-    );
-
-    // Named at synth time so the key policy can name it: the log group depends on the key (KmsKeyId), so the
-    // policy cannot reference its generated name without a dependency cycle.
-    const logGroupName = `/aws/lambda/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}-BatchFunction`;
-    allowLogsToEncrypt(this, this.encryptionKey, [logGroupName]);
-    const logGroup = new logs.LogGroup(this, 'BatchFunctionLogs', {
-      logGroupName,
-      retention: batch.logRetention ?? logs.RetentionDays.ONE_YEAR,
+    const bucket = new s3.Bucket(this, 'Bucket', {
+      ...secureBucketProps,
+      encryption: s3.BucketEncryption.KMS,
       encryptionKey: this.encryptionKey,
+      // Bucket keys cut KMS requests (and their cost) by up to 99% for SSE-KMS objects.
+      bucketKeyEnabled: true,
+      serverAccessLogsBucket: accessLogsBucket,
+      serverAccessLogsPrefix: props.serverAccessLogsPrefix ?? `ingestion/${Names.uniqueResourceName(this, { maxLength: 60 }).toLowerCase()}/`,
+      lifecycleRules: [{
+        id: 'ExpireNoncurrentVersionsAndAbortUploads',
+        noncurrentVersionExpiration: props.noncurrentVersionExpiration ?? Duration.days(90),
+        abortIncompleteMultipartUploadAfter: props.abortIncompleteUploadsAfter ?? Duration.days(7),
+        // Delete markers left alone once every version under them has expired.
+        expiredObjectDeleteMarker: true,
+      }],
     });
-    // Own role instead of the default AWSLambdaBasicExecutionRole (which may write to any log group).
-    const role = new iam.Role(this, 'BatchFunctionRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Batch inference worker: reads inputs, writes predictions, invokes one endpoint',
-    });
-    logGroup.grantWrite(role);
-    const fn = new lambda.Function(this, 'BatchFunction', {
-      role,
-      description: 'Runs each object created under the input prefix through the SageMaker endpoint',
-      // The bundle targets node22 (scripts/bundle.mjs), which runs unchanged on the newer runtime.
-      runtime: latestNodeRuntime(),
-      architecture: lambda.Architecture.ARM_64,
-      // Pre-bundled by `npm run bundle`; the same relative path works from lib/aws and from dist/aws.
-      code: lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', 'batch-inference')),
-      handler: 'index.handler',
-      timeout,
-      memorySize: batch.memorySize ?? 512,
-      tracing: lambda.Tracing.ACTIVE,
-      logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      reservedConcurrentExecutions: batch.reservedConcurrentExecutions,
-      environment: {
-        ENDPOINT_NAME: batch.endpoint.endpointName,
-        INPUT_PREFIX: prefixes.input,
-        OUTPUT_PREFIX: prefixes.output,
-        ERROR_PREFIX: prefixes.error,
-        KMS_KEY_ID: this.encryptionKey.keyArn,
-        // Lets the worker ignore events from any other bucket.
-        BUCKET_NAME: this.bucket.bucketName,
-      },
-    });
-    fn.addEventSource(new lambdaEventSources.SqsEventSource(queue, {
-      batchSize: batch.batchSize ?? 4,
-      reportBatchItemFailures: true,
-    }));
-
-    // Least privilege: read only the input prefix, write only the output and error prefixes.
-    fn.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['s3:GetObject'],
-      resources: [this.bucket.arnForObjects(`${prefixes.input}*`)],
-    }));
-    fn.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['s3:PutObject'],
-      resources: [this.bucket.arnForObjects(`${prefixes.output}*`), this.bucket.arnForObjects(`${prefixes.error}*`)],
-    }));
-    // Decrypt to read inputs (and queue messages), GenerateDataKey to write SSE-KMS outputs: explicit actions
-    // rather than grantEncryptDecrypt's GenerateDataKey*/ReEncrypt* wildcards.
-    this.encryptionKey.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey');
-    batch.endpoint.grantInvoke(fn);
-
-    acknowledgeWildcardArns(role, [this.bucket.arnForObjects(`${prefixes.input}*`)],
-      'Batch inputs are new objects under the input prefix with keys chosen by uploaders; read access is limited to that prefix');
-    acknowledgeWildcardArns(role, [this.bucket.arnForObjects(`${prefixes.output}*`), this.bucket.arnForObjects(`${prefixes.error}*`)],
-      'Predictions and error reports are new objects named after each input; write access is limited to the output and error prefixes');
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions',
-    });
-    acknowledgeNotificationsHandler(this);
-
-    return { fn, queue, deadLetterQueue };
-  }
-}
-
-/** What `addBatchInference` creates. */
-export interface BatchInferenceResources {
-  readonly fn: lambda.IFunction;
-  readonly queue: sqs.IQueue;
-  readonly deadLetterQueue: sqs.IQueue;
-}
-
-interface BatchInferencePlan {
-  readonly prefixes: { readonly input: string; readonly output: string; readonly error: string };
-  readonly timeout: Duration;
-}
-
-/** Validates batch options into `errors` (under `batchInference.*`) and fills in defaults. */
-function planBatchInference(errors: ValidationErrors, batch: BatchInferenceOptions): BatchInferencePlan {
-  const prefixes = {
-    input: batch.inputPrefix ?? 'incoming/',
-    output: batch.outputPrefix ?? 'predictions/',
-    error: batch.errorPrefix ?? 'errors/',
-  };
-  const timeout = batch.timeout ?? Duration.minutes(5);
-  const ok = [
-    errors.checkPattern('batchInference.inputPrefix', prefixes.input, PREFIX_PATTERN, PREFIX_EXPECTED),
-    errors.checkPattern('batchInference.outputPrefix', prefixes.output, PREFIX_PATTERN, PREFIX_EXPECTED),
-    errors.checkPattern('batchInference.errorPrefix', prefixes.error, PREFIX_PATTERN, PREFIX_EXPECTED),
-  ].every(Boolean);
-  if (ok) {
-    const overlaps = (a: string, b: string) => a.startsWith(b) || b.startsWith(a);
-    errors.check(!overlaps(prefixes.output, prefixes.input), 'batchInference.outputPrefix', prefixes.output, `a prefix that does not overlap inputPrefix ${JSON.stringify(prefixes.input)} (outputs would trigger new inferences)`);
-    errors.check(!overlaps(prefixes.error, prefixes.input), 'batchInference.errorPrefix', prefixes.error, `a prefix that does not overlap inputPrefix ${JSON.stringify(prefixes.input)} (error reports would trigger new inferences)`);
-  }
-  if (!timeout.isUnresolved()) {
-    errors.check(timeout.toSeconds() >= 1 && timeout.toSeconds() <= 900, 'batchInference.timeout', `${timeout.toSeconds()} s`, 'from 1 second to 15 minutes');
-  }
-  errors.checkNumber('batchInference.memorySize', batch.memorySize, { min: 128, max: 10240, integer: true });
-  errors.checkNumber('batchInference.batchSize', batch.batchSize, { min: 1, max: 10, integer: true });
-  errors.checkNumber('batchInference.reservedConcurrentExecutions', batch.reservedConcurrentExecutions, { min: 1, integer: true });
-  errors.checkNumber('batchInference.maxReceiveCount', batch.maxReceiveCount, { min: 1, max: 1000, integer: true });
-  return { prefixes, timeout };
-}
-
-/** Construct id of aws-cdk-lib's stack-wide S3 notifications custom resource (`BucketNotificationsHandler`). */
-const NOTIFICATIONS_HANDLER_ID = 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834';
-
-/**
- * aws-cdk-lib puts one BucketNotificationsHandler per stack (a singleton we cannot configure) whose role uses
- * AWSLambdaBasicExecutionRole; acknowledged on that role only, so any other managed policy still shows up.
- */
-function acknowledgeNotificationsHandler(scope: Construct): void {
-  const handler = Stack.of(scope).node.tryFindChild(NOTIFICATIONS_HANDLER_ID);
-  const role = handler?.node.tryFindChild('Role');
-  if (!role) return;
-  Validations.of(role).acknowledge({
-    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-    reason: "aws-cdk-lib's stack-wide BucketNotificationsHandler (it configures S3 event notifications at deploy time) is a singleton whose role cannot be customised; the managed policy only allows it to write its own logs",
-  });
-}
-
-function checkDays(errors: ValidationErrors, prop: string, value: Duration | undefined): void {
-  if (value === undefined || value.isUnresolved()) return;
-  const days = value.toMilliseconds() / 86_400_000;
-  errors.check(Number.isInteger(days) && days >= 1, prop, `${value.toHumanString()}`, 'a whole number of days, at least 1 (S3 lifecycle rules count in days)');
-}
-
-/**
- * S3 -> SQS notification for a queue encrypted with the bucket's own key. s3n.SqsDestination grants S3
- * on the key with an `aws:SourceArn` = bucket ARN condition, which makes the key depend on the bucket that
- * depends on the key (a cycle). Here the queue policy carries the bucket-ARN condition (S3 may send only
- * for this bucket) and the key policy is scoped to this account instead.
- */
-class EncryptedQueueDestination implements s3.IBucketNotificationDestination {
-  constructor(private readonly queue: sqs.IQueue, private readonly key: kms.IKey) {}
-
-  bind(_scope: Construct, bucket: s3.IBucketRef): s3.BucketNotificationDestinationConfig {
-    const s3Principal = new iam.ServicePrincipal('s3.amazonaws.com');
-    const queuePolicy = this.queue.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [s3Principal],
-      actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
-      resources: [this.queue.queueArn],
-      conditions: { ArnLike: { 'aws:SourceArn': bucket.bucketRef.bucketArn } },
-    }));
-    const keyPolicy = this.key.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [s3Principal],
-      actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-    }), true);
-    if (!keyPolicy.statementAdded) {
-      Annotations.of(this.key).addWarningV2('deploy-ai-smarter:batchQueueKeyPolicy',
-        'The key of an IngestionBucket with batch inference is imported: its key policy must let s3.amazonaws.com call kms:GenerateDataKey* and kms:Decrypt, or S3 cannot send events to the encrypted queue');
-    }
-    // The key policy lives on the key resource itself, which the queue (and so the notification) already depends on.
-    const dependencies: IDependable[] = queuePolicy.policyDependable ? [queuePolicy.policyDependable] : [];
-    return { type: s3.BucketNotificationDestinationType.QUEUE, arn: this.queue.queueArn, dependencies };
+    return { bucket, accessLogsBucket };
   }
 }

@@ -1,7 +1,6 @@
 // PortableDriftJob: the library's own drift job (lib/runtime/drift) on AWS, as an hourly Lambda, for accounts
 // without SageMaker Model Monitor. Emits `DeployAiSmarter/Drift` metrics through EMF and alarms on them.
-import * as path from 'node:path';
-import { Duration, Names } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -16,9 +15,8 @@ import { Construct } from 'constructs';
 import { driftJobContainer } from '../core/drift-job';
 import { ValidationErrors } from '../core/errors';
 import { ModelSpec, resolveModelSpec } from '../core/model-spec';
-import { allowLogsToEncrypt } from './private/log-encryption';
+import { createBundledFunction } from './private/bundled-function';
 import { acknowledgeWildcardArns } from './private/nag-findings';
-import { latestNodeRuntime } from './private/lambda-runtime';
 
 /** CloudWatch namespace of the portable drift job's metrics (lib/runtime/drift/emitters.ts). */
 export const PORTABLE_DRIFT_METRICS_NAMESPACE = 'DeployAiSmarter/Drift';
@@ -43,8 +41,8 @@ export interface PortableDriftJobProps {
    * key policy statement letting CloudWatch Logs use it for that one log group; an imported key cannot be
    * changed, so its owner must allow `logs.<region>.amazonaws.com` to use it for that log group (condition
    * `kms:EncryptionContext:aws:logs:arn`), or creating the log group fails.
-   * @default - the buckets' keys; the log group uses the capture bucket's key, or CloudWatch Logs'
-   * service-managed encryption when that bucket has none
+   * @default - the buckets' keys; the log group uses the capture bucket's key, or a key of its own when that
+   * bucket has none
    */
   readonly encryptionKey?: kms.IKey;
   /**
@@ -120,41 +118,27 @@ export class PortableDriftJob extends Construct {
     }, 'PortableDriftJob');
     this.modelName = spec.name;
 
-    // Named at synth time so the key policy can name it: the log group depends on the key (KmsKeyId), so the
-    // policy cannot reference a generated name without a dependency cycle.
-    const logGroupName = `/aws/lambda/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}-Function`;
-    const logKey = props.encryptionKey ?? props.captureBucket.encryptionKey;
-    if (logKey) allowLogsToEncrypt(this, logKey, [logGroupName]);
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      encryptionKey: logKey,
-    });
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Portable drift job: reads captured requests and the baseline, writes its own logs',
-    });
-    logGroup.grantWrite(role);
-    this.function = new lambda.Function(this, 'Function', {
+    const { fn, role } = createBundledFunction(this, 'Function', {
+      entry: 'drift-lambda',
       description: `Hourly drift check of model ${spec.name} against its training baseline`,
-      // The bundle targets node22 (scripts/bundle.mjs), which runs unchanged on the newer runtime.
-      runtime: latestNodeRuntime(),
-      architecture: lambda.Architecture.ARM_64,
-      // Pre-bundled by `npm run bundle` (the Lambda runtime provides the AWS SDK).
-      code: lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', 'drift-lambda')),
-      handler: 'index.handler',
+      roleDescription: 'Portable drift job: reads captured requests and the baseline, writes its own logs',
       timeout,
       memorySize: props.memorySize ?? 1024,
-      role,
-      logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
       // The container-only variables (npx cache) do not apply to a bundled function.
       environment: Object.fromEntries(Object.entries(container.env).filter(([k]) => k !== 'NPM_CONFIG_UPDATE_NOTIFIER' && k !== 'HOME')),
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      // Without a known key, the factory creates one for the log group.
+      logKey: props.encryptionKey ?? props.captureBucket.encryptionKey,
       // A failed run would fail the same way again; the job-health alarm reports it instead of retries repeating its lines.
       retryAttempts: 0,
       // Runs never overlap: one hourly window at a time.
       reservedConcurrentExecutions: 1,
+      // One hourly batch run calling only S3: no trace worth an X-Ray permission on `*`.
+      tracing: false,
+      roleId: 'Role',
+      logGroupId: 'Logs',
     });
+    this.function = fn;
 
     // Read-only, and only on the two folders.
     const readPrefixes: [s3.IBucket, string][] = [[props.captureBucket, props.capturePrefix], [props.baselineBucket, props.baselinePrefix]];

@@ -1,27 +1,12 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { InferenceApi, InferenceApiProps } from '../../lib/aws/inference-api';
-import { IInferenceEndpoint } from '../../lib/aws/inference-endpoint';
 import { latestNodeRuntime } from '../../lib/aws/private/lambda-runtime';
-
-/** A stand-in endpoint: the API only needs the IInferenceEndpoint contract. */
-function fakeEndpoint(stack: Stack, name = 'churn-endpoint'): IInferenceEndpoint {
-  const endpointArn = stack.formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName: name });
-  return {
-    endpointName: name,
-    endpointArn,
-    variantName: 'AllTraffic',
-    grantInvoke: (grantee: iam.IGrantable) =>
-      iam.Grant.addToPrincipal({ grantee, actions: ['sagemaker:InvokeEndpoint'], resourceArns: [endpointArn] }),
-    metric: (metricName: string, props?: cloudwatch.MetricOptions) =>
-      new cloudwatch.Metric({ namespace: 'AWS/SageMaker', metricName, dimensionsMap: { EndpointName: name, VariantName: 'AllTraffic' }, ...props }),
-  };
-}
+import { fakeEndpoint } from './support/fake-endpoint';
 
 function build(props: Partial<InferenceApiProps> = {}, setup?: (stack: Stack) => Partial<InferenceApiProps>) {
   const stack = new Stack(new App(), 'Test');
@@ -182,7 +167,6 @@ describe('InferenceApi (IAM, defaults)', () => {
     expect(fn.Properties.LoggingConfig.LogGroup.Ref).toMatch(/^ApiHandlerLogs/);
     const group = built.template.findResources('AWS::Logs::LogGroup')[fn.Properties.LoggingConfig.LogGroup.Ref];
     expect(group.Properties.LogGroupName).toMatch(/^\/aws\/lambda\/Test-Api-[0-9A-F]{8}-Handler$/);
-    expect(group.Properties.KmsKeyId).toBeUndefined();
     const role = Object.entries(built.template.findResources('AWS::IAM::Role')).find(([id]) => id.startsWith('ApiHandlerRole'))![1];
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
@@ -327,6 +311,44 @@ describe('InferenceApi (async endpoint, custom settings)', () => {
     built.template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
       WebACLArn: 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/inference/abc',
     });
+  });
+});
+
+describe('InferenceApi log encryption without a given key', () => {
+  let built: ReturnType<typeof build>;
+  beforeAll(() => {
+    built = build();
+  });
+
+  it('encrypts the access logs and the handler logs with a key of its own, rotated and retained like the logs', () => {
+    const keys = built.template.findResources('AWS::KMS::Key');
+    expect(Object.keys(keys)).toEqual([expect.stringMatching(/^ApiLogKey/)]);
+    const [keyId] = Object.keys(keys);
+    expect(keys[keyId]).toMatchObject({ Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    const groups = Object.values(built.template.findResources('AWS::Logs::LogGroup'));
+    expect(groups).toHaveLength(2);
+    for (const group of groups) expect(group.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+    expect(built.stack.resolve(built.api.encryptionKey.keyArn)).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+  });
+
+  it('lets CloudWatch Logs use that key for exactly those two log groups', () => {
+    const names = Object.values(built.template.findResources('AWS::Logs::LogGroup')).map((g) => g.Properties.LogGroupName as string);
+    const statements = logsKeyStatements(built.template);
+    expect(statements).toHaveLength(1);
+    expectLogsKeyStatement(statements[0], names);
+  });
+
+  it('adds the log group of a model added later to its own key policy', () => {
+    const stack = new Stack(new App(), 'Later');
+    const api = new InferenceApi(stack, 'Api', { endpoint: fakeEndpoint(stack) });
+    api.addModel('fraud', fakeEndpoint(stack, 'fraud-endpoint'));
+    const template = Template.fromStack(stack);
+    const groups = template.findResources('AWS::Logs::LogGroup');
+    expect(Object.values(groups).map((g) => g.Properties.KmsKeyId)).toEqual(Array(3).fill({ 'Fn::GetAtt': [expect.stringMatching(/^ApiLogKey/), 'Arn'] }));
+    const modelLogs = groups[idOf(template, 'AWS::Logs::LogGroup', 'ApiModelfraudHandlerLogs')].Properties.LogGroupName as string;
+    const statements = logsKeyStatements(template);
+    expect(statements).toHaveLength(2);
+    expectLogsKeyStatement(statements[1], [modelLogs]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IngestionBucket, IngestionBucketProps } from '../../lib/aws/ingestion-bucket';
@@ -18,7 +18,7 @@ const logicalId = (stack: Stack, construct: { node: { defaultChild?: unknown } }
 describe('IngestionBucket defaults', () => {
   const { stack, ingestion, template } = synth();
   const bucketId = logicalId(stack, ingestion.bucket);
-  const logsId = logicalId(stack, ingestion.accessLogsBucket);
+  const logsId = logicalId(stack, ingestion.accessLogsBucket!);
   const keyId = stack.getLogicalId(ingestion.encryptionKey.node.defaultChild as kms.CfnKey);
 
   it('creates a customer-managed key with rotation, retained on delete', () => {
@@ -345,7 +345,7 @@ describe('IngestionBucket validation', () => {
 
   it('rejects a timeout over 15 minutes and a batch size over 10, together', () => {
     expect(build({ batchInference: { endpoint: endpoint(), timeout: Duration.minutes(20), batchSize: 11 } }))
-      .toThrow(/2 invalid props:\n- IngestionBucket batchInference\.timeout: got "1200 s"; expected from 1 second to 15 minutes\n- IngestionBucket batchInference\.batchSize: got 11; expected an integer from 1 to 10/);
+      .toThrow(/2 invalid props:\n- IngestionBucket batchInference\.timeout: got "20 minutes"; expected from 1 second to 15 minutes\n- IngestionBucket batchInference\.batchSize: got 11; expected an integer from 1 to 10/);
   });
 
   it('rejects autoDeleteObjects without DESTROY', () => {
@@ -356,5 +356,128 @@ describe('IngestionBucket validation', () => {
   it('rejects lifecycle durations under a whole day', () => {
     expect(build({ noncurrentVersionExpiration: Duration.hours(12) }))
       .toThrow('IngestionBucket noncurrentVersionExpiration: got "12 hours"; expected a whole number of days, at least 1');
+  });
+});
+
+describe('IngestionBucket wrapping an existing bucket (no key), with batch inference', () => {
+  const stack = new Stack(new App(), 'Stack');
+  const existingBucket = s3.Bucket.fromBucketAttributes(stack, 'Existing', { bucketName: 'acme-inputs' });
+  const endpoint = ModelEndpoint.fromEndpointAttributes(stack, 'Endpoint', { endpointName: 'churn-endpoint' });
+  const ingestion = new IngestionBucket(stack, 'Ingestion', { existingBucket, batchInference: { endpoint } });
+  const template = Template.fromStack(stack);
+  const keyId = stack.getLogicalId(ingestion.encryptionKey.node.defaultChild as kms.CfnKey);
+  const keyArn = { 'Fn::GetAtt': [keyId, 'Arn'] };
+  const bucketArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::acme-inputs']] };
+  const objects = (prefix: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::acme-inputs/${prefix}*`]] });
+  const statements = () => Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) => JSON.stringify(p.Properties.Roles).includes('IngestionBatchFunctionRole'))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>);
+
+  it('creates no bucket and exposes the existing one', () => {
+    template.resourceCountIs('AWS::S3::Bucket', 0);
+    expect(ingestion.bucket).toBe(existingBucket);
+    expect(ingestion.accessLogsBucket).toBeUndefined();
+  });
+
+  it('wires the notification on the existing bucket, keeping its other notifications', () => {
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      BucketName: 'acme-inputs',
+      Managed: false,
+      NotificationConfiguration: { QueueConfigurations: [{
+        Events: ['s3:ObjectCreated:*'],
+        QueueArn: { 'Fn::GetAtt': [stack.getLogicalId(ingestion.batchQueue!.node.defaultChild as s3.CfnBucket), 'Arn'] },
+        Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'incoming/' }] } },
+      }] },
+    });
+  });
+
+  it('encrypts both queues and the log group with a key of its own, rotated and retained', () => {
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.hasResource('AWS::KMS::Key', { Properties: Match.objectLike({ EnableKeyRotation: true }), DeletionPolicy: 'Retain' });
+    const queues = Object.values(template.findResources('AWS::SQS::Queue'));
+    expect(queues).toHaveLength(2);
+    for (const queue of queues) expect(queue.Properties.KmsMasterKeyId).toEqual(keyArn);
+    template.hasResourceProperties('AWS::SQS::Queue', { RedrivePolicy: Match.objectLike({ maxReceiveCount: 3 }) });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/lambda/Stack-Ingestion-F0A689F0-BatchFunction', KmsKeyId: keyArn });
+  });
+
+  it('lets S3 send for this bucket only, in the queue policy and in the key policy', () => {
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Principal: { Service: 's3.amazonaws.com' }, Condition: { ArnLike: { 'aws:SourceArn': bucketArn } },
+      })]) },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([{
+        Principal: { Service: 's3.amazonaws.com' }, Action: ['kms:GenerateDataKey*', 'kms:Decrypt'], Effect: 'Allow', Resource: '*',
+        Condition: { ArnLike: { 'aws:SourceArn': bucketArn } },
+      }]) },
+    });
+  });
+
+  it('runs the worker on the existing bucket with its default encryption and reports batch item failures', () => {
+    const fn = Object.values(template.findResources('AWS::Lambda::Function'))
+      .find((f) => f.Properties.Environment?.Variables?.ENDPOINT_NAME === 'churn-endpoint')!;
+    expect(fn.Properties.Environment.Variables).toEqual({
+      ENDPOINT_NAME: 'churn-endpoint', INPUT_PREFIX: 'incoming/', OUTPUT_PREFIX: 'predictions/', ERROR_PREFIX: 'errors/', BUCKET_NAME: 'acme-inputs',
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionResponseTypes: ['ReportBatchItemFailures'] });
+  });
+
+  it('grants reads under the input prefix, writes under the output and error prefixes, and decrypt on its own key only', () => {
+    const granted = statements();
+    expect(granted).toContainEqual({ Action: 's3:GetObject', Effect: 'Allow', Resource: objects('incoming/') });
+    expect(granted).toContainEqual({ Action: 's3:PutObject', Effect: 'Allow', Resource: [objects('predictions/'), objects('errors/')] });
+    const kmsStatements = granted.filter((s) => JSON.stringify(s.Action).includes('kms:'));
+    expect(kmsStatements).toEqual([{ Action: 'kms:Decrypt', Effect: 'Allow', Resource: keyArn }]);
+    expect(JSON.stringify(granted.filter((s) => JSON.stringify(s.Action).includes('s3:')))).not.toMatch(/s3:List|s3:GetBucket|"s3:\*"/);
+  });
+});
+
+describe('IngestionBucket wrapping an existing SSE-KMS bucket', () => {
+  const stack = new Stack(new App(), 'Stack');
+  const bucketKeyArn = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const existingBucket = s3.Bucket.fromBucketAttributes(stack, 'Existing', {
+    bucketArn: 'arn:aws:s3:::acme-inputs', encryptionKey: kms.Key.fromKeyArn(stack, 'BucketKey', bucketKeyArn),
+  });
+  const endpoint = ModelEndpoint.fromEndpointAttributes(stack, 'Endpoint', { endpointName: 'churn-endpoint' });
+  const ingestion = new IngestionBucket(stack, 'Ingestion', { existingBucket, batchInference: { endpoint, inputPrefix: 'in/', outputPrefix: 'out/' } });
+  const template = Template.fromStack(stack);
+  const ownKeyArn = { 'Fn::GetAtt': [stack.getLogicalId(ingestion.encryptionKey.node.defaultChild as kms.CfnKey), 'Arn'] };
+
+  it('reads inputs and writes outputs with the bucket\'s key, with explicit actions', () => {
+    const fn = Object.values(template.findResources('AWS::Lambda::Function'))
+      .find((f) => f.Properties.Environment?.Variables?.ENDPOINT_NAME === 'churn-endpoint')!;
+    expect(fn.Properties.Environment.Variables).toMatchObject({ KMS_KEY_ID: bucketKeyArn, BUCKET_NAME: 'acme-inputs', INPUT_PREFIX: 'in/', OUTPUT_PREFIX: 'out/' });
+    const granted = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>);
+    expect(granted).toContainEqual({ Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: bucketKeyArn });
+    expect(granted).toContainEqual({ Action: 's3:GetObject', Effect: 'Allow', Resource: 'arn:aws:s3:::acme-inputs/in/*' });
+    expect(granted).toContainEqual({ Action: 's3:PutObject', Effect: 'Allow', Resource: ['arn:aws:s3:::acme-inputs/out/*', 'arn:aws:s3:::acme-inputs/errors/*'] });
+  });
+
+  it('keeps the queues on its own key, whose policy it can set, so no imported-key warning', () => {
+    for (const queue of Object.values(template.findResources('AWS::SQS::Queue'))) expect(queue.Properties.KmsMasterKeyId).toEqual(ownKeyArn);
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('imported'));
+  });
+});
+
+describe('IngestionBucket wrapping an existing bucket without batch inference', () => {
+  it('creates nothing (no key until one is needed)', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const ingestion = new IngestionBucket(stack, 'Ingestion', { existingBucket: s3.Bucket.fromBucketName(stack, 'Existing', 'acme-inputs') });
+    expect(Object.keys(Template.fromStack(stack).toJSON().Resources ?? {})).toEqual([]);
+    expect(ingestion.batchFunction).toBeUndefined();
+  });
+
+  it('adds batch inference later, with the encryptionKey it was given for queues and logs', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const key = new kms.Key(stack, 'QueueKey');
+    const ingestion = new IngestionBucket(stack, 'Ingestion', { existingBucket: s3.Bucket.fromBucketName(stack, 'Existing', 'acme-inputs'), encryptionKey: key });
+    ingestion.addBatchInference({ endpoint: ModelEndpoint.fromEndpointAttributes(stack, 'Endpoint', { endpointName: 'late' }) });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    for (const queue of Object.values(template.findResources('AWS::SQS::Queue'))) {
+      expect(queue.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as kms.CfnKey), 'Arn'] });
+    }
   });
 });

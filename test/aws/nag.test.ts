@@ -7,6 +7,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { InferenceApi } from '../../lib/aws/inference-api';
+import { IngestionBucket } from '../../lib/aws/ingestion-bucket';
 import { ModelEndpoint } from '../../lib/aws/model-endpoint';
 import { ModelInferenceStack, ModelInferenceStackProps } from '../../lib/aws/model-inference-stack';
 
@@ -75,6 +76,14 @@ describe('cdk-nag gate', () => {
     for (const name of ['churn', 'fraud']) {
       api.addModel(name, new ModelEndpoint(multi, `${name}Endpoint`, { spec: { ...SPEC, name } }), name === 'fraud' ? { throttle: { rateLimit: 20, burstLimit: 40 } } : undefined);
     }
+    // Single constructs in an existing app: an API without a key (its own log key), batch inference on an imported bucket.
+    const existing = new Stack(app, 'ExampleExistingBucket');
+    const endpoint = new ModelEndpoint(existing, 'Endpoint', { spec: SPEC });
+    new InferenceApi(existing, 'Api', { endpoint });
+    new IngestionBucket(existing, 'Ingestion', {
+      existingBucket: s3.Bucket.fromBucketAttributes(existing, 'Inputs', { bucketName: 'acme-inputs' }),
+      batchInference: { endpoint },
+    });
     const { findings } = synthFindings(app, outdir);
     expect(findings).toEqual([]);
   });

@@ -125,11 +125,16 @@ describe('PortableDriftJob', () => {
     expect(logsKeyStatements(t)).toHaveLength(1);
   });
 
-  it('keeps service-managed log encryption when no key is known', () => {
+  it('encrypts its log group with a key of its own when no key is known', () => {
     const s = new Stack(new App(), 'Stack');
     const bucket = s3.Bucket.fromBucketName(s, 'Imported', 'captures');
     new PortableDriftJob(s, 'Drift', { spec: SPEC, captureBucket: bucket, capturePrefix: 'c/', baselineBucket: bucket, baselinePrefix: 'b/' });
-    Template.fromStack(s).hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: LOG_GROUP_NAME, KmsKeyId: Match.absent() });
+    const t = Template.fromStack(s);
+    const keys = t.findResources('AWS::KMS::Key');
+    expect(Object.keys(keys)).toEqual([expect.stringMatching(/^DriftFunctionLogKey/)]);
+    expect(Object.values(keys)[0]).toMatchObject({ Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: LOG_GROUP_NAME, KmsKeyId: { 'Fn::GetAtt': [Object.keys(keys)[0], 'Arn'] } });
+    expect(logsKeyStatements(t)).toHaveLength(1);
   });
 
   it.each([

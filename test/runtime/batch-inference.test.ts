@@ -1,7 +1,7 @@
 // Tests the batch inference worker (SQS of S3 notifications) against mocked S3 and SageMaker runtime clients.
 import { InvokeEndpointCommand, ModelError, SageMakerRuntimeClient, type InvokeEndpointCommandOutput } from '@aws-sdk/client-sagemaker-runtime';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../lib/runtime/batch-inference';
 
@@ -72,8 +72,25 @@ beforeEach(() => {
 });
 
 afterEach(() => {
+  jest.useRealTimers();
   jest.restoreAllMocks();
 });
+
+/** A Lambda context with `remainingMs` left, counted down on the (fake) clock. */
+function contextWithRemaining(remainingMs: number): Context {
+  const end = Date.now() + remainingMs;
+  return { awsRequestId: 'lambda-1', getRemainingTimeInMillis: () => end - Date.now() } as Context;
+}
+
+/** Runs the handler on fake timers, moving the clock `advanceMs` forward while it waits. */
+async function handleOnFakeClock(event: SQSEvent, remainingMs: number, advanceMs: number) {
+  jest.useFakeTimers();
+  const pending = handler(event, contextWithRemaining(remainingMs));
+  await jest.advanceTimersByTimeAsync(advanceMs);
+  return pending;
+}
+
+const never = () => new Promise<never>(() => undefined);
 
 afterAll(() => {
   process.env = ORIGINAL_ENV;
@@ -147,11 +164,13 @@ describe('successful predictions', () => {
 });
 
 describe('events that are skipped', () => {
-  it('ignores s3:TestEvent messages', async () => {
-    const response = await handler(sqsEvent(JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: 'ingest-bucket' })));
+  it('ignores s3:TestEvent messages, also through SNS: the only messages acknowledged without work', async () => {
+    const testEvent = JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: 'ingest-bucket' });
+    const response = await handler(sqsEvent(testEvent, JSON.stringify({ Type: 'Notification', Message: testEvent })));
     expect(response.batchItemFailures).toEqual([]);
     expect(s3.calls()).toHaveLength(0);
     expect(sagemaker.calls()).toHaveLength(0);
+    expect(logs()[0]).toMatchObject({ outcome: 'skipped', reason: 's3:TestEvent' });
   });
 
   it.each([
@@ -205,10 +224,10 @@ describe('failures', () => {
   });
 
   it('retries when the model does not answer in time', async () => {
-    process.env.INVOKE_TIMEOUT_MS = '20';
+    process.env.INVOKE_TIMEOUT_MS = '20000';
     s3.on(GetObjectCommand).resolves(objectBody('1,2', 'text/csv'));
-    sagemaker.on(InvokeEndpointCommand).callsFake(() => new Promise(() => undefined));
-    const response = await handler(sqsEvent(s3Notification({ key: 'incoming/a.csv' })));
+    sagemaker.on(InvokeEndpointCommand).callsFake(never);
+    const response = await handleOnFakeClock(sqsEvent(s3Notification({ key: 'incoming/a.csv' })), 300_000, 20_000);
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-1' }]);
     expect(logs()[0]).toMatchObject({ errorCode: 'Timeout', operation: 'InvokeEndpoint' });
   });
@@ -286,6 +305,31 @@ describe('failures', () => {
     expect(logs()[0]).toMatchObject({ level: 'error', errorCode: 'UnrecognizedMessage' });
   });
 
+  it.each([
+    ['an empty Records list', '{"Records":[]}', 'an empty Records list'],
+    ['a list instead of an object', '[{}]', 'the body is not a JSON object'],
+    ['an empty record', '{"Records":[{}]}', 'Records[0] is not an S3 object record'],
+    ['a record without eventName', JSON.stringify({ Records: [{ s3: { bucket: { name: 'ingest-bucket' }, object: { key: 'incoming/a.csv' } } }] }), 'Records[0] is not an S3 object record'],
+    ['a non-string key', JSON.stringify({ Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'ingest-bucket' }, object: { key: 7 } } }] }), 'Records[0] is not an S3 object record'],
+    ['an SNS envelope around something else', JSON.stringify({ Type: 'Notification', Message: 'hello' }), 'the body is not JSON'],
+  ])('returns %s to the queue (dead-letter queue after the redrive count), never acknowledging it', async (_name, body, reason) => {
+    const response = await handler(sqsEvent(body));
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-1' }]);
+    expect(logs()[0]).toMatchObject({ level: 'error', outcome: 'retry', errorCode: 'UnrecognizedMessage', reason });
+    expect(s3.calls()).toHaveLength(0);
+  });
+
+  it('returns a message with one malformed record whole, without processing its readable records', async () => {
+    const notification = JSON.parse(s3Notification({ key: 'incoming/a.csv' }, { key: 'incoming/b.csv' }));
+    delete notification.Records[1].s3.bucket;
+    s3.on(GetObjectCommand).resolves(objectBody('1,2', 'text/csv'));
+    sagemaker.on(InvokeEndpointCommand).resolves(prediction('[1]'));
+    const response = await handler(sqsEvent(JSON.stringify(notification), s3Notification({ key: 'incoming/c.csv' })));
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-1' }]);
+    expect(logs()[0]).toMatchObject({ messageId: 'msg-1', errorCode: 'UnrecognizedMessage', reason: 'Records[1] is not an S3 object record' });
+    expect(s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input.Key)).toEqual(['incoming/c.csv']);
+  });
+
   it('returns every message when ENDPOINT_NAME is missing, and logs why', async () => {
     delete process.env.ENDPOINT_NAME;
     const response = await handler(sqsEvent(s3Notification({ key: 'incoming/a.csv' }), s3Notification({ key: 'incoming/b.csv' })));
@@ -299,6 +343,42 @@ describe('failures', () => {
     const response = await handler(sqsEvent(s3Notification({ key: 'incoming/a.csv' })));
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-1' }]);
     expect(String(logs()[0].configProblems)).toContain('OUTPUT_PREFIX ("incoming/predictions/") is inside INPUT_PREFIX ("incoming/")');
+  });
+});
+
+describe('deadlines', () => {
+  it('cuts off a hanging error-report PutObject at the deadline and returns the message', async () => {
+    process.env.MAX_OBJECT_BYTES = '1';
+    s3.on(PutObjectCommand).callsFake(never);
+    const response = await handleOnFakeClock(sqsEvent(s3Notification({ key: 'incoming/a.csv', size: 2 })), 10_000, 9_000);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-1' }]);
+    const options = (s3.send.getCall(0).args as unknown[])[1] as { abortSignal: AbortSignal };
+    expect(options.abortSignal.aborted).toBe(true);
+    expect(logs()[0]).toMatchObject({ outcome: 'retry', errorCode: 'ObjectTooLarge', reportErrorName: 'DeadlineExceeded' });
+  });
+
+  it('cuts off a stalled body download at the deadline and returns the message', async () => {
+    s3.on(GetObjectCommand).resolves({ ContentLength: 3, Body: { transformToByteArray: never } as unknown as GetObjectCommandOutput['Body'] });
+    const response = await handleOnFakeClock(sqsEvent(s3Notification({ key: 'incoming/a.csv' })), 10_000, 9_000);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-1' }]);
+    expect(sagemaker.calls()).toHaveLength(0);
+    expect(logs()[0]).toMatchObject({ outcome: 'retry', errorCode: 'Timeout', operation: 'GetObject' });
+  });
+
+  it('cuts off a hanging prediction PutObject at the deadline and returns the message', async () => {
+    s3.on(GetObjectCommand).resolves(objectBody('1,2', 'text/csv'));
+    sagemaker.on(InvokeEndpointCommand).resolves(prediction('[1]'));
+    s3.on(PutObjectCommand).callsFake(never);
+    const response = await handleOnFakeClock(sqsEvent(s3Notification({ key: 'incoming/a.csv' })), 10_000, 9_000);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-1' }]);
+    expect(logs()[0]).toMatchObject({ outcome: 'retry', errorCode: 'Timeout', operation: 'PutObject' });
+  });
+
+  it('does not start an object with less than two seconds left: its message goes back untouched', async () => {
+    const response = await handler(sqsEvent(s3Notification({ key: 'incoming/a.csv' })), { getRemainingTimeInMillis: () => 1_500 } as Context);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'msg-1' }]);
+    expect(s3.calls()).toHaveLength(0);
+    expect(logs()[0]).toMatchObject({ outcome: 'retry', errorCode: 'OutOfTime', remainingMs: 1_500 });
   });
 });
 

@@ -57,8 +57,19 @@ beforeEach(() => {
 });
 
 afterEach(() => {
+  jest.useRealTimers();
   jest.restoreAllMocks();
 });
+
+const never = () => new Promise<never>(() => undefined);
+
+/** Runs the handler on fake timers, moving the clock `advanceMs` forward while it waits: no wall-clock time. */
+async function handleOnFakeClock(event: APIGatewayProxyEvent, advanceMs: number, context?: Context): Promise<APIGatewayProxyResult> {
+  jest.useFakeTimers();
+  const pending = handler(event, context);
+  await jest.advanceTimersByTimeAsync(advanceMs);
+  return pending;
+}
 
 afterAll(() => {
   process.env = ORIGINAL_ENV;
@@ -269,21 +280,19 @@ describe('real-time invocation', () => {
   });
 
   it('passes an abort signal and answers 504 when the model does not answer in time', async () => {
-    process.env.INVOKE_TIMEOUT_MS = '30';
-    sagemaker.on(InvokeEndpointCommand).callsFake(() => new Promise(() => undefined));
-    const started = Date.now();
-    const response = await handler(apiEvent());
-    expect(Date.now() - started).toBeLessThan(2000);
+    process.env.INVOKE_TIMEOUT_MS = '3000';
+    sagemaker.on(InvokeEndpointCommand).callsFake(never);
+    const response = await handleOnFakeClock(apiEvent(), 3000);
     expect(response.statusCode).toBe(504);
-    expect(errorOf(response).error).toEqual({ code: 'ModelTimeout', message: 'The model did not answer within 30 ms' });
+    expect(errorOf(response).error).toEqual({ code: 'ModelTimeout', message: 'The model did not answer within 3000 ms' });
     const options = (sagemaker.send.getCall(0).args as unknown[])[1] as { abortSignal: AbortSignal };
     expect(options.abortSignal.aborted).toBe(true);
   });
 
   it('shortens the timeout to the time Lambda has left', async () => {
-    sagemaker.on(InvokeEndpointCommand).callsFake(() => new Promise(() => undefined));
+    sagemaker.on(InvokeEndpointCommand).callsFake(never);
     const context = { awsRequestId: 'lambda-1', getRemainingTimeInMillis: () => 1_050 } as Context;
-    const response = await handler(apiEvent(), context);
+    const response = await handleOnFakeClock(apiEvent(), 100, context);
     expect(response.statusCode).toBe(504);
     expect(errorOf(response).error.message).toBe('The model did not answer within 100 ms');
   });
@@ -397,6 +406,24 @@ describe('async mode', () => {
       failureLocation: 's3://ingest-bucket/async-fail/req-123.out',
       requestId: 'req-123',
     });
+  });
+
+  it('answers 504 when the S3 write hangs, without invoking the endpoint', async () => {
+    process.env.INVOKE_TIMEOUT_MS = '5000';
+    s3.on(PutObjectCommand).callsFake(never);
+    const response = await handleOnFakeClock(apiEvent(), 5000);
+    expect(response.statusCode).toBe(504);
+    expect(errorOf(response).error.code).toBe('ModelTimeout');
+    expect(((s3.send.getCall(0).args as unknown[])[1] as { abortSignal: AbortSignal }).abortSignal.aborted).toBe(true);
+    expect(sagemaker.calls()).toHaveLength(0);
+  });
+
+  it('answers 504 when InvokeEndpointAsync hangs after the write, within the same deadline', async () => {
+    process.env.INVOKE_TIMEOUT_MS = '5000';
+    s3.on(PutObjectCommand).resolves({});
+    sagemaker.on(InvokeEndpointAsyncCommand).callsFake(never);
+    const response = await handleOnFakeClock(apiEvent(), 5000);
+    expect(response.statusCode).toBe(504);
   });
 
   it('maps a throttled S3 write to 429 and does not invoke the endpoint', async () => {

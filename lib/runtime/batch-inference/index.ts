@@ -1,7 +1,9 @@
 // Batch inference worker: consumes S3 object-created notifications from SQS, runs each new input object
 // through the SageMaker endpoint and writes the prediction (or an error report) back to the bucket.
-// Only messages that hit a transient failure are reported back to SQS, so they alone are retried and,
-// after the queue's maxReceiveCount, land in its dead-letter queue: no input is ever silently dropped.
+// Messages that hit a transient failure, and messages it cannot read, are reported back to SQS (batch item
+// failures), so they alone are retried and, after the queue's maxReceiveCount, land in its dead-letter queue:
+// nothing a producer sends is dropped. Only S3's own `s3:TestEvent` is acknowledged without work. Every AWS call
+// (and reading a body) runs under the invocation's deadline.
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { GetObjectCommand, PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
 import type { Context, S3EventRecord, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -19,6 +21,8 @@ const s3 = new S3Client({});
 export const DEFAULT_MAX_OBJECT_BYTES = 6 * 1024 * 1024;
 /** SageMaker ends a real-time invocation after 60 s; a little more lets its own ModelError arrive first. */
 export const DEFAULT_INVOKE_TIMEOUT_MS = 65_000;
+/** An object is not started with less time left than this: its message goes back to the queue instead. */
+export const MIN_MS_TO_START = 2_000;
 
 export interface BatchConfig {
   readonly endpointName: string;
@@ -99,37 +103,63 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
 
 /** Handles one SQS message; returns the outcome of each S3 record it carried. Never throws. */
 async function processMessage(record: SQSRecord, config: BatchConfig, deadline: number): Promise<Outcome[]> {
-  let s3Records: S3EventRecord[] | undefined;
-  try {
-    s3Records = s3RecordsOf(JSON.parse(record.body));
-  } catch {
-    s3Records = undefined;
-  }
-  if (s3Records === undefined) {
-    // Not an S3 notification: retried, so it ends in the dead-letter queue where someone can look at it.
-    logJson('error', 'object', { messageId: record.messageId, outcome: 'retry', errorCode: 'UnrecognizedMessage' });
-    return ['retry'];
-  }
-  if (s3Records.length === 0) {
-    logJson('info', 'object', { messageId: record.messageId, outcome: 'skipped', reason: 'test event or no records' });
+  const read = readMessage(record.body);
+  if (read.kind === 'test') {
+    logJson('info', 'object', { messageId: record.messageId, outcome: 'skipped', reason: 's3:TestEvent' });
     return [];
   }
+  if (read.kind === 'unreadable') {
+    // Retried, so it ends in the dead-letter queue where someone can look at it. The body is never logged.
+    logJson('error', 'object', { messageId: record.messageId, outcome: 'retry', errorCode: 'UnrecognizedMessage', reason: read.reason });
+    return ['retry'];
+  }
   const outcomes: Outcome[] = [];
-  for (const s3Record of s3Records) outcomes.push(await processObject(s3Record, record.messageId, config, deadline));
+  for (const s3Record of read.records) {
+    const remainingMs = deadline - Date.now();
+    if (remainingMs < MIN_MS_TO_START) {
+      // Too little time for another object: the message comes back whole rather than Lambda cutting it off.
+      logJson('warn', 'object', { messageId: record.messageId, outcome: 'retry', errorCode: 'OutOfTime', remainingMs });
+      outcomes.push('retry');
+      break;
+    }
+    outcomes.push(await processObject(s3Record, record.messageId, config, deadline));
+  }
   return outcomes;
 }
 
+/** What a message body holds: S3 object records, S3's test event, or something this worker cannot read. */
+export type MessageContent =
+  | { readonly kind: 'records'; readonly records: S3EventRecord[] }
+  | { readonly kind: 'test' }
+  | { readonly kind: 'unreadable'; readonly reason: string };
+
 /**
- * The S3 records of a notification body, unwrapping an SNS envelope (S3 -> SNS -> SQS fan-out).
- * `[]` for S3's `s3:TestEvent`; undefined when the body is not an S3 notification at all.
+ * Reads a notification body, unwrapping an SNS envelope (S3 -> SNS -> SQS fan-out). A message is unreadable as a
+ * whole when it is not JSON, has no records, or any of its records is not an S3 object record: none of it is
+ * processed, so the dead-letter queue keeps it exactly as it was sent.
  */
-function s3RecordsOf(body: unknown): S3EventRecord[] | undefined {
-  if (typeof body !== 'object' || body === null) return undefined;
-  const message = body as { Type?: unknown; Message?: unknown; Event?: unknown; Records?: unknown };
-  if (message.Type === 'Notification' && typeof message.Message === 'string') return s3RecordsOf(JSON.parse(message.Message));
-  if (message.Event === 's3:TestEvent') return [];
-  if (!Array.isArray(message.Records)) return undefined;
-  return (message.Records as S3EventRecord[]).filter((item) => typeof item?.s3?.object?.key === 'string' && typeof item.s3.bucket?.name === 'string');
+export function readMessage(body: string): MessageContent {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return { kind: 'unreadable', reason: 'the body is not JSON' };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { kind: 'unreadable', reason: 'the body is not a JSON object' };
+  const message = parsed as { Type?: unknown; Message?: unknown; Event?: unknown; Records?: unknown };
+  if (message.Type === 'Notification' && typeof message.Message === 'string') return readMessage(message.Message);
+  if (message.Event === 's3:TestEvent') return { kind: 'test' };
+  if (!Array.isArray(message.Records)) return { kind: 'unreadable', reason: 'no Records list' };
+  if (message.Records.length === 0) return { kind: 'unreadable', reason: 'an empty Records list' };
+  const bad = message.Records.findIndex((item) => !isS3ObjectRecord(item));
+  if (bad >= 0) return { kind: 'unreadable', reason: `Records[${bad}] is not an S3 object record` };
+  return { kind: 'records', records: message.Records as S3EventRecord[] };
+}
+
+function isS3ObjectRecord(item: unknown): boolean {
+  const record = item as { eventName?: unknown; s3?: { bucket?: { name?: unknown }; object?: { key?: unknown } } } | null;
+  return typeof record === 'object' && record !== null && typeof record.eventName === 'string'
+    && typeof record.s3?.bucket?.name === 'string' && typeof record.s3.object?.key === 'string';
 }
 
 async function processObject(record: S3EventRecord, messageId: string, config: BatchConfig, deadline: number): Promise<Outcome> {
@@ -147,7 +177,7 @@ async function processObject(record: S3EventRecord, messageId: string, config: B
   } catch (error) {
     if (error instanceof PermanentFailure && key !== undefined) {
       log.errorCode = error.code;
-      outcome = await reportError(bucket, key, versionId, error, config, messageId, log);
+      outcome = await reportError(bucket, key, versionId, error, config, messageId, deadline, log);
     } else if (error instanceof TransientFailure) {
       log.errorCode = error.code;
       outcome = 'retry';
@@ -182,15 +212,18 @@ async function predict(
   // Checked before reading: an oversized object is refused without downloading it.
   if (typeof announcedSize === 'number' && announcedSize > config.maxObjectBytes) throw tooLarge(announcedSize);
 
-  const object = await call('GetObject', deadline, config.invokeTimeoutMs, (abortSignal) => s3.send(new GetObjectCommand({
-    Bucket: bucket, Key: key, VersionId: versionId,
-  }), { abortSignal }), log);
-  if (object === undefined) return skip(log, 'object no longer exists');
-  if (object.ContentLength !== undefined && object.ContentLength > config.maxObjectBytes) {
-    discard(object.Body);
-    throw tooLarge(object.ContentLength);
-  }
-  const body = object.Body ? await object.Body.transformToByteArray() : new Uint8Array();
+  // The body is read under the same deadline as the request: a stalled download must not outlive it.
+  const read = await call('GetObject', deadline, config.invokeTimeoutMs, async (abortSignal) => {
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }), { abortSignal });
+    if (object.ContentLength !== undefined && object.ContentLength > config.maxObjectBytes) {
+      discard(object.Body);
+      return { object, body: undefined };
+    }
+    return { object, body: object.Body ? await object.Body.transformToByteArray() : new Uint8Array() };
+  }, log);
+  if (read === undefined) return skip(log, 'object no longer exists');
+  const { object, body } = read;
+  if (body === undefined) throw tooLarge(object.ContentLength ?? 0);
   log.payloadBytes = body.byteLength;
   if (body.byteLength === 0) throw new PermanentFailure('EmptyObject', 'The object is empty; there is nothing to predict on');
   if (body.byteLength > config.maxObjectBytes) throw tooLarge(body.byteLength);
@@ -266,7 +299,7 @@ function isPermanent(failure: ClassifiedFailure): boolean {
 /** Writes `${ERROR_PREFIX}<key>.json` describing why the object got no prediction. */
 async function reportError(
   bucket: string, key: string, versionId: string | undefined, failure: PermanentFailure,
-  config: BatchConfig, messageId: string, log: LogFields,
+  config: BatchConfig, messageId: string, deadline: number, log: LogFields,
 ): Promise<Outcome> {
   const reportKey = `${config.errorPrefix}${key}.json`;
   const report = {
@@ -277,13 +310,13 @@ async function reportError(
     time: new Date().toISOString(),
   };
   try {
-    await s3.send(new PutObjectCommand({
+    await withDeadline(budgetMs(config.invokeTimeoutMs, deadline - Date.now()), (abortSignal) => s3.send(new PutObjectCommand({
       Bucket: bucket,
       Key: reportKey,
       Body: JSON.stringify(report, null, 2),
       ContentType: 'application/json',
       ...encryption(config),
-    }));
+    }), { abortSignal }));
   } catch (error) {
     // Without the report the failure would be invisible: retry the message instead.
     const classified = classifyError(error);
