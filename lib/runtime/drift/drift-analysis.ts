@@ -249,7 +249,7 @@ export class WindowAnalyzer {
   histograms(): FeatureHistogram[] {
     return this.features.flatMap((f): FeatureHistogram[] => {
       const d = f.dist;
-      if (d?.kind === 'numeric' && d.sketch.n > 0) return [numericHistogram(f.stats.name, d)];
+      if (d?.kind === 'numeric' && d.sketch.n > 0) return [numericHistogram(f.stats.name, d, f.type === 'Integral')];
       if (d?.kind === 'categorical' && d.counts.some((c) => c > 0)) {
         const c = compareCategories(d.labels, d.baselineCounts, d.counts, new Set([d.labels.length - 1]), this.window.minExpectedCount);
         return [{ feature: f.stats.name, kind: 'categorical', labels: c.labels, baseline: c.baselineCounts, window: c.windowCounts }];
@@ -379,18 +379,24 @@ function bucketPoints(edges: readonly number[], counts: readonly number[]): Weig
 
 const HISTOGRAM_BINS = 20;
 
-function numericHistogram(feature: string, d: NumericState): FeatureHistogram {
+// Equal-width bins over both ranges; whole-number bins for Integral features, so no bin holds more values than another.
+function numericHistogram(feature: string, d: NumericState, integral: boolean): FeatureHistogram {
   const window = d.sketch.weightedValues();
   const lo = Math.min(d.edges[0], window[0].value);
   const hi = Math.max(d.edges[d.edges.length - 1], window[window.length - 1].value);
-  const width = hi > lo ? (hi - lo) / HISTOGRAM_BINS : 1;
-  const bins = hi > lo ? HISTOGRAM_BINS : 1;
+  let width = hi > lo ? (hi - lo) / HISTOGRAM_BINS : 1;
+  if (integral) width = Math.max(1, Math.ceil((hi - lo + 1) / HISTOGRAM_BINS));
+  const bins = Math.max(1, integral ? Math.ceil((hi - lo + 1) / width) : hi > lo ? HISTOGRAM_BINS : 1);
   const count = (points: readonly WeightedValue[]) => {
     const out = new Array<number>(bins).fill(0);
     for (const p of points) out[Math.min(bins - 1, Math.floor((p.value - lo) / width))] += p.weight;
     return out;
   };
   const fmt = (x: number) => Number(x.toPrecision(4)).toString();
-  const labels = Array.from({ length: bins }, (_, i) => `${fmt(lo + i * width)}..${fmt(bins === 1 ? hi : lo + (i + 1) * width)}`);
+  const labels = Array.from({ length: bins }, (_, i) => {
+    const from = lo + i * width;
+    if (integral) return width === 1 ? fmt(from) : `${fmt(from)}..${fmt(from + width - 1)}`;
+    return `${fmt(from)}..${fmt(bins === 1 ? hi : from + width)}`;
+  });
   return { feature, kind: 'numeric', labels, baseline: count(d.baselinePoints), window: count(window) };
 }

@@ -203,6 +203,23 @@ describe('runDriftJob', () => {
     expect(bad.lines[0].error).toContain('monitoring_config.distribution_constraints.categorical_drift_method: got "Hellinger"; expected one of LInfinity, ChiSquared');
   });
 
+  it('publishes no feature or violation metrics when constraints.json says emit_metrics Disabled, and keeps the run metrics', async () => {
+    const constraints = JSON.parse(await readFile(join(baselineDir(), 'constraints.json'), 'utf8'));
+    await mkdir(join(dir, 'quiet-baseline'), { recursive: true });
+    await writeFile(join(dir, 'quiet-baseline', 'statistics.json'), await readFile(join(baselineDir(), 'statistics.json'), 'utf8'));
+    await writeFile(join(dir, 'quiet-baseline', 'constraints.json'), JSON.stringify({ ...constraints, monitoring_config: { ...constraints.monitoring_config, emit_metrics: 'Disabled' } }));
+
+    const { lines } = await run(config('shifted', { baselineUri: join(dir, 'quiet-baseline'), format: 'aws' }));
+
+    expect(lines.map((l) => [l.event, l.emit_metrics, '_aws' in l])).toEqual([
+      ['feature_drift', false, false],
+      ['feature_drift', false, false],
+      ['constraint_violations', false, false],
+      ['drift_summary', undefined, true],
+    ]);
+    expect(lines[0]).toMatchObject({ drifted: 1 });
+  });
+
   it('reports an empty window as no_data with exit code 0', async () => {
     const { code, lines } = await run(config('same', { windowEnd: new Date('2026-02-01T00:00:00Z') }));
 
