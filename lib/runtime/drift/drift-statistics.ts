@@ -1,6 +1,6 @@
 // The drift measures (effect sizes), as pure functions: L-infinity (KS) distance between empirical CDFs,
-// Wasserstein-1 distance, L-infinity and Jensen-Shannon distances between category frequencies, the population
-// stability index, and the KS critical value.
+// Wasserstein-1 distance, L-infinity and Jensen-Shannon distances between category frequencies, and the population
+// stability index. Their significance lives in p-values.ts.
 import { WeightedValue } from './kll-sketch';
 
 /** Zero proportions are replaced by this in PSI, so a bucket that appears or vanishes counts without dividing by 0. */
@@ -93,16 +93,6 @@ export function populationStabilityIndex(expected: readonly number[], actual: re
 export function proportions(counts: readonly number[]): number[] {
   const total = counts.reduce((s, c) => s + c, 0);
   return counts.map((c) => (total === 0 ? 0 : c / total));
-}
-
-/**
- * Two-sample KS critical value at significance `alpha`: a distance below it is what sampling noise alone
- * produces with samples of sizes n and m. The "Robust" comparison only flags distances above it.
- */
-export function ksCriticalValue(n: number, m: number, alpha = 0.05): number {
-  if (n <= 0 || m <= 0) return Infinity;
-  const c = Math.sqrt(-0.5 * Math.log(alpha / 2));
-  return c * Math.sqrt((n + m) / (n * m));
 }
 
 /** Index of the bucket holding `x`, for edges e0 < e1 < ... < eN: 0 below e0, i+1 for [e_i, e_i+1), N+1 above eN (eN itself is in bucket N). */
