@@ -6,6 +6,7 @@ import { REVIEW_USAGE, runReviewCli } from './review/cli';
 import { DRIFT_JOB_USAGE, DriftJobConfigError, parseDriftJobArgs, runDriftJob } from './runtime/drift/drift-job';
 import { EXPLAIN_COMMAND } from './runtime/explain/cli-command';
 import { QUALITY_COMMAND } from './runtime/quality/cli-command';
+import { parseMissingValues } from './runtime/drift/drift-job-args';
 
 /** Where a command writes; tests pass buffers. */
 export interface CliIo {
@@ -36,7 +37,9 @@ file, streamed line by line. The same baseline feeds Model Monitor on AWS and ou
   --delimiter C          CSV delimiter (default ',', or tab for .tsv)
   --exclude COL          leave a column out, e.g. the label (name, or 0-based index without header); repeatable
   --top-k N              categorical buckets kept per feature (default 100)
-  --max-domain-size N    list a string feature's values in constraints.json up to N distinct values (default 50)`;
+  --max-domain-size N    list a string feature's values in constraints.json up to N distinct values (default 50)
+  --missing-values LIST  text values counted as missing, comma-separated or a JSON array
+                         (default: NA,N/A,NaN,nan,null,NULL,None; the empty field always is); pass the drift job the same`;
 
 /** The registry of commands. */
 export const COMMANDS: Readonly<Record<string, CliCommand>> = {
@@ -97,6 +100,7 @@ async function runBaseline(args: readonly string[], io: CliIo): Promise<number> 
   let delimiter: string | undefined;
   let topK: number | undefined;
   let maxDomainSize: number | undefined;
+  let missingValues: string[] | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const value = (): string => {
@@ -128,6 +132,13 @@ async function runBaseline(args: readonly string[], io: CliIo): Promise<number> 
       case '--exclude': exclude.push(value()); break;
       case '--top-k': topK = count(); break;
       case '--max-domain-size': maxDomainSize = count(); break;
+      case '--missing-values': {
+        const v = value();
+        const problems: string[] = [];
+        missingValues = parseMissingValues(v, problems);
+        if (problems.length > 0) throw new UsageError(`--missing-values: got ${JSON.stringify(v)}; expected comma-separated values or a JSON array of strings`);
+        break;
+      }
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
         files.push(arg);
@@ -141,6 +152,7 @@ async function runBaseline(args: readonly string[], io: CliIo): Promise<number> 
       format,
       delimiter,
       exclude,
+      missingValues,
       profile: { ...(topK ? { topK } : {}), ...(maxDomainSize ? { maxDomainSize } : {}) },
     });
   } catch (error) {
@@ -151,6 +163,7 @@ async function runBaseline(args: readonly string[], io: CliIo): Promise<number> 
     }
     throw error;
   }
+  for (const warning of baseline.warnings ?? []) io.stderr(`deploy-ai-smarter baseline: warning: ${warning}\n`);
   const written = await writeBaseline(out, baseline);
   const features = baseline.statistics.features;
   io.stdout(`Profiled ${baseline.statistics.dataset.item_count} rows, ${features.length} features:\n`);

@@ -35,6 +35,34 @@ export interface DriftJobContainer {
 const URI = /^(s3:\/\/|gs:\/\/|https:\/\/[a-z0-9]{3,24}\.blob\.core\.windows\.net\/)\S+$/;
 
 /**
+ * Optional `spec.monitoring` keys for the drift verdict and the job variables they become. Passed only when the
+ * spec sets them; the job's defaults (alpha 0.01 with Benjamini-Hochberg, 30 values for a verdict, effect sizes
+ * from 1,000 values, Wasserstein 0.1 sd, Jensen-Shannon 0.1, dataset drift at half the features) apply otherwise.
+ */
+export const DRIFT_SPEC_ENVIRONMENT = {
+  driftPValue: 'DRIFT_ALPHA',
+  driftCorrection: 'DRIFT_CORRECTION',
+  driftMinWindowRows: 'DRIFT_MIN_ROWS',
+  driftLargeWindowRows: 'DRIFT_LARGE_WINDOW_ROWS',
+  wassersteinThreshold: 'WASSERSTEIN_THRESHOLD',
+  jensenShannonThreshold: 'JS_THRESHOLD',
+  datasetDriftShare: 'DATASET_DRIFT_SHARE',
+  missingValues: 'MISSING_VALUES',
+} as const;
+
+// Reads the optional keys without a cast: whatever `spec.monitoring` carries, typed or not yet.
+function optionalDriftEnvironment(monitoring: object): Record<string, string> {
+  const given = new Map<string, unknown>(Object.entries(monitoring));
+  const env: Record<string, string> = {};
+  for (const [key, name] of Object.entries(DRIFT_SPEC_ENVIRONMENT)) {
+    const value = given.get(key);
+    if (typeof value === 'number' || typeof value === 'string') env[name] = String(value);
+    else if (Array.isArray(value) && value.every((v): v is string => typeof v === 'string')) env[name] = JSON.stringify(value);
+  }
+  return env;
+}
+
+/**
  * The drift job's environment for `spec` (the contract lib/runtime/drift reads), validating the URIs under
  * `construct`. Every cloud's deployment of the job (function, container job, Lambda) passes exactly this.
  */
@@ -54,6 +82,7 @@ export function driftJobEnvironment(spec: ResolvedModelSpec, options: DriftJobOp
     LOG_FORMAT: options.logFormat,
     // A run that finds drift succeeded: the alert reads the log lines; a non-zero exit would make the runner retry.
     DRIFT_EXIT_CODE: '0',
+    ...optionalDriftEnvironment(spec.monitoring),
   };
 }
 

@@ -1,5 +1,6 @@
-import { DEFAULT_DRIFT_JOB_BASE_IMAGE, driftJobContainer } from '../../lib/core/drift-job';
+import { DEFAULT_DRIFT_JOB_BASE_IMAGE, DRIFT_SPEC_ENVIRONMENT, driftJobContainer, driftJobEnvironment } from '../../lib/core/drift-job';
 import { validateModelSpec } from '../../lib/core/model-spec';
+import { DRIFT_JOB_OPTIONS } from '../../lib/runtime/drift/drift-job-args';
 import { libraryVersion } from '../../lib/core/version';
 
 const spec = validateModelSpec({ name: 'churn', image: 'img:1', monitoring: { driftThreshold: 0.25, psiThreshold: 0.3 } });
@@ -21,6 +22,24 @@ describe('driftJobContainer', () => {
       args: [],
       env: { MODEL_NAME: 'churn', BASELINE_URI: 's3://b/baseline/', CAPTURE_URI: 's3://b/capture/', DRIFT_THRESHOLD: '0.25', PSI_THRESHOLD: '0.3', WINDOW_HOURS: '2', LOG_FORMAT: 'aws', DRIFT_EXIT_CODE: '0' },
     });
+  });
+
+  it('passes the optional drift-verdict settings of spec.monitoring as the job variables, only when set', () => {
+    const monitoring = { ...spec.monitoring, driftPValue: 0.05, driftCorrection: 'bonferroni', datasetDriftShare: 0.3, missingValues: ['NA', ''], wassersteinThreshold: undefined };
+    const env = driftJobEnvironment({ ...spec, monitoring }, { baselineUri: 's3://b/baseline/', captureUri: 's3://b/capture/', logFormat: 'aws' }, 'X');
+
+    expect(env).toMatchObject({ DRIFT_ALPHA: '0.05', DRIFT_CORRECTION: 'bonferroni', DATASET_DRIFT_SHARE: '0.3', MISSING_VALUES: '["NA",""]' });
+    expect(Object.keys(env)).not.toContain('WASSERSTEIN_THRESHOLD');
+    expect(Object.values(DRIFT_SPEC_ENVIRONMENT)).toEqual([
+      'DRIFT_ALPHA', 'DRIFT_CORRECTION', 'DRIFT_MIN_ROWS', 'DRIFT_LARGE_WINDOW_ROWS', 'WASSERSTEIN_THRESHOLD', 'JS_THRESHOLD', 'DATASET_DRIFT_SHARE', 'MISSING_VALUES',
+    ]);
+  });
+
+  it('names only variables the drift job reads', () => {
+    const jobVariables: string[] = Object.values(DRIFT_JOB_OPTIONS);
+    const env = driftJobEnvironment(spec, { baselineUri: 's3://b/baseline/', captureUri: 's3://b/capture/', logFormat: 'aws' }, 'X');
+
+    for (const name of [...Object.keys(env), ...Object.values(DRIFT_SPEC_ENVIRONMENT)]) expect(jobVariables).toContain(name);
   });
 
   it('rejects local paths and bad windows in the core error format', () => {

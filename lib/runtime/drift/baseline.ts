@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { CsvRecordReader } from './csv';
 import { FeatureProfile, ProfileOptions, DEFAULT_PROFILE_OPTIONS } from './feature-profile';
 import { ConstraintsFile, DEFAULT_MONITORING_CONFIG, StatisticsFile } from './model-monitor-format';
-import { classifyValue } from './value-types';
+import { DEFAULT_MISSING_VALUES, classifyValue, missingValueSet } from './value-types';
 import { isJsonObject } from '../shared/json-value';
 
 export type DatasetFormat = 'csv' | 'jsonl';
@@ -37,11 +37,18 @@ export interface BaselineOptions {
   readonly profile?: Partial<ProfileOptions>;
   /** Name used in error messages. @default 'input' */
   readonly sourceName?: string;
+  /**
+   * Text values counted as missing (the empty string always is). Pass the same list to the drift job.
+   * @default DEFAULT_MISSING_VALUES ('', NA, N/A, NaN, nan, null, NULL, None)
+   */
+  readonly missingValues?: readonly string[];
 }
 
 export interface Baseline {
   readonly statistics: StatisticsFile;
   readonly constraints: ConstraintsFile;
+  /** Things worth a look that did not stop the baseline (e.g. a first CSV row that looks like a header). */
+  readonly warnings?: readonly string[];
 }
 
 /** A training file the baseline cannot read (bad JSON, ragged CSV...): the message names file and line. */
@@ -61,6 +68,8 @@ export async function createBaseline(input: Readable, options: BaselineOptions =
   const source = options.sourceName ?? 'input';
   const profileOptions: ProfileOptions = { ...DEFAULT_PROFILE_OPTIONS, ...options.profile };
   const exclude = new Set(options.exclude ?? []);
+  const missing = missingValueSet(options.missingValues ?? DEFAULT_MISSING_VALUES);
+  let firstRow: readonly string[] | undefined;
   const profiles: FeatureProfile[] = [];
   const byName = new Map<string, FeatureProfile>();
   let itemCount = 0;
@@ -93,7 +102,7 @@ export async function createBaseline(input: Readable, options: BaselineOptions =
       keptIndexes.forEach((column, position) => profileFor(names ? names[column] : `_c${position}`, line));
     }
     if (fields.length > columnCount) fail(line, `got ${fields.length} fields; expected at most ${columnCount}`);
-    keptIndexes.forEach((column, position) => profiles[position].add(classifyValue(fields[column])));
+    keptIndexes.forEach((column, position) => profiles[position].add(classifyValue(fields[column], missing)));
   };
 
   const lines = createInterface({ input, crlfDelay: Infinity });
@@ -119,6 +128,7 @@ export async function createBaseline(input: Readable, options: BaselineOptions =
         continue;
       }
       itemCount += 1;
+      if (!options.header && !firstRow) firstRow = record.fields;
       addPositional(record.fields, startedAt, header);
       continue;
     }
@@ -139,12 +149,16 @@ export async function createBaseline(input: Readable, options: BaselineOptions =
       addPositional(positional, lineNumber);
     } else {
       for (const [key, value] of Object.entries(row as Record<string, unknown>)) {
-        if (!exclude.has(key)) profileFor(key, lineNumber).add(classifyValue(value));
+        if (!exclude.has(key)) profileFor(key, lineNumber).add(classifyValue(value, missing));
       }
     }
   }
   if (csv.hasUnterminatedRecord) fail(recordStartLine, 'quoted field never closed');
   if (itemCount === 0) throw new DatasetError(`${source}: no data rows; expected at least one record`);
+  const warnings: string[] = [];
+  if (firstRow && looksLikeHeader(firstRow, profiles, missing)) {
+    warnings.push(`${source}:1: the first row (${firstRow.slice(0, 5).join(', ')}${firstRow.length > 5 ? ', ...' : ''}) looks like a header: its columns are otherwise numeric; pass --header (header: true) if it names the columns`);
+  }
 
   return {
     statistics: {
@@ -157,7 +171,14 @@ export async function createBaseline(input: Readable, options: BaselineOptions =
       features: profiles.map((p) => p.constraints(itemCount, profileOptions)),
       monitoring_config: DEFAULT_MONITORING_CONFIG,
     },
+    warnings,
   };
+}
+
+// A first row of text only, where some column holds numbers in every other row: almost surely column names.
+function looksLikeHeader(first: readonly string[], profiles: readonly FeatureProfile[], missing: ReadonlySet<string>): boolean {
+  if (first.some((field) => classifyValue(field, missing).kind !== 'String')) return false;
+  return profiles.some((profile) => profile.textCount === 1 && profile.numberCount > 0);
 }
 
 /** Picks the format from a file name; undefined when the extension says nothing. */

@@ -104,9 +104,11 @@ function parseCsvRows(text: string): CaptureRow[] | string {
   return rows;
 }
 
-// The JSON request shapes model servers accept: {"instances": [...]}, {"features": [...]}, arrays, flat objects.
+// The JSON shapes model servers take and return: {"instances": [...]} and {"predictions": [...]} (one row per
+// element, so a batch's predictions are rows), {"features": [...]}, arrays of rows, flat objects, scalars.
 function jsonRows(value: unknown): CaptureRow[] {
   if (isJsonObject(value) && Array.isArray(value.instances)) return value.instances.flatMap((instance) => oneRow(instance));
+  if (isJsonObject(value) && Array.isArray(value.predictions)) return value.predictions.flatMap((prediction) => oneRow(prediction));
   if (Array.isArray(value) && value.length > 0 && value.every((v) => Array.isArray(v) || isJsonObject(v))) return value.flatMap((v) => oneRow(v));
   return oneRow(value);
 }

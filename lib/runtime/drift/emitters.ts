@@ -1,5 +1,7 @@
 // Renders the job's results as one JSON log line each, in the form each cloud turns into metrics:
 // CloudWatch embedded metric format (aws), Cloud Logging structured fields (gcp), plain JSON (azure/json).
+// docs/drift.md "Metric and log contract" is the contract these lines keep; change both together.
+import { CONSTRAINT_CHECKS, ConstraintCheck, Violation, countByCheck } from './constraint-checks';
 import { FeatureDriftResult } from './drift-analysis';
 
 export type LogFormat = 'aws' | 'gcp' | 'azure' | 'json';
@@ -7,6 +9,15 @@ export const LOG_FORMATS: readonly LogFormat[] = ['aws', 'gcp', 'azure', 'json']
 
 /** CloudWatch namespace of the drift metrics (EMF). */
 export const DRIFT_METRIC_NAMESPACE = 'DeployAiSmarter/Drift';
+
+/** EMF metric name of each constraint check's count on the `constraint_violations` line. */
+export const VIOLATION_METRICS: Readonly<Record<ConstraintCheck, string>> = {
+  missing_column_check: 'MissingColumnViolations',
+  extra_column_check: 'ExtraColumnViolations',
+  data_type_check: 'DataTypeViolations',
+  categorical_values_check: 'CategoricalValuesViolations',
+  completeness_check: 'CompletenessViolations',
+};
 
 export interface WindowContext {
   readonly model: string;
@@ -18,13 +29,24 @@ export interface WindowContext {
 
 /** The summary of one run: the last line the job writes. */
 export interface DriftSummary {
-  readonly status: 'ok' | 'drift' | 'violations' | 'no_data';
+  readonly status: 'ok' | 'drift' | 'violations' | 'insufficient_data' | 'no_data';
   readonly drift_detected: boolean;
   readonly violations_detected: boolean;
+  /** 1 when the share of drifted features reached `dataset_drift_share`. */
+  readonly dataset_drift?: 0 | 1;
+  /** Drifted features / evaluated features. */
+  readonly drift_share?: number;
+  readonly dataset_drift_share?: number;
   readonly features_total: number;
+  /** Features with a verdict (enough data, comparison enabled). */
+  readonly features_evaluated?: number;
+  readonly features_insufficient?: number;
   readonly features_drifted: number;
   readonly drifted_features: readonly string[];
   readonly violations: readonly { readonly feature: string; readonly check: string }[];
+  readonly violations_total?: number;
+  readonly alpha?: number;
+  readonly correction?: string;
   readonly records: number;
   readonly capture_files: number;
   readonly capture_lines: number;
@@ -35,12 +57,18 @@ export interface DriftSummary {
   readonly extra_columns: readonly string[];
   readonly max_distance: number | null;
   readonly max_psi: number | null;
+  /** Notes on how the baseline was read (old format fallbacks, ignored settings). */
+  readonly baseline_warnings?: readonly string[];
+  /** Where the report was written, when one was asked for. */
+  readonly report?: string;
   readonly baseline_uri: string;
   readonly capture_uri: string;
   readonly duration_ms: number;
 }
 
-const round = (x: number | null): number | null => (x === null ? null : Math.round(x * 1e6) / 1e6);
+const round = (x: number | null): number | null => (x === null ? null : Number.isFinite(x) ? Math.round(x * 1e6) / 1e6 : null);
+// p-values span many orders of magnitude: keep 4 significant digits instead of 6 decimals.
+const roundP = (x: number | null): number | null => (x === null ? null : Number(x.toPrecision(4)));
 
 /** One `feature_drift` line. */
 export function featureLine(result: FeatureDriftResult, ctx: WindowContext, format: LogFormat): Record<string, unknown> {
@@ -49,12 +77,23 @@ export function featureLine(result: FeatureDriftResult, ctx: WindowContext, form
     model: ctx.model,
     feature: result.feature,
     inferred_type: result.inferred_type,
-    method: result.method,
+    verdict: result.verdict,
+    drifted: result.drifted ? 1 : 0,
+    test: result.test,
     distance: round(result.distance),
-    psi: round(result.psi),
     threshold: result.threshold,
+    p_value: roundP(result.p_value),
+    p_value_adjusted: roundP(result.p_value_adjusted),
+    alpha: result.alpha,
+    method: result.method,
+    linf_distance: round(result.linf_distance),
+    wasserstein: round(result.wasserstein),
+    jensen_shannon: round(result.jensen_shannon),
+    psi: round(result.psi),
     psi_threshold: result.psi_threshold,
     threshold_crossed: result.threshold_crossed,
+    window_size: result.window_size,
+    baseline_size: result.baseline_size,
     completeness: round(result.completeness),
     baseline_completeness: round(result.baseline_completeness),
     type_match_ratio: round(result.type_match_ratio),
@@ -63,25 +102,57 @@ export function featureLine(result: FeatureDriftResult, ctx: WindowContext, form
     num_present: result.num_present,
     num_missing: result.num_missing,
     violations: result.violations,
+    emit_metrics: result.emit_metrics,
     window_start: ctx.windowStart.toISOString(),
     window_end: ctx.windowEnd.toISOString(),
   };
-  const flagged = result.threshold_crossed || result.violations.length > 0;
   if (format === 'aws') {
-    const metrics: { Name: string; Unit: string }[] = [];
-    if (result.distance !== null) {
-      metrics.push({ Name: 'FeatureDrift', Unit: 'None' });
-      line.FeatureDrift = round(result.distance);
-    }
-    if (result.psi !== null) {
-      metrics.push({ Name: 'FeaturePsi', Unit: 'None' });
-      line.FeaturePsi = round(result.psi);
-    }
     line.Model = ctx.model;
     line.Feature = result.feature;
-    if (metrics.length > 0) line._aws = emf(ctx, [['Model', 'Feature']], metrics);
+    if (!result.emit_metrics) return line;
+    const metrics: { Name: string; Unit: string }[] = [];
+    const put = (name: string, value: number | null) => {
+      if (value === null) return;
+      metrics.push({ Name: name, Unit: 'None' });
+      line[name] = value;
+    };
+    put('FeatureDrifted', line.drifted as number);
+    put('FeatureDistance', line.distance as number | null);
+    put('FeaturePValue', line.p_value_adjusted as number | null);
+    put('FeatureDrift', line.linf_distance as number | null);
+    put('FeaturePsi', line.psi as number | null);
+    line._aws = emf(ctx, [['Model', 'Feature']], metrics);
   } else if (format === 'gcp') {
-    return gcp(line, flagged ? 'WARNING' : 'INFO', `feature ${result.feature}: distance ${fmt(result.distance)}, psi ${fmt(result.psi)}${flagged ? ' (threshold crossed)' : ''}`, ctx.model, result.feature);
+    const flagged = result.drifted || result.violations.length > 0;
+    const message = `feature ${result.feature}: ${result.verdict} (${result.test} distance ${fmt(result.distance)}, p ${fmt(result.p_value_adjusted)}, psi ${fmt(result.psi)})`;
+    return gcp(line, flagged ? 'WARNING' : 'INFO', message, ctx.model, result.feature);
+  }
+  return line;
+}
+
+/** The `constraint_violations` line: one per window with rows, a count per check (0 when it passed). */
+export function violationsLine(violations: readonly Violation[], ctx: WindowContext, format: LogFormat, emitMetrics = true): Record<string, unknown> {
+  const counts = countByCheck(violations);
+  const total = CONSTRAINT_CHECKS.reduce((s, c) => s + counts[c], 0);
+  const line: Record<string, unknown> = {
+    event: 'constraint_violations',
+    model: ctx.model,
+    total,
+    ...counts,
+    violations: violations.slice(0, 100).map((v) => ({ feature: v.feature, check: v.check, description: v.description })),
+    emit_metrics: emitMetrics,
+    window_start: ctx.windowStart.toISOString(),
+    window_end: ctx.windowEnd.toISOString(),
+  };
+  if (format === 'aws') {
+    line.Model = ctx.model;
+    if (!emitMetrics) return line;
+    line.ConstraintViolations = total;
+    for (const check of CONSTRAINT_CHECKS) line[VIOLATION_METRICS[check]] = counts[check];
+    line._aws = emf(ctx, [['Model']], [{ Name: 'ConstraintViolations', Unit: 'Count' }, ...CONSTRAINT_CHECKS.map((c) => ({ Name: VIOLATION_METRICS[c], Unit: 'Count' }))]);
+  } else if (format === 'gcp') {
+    const failed = CONSTRAINT_CHECKS.filter((c) => counts[c] > 0).map((c) => `${c} ${counts[c]}`);
+    return gcp(line, total > 0 ? 'WARNING' : 'INFO', `constraint violations: ${total}${failed.length > 0 ? ` (${failed.join(', ')})` : ''}`, ctx.model);
   }
   return line;
 }
@@ -97,19 +168,25 @@ export function summaryLine(summary: DriftSummary, ctx: WindowContext, format: L
     window_start: ctx.windowStart.toISOString(),
     window_end: ctx.windowEnd.toISOString(),
   };
+  if (summary.drift_share !== undefined) line.drift_share = round(summary.drift_share);
   if (format === 'aws') {
     line.Model = ctx.model;
     line.DriftedFeatures = summary.features_drifted;
+    line.DatasetDrift = summary.dataset_drift ?? 0;
+    line.DriftedFeatureShare = round(summary.drift_share ?? 0);
     line.CaptureRecords = summary.records;
     line.MalformedCaptureLines = summary.malformed_lines;
     line._aws = emf(ctx, [['Model']], [
       { Name: 'DriftedFeatures', Unit: 'Count' },
+      { Name: 'DatasetDrift', Unit: 'None' },
+      { Name: 'DriftedFeatureShare', Unit: 'None' },
       { Name: 'CaptureRecords', Unit: 'Count' },
       { Name: 'MalformedCaptureLines', Unit: 'Count' },
     ]);
   } else if (format === 'gcp') {
-    const severity = summary.status === 'ok' ? 'INFO' : summary.status === 'no_data' ? 'NOTICE' : 'WARNING';
-    return gcp(line, severity, `drift check ${summary.status}: ${summary.features_drifted}/${summary.features_total} features drifted, ${summary.records} records, ${summary.malformed_lines} malformed lines`, ctx.model);
+    const severity = summary.status === 'ok' ? 'INFO' : summary.status === 'no_data' || summary.status === 'insufficient_data' ? 'NOTICE' : 'WARNING';
+    const message = `drift check ${summary.status}: ${summary.features_drifted}/${summary.features_evaluated ?? summary.features_total} features drifted, ${summary.violations_total ?? summary.violations.length} constraint violations, ${summary.records} records, ${summary.malformed_lines} malformed lines`;
+    return gcp(line, severity, message, ctx.model);
   }
   return line;
 }
@@ -139,5 +216,5 @@ function gcp(line: Record<string, unknown>, severity: string, message: string, m
 }
 
 function fmt(x: number | null): string {
-  return x === null ? 'n/a' : x.toFixed(4);
+  return x === null ? 'n/a' : Math.abs(x) > 0 && Math.abs(x) < 1e-3 ? x.toExponential(2) : x.toFixed(4);
 }

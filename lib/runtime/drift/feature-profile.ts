@@ -58,6 +58,26 @@ export class FeatureProfile {
     this.sketch.update(x);
   }
 
+  /** Numbers the quantile sketch holds in memory (bounded, whatever the row count). */
+  get retainedValues(): number {
+    return this.sketch.retainedItems;
+  }
+
+  /** Distinct values the categorical summary holds in memory (bounded, whatever the row count). */
+  get retainedCategories(): number {
+    return this.values.size;
+  }
+
+  /** Present values that were text (not numbers). */
+  get textCount(): number {
+    return this.strings;
+  }
+
+  /** Present values that were numbers. */
+  get numberCount(): number {
+    return this.integral + this.fractional;
+  }
+
   get inferredType(): InferredType {
     return decideType({ integral: this.integral, fractional: this.fractional, string: this.strings });
   }

@@ -28,6 +28,11 @@ export class FrequentValues {
     return !this.pruned;
   }
 
+  /** Distinct values held in memory (at most twice the capacity). */
+  get size(): number {
+    return this.counts.size;
+  }
+
   /** Number of values added. */
   get count(): number {
     return this.total;

@@ -63,21 +63,56 @@ export interface FeatureConstraints {
   readonly completeness: number;
   readonly num_constraints?: { readonly is_non_negative: boolean };
   readonly string_constraints?: { readonly domains: readonly string[] };
-  readonly monitoringConfigOverrides?: Record<string, unknown>;
+  /** Per-feature monitoring_config fields (also read from `monitoring_config_overrides`). */
+  readonly monitoringConfigOverrides?: MonitoringConfigOverrides;
 }
 
+/**
+ * constraints.json `monitoring_config`, with the meaning SageMaker Model Monitor gives each field
+ * (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-byoc-constraints.html and
+ * https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-interpreting-violations.html).
+ */
 export interface MonitoringConfig {
+  /** Evaluate the constraint checks (completeness, data type, domain, missing and extra columns). Model Monitor default: Enabled. */
   readonly evaluate_constraints: 'Enabled' | 'Disabled';
+  /** Publish metrics for the analyzed data. Model Monitor default: Enabled. */
   readonly emit_metrics: 'Enabled' | 'Disabled';
+  /**
+   * Share (0..1) of a feature's present values that must have the baseline's inferred type; a lower share is a
+   * `data_type_check` violation. The Model Monitor analyzer writes and defaults to 1.0 and reports it as
+   * "Expected match: 100.0%" (sagemaker-python-sdk DataQualityMonitoringConfig default 1.0); the constraints page
+   * shows 0.1 in its example, which read as a required share would switch the check off, so we keep 1.0.
+   */
   readonly datatype_check_threshold: number;
+  /**
+   * Share (0..1) of a String feature's present values that must lie in the baseline domain
+   * (`string_constraints.domains`); a lower share is a `categorical_values_check` violation. Default 1.0, as above.
+   */
   readonly domain_content_threshold: number;
   readonly distribution_constraints: {
+    /** Compare distributions at all (`baseline_drift_check`). Default: Enabled. */
     readonly perform_comparison: 'Enabled' | 'Disabled';
+    /** Distance above which a numeric feature drifts. Default 0.1. */
     readonly comparison_threshold: number;
+    /**
+     * "Simple": distance against the threshold only. "Robust" (Model Monitor's default, based on the two-sample
+     * KS test): the distance must also be statistically significant for the two sample sizes.
+     */
     readonly comparison_method: 'Simple' | 'Robust';
+    /** Distance above which a String feature drifts. Default 0.1. */
     readonly categorical_comparison_threshold: number;
+    /** How String features are compared: L-infinity distance (default) or a chi-squared test. */
     readonly categorical_drift_method: 'LInfinity' | 'ChiSquared';
   };
+}
+
+/** A feature's `monitoringConfigOverrides`: any monitoring_config field, for that feature only. */
+export interface MonitoringConfigOverrides {
+  readonly evaluate_constraints?: MonitoringConfig['evaluate_constraints'];
+  readonly emit_metrics?: MonitoringConfig['emit_metrics'];
+  readonly datatype_check_threshold?: number;
+  readonly domain_content_threshold?: number;
+  readonly distribution_constraints?: Partial<MonitoringConfig['distribution_constraints']>;
 }
 
 /** constraints.json */
@@ -143,8 +178,12 @@ export function readStatistics(json: unknown, source = 'statistics.json'): Stati
   return { version: typeof json.version === 'number' ? json.version : 0, dataset: { item_count: itemCount }, features };
 }
 
-/** Validates a parsed constraints.json; missing monitoring_config fields take Model Monitor's defaults. */
-export function readConstraints(json: unknown, source = 'constraints.json'): ConstraintsFile {
+/**
+ * Validates a parsed constraints.json; missing monitoring_config fields take Model Monitor's defaults, values
+ * outside a field's allowed set are errors (never silently replaced). Notes about fields the job ignores go to
+ * `warnings`.
+ */
+export function readConstraints(json: unknown, source = 'constraints.json', warnings: string[] = []): ConstraintsFile {
   if (!isJsonObject(json) || !Array.isArray(json.features)) throw new BaselineError(`${source}: expected an object with a "features" array`);
   const features = json.features.map((f: unknown, i: number): FeatureConstraints => {
     const where = `${source} features[${i}]`;
@@ -153,32 +192,72 @@ export function readConstraints(json: unknown, source = 'constraints.json'): Con
       const c = num(f.completeness, `${where}.completeness`);
       if (c < 0 || c > 1) throw new BaselineError(`${where}.completeness: got ${c}; expected a number from 0 to 1`);
     }
-    return f as unknown as FeatureConstraints;
+    const raw = f.monitoringConfigOverrides ?? f.monitoring_config_overrides;
+    const overrides = raw === undefined ? undefined : readOverrides(raw, `${where}.monitoringConfigOverrides`, warnings);
+    const { monitoring_config_overrides: _snake, ...rest } = f;
+    return { ...(rest as unknown as FeatureConstraints), ...(overrides ? { monitoringConfigOverrides: overrides } : {}) };
   });
   const mc = isJsonObject(json.monitoring_config) ? json.monitoring_config : {};
-  const dc = isJsonObject(mc.distribution_constraints) ? mc.distribution_constraints : {};
+  const overrides = readOverrides(mc, `${source} monitoring_config`, warnings);
   const d = DEFAULT_MONITORING_CONFIG;
-  const optNum = (v: unknown, fallback: number, where: string): number => (v === undefined ? fallback : num(v, `${source} monitoring_config.${where}`));
+  const dc = overrides.distribution_constraints ?? {};
   return {
     version: typeof json.version === 'number' ? json.version : 0,
     features,
     monitoring_config: {
-      evaluate_constraints: mc.evaluate_constraints === 'Disabled' ? 'Disabled' : 'Enabled',
-      emit_metrics: mc.emit_metrics === 'Disabled' ? 'Disabled' : 'Enabled',
-      datatype_check_threshold: optNum(mc.datatype_check_threshold, d.datatype_check_threshold, 'datatype_check_threshold'),
-      domain_content_threshold: optNum(mc.domain_content_threshold, d.domain_content_threshold, 'domain_content_threshold'),
-      distribution_constraints: {
-        perform_comparison: dc.perform_comparison === 'Disabled' ? 'Disabled' : 'Enabled',
-        comparison_threshold: optNum(dc.comparison_threshold, d.distribution_constraints.comparison_threshold, 'distribution_constraints.comparison_threshold'),
-        // The docs once spelled it "comparion_method"; accept both spellings.
-        comparison_method: (dc.comparison_method ?? dc.comparion_method) === 'Simple' ? 'Simple' : 'Robust',
-        categorical_comparison_threshold: optNum(
-          dc.categorical_comparison_threshold,
-          d.distribution_constraints.categorical_comparison_threshold,
-          'distribution_constraints.categorical_comparison_threshold',
-        ),
-        categorical_drift_method: dc.categorical_drift_method === 'ChiSquared' ? 'ChiSquared' : 'LInfinity',
-      },
+      evaluate_constraints: overrides.evaluate_constraints ?? d.evaluate_constraints,
+      emit_metrics: overrides.emit_metrics ?? d.emit_metrics,
+      datatype_check_threshold: overrides.datatype_check_threshold ?? d.datatype_check_threshold,
+      domain_content_threshold: overrides.domain_content_threshold ?? d.domain_content_threshold,
+      distribution_constraints: { ...d.distribution_constraints, ...dc },
     },
   };
+}
+
+const ENABLED = ['Enabled', 'Disabled'] as const;
+const KNOWN_CONFIG_KEYS = ['evaluate_constraints', 'emit_metrics', 'datatype_check_threshold', 'domain_content_threshold', 'distribution_constraints'];
+const KNOWN_DISTRIBUTION_KEYS = ['perform_comparison', 'comparison_threshold', 'comparison_method', 'comparion_method', 'categorical_comparison_threshold', 'categorical_drift_method'];
+
+/** Reads a monitoring_config (or a feature's overrides of it): only the fields present, each checked. */
+export function readOverrides(json: unknown, where: string, warnings: string[]): MonitoringConfigOverrides {
+  if (!isJsonObject(json)) throw new BaselineError(`${where}: got ${JSON.stringify(json)}; expected an object`);
+  const oneOf = <T extends string>(v: unknown, allowed: readonly T[], field: string): T | undefined => {
+    if (v === undefined) return undefined;
+    if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
+    throw new BaselineError(`${where}.${field}: got ${JSON.stringify(v)}; expected one of ${allowed.join(', ')}`);
+  };
+  const share = (v: unknown, field: string): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = num(v, `${where}.${field}`);
+    if (n < 0 || n > 1) throw new BaselineError(`${where}.${field}: got ${n}; expected a number from 0 to 1`);
+    return n;
+  };
+  for (const key of Object.keys(json)) if (!KNOWN_CONFIG_KEYS.includes(key)) warnings.push(`${where}.${key}: not a Model Monitor setting; ignored`);
+  const result: { -readonly [K in keyof MonitoringConfigOverrides]: MonitoringConfigOverrides[K] } = {};
+  const set = <K extends keyof MonitoringConfigOverrides>(key: K, value: MonitoringConfigOverrides[K] | undefined) => {
+    if (value !== undefined) result[key] = value;
+  };
+  set('evaluate_constraints', oneOf(json.evaluate_constraints, ENABLED, 'evaluate_constraints'));
+  set('emit_metrics', oneOf(json.emit_metrics, ENABLED, 'emit_metrics'));
+  set('datatype_check_threshold', share(json.datatype_check_threshold, 'datatype_check_threshold'));
+  set('domain_content_threshold', share(json.domain_content_threshold, 'domain_content_threshold'));
+  if (json.distribution_constraints !== undefined) {
+    const dc = json.distribution_constraints;
+    if (!isJsonObject(dc)) throw new BaselineError(`${where}.distribution_constraints: got ${JSON.stringify(dc)}; expected an object`);
+    for (const key of Object.keys(dc)) {
+      if (!KNOWN_DISTRIBUTION_KEYS.includes(key)) warnings.push(`${where}.distribution_constraints.${key}: not a Model Monitor setting; ignored`);
+    }
+    const distribution: { -readonly [K in keyof MonitoringConfig['distribution_constraints']]?: MonitoringConfig['distribution_constraints'][K] } = {};
+    const put = <K extends keyof MonitoringConfig['distribution_constraints']>(key: K, value: MonitoringConfig['distribution_constraints'][K] | undefined) => {
+      if (value !== undefined) distribution[key] = value;
+    };
+    put('perform_comparison', oneOf(dc.perform_comparison, ENABLED, 'distribution_constraints.perform_comparison'));
+    put('comparison_threshold', share(dc.comparison_threshold, 'distribution_constraints.comparison_threshold'));
+    // The docs once spelled it "comparion_method"; accept both spellings.
+    put('comparison_method', oneOf(dc.comparison_method ?? dc.comparion_method, ['Simple', 'Robust'] as const, 'distribution_constraints.comparison_method'));
+    put('categorical_comparison_threshold', share(dc.categorical_comparison_threshold, 'distribution_constraints.categorical_comparison_threshold'));
+    put('categorical_drift_method', oneOf(dc.categorical_drift_method, ['LInfinity', 'ChiSquared'] as const, 'distribution_constraints.categorical_drift_method'));
+    result.distribution_constraints = distribution;
+  }
+  return result;
 }

@@ -1,5 +1,5 @@
 // Classifies raw values the way Model Monitor (Deequ) infers column types: Integral, Fractional or String,
-// with empty CSV fields and JSON nulls counted as missing.
+// with JSON nulls, empty CSV fields and configurable text markers (NA, null, NaN, None...) counted as missing.
 
 /** Model Monitor's column types; `Unknown` is a column that held no value at all. */
 export type InferredType = 'Integral' | 'Fractional' | 'String' | 'Unknown';
@@ -11,11 +11,24 @@ export type ClassifiedValue =
   | { readonly kind: 'String'; readonly text: string };
 
 const MISSING: ClassifiedValue = { kind: 'missing' };
+
+/**
+ * Text values counted as missing by default, in the baseline and in the drift job alike (compared after trimming,
+ * case-sensitive). The empty string and JSON null are always missing.
+ */
+export const DEFAULT_MISSING_VALUES: readonly string[] = ['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None'];
+
+/** The set `classifyValue` checks: the given markers plus the empty string. */
+export function missingValueSet(values: readonly string[] = DEFAULT_MISSING_VALUES): ReadonlySet<string> {
+  return new Set(['', ...values.map((v) => v.trim())]);
+}
+
+const DEFAULT_MISSING_SET = missingValueSet();
 const INTEGRAL = /^[+-]?\d+$/;
 const FRACTIONAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-/** Classifies a value read from CSV (a string) or JSON (any JSON value). */
-export function classifyValue(raw: unknown): ClassifiedValue {
+/** Classifies a value read from CSV (a string) or JSON (any JSON value); `missing` lists text counted as missing. */
+export function classifyValue(raw: unknown, missing: ReadonlySet<string> = DEFAULT_MISSING_SET): ClassifiedValue {
   if (raw === null || raw === undefined) return MISSING;
   if (typeof raw === 'number') {
     if (!Number.isFinite(raw)) return { kind: 'String', text: String(raw) };
@@ -23,7 +36,7 @@ export function classifyValue(raw: unknown): ClassifiedValue {
   }
   if (typeof raw === 'string') {
     const text = raw.trim();
-    if (text.length === 0) return MISSING;
+    if (missing.has(text)) return MISSING;
     if (INTEGRAL.test(text)) {
       const n = Number(text);
       // Integers beyond 2^53 lose precision; Spark reads them as doubles too.

@@ -41,6 +41,33 @@ describe('parseCaptureLine', () => {
     expect(jsonl.ok && jsonl.record.rows).toEqual([{ kind: 'keyed', values: { a: 1 } }, { kind: 'keyed', values: { a: 2 } }]);
   });
 
+  it.each([
+    ['{"predictions": [0.1, 0.9, 0.4]}', [{ kind: 'positional', values: [0.1] }, { kind: 'positional', values: [0.9] }, { kind: 'positional', values: [0.4] }]],
+    ['{"predictions": [[0.2, 0.8]]}', [{ kind: 'positional', values: [0.2, 0.8] }]],
+    ['{"predictions": [{"label": "yes", "score": 0.7}]}', [{ kind: 'keyed', values: { label: 'yes', score: 0.7 } }]],
+    ['0.75', [{ kind: 'positional', values: [0.75] }]],
+    ['"yes"', [{ kind: 'positional', values: ['yes'] }]],
+  ])('reads the prediction shape %s on the output side, one row per prediction', (data, rows) => {
+    const line = JSON.stringify({
+      captureData: { endpointInput: { observedContentType: 'text/csv', data: '1', encoding: 'CSV' }, endpointOutput: { observedContentType: 'application/json', mode: 'OUTPUT', data, encoding: 'JSON' } },
+      eventMetadata: { eventId: 'a', inferenceTime: '2026-01-15T09:30:00Z' },
+    });
+
+    const result = parseCaptureLine(line, 'output');
+
+    expect(result.ok && result.record.rows).toEqual(rows);
+  });
+
+  it('reads CSV predictions, one row per line', () => {
+    const line = JSON.stringify({
+      captureData: { endpointInput: { observedContentType: 'text/csv', data: '1\n2', encoding: 'CSV' }, endpointOutput: { observedContentType: 'text/csv', data: '0.1\n0.9\n', encoding: 'CSV' } },
+    });
+
+    const result = parseCaptureLine(line, 'output');
+
+    expect(result.ok && result.record.rows).toEqual([{ kind: 'positional', values: ['0.1'] }, { kind: 'positional', values: ['0.9'] }]);
+  });
+
   it('reads the model output when asked', () => {
     const result = parseCaptureLine(capture({ observedContentType: 'text/csv', data: '1', encoding: 'CSV' }), 'output');
 
