@@ -5,7 +5,8 @@ import { parseReviewMetadata, REVIEW_METADATA_KEY } from '../../lib/review/contr
 import { address, resource, resourcesOf, synth, TfJson } from './private/tf-json';
 
 type Container = { env: { name: string; value: string }[] };
-const envOf = (block: Record<string, unknown>) => {
+const envOf = (block: Record<string, unknown>): Record<string, string> => {
+  if (block.service_config) return (block.service_config as { environment_variables: Record<string, string> }).environment_variables;
   const template = block.template as { containers?: Container[]; template?: { containers: Container[] } };
   return Object.fromEntries((template.containers ?? template.template!.containers)[0].env.map((e) => [e.name, e.value]));
 };
@@ -64,7 +65,7 @@ describe('GcpModelStack', () => {
 
     it('runs the drift job by default on the ingestion bucket\'s baseline/ and capture/<model>/ folders', () => {
       const bucketRef = `\${${address(json, 'google_storage_bucket', 'Ingestion/Bucket')}.name}`;
-      expect(envOf(resource(json, 'google_cloud_run_v2_job', 'Drift/Job'))).toMatchObject({
+      expect(envOf(resource(json, 'google_cloudfunctions2_function', 'Drift/Function'))).toMatchObject({
         BASELINE_URI: `gs://${bucketRef}/baseline/`, CAPTURE_URI: `gs://${bucketRef}/capture/example-model/`, LOG_FORMAT: 'gcp',
       });
       expect(json.output!.drift_baseline_uri.value).toBe(`gs://${bucketRef}/baseline/`);
@@ -187,21 +188,24 @@ describe('GcpModelStack', () => {
     const policies = (json: TfJson) => resourcesOf(json, 'google_monitoring_alert_policy');
     const conditionOf = (json: TfJson, id: string) => (resource(json, 'google_monitoring_alert_policy', id).conditions as Record<string, Record<string, unknown>>[])[0];
 
-    it('watches the drift job for errors, failed executions and silence, on the email channel', () => {
+    it('watches the drift function for errors, failed runs and silence, on the email channel', () => {
       const stack = new GcpModelStack(Testing.app(), 'drift-alerts', base);
       const json = synth(stack);
-      const jobName = `\${${address(json, 'google_cloud_run_v2_job', 'Drift/Job')}.name}`;
       const channels = [`\${${address(json, 'google_monitoring_notification_channel', 'Alerting/Email0')}.name}`];
       expect(conditionOf(json, 'Alerting/DriftJobError').condition_matched_log).toMatchObject({
-        filter: `resource.type="cloud_run_job" AND resource.labels.job_name="${jobName}" AND jsonPayload.event="drift_job_error"`,
+        filter: 'resource.type="cloud_run_revision" AND resource.labels.service_name="churn-drift" AND jsonPayload.event="drift_job_error"',
       });
       expect(resource(json, 'google_monitoring_alert_policy', 'Alerting/DriftJobError').alert_strategy).toMatchObject({ notification_rate_limit: { period: '3600s' } });
-      expect((conditionOf(json, 'Alerting/DriftJobFailed').condition_threshold as { filter: string }).filter)
-        .toBe(`resource.type="cloud_run_job" AND resource.label.job_name="${jobName}" AND metric.type="run.googleapis.com/job/completed_execution_count" AND metric.label.result="failed"`);
+      // A failed run is a failed Cloud Scheduler attempt: refused calls (403), 5xx answers and timeouts alike.
+      expect(conditionOf(json, 'Alerting/DriftJobFailed').condition_matched_log).toEqual({
+        filter: 'resource.type="cloud_scheduler_job" AND resource.labels.job_id="churn-drift" AND severity>=ERROR',
+      });
+      expect(resource(json, 'google_monitoring_alert_policy', 'Alerting/DriftJobFailed').alert_strategy).toMatchObject({ notification_rate_limit: { period: '3600s' } });
       // The default schedule runs hourly: silent after two hours.
       expect(conditionOf(json, 'Alerting/DriftJobSilence').condition_absent).toMatchObject({ duration: '7200s' });
+      expect((conditionOf(json, 'Alerting/DriftJobSilence').condition_absent as { filter: string }).filter).toContain('resource.type="cloud_run_revision"');
       expect(resource(json, 'google_logging_metric', 'Alerting/DriftSummaryMetric').filter)
-        .toBe(`resource.type="cloud_run_job" AND resource.labels.job_name="${jobName}" AND jsonPayload.event="drift_summary" AND jsonPayload.model="churn"`);
+        .toBe('resource.type="cloud_run_revision" AND resource.labels.service_name="churn-drift" AND jsonPayload.event="drift_summary" AND jsonPayload.model="churn"');
       for (const id of ['DriftJobError', 'DriftJobFailed', 'DriftJobSilence']) {
         expect(resource(json, 'google_monitoring_alert_policy', `Alerting/${id}`).notification_channels).toEqual(channels);
       }
@@ -252,9 +256,11 @@ describe('GcpModelStack', () => {
   it('points the drift job and the service at given folders, without batch inference', () => {
     const stack = new GcpModelStack(Testing.app(), 'drift', { ...base, batch: false, driftJob: { baselineUri: 'gs://b/churn/', captureUri: 'gs://c/churn/', schedule: '0 */6 * * *' } });
     const json = synth(stack);
-    const job = resource(json, 'google_cloud_run_v2_job', 'Drift/Job');
-    expect(job.name).toBe('churn-drift');
-    expect(envOf(job)).toMatchObject({ BASELINE_URI: 'gs://b/churn/', CAPTURE_URI: 'gs://c/churn/' });
+    const fn = resource(json, 'google_cloudfunctions2_function', 'Drift/Function');
+    expect(fn.name).toBe('churn-drift');
+    expect(envOf(fn)).toMatchObject({ BASELINE_URI: 'gs://b/churn/', CAPTURE_URI: 'gs://c/churn/' });
+    // Without batch inference, the drift function's code gets a source bucket of its own.
+    expect(resource(json, 'google_storage_bucket', 'Drift/SourceBucket')).toMatchObject({ name: 'example-project-id-churn-drift-src', public_access_prevention: 'enforced' });
     expect(resource(json, 'google_cloud_scheduler_job', 'Drift/Schedule').schedule).toBe('0 */6 * * *');
     expect(envOf(resource(json, 'google_cloud_run_v2_service', 'Serving/Service')).CAPTURE_URI).toBe('gs://c/churn/');
     expect(resource(json, 'google_storage_bucket_iam_member', 'Serving/CaptureWriter')).toMatchObject({
@@ -266,7 +272,7 @@ describe('GcpModelStack', () => {
     const stack = new GcpModelStack(Testing.app(), 'drift-prefix', { ...base, batch: { capturePrefix: 'traffic/churn/' } });
     const json = synth(stack);
     const folder = `gs://\${${address(json, 'google_storage_bucket', 'Ingestion/Bucket')}.name}/traffic/churn/`;
-    expect(envOf(resource(json, 'google_cloud_run_v2_job', 'Drift/Job')).CAPTURE_URI).toBe(folder);
+    expect(envOf(resource(json, 'google_cloudfunctions2_function', 'Drift/Function')).CAPTURE_URI).toBe(folder);
     expect(envOf(resource(json, 'google_cloud_run_v2_service', 'Serving/Service')).CAPTURE_URI).toBe(folder);
     expect(resource(json, 'google_cloudfunctions2_function', 'Batch/Function').service_config).toMatchObject({ environment_variables: { CAPTURE_PREFIX: 'traffic/churn/' } });
   });
@@ -276,6 +282,7 @@ describe('GcpModelStack', () => {
     const json = synth(stack);
     expect(stack.driftJob).toBeUndefined();
     expect(resourcesOf(json, 'google_cloud_run_v2_job')).toEqual({});
+    expect(Object.keys(resourcesOf(json, 'google_cloudfunctions2_function')).map((id) => id.replace(/_[0-9A-F]{8}$/, ''))).toEqual(['Batch_Function']);
     expect(resourcesOf(json, 'google_cloud_scheduler_job')).toEqual({});
     expect(envOf(resource(json, 'google_cloud_run_v2_service', 'Serving/Service')).CAPTURE_URI).toBeUndefined();
     const services = Object.values(resourcesOf(json, 'google_project_service')).map((s) => s.service);
