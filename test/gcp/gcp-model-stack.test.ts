@@ -1,8 +1,13 @@
-import { Testing } from 'cdktf';
+import { TerraformVariable, Testing, Token } from 'cdktf';
+import { DriftJob } from '../../lib/gcp/drift-job';
+import { ModelAlerting } from '../../lib/gcp/model-alerting';
+import { ModelService } from '../../lib/gcp/model-service';
+import { setWarningSink } from '../../lib/core/warnings';
+import { ServiceIdentity } from '../../lib/gcp/service-identity';
 import { addGcpExample } from '../../bin/gcp-example';
 import { GcpModelStack, GcpModelStackProps } from '../../lib/gcp/gcp-model-stack';
 import { parseReviewMetadata, REVIEW_METADATA_KEY } from '../../lib/review/contract';
-import { address, resource, resourcesOf, synth, TfJson } from './private/tf-json';
+import { address, iamBindings, resource, resourcesOf, synth, testStack, TfJson } from './private/tf-json';
 
 type Container = { env: { name: string; value: string }[] };
 const envOf = (block: Record<string, unknown>): Record<string, string> => {
@@ -378,6 +383,157 @@ describe('GcpModelStack', () => {
     it('requires a VPC connector for batch inference behind the load balancer', () => {
       expect(attempt({ publicApi: { domains: ['api.example.com'] } }))
         .toThrow('GcpModelStack batch.vpcConnector: got undefined; expected a Serverless VPC Access connector when publicApi restricts the service ingress (or batch: false)');
+    });
+
+    it('refuses what the serving plane cannot pull or read, with the other problems at once', () => {
+      expect(attempt({ spec: { ...base.spec, image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/churn:1', modelArtifact: 's3://models/churn.tar.gz' }, region: 'us-middle1' }))
+        .toThrow(/GcpModelStack region: got "us-middle1"[\s\S]*GcpModelStack spec.image: got "123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/churn:1"; expected an image Cloud Run can pull: it cannot pull from Amazon ECR \(no AWS credentials on GCP\); copy it to Artifact Registry[\s\S]*GcpModelStack spec.modelArtifact: got "s3:\/\/models\/churn\.tar\.gz"; expected an artifact the GCP serving identity can read: nothing on GCP holds credentials for s3:\/\//);
+    });
+  });
+
+  describe('no package is downloaded at run time', () => {
+    it.each<[string, Partial<GcpModelStackProps>]>([
+      ['the defaults', {}],
+      ['no batch inference', { batch: false, driftJob: { captureUri: 'gs://c/churn/' } }],
+      ['a prebuilt drift image', { driftJob: { image: 'us-central1-docker.pkg.dev/p/tools/drift-job:0.1.0' } }],
+      ['a weekly drift job', { driftJob: { schedule: '0 6 * * MON' } }],
+      ['private networking', { network: { subnetwork: 'serving', newConnector: { subnetwork: 'connector-28' } } }],
+    ])('synthesizes no npx with %s', (_, props) => {
+      const json = synth(new GcpModelStack(Testing.app(), 'no-npx', { ...base, ...props }));
+      expect(JSON.stringify(json)).not.toMatch(/\bnpx\b|registry\.npmjs\.org|deploy-ai-smarter@/);
+    });
+
+    it('uploads both functions\' code, zipped at synth, into one private source bucket', () => {
+      const json = synth(new GcpModelStack(Testing.app(), 'sources', base));
+      expect(Object.keys(resourcesOf(json, 'google_storage_bucket')).map((id) => id.replace(/_[0-9A-F]{8}$/, '')).sort())
+        .toEqual(['Batch_SourceBucket', 'Ingestion_AccessLogBucket', 'Ingestion_Bucket']);
+      const bucketRef = `\${${address(json, 'google_storage_bucket', 'Batch/SourceBucket')}.name}`;
+      expect(resource(json, 'google_storage_bucket_object', 'Drift/SourceObject')).toMatchObject({ bucket: bucketRef, source: expect.stringMatching(/^assets\/Drift_SourceAsset_[0-9A-F]{8}\/[0-9A-F]{32}\/archive\.zip$/) });
+      expect(resource(json, 'google_storage_bucket_object', 'Batch/SourceObject')).toMatchObject({ bucket: bucketRef });
+    });
+  });
+
+  describe('existing infrastructure', () => {
+    const KEY = 'projects/security-prj/locations/us-central1/keyRings/ml/cryptoKeys/data';
+    const CHANNEL = 'projects/example-project-id/notificationChannels/987654321';
+    let json: TfJson;
+    beforeAll(() => {
+      json = synth(new GcpModelStack(Testing.app(), 'existing', {
+        ...base,
+        spec: { ...base.spec, monitoring: {} },
+        encryptionKeyId: KEY,
+        ingestion: { existingBucketName: 'platform-ml-landing' },
+        service: { serviceAccount: ServiceIdentity.fromEmail('churn-run@platform.iam.gserviceaccount.com') },
+        batch: { serviceAccount: ServiceIdentity.fromEmail('churn-batch@platform.iam.gserviceaccount.com') },
+        driftJob: {
+          serviceAccount: ServiceIdentity.fromEmail('churn-drift@platform.iam.gserviceaccount.com'),
+          schedulerServiceAccount: ServiceIdentity.fromEmail('churn-sched@platform.iam.gserviceaccount.com'),
+        },
+        alerting: { notificationChannels: [CHANNEL] },
+      }));
+    });
+
+    it('creates no bucket, key, service account or channel of its own', () => {
+      expect(Object.keys(resourcesOf(json, 'google_storage_bucket')).map((id) => id.replace(/_[0-9A-F]{8}$/, ''))).toEqual(['Batch_SourceBucket']);
+      for (const type of ['google_kms_crypto_key', 'google_kms_key_ring', 'google_service_account', 'google_monitoring_notification_channel']) {
+        expect(resourcesOf(json, type)).toEqual({});
+      }
+    });
+
+    it('encrypts the service and the topics with the existing key, granting its service agents on that key only', () => {
+      expect(resource(json, 'google_cloud_run_v2_service', 'Serving/Service').template).toMatchObject({ encryption_key: KEY, service_account: 'churn-run@platform.iam.gserviceaccount.com' });
+      expect(resource(json, 'google_pubsub_topic', 'Batch/NotificationTopic').kms_key_name).toBe(KEY);
+      const grants = Object.values(resourcesOf(json, 'google_kms_crypto_key_iam_member'));
+      expect(grants.map((g) => g.crypto_key_id)).toEqual([KEY, KEY]);
+      expect(grants.map((g) => g.member as string).sort()).toEqual([
+        expect.stringMatching(/^serviceAccount:service-\$\{data\.google_project\..*\.number\}@gcp-sa-pubsub\.iam\.gserviceaccount\.com$/),
+        expect.stringMatching(/^serviceAccount:service-\$\{data\.google_project\..*\.number\}@serverless-robot-prod\.iam\.gserviceaccount\.com$/),
+      ]);
+    });
+
+    it('wires batch, capture and drift to the existing bucket with folder-scoped grants for the given accounts only', () => {
+      const grants = Object.values(resourcesOf(json, 'google_storage_bucket_iam_member'))
+        .map((g) => ({ member: (g.member as string).replace(/^serviceAccount:|@platform\.iam\.gserviceaccount\.com$/g, ''), role: g.role, bucket: g.bucket, expression: (g.condition as { expression: string } | undefined)?.expression }))
+        .sort((a, b) => `${a.member}${a.expression}`.localeCompare(`${b.member}${b.expression}`));
+      const on = (prefix: string, list = false) => `resource.name.startsWith("projects/_/buckets/platform-ml-landing/objects/${prefix}")`
+        + (list ? ` || api.getAttribute("storage.googleapis.com/objectListPrefix", "").startsWith("${prefix}")` : '');
+      expect(grants).toEqual([
+        { member: 'churn-batch', role: 'roles/storage.objectCreator', bucket: 'platform-ml-landing', expression: on('capture/churn/') },
+        { member: 'churn-batch', role: 'roles/storage.objectUser', bucket: 'platform-ml-landing', expression: on('errors/') },
+        { member: 'churn-batch', role: 'roles/storage.objectViewer', bucket: 'platform-ml-landing', expression: on('incoming/') },
+        { member: 'churn-batch', role: 'roles/storage.objectUser', bucket: 'platform-ml-landing', expression: on('predictions/') },
+        { member: 'churn-drift', role: 'roles/storage.objectViewer', bucket: 'platform-ml-landing', expression: on('baseline/') },
+        { member: 'churn-drift', role: 'roles/storage.objectViewer', bucket: 'platform-ml-landing', expression: on('capture/churn/', true) },
+        { member: 'churn-run', role: 'roles/storage.objectCreator', bucket: 'platform-ml-landing', expression: on('capture/churn/') },
+      ]);
+      expect(resource(json, 'google_storage_notification', 'Batch/Notification')).toMatchObject({ bucket: 'platform-ml-landing', object_name_prefix: 'incoming/' });
+      expect(resource(json, 'google_cloudfunctions2_function', 'Drift/Function').service_config).toMatchObject({
+        service_account_email: 'churn-drift@platform.iam.gserviceaccount.com',
+        environment_variables: { BASELINE_URI: 'gs://platform-ml-landing/baseline/', CAPTURE_URI: 'gs://platform-ml-landing/capture/churn/' },
+      });
+      expect(iamBindings(json, 'google_cloud_run_v2_service_iam_member', 'name').map((b) => b.member).sort()).toEqual([
+        'serviceAccount:churn-batch@platform.iam.gserviceaccount.com', 'serviceAccount:churn-batch@platform.iam.gserviceaccount.com', 'serviceAccount:churn-sched@platform.iam.gserviceaccount.com',
+      ]);
+    });
+
+    it('alerts the existing channels from every policy', () => {
+      for (const policy of Object.values(resourcesOf(json, 'google_monitoring_alert_policy'))) expect(policy.notification_channels).toEqual([CHANNEL]);
+      expect(json.output!.alert_channel_ids.value).toEqual([CHANNEL]);
+    });
+
+    it('refuses an existing bucket next to settings of a new one, a key in another region, and channels next to alarm emails', () => {
+      expect(() => new GcpModelStack(Testing.app(), 'bad', {
+        ...base, encryptionKeyId: KEY.replace('us-central1', 'europe-west4'),
+        ingestion: { existingBucketName: 'platform-ml-landing', softDeleteDays: 30 }, alerting: { notificationChannels: [CHANNEL] },
+      })).toThrow(/GcpModelStack ingestion.softDeleteDays: got 30; expected nothing with ingestion.existingBucketName[\s\S]*GcpModelStack encryptionKeyId: got .*; expected a key in us-central1/);
+      expect(() => new GcpModelStack(Testing.app(), 'both', { ...base, alerting: { notificationChannels: [CHANNEL] } }))
+        .toThrow(/ModelAlerting notificationChannels: got .*; expected no channels while spec.monitoring.alarmEmails creates email channels/);
+    });
+  });
+
+  describe('tokens', () => {
+    it('accepts the project, region, invokers, alarm emails and channels as tokens', () => {
+      // GcpModelStack is the TerraformStack, so its props cannot reference its own variables: validation sees the same
+      // encoded tokens a variable of an enclosing module or a Fn call would give.
+      const project = '${TfToken[TOKEN.101]}';
+      const region = '${TfToken[TOKEN.102]}';
+      const list = (n: number) => [`#{TfToken[TOKEN.${n}]}`];
+      expect(() => new GcpModelStack(Testing.app(), 'tokens', {
+        ...base, projectId: project, region, invokers: list(103), spec: { ...base.spec, compute: 'gpu-a10g', monitoring: { alarmEmails: list(104) } },
+      })).not.toThrow();
+      expect(() => new GcpModelStack(Testing.app(), 'token-channels', {
+        ...base, projectId: project, region, spec: { ...base.spec, monitoring: {}, monthlyBudgetUsd: 100 }, billingAccountId: '012345-6789AB-CDEF01', alerting: { notificationChannels: list(105) },
+      })).not.toThrow();
+    });
+
+    it('synthesizes the constructs with project, region and list variables of the enclosing stack', () => {
+      const { stack } = testStack();
+      const variable = (name: string, type = 'string') => new TerraformVariable(stack, name, { type });
+      const projectId = variable('project').stringValue;
+      const region = variable('region').stringValue;
+      const spec = { ...base.spec, monitoring: { alarmEmails: Token.asList(variable('emails', 'list(string)').value) } };
+      const service = new ModelService(stack, 'Serving', { spec, projectId, region, invokers: Token.asList(variable('invokers', 'list(string)').value) });
+      const drift = new DriftJob(stack, 'Drift', { spec, projectId, region, baselineUri: 'gs://b/baseline/', captureUri: 'gs://b/capture/churn/' });
+      new ModelAlerting(stack, 'Alerting', { spec, projectId, service, driftJob: { jobName: drift.runnerName, runtime: drift.runtime, schedulerJobName: drift.schedulerName } });
+      const json = synth(stack);
+      expect(resource(json, 'google_cloud_run_v2_service', 'Serving/Service')).toMatchObject({ project: '${var.project}', location: '${var.region}' });
+      expect(resource(json, 'google_cloudfunctions2_function', 'Drift/Function')).toMatchObject({ project: '${var.project}', location: '${var.region}' });
+      expect(resource(json, 'google_storage_bucket', 'Drift/SourceBucket').name).toBe('${var.project}-churn-drift-src');
+      expect(resource(json, 'google_cloud_run_v2_service_iam_member', 'Serving/Invokers')).toMatchObject({ for_each: '${toset(var.invokers)}' });
+      expect(resource(json, 'google_monitoring_notification_channel', 'Alerting/Emails')).toMatchObject({ for_each: '${toset(var.emails)}' });
+    });
+  });
+
+  describe('warnings', () => {
+    afterEach(() => setWarningSink((line) => process.stderr.write(`${line}\n`)));
+
+    it('prints each warning to whoever runs the app, as well as recording it', () => {
+      const printed: string[] = [];
+      setWarningSink((line) => printed.push(line));
+      const stack = new GcpModelStack(Testing.app(), 'warned', { ...base, driftJob: { schedule: '30 2 * * 1' } });
+      const recorded = stack.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => m.data);
+      expect(recorded).toHaveLength(1);
+      expect(printed).toEqual([`[deploy-ai-smarter] WARNING warned: ${recorded[0]}`]);
     });
   });
 });
