@@ -88,3 +88,21 @@ export function gcpNetworkCostLines(options: GcpNetworkCostOptions, traffic: Gcp
   }
   return lines;
 }
+
+/** The GCP guide's table of what the network options cost (docs/gcp.md shows it; a test keeps the two equal). */
+export function gcpNetworkCostTable(traffic: GcpNetworkTraffic = { requestsPerMonth: 1_000_000, payloadKb: 10 }): string {
+  const scenarios: [string, GcpNetworkCostOptions][] = [
+    ['`network` with `newConnector` (defaults: e2-micro, 2-3 instances)', { directVpcEgress: true, connector: { machineType: 'e2-micro', minInstances: 2, maxInstances: 3 } }],
+    ['`network` with your `connector`', { directVpcEgress: true }],
+    ['`publicApi` (load balancer, Cloud Armor)', { loadBalancer: { armorRules: 2 } }],
+  ];
+  const rows = scenarios.flatMap(([option, options]) => gcpNetworkCostLines(options, traffic).map((line) =>
+    `| ${option} | ${line.item} | ${line.minUsd === line.maxUsd ? usd(line.minUsd) : `${usd(line.minUsd)}-${usd(line.maxUsd)}`} | ${line.basis} |`));
+  return [
+    `Prices of ${GCP_NETWORK_PRICES_AS_OF} (us-central1 list prices), at ${traffic.requestsPerMonth.toLocaleString('en-US')} requests a month of ${traffic.payloadKb} KB:`,
+    '',
+    '| option | line | $/month | basis |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}
