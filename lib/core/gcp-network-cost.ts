@@ -24,7 +24,7 @@ export const CONNECTOR_INSTANCE_HOUR: Readonly<Record<'e2-micro' | 'f1-micro' | 
 
 export const GCP_NETWORK_PRICES = {
   /** Direct VPC egress itself is free; traffic into the VPC bills like VM network traffic. */
-  directVpcEgress: { usd: 0, unit: 'no charge for Direct VPC egress itself (traffic bills as VM network egress)', source: 'https://cloud.google.com/run/docs/configuring/vpc-direct-vpc' },
+  directVpcEgress: { usd: 0, unit: 'no charge for Direct VPC egress itself (traffic bills as VM network egress)', source: 'https://cloud.google.com/run/pricing' },
   forwardingRuleHour: { usd: 0.025, unit: 'per forwarding rule-hour (first 5 global rules)', source: LB_PRICING },
   dataProcessedGb: { usd: 0.008, unit: 'per GiB processed by the load balancer, inbound and outbound', source: LB_PRICING },
   armorPolicyMonth: { usd: 5, unit: 'per Cloud Armor Standard policy-month', source: ARMOR_PRICING },

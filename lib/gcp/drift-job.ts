@@ -30,6 +30,13 @@ export const DRIFT_FUNCTION_ASSET_DIR = bundledAssetDir('gcp-drift-function');
  */
 export const MAX_DRIFT_FUNCTION_TIMEOUT_SECONDS = 1800;
 
+/** MiB of a `<n>Mi` / `<n>Gi` size between 256 MiB and 4 GiB, else undefined. */
+function memoryMiB(size: string): number | undefined {
+  const match = /^([1-9][0-9]*)(Mi|Gi)$/.exec(size);
+  const mib = match ? Number(match[1]) * (match[2] === 'Gi' ? 1024 : 1) : Number.NaN;
+  return mib >= 256 && mib <= 4096 ? mib : undefined;
+}
+
 /** What runs the analysis: the bundled function, or a Cloud Run job of a prebuilt image. */
 export type DriftRuntime = 'function' | 'cloud-run-job';
 
@@ -127,7 +134,8 @@ export class DriftJob extends Construct {
     const runtime: DriftRuntime = props.image === undefined ? 'function' : 'cloud-run-job';
     const timeoutSeconds = props.timeoutSeconds ?? MAX_DRIFT_FUNCTION_TIMEOUT_SECONDS;
     errors.checkNumber('timeoutSeconds', timeoutSeconds, { min: 60, max: MAX_DRIFT_FUNCTION_TIMEOUT_SECONDS, integer: true });
-    errors.checkPattern('memory', props.memory, /^[1-9][0-9]*(Mi|Gi)$/, 'a size such as "2Gi" or "512Mi"');
+    // One vCPU takes 128 MiB to 4 GiB (Cloud Run functions memory limits); the analysis keeps small sketches.
+    errors.check(props.memory === undefined || memoryMiB(props.memory) !== undefined, 'memory', props.memory, 'a size from "256Mi" to "4Gi" (one vCPU allows at most 4 GiB)');
     errors.checkPattern('vpcConnector', props.vpcConnector, /^projects\/[^/]+\/locations\/[^/]+\/connectors\/[^/]+$/, 'a connector id "projects/<p>/locations/<r>/connectors/<name>"');
     checkBucketName(errors, 'sourceBucketName', props.sourceBucketName);
     if (runtime === 'cloud-run-job') {

@@ -140,6 +140,8 @@ describe('DriftJob', () => {
       .toThrow(/DriftJob baselineUri: got "s3:\/\/b\/"; expected a gs:\/\/<bucket>\/<folder>\/ URI without spaces, quotes or backslashes[\s\S]*DriftJob schedule: got "hourly"; expected a five-field cron expression[\s\S]*DriftJob timeoutSeconds: got 3600; expected an integer from 60 to 1800/);
     expect(() => new DriftJob(stack, 'Q', { spec, projectId: PROJECT, region: REGION, baselineUri: 'gs://b/x") || true || ("/', captureUri: 'gs://c/' }))
       .toThrow('DriftJob baselineUri: got "gs://b/x\\") || true || (\\"/"');
+    expect(() => new DriftJob(stack, 'M', { spec, projectId: PROJECT, region: REGION, ...folders, memory: '8Gi' }))
+      .toThrow('DriftJob memory: got "8Gi"; expected a size from "256Mi" to "4Gi" (one vCPU allows at most 4 GiB)');
     expect(() => new DriftJob(stack, 'E', { spec, projectId: PROJECT, region: REGION, ...folders, image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/drift-job:1', memory: '4Gi' }))
       .toThrow(/DriftJob image: got "123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/drift-job:1"; expected an image Cloud Run can pull: it cannot pull from Amazon ECR .*copy it to Artifact Registry[\s\S]*DriftJob memory: got "4Gi"; expected nothing with image/);
   });
