@@ -23,6 +23,11 @@ const base: GcpModelStackProps = {
 };
 
 describe('GcpModelStack', () => {
+  // Warnings go to stderr when the app runs; here they would only clutter the test output.
+  let stderrSink: (line: string) => void;
+  beforeAll(() => { stderrSink = setWarningSink(() => undefined); });
+  afterAll(() => setWarningSink(stderrSink));
+
   describe('the example in bin/gcp-example.ts', () => {
     let json: TfJson;
     let stack: GcpModelStack;
@@ -525,12 +530,11 @@ describe('GcpModelStack', () => {
   });
 
   describe('warnings', () => {
-    afterEach(() => setWarningSink((line) => process.stderr.write(`${line}\n`)));
-
     it('prints each warning to whoever runs the app, as well as recording it', () => {
       const printed: string[] = [];
-      setWarningSink((line) => printed.push(line));
+      const quiet = setWarningSink((line) => printed.push(line));
       const stack = new GcpModelStack(Testing.app(), 'warned', { ...base, driftJob: { schedule: '30 2 * * 1' } });
+      setWarningSink(quiet);
       const recorded = stack.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => m.data);
       expect(recorded).toHaveLength(1);
       expect(printed).toEqual([`[deploy-ai-smarter] WARNING warned: ${recorded[0]}`]);
