@@ -1,10 +1,8 @@
 // Ingestion-driven batch inference on GCP: each object finalized under the input prefix of the ingestion
 // bucket is sent to a Cloud Functions gen2 function that calls the model; failures retry, then dead-letter.
 // The function's code (lib/runtime/gcp-batch-inference) ships with the package and is uploaded by Terraform.
-import * as fs from 'fs';
-import * as path from 'path';
 import { Construct } from 'constructs';
-import { AssetType, ITerraformDependable, TerraformAsset } from 'cdktf';
+import { ITerraformDependable } from 'cdktf';
 import { Cloudfunctions2Function } from '@cdktf/provider-google/lib/cloudfunctions2-function';
 import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
@@ -23,7 +21,11 @@ import { ValidationErrors } from '../core';
 import { IEncryptionKey } from './encryption-key';
 import { IGcsBucket } from './ingestion-bucket';
 import { IModelService } from './model-service';
+import { bundledAssetDir, FunctionSourceArchive, isBundled, uploadBundledSource } from './private/function-source';
 import { boundedName, checkBucketName } from './private/gcp-names';
+import { serviceIdentityOf } from './private/identities';
+import { checkConnectorId } from './private/network-checks';
+import { IServiceIdentity } from './service-identity';
 import { objectPrefixCondition } from './private/gcs-prefix';
 
 /**
@@ -38,17 +40,13 @@ import { objectPrefixCondition } from './private/gcs-prefix';
  */
 export type BatchDelivery = 'pubsub-dead-letter' | 'eventarc';
 
-/** Where the function's source archive (a zip with `index.js` and `package.json`) lives in GCS. */
-export interface FunctionSourceArchive {
-  readonly bucket: string;
-  readonly object: string;
-}
+export type { FunctionSourceArchive } from './private/function-source';
 
 /**
  * The bundled function (`npm run bundle`: assets/gcp-batch-inference/{index.js,package.json}), shipped in the
  * package; resolves the same from lib/gcp (ts-node, tsx, jest) and dist/gcp (the published build).
  */
-export const BATCH_FUNCTION_ASSET_DIR = path.join(__dirname, '..', '..', 'assets', 'gcp-batch-inference');
+export const BATCH_FUNCTION_ASSET_DIR = bundledAssetDir('gcp-batch-inference');
 
 /** Cloud Run refuses HTTP/1 requests over 32 MiB: no larger input can reach the model. */
 export const MAX_BATCH_OBJECT_BYTES = 32 * 1024 * 1024;
@@ -109,6 +107,12 @@ export interface BatchInferenceProps {
   /** @default '1Gi' */
   readonly memory?: string;
   /**
+   * The identity the function runs as and receives events with (an existing account of yours); it gets the same
+   * resource-level grants a created one would.
+   * @default - a new service account `<model>-batch` with no project roles
+   */
+  readonly serviceAccount?: IServiceIdentity;
+  /**
    * Serverless VPC Access connector (`projects/<p>/locations/<r>/connectors/<c>`) the function sends all
    * egress through. Required when the service's ingress is restricted (behind the load balancer): calls from
    * Cloud Functions only count as internal when they come through a VPC.
@@ -120,7 +124,10 @@ export interface BatchInferenceProps {
 /** Scores every uploaded object with the model. */
 export class BatchInference extends Construct {
   readonly function: Cloudfunctions2Function;
-  readonly serviceAccount: ServiceAccount;
+  /** The account created for the function, unless `serviceAccount` was given. */
+  readonly serviceAccount?: ServiceAccount;
+  /** The identity the function runs (and receives events) as. */
+  readonly identity: IServiceIdentity;
   readonly delivery: BatchDelivery;
   /** Topic GCS publishes finalize notifications to (`pubsub-dead-letter` delivery). */
   readonly notificationTopic?: PubsubTopic;
@@ -175,9 +182,9 @@ export class BatchInference extends Construct {
       errors.check(props.sourceBucketName === undefined, 'sourceBucketName', props.sourceBucketName, 'nothing when sourceArchive is given (nothing is uploaded then)');
     } else {
       checkBucketName(errors, 'sourceBucketName', props.sourceBucketName);
-      const bundled = ['index.js', 'package.json'].every((file) => fs.existsSync(path.join(BATCH_FUNCTION_ASSET_DIR, file)));
-      errors.check(bundled, 'sourceArchive', undefined, `a zip of your own, or the bundled function in ${BATCH_FUNCTION_ASSET_DIR} (index.js and package.json; run "npm run bundle")`);
+      errors.check(isBundled(BATCH_FUNCTION_ASSET_DIR), 'sourceArchive', undefined, `a zip of your own, or the bundled function in ${BATCH_FUNCTION_ASSET_DIR} (index.js and package.json; run "npm run bundle")`);
     }
+    checkConnectorId(errors, 'vpcConnector', props.vpcConnector);
     errors.check(props.service.ingress === 'all' || props.vpcConnector !== undefined, 'vpcConnector', props.vpcConnector,
       `a Serverless VPC Access connector when the service ingress is "${props.service.ingress}" (the function could not reach it otherwise)`);
     errors.throwIfAny();
@@ -189,40 +196,28 @@ export class BatchInference extends Construct {
     if (props.sourceArchive) {
       this.sourceArchive = props.sourceArchive;
     } else {
-      // Only the package's own open-source bundle lives here, no model or user data, so Google-managed
-      // encryption is enough: a CMEK would have to be granted to the Cloud Functions and Cloud Build agents that
-      // read the archive, widening who can use the data-plane key for no protection gain.
-      this.sourceBucket = props.sourceBucketName === undefined ? new StorageBucket(this, 'SourceBucket', {
-        project: props.projectId,
-        name: boundedName([props.projectId, name, 'fn-src'], 63),
-        location: props.region,
-        storageClass: 'STANDARD',
-        uniformBucketLevelAccess: true,
-        publicAccessPrevention: 'enforced',
-        forceDestroy: false,
-        versioning: { enabled: false },
-      }) : undefined;
-      // Zipped by cdktf at synth (pure JS, no terraform binary), into cdktf.out next to the stack's JSON.
-      const asset = new TerraformAsset(this, 'SourceAsset', { path: BATCH_FUNCTION_ASSET_DIR, type: AssetType.ARCHIVE });
-      this.sourceObject = new StorageBucketObject(this, 'SourceObject', {
-        bucket: this.sourceBucket?.name ?? props.sourceBucketName!,
-        // The content hash in the name makes every code change a new object, which rebuilds the function.
-        name: `deploy-ai-smarter/${name}-batch-inference-${asset.assetHash.toLowerCase()}.zip`,
-        source: asset.path,
-        contentType: 'application/zip',
+      const source = uploadBundledSource(this, {
+        projectId: props.projectId,
+        region: props.region,
+        assetDir: BATCH_FUNCTION_ASSET_DIR,
+        objectPrefix: `deploy-ai-smarter/${name}-batch-inference`,
+        bucketName: props.sourceBucketName,
+        defaultBucketName: boundedName([props.projectId, name, 'fn-src'], 63),
       });
-      this.sourceArchive = { bucket: this.sourceObject.bucket, object: this.sourceObject.name };
+      this.sourceBucket = source.bucket;
+      this.sourceObject = source.object;
+      this.sourceArchive = source.archive;
     }
     const project = new DataGoogleProject(this, 'Project', { projectId: props.projectId });
     const storageAgent = new DataGoogleStorageProjectServiceAccount(this, 'StorageAgent', { project: props.projectId });
     const storageAgentMember = `serviceAccount:${storageAgent.emailAddress}`;
 
-    this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', {
-      project: props.projectId,
-      accountId: boundedName([name, 'batch'], 30),
-      displayName: `Batch inference of model ${name}`,
+    const identity = serviceIdentityOf(this, 'ServiceAccount', props.serviceAccount, {
+      projectId: props.projectId, accountId: boundedName([name, 'batch'], 30), displayName: `Batch inference of model ${name}`,
     });
-    const batchMember = `serviceAccount:${this.serviceAccount.email}`;
+    this.identity = identity.identity;
+    this.serviceAccount = identity.created;
+    const batchMember = this.identity.member;
     const underPrefix = (prefix: string) => objectPrefixCondition(props.bucket.bucketName, prefix);
     // Least privilege: read inputs only, write results under their prefixes only, call this model only.
     const grants: ITerraformDependable[] = [
@@ -259,7 +254,7 @@ export class BatchInference extends Construct {
         source: { storageSource: { bucket: this.sourceArchive.bucket, object: this.sourceArchive.object } },
       },
       serviceConfig: {
-        serviceAccountEmail: this.serviceAccount.email,
+        serviceAccountEmail: this.identity.email,
         ingressSettings: 'ALLOW_INTERNAL_ONLY',
         allTrafficOnLatestRevision: true,
         availableMemory: props.memory ?? '1Gi',
@@ -288,7 +283,7 @@ export class BatchInference extends Construct {
         eventType: 'google.cloud.storage.object.v1.finalized',
         eventFilters: [{ attribute: 'bucket', value: props.bucket.bucketName }],
         retryPolicy: 'RETRY_POLICY_RETRY',
-        serviceAccountEmail: this.serviceAccount.email,
+        serviceAccountEmail: this.identity.email,
       } : undefined,
       dependsOn: grants,
     });
@@ -342,7 +337,7 @@ export class BatchInference extends Construct {
         expirationPolicy: { ttl: '' },
         pushConfig: {
           pushEndpoint: this.function.url,
-          oidcToken: { serviceAccountEmail: this.serviceAccount.email, audience: this.function.url },
+          oidcToken: { serviceAccountEmail: this.identity.email, audience: this.function.url },
         },
         retryPolicy: { minimumBackoff: '10s', maximumBackoff: '600s' },
         deadLetterPolicy: { deadLetterTopic: deadLetterTopic.id, maxDeliveryAttempts },

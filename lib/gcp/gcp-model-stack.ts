@@ -1,22 +1,29 @@
 // The composed GCP stack: one ModelSpec in, a complete inference stack out: APIs, CMEK key, ingestion bucket,
-// Cloud Run serving, API front, batch inference, drift job, alerting, budget; with the provider, an optional GCS
-// backend, outputs, and the review metadata `npm run review` prices the stack from.
+// Cloud Run serving, API front, batch inference, drift job, alerting, budget, optional private networking; with the
+// provider, an optional GCS backend, outputs, and the review metadata `npm run review` prices the stack from. Existing
+// buckets, keys, service accounts and notification channels replace the ones it would create.
 import { Construct } from 'constructs';
-import { Annotations, GcsBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { GcsBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
-import { ModelSpec, ResolvedModelSpec, resolveModelSpec, ValidationErrors } from '../core';
+import { GcpNetworkCostOptions } from '../core/gcp-network-cost';
+import { isTokenList, ModelSpec, ResolvedModelSpec, resolveModelSpec, ValidationErrors } from '../core';
 import { REVIEW_METADATA_KEY, reviewMetadata } from '../review/contract';
 import { BatchInference, BatchInferenceProps } from './batch-inference';
 import { DriftJob, DriftJobProps } from './drift-job';
-import { EncryptionKey } from './encryption-key';
-import { IngestionBucket, IngestionBucketProps } from './ingestion-bucket';
+import { checkCryptoKeyId, EncryptionKey, IEncryptionKey } from './encryption-key';
+import { IGcsBucket, IngestionBucket, IngestionBucketProps } from './ingestion-bucket';
 import { ModelAlerting, ModelAlertingProps } from './model-alerting';
 import { BILLING_ACCOUNT_ID_EXPECTED, BILLING_ACCOUNT_ID_PATTERN, MAX_BUDGET_CHANNELS, ModelBudget } from './model-budget';
 import { ModelApi, PublicApiOptions } from './model-api';
 import { ModelService, ModelServiceProps } from './model-service';
+import { GcpNetworkOptions } from './network-options';
+import { checkPullableImage, checkReadableArtifact } from './private/artifact-sources';
+import { checkNetworkOptions, NetworkPlacement, placeInNetwork } from './private/stack-network';
 import { dependOn } from './private/dependencies';
 import { boundedName, checkBucketName, checkGpuRegion, checkProjectId, checkRegion } from './private/gcp-names';
+import { warn } from './private/warn';
 import { ProjectServices } from './project-services';
+import { VpcConnector } from './vpc-connector';
 
 /** Terraform state in a GCS bucket (create it, versioned, before the first deploy). */
 export interface GcsBackendOptions {
@@ -25,11 +32,22 @@ export interface GcsBackendOptions {
   readonly prefix?: string;
 }
 
-export type GcpServiceOptions = Pick<ModelServiceProps, 'deletionProtection' | 'requestTimeoutSeconds' | 'cpuAlwaysAllocated' | 'gpuZonalRedundancy' | 'additionalGpuRegions' | 'labels'>;
-export type GcpIngestionOptions = Pick<IngestionBucketProps, 'bucketName' | 'noncurrentVersionDays' | 'nearlineAfterDays' | 'softDeleteDays' | 'accessLogs' | 'labels'>;
+export type GcpServiceOptions = Pick<ModelServiceProps, 'deletionProtection' | 'requestTimeoutSeconds' | 'cpuAlwaysAllocated' | 'gpuZonalRedundancy' | 'additionalGpuRegions' | 'labels' | 'serviceAccount'>;
+/** Settings of the bucket the stack creates, or an existing bucket (then none of the settings). */
+export type GcpIngestionOptions = Pick<IngestionBucketProps, 'bucketName' | 'noncurrentVersionDays' | 'nearlineAfterDays' | 'softDeleteDays' | 'accessLogs' | 'labels'> & {
+  /**
+   * Name of an existing bucket for uploads, batch results, captures and the drift baseline. The stack adds
+   * folder-scoped IAM bindings and a notification to it (as `IngestionBucket.fromBucketName`), nothing else; its
+   * encryption, retention and logging stay yours. A Terraform reference is accepted.
+   * @default - a new bucket with the settings above
+   */
+  readonly existingBucketName?: string;
+};
+const NEW_BUCKET_SETTINGS = ['bucketName', 'noncurrentVersionDays', 'nearlineAfterDays', 'softDeleteDays', 'accessLogs', 'labels'] as const;
 // The topics always use the stack's data-plane key, like the bucket and the service.
 export type GcpBatchOptions = Omit<BatchInferenceProps, 'projectId' | 'region' | 'bucket' | 'service' | 'encryptionKey'>;
-export type GcpDriftJobOptions = Omit<DriftJobProps, 'spec' | 'projectId' | 'region' | 'captureUri' | 'baselineUri'> & {
+// The network option gives the drift function its connector.
+export type GcpDriftJobOptions = Omit<DriftJobProps, 'spec' | 'projectId' | 'region' | 'captureUri' | 'baselineUri' | 'vpcConnector'> & {
   /**
    * Folder with the baseline `statistics.json` and `constraints.json` (from `deploy-ai-smarter baseline`); upload them
    * there before the first run. The default folder is readable by the drift job only: nothing in the stack writes there.
@@ -48,7 +66,7 @@ export type GcpDriftJobOptions = Omit<DriftJobProps, 'spec' | 'projectId' | 'reg
    */
   readonly maxHoursBetweenRuns?: number;
 };
-export type GcpAlertingOptions = Pick<ModelAlertingProps, 'cpuUtilizationThreshold' | 'evaluationMinutes'>;
+export type GcpAlertingOptions = Pick<ModelAlertingProps, 'cpuUtilizationThreshold' | 'evaluationMinutes' | 'notificationChannels'>;
 
 export interface GcpModelStackProps {
   readonly spec: ModelSpec;
@@ -94,6 +112,20 @@ export interface GcpModelStackProps {
   readonly billingAccountId?: string;
   /** Enable the Google APIs the stack needs. @default true */
   readonly enableApis?: boolean;
+  /**
+   * An existing Cloud KMS key (`projects/<p>/locations/<region>/keyRings/<r>/cryptoKeys/<k>`, in `region`) for the
+   * bucket, the service and the batch topics, as `EncryptionKey.fromCryptoKeyId`. The stack grants the GCS, Cloud Run
+   * and Pub/Sub service agents encrypt/decrypt on it (`cloudkms.cryptoKeys.setIamPolicy` on the key is needed to deploy).
+   * @default - a new key ring `<name>-keyring` with a key rotated every 90 days
+   */
+  readonly encryptionKeyId?: string;
+  /**
+   * Private networking in one prop: the service answers internal traffic only (VPC networks of the project, Cloud
+   * Scheduler, Pub/Sub...; behind `publicApi`, the load balancer too), sends its egress into your subnet (Direct VPC
+   * egress), and the functions reach it through a Serverless VPC Access connector. The extra cost is in the estimate.
+   * @default - public run.app endpoint (IAM-authenticated), no VPC
+   */
+  readonly network?: GcpNetworkOptions;
 }
 
 /** Folder of the ingestion bucket holding the drift baseline by default. */
@@ -103,8 +135,9 @@ export const DEFAULT_BASELINE_PREFIX = 'baseline/';
 export class GcpModelStack extends TerraformStack {
   readonly spec: ResolvedModelSpec;
   readonly projectServices?: ProjectServices;
-  readonly encryptionKey: EncryptionKey;
-  readonly ingestion: IngestionBucket;
+  readonly encryptionKey: IEncryptionKey;
+  /** The ingestion bucket: created, or the existing one. */
+  readonly ingestion: IGcsBucket;
   readonly service: ModelService;
   readonly api: ModelApi;
   readonly batch?: BatchInference;
@@ -113,6 +146,10 @@ export class GcpModelStack extends TerraformStack {
   readonly budget?: ModelBudget;
   /** The folder captures are written to and analyzed from, when the drift job is on. */
   readonly captureUri?: string;
+  /** The connector created by `network.newConnector`. */
+  readonly vpcConnector?: VpcConnector;
+  /** The network choices that change the bill, for the cost estimate (`gcpNetworkCostLines`). */
+  readonly networkCost: GcpNetworkCostOptions;
 
   constructor(scope: Construct, id: string, props: GcpModelStackProps) {
     super(scope, id);
@@ -127,6 +164,17 @@ export class GcpModelStack extends TerraformStack {
       errors.checkPattern('backend.prefix', props.backend.prefix, /^[A-Za-z0-9_./-]{1,200}$/, 'a path of letters, digits, "_", ".", "/" or "-"');
     }
     checkBucketName(errors, 'ingestion.bucketName', props.ingestion?.bucketName);
+    if (props.ingestion?.existingBucketName !== undefined) {
+      checkBucketName(errors, 'ingestion.existingBucketName', props.ingestion.existingBucketName);
+      for (const setting of NEW_BUCKET_SETTINGS) {
+        errors.check(props.ingestion[setting] === undefined, `ingestion.${setting}`, props.ingestion[setting], 'nothing with ingestion.existingBucketName (it configures the bucket the stack would create)');
+      }
+    }
+    checkCryptoKeyId(errors, 'encryptionKeyId', props.encryptionKeyId, props.region);
+    // What Cloud Run cannot pull or the container cannot read would deploy and fail at start: refused with the rest.
+    if (typeof spec.image === 'string') checkPullableImage(errors, 'spec.image', spec.image);
+    checkReadableArtifact(errors, 'spec.modelArtifact', spec.modelArtifact);
+    checkNetworkOptions(errors, props.network, props.batch !== false, props.batch === false ? undefined : props.batch?.vpcConnector);
     const driftOptions = props.driftJob === false || !spec.monitoring.enabled ? undefined : props.driftJob ?? {};
     errors.checkNumber('driftJob.maxHoursBetweenRuns', driftOptions?.maxHoursBetweenRuns, { min: 0.05, max: 22.5 });
     // The batch function's capture folder, computed here so the service and the drift job can share it.
@@ -146,11 +194,13 @@ export class GcpModelStack extends TerraformStack {
     }
     if (spec.monthlyBudgetUsd !== undefined) {
       errors.check(props.billingAccountId !== undefined, 'billingAccountId', props.billingAccountId, `${BILLING_ACCOUNT_ID_EXPECTED} when spec.monthlyBudgetUsd is set`);
-      errors.check(!spec.monitoring.enabled || spec.monitoring.alarmEmails.length <= MAX_BUDGET_CHANNELS, 'spec.monitoring.alarmEmails', spec.monitoring.alarmEmails,
-        `at most ${MAX_BUDGET_CHANNELS} addresses when spec.monthlyBudgetUsd is set (a budget notifies at most ${MAX_BUDGET_CHANNELS} channels; use a group address)`);
+      const channels = props.alerting?.notificationChannels;
+      const [prop, list, noun] = channels === undefined ? ['spec.monitoring.alarmEmails', spec.monitoring.alarmEmails, 'addresses'] as const : ['alerting.notificationChannels', channels, 'channels'] as const;
+      errors.check(!spec.monitoring.enabled || isTokenList(list) || list.length <= MAX_BUDGET_CHANNELS, prop, list,
+        `at most ${MAX_BUDGET_CHANNELS} ${noun} when spec.monthlyBudgetUsd is set (a budget notifies at most ${MAX_BUDGET_CHANNELS} channels; use a group address)`);
     }
     errors.checkPattern('billingAccountId', props.billingAccountId, BILLING_ACCOUNT_ID_PATTERN, BILLING_ACCOUNT_ID_EXPECTED);
-    if (props.publicApi && props.batch !== false) {
+    if (props.publicApi && props.batch !== false && props.network === undefined) {
       errors.check(props.batch?.vpcConnector !== undefined, 'batch.vpcConnector', props.batch?.vpcConnector,
         'a Serverless VPC Access connector when publicApi restricts the service ingress (or batch: false)');
     }
@@ -164,11 +214,25 @@ export class GcpModelStack extends TerraformStack {
 
     const base = { projectId: props.projectId, region: props.region };
     // One customer-managed key for the model's data plane: the bucket, the Cloud Run revisions and the batch topics.
-    this.encryptionKey = new EncryptionKey(this, 'Key', { ...base, keyRingName: boundedName([spec.name, 'keyring'], 63) });
-    this.ingestion = new IngestionBucket(this, 'Ingestion', { ...base, ...props.ingestion, modelName: spec.name, encryptionKey: this.encryptionKey });
+    this.encryptionKey = props.encryptionKeyId !== undefined
+      ? EncryptionKey.fromCryptoKeyId(this, 'Key', props.encryptionKeyId, props.region)
+      : new EncryptionKey(this, 'Key', { ...base, keyRingName: boundedName([spec.name, 'keyring'], 63) });
+    if (props.ingestion?.existingBucketName !== undefined) {
+      this.ingestion = IngestionBucket.fromBucketName(this, 'Ingestion', props.ingestion.existingBucketName);
+    } else {
+      const { existingBucketName: _none, ...bucketSettings } = props.ingestion ?? {};
+      this.ingestion = new IngestionBucket(this, 'Ingestion', { ...base, ...bucketSettings, modelName: spec.name, encryptionKey: this.encryptionKey });
+    }
 
     const behindLoadBalancer = props.publicApi !== undefined;
     const openLoadBalancer = behindLoadBalancer && props.publicApi?.authentication === 'none';
+    const placement: NetworkPlacement | undefined = props.network && placeInNetwork(this, props.network, base, spec.name);
+    this.vpcConnector = placement?.connector;
+    this.networkCost = {
+      ...placement?.cost,
+      // The load balancer's Cloud Armor policy holds two rules: the per-IP rate limit and the default.
+      loadBalancer: behindLoadBalancer ? { armorRules: 2 } : undefined,
+    };
     // One capture folder for batch and online traffic, which the drift job analyzes.
     this.captureUri = driftOptions
       ? driftOptions.captureUri ?? `gs://${this.ingestion.bucketName}/${batchCapturePrefix}`
@@ -178,14 +242,18 @@ export class GcpModelStack extends TerraformStack {
       ...props.service,
       spec: props.spec,
       encryptionKey: this.encryptionKey,
-      ingress: behindLoadBalancer ? 'internal-and-cloud-load-balancing' : 'all',
+      ingress: behindLoadBalancer ? 'internal-and-cloud-load-balancing' : placement ? 'internal' : 'all',
       invokerIamDisabled: openLoadBalancer,
       captureUri: this.captureUri,
+      vpcAccess: placement?.servingVpcAccess,
     });
     this.api = new ModelApi(this, 'Api', { service: this.service, invokers: props.invokers, publicApi: props.publicApi });
 
     if (props.batch !== false) {
-      this.batch = new BatchInference(this, 'Batch', { ...base, ...props.batch, capturePrefix: batchCapturePrefix ?? false, bucket: this.ingestion, service: this.service, encryptionKey: this.encryptionKey });
+      this.batch = new BatchInference(this, 'Batch', {
+        ...base, ...props.batch, capturePrefix: batchCapturePrefix ?? false, bucket: this.ingestion, service: this.service, encryptionKey: this.encryptionKey,
+        vpcConnector: props.batch?.vpcConnector ?? placement?.connectorId,
+      });
     }
     if (driftOptions) {
       // The gap only tunes the silence alert; DriftJob does not take it.
@@ -196,6 +264,9 @@ export class GcpModelStack extends TerraformStack {
         baselineUri: driftOptions.baselineUri ?? `gs://${this.ingestion.bucketName}/${DEFAULT_BASELINE_PREFIX}`,
         captureUri: this.captureUri!,
         spec: props.spec,
+        // One source bucket for both functions' code.
+        sourceBucketName: jobOptions.image === undefined ? jobOptions.sourceBucketName ?? this.batch?.sourceBucket?.name ?? (props.batch || undefined)?.sourceBucketName : undefined,
+        vpcConnector: jobOptions.image === undefined ? placement?.connectorId : undefined,
       });
     }
     // The silence alert waits for the schedule's longest gap (parsed from the cron) unless the user states it.
@@ -203,7 +274,7 @@ export class GcpModelStack extends TerraformStack {
     const scheduleGap = this.driftJob?.maxHoursBetweenRuns;
     const driftGapHours = driftOptions?.maxHoursBetweenRuns ?? (scheduleGap !== undefined && scheduleGap <= 22.5 ? scheduleGap : undefined);
     if (this.driftJob && driftGapHours === undefined) {
-      Annotations.of(this).addWarning(`GcpModelStack driftJob: no "drift job silent" alert for schedule "${driftOptions?.schedule}" (it skips days or runs more than 22.5 h apart); set driftJob.maxHoursBetweenRuns to get one`);
+      warn(this, `GcpModelStack driftJob: no "drift job silent" alert for schedule "${driftOptions?.schedule}" (it skips days or runs more than 22.5 h apart); set driftJob.maxHoursBetweenRuns to get one`);
     }
     if (spec.monitoring.enabled) {
       this.alerting = new ModelAlerting(this, 'Alerting', {
@@ -212,7 +283,10 @@ export class GcpModelStack extends TerraformStack {
         projectId: props.projectId,
         service: this.service,
         deadLetterSubscriptionName: this.batch?.deadLetterSubscriptionName,
-        driftJob: this.driftJob ? { jobName: this.driftJob.job.name, maxHoursBetweenRuns: driftGapHours, silenceAlert: driftGapHours !== undefined } : undefined,
+        driftJob: this.driftJob ? {
+          jobName: this.driftJob.runnerName, runtime: this.driftJob.runtime, schedulerJobName: this.driftJob.schedulerName,
+          maxHoursBetweenRuns: driftGapHours, silenceAlert: driftGapHours !== undefined,
+        } : undefined,
       });
     }
     if (spec.monthlyBudgetUsd !== undefined) {
@@ -228,16 +302,17 @@ export class GcpModelStack extends TerraformStack {
     if (props.enableApis ?? true) {
       this.projectServices = new ProjectServices(this, 'Apis', {
         projectId: props.projectId,
-        loadBalancer: behindLoadBalancer,
+        // Compute Engine: the load balancer, and the VPC the service's Direct VPC egress joins.
+        loadBalancer: behindLoadBalancer || placement !== undefined,
         iap: behindLoadBalancer && !openLoadBalancer,
-        vpcAccess: this.batch !== undefined && props.batch !== false && props.batch?.vpcConnector !== undefined,
+        vpcAccess: placement?.connectorId !== undefined || (props.batch !== false && props.batch?.vpcConnector !== undefined),
         additionalServices: [
           ...(this.driftJob ? ['cloudscheduler.googleapis.com'] : []),
           ...(this.budget ? ['billingbudgets.googleapis.com'] : []),
         ],
       });
-      for (const part of [this.encryptionKey, this.ingestion, this.service, this.api, this.batch, this.driftJob, this.alerting, this.budget]) {
-        if (part) dependOn(part, this.projectServices.dependables);
+      for (const part of [this.encryptionKey, this.ingestion, this.vpcConnector, this.service, this.api, this.batch, this.driftJob, this.alerting, this.budget]) {
+        if (part instanceof Construct) dependOn(part, this.projectServices.dependables);
       }
     }
 
@@ -250,7 +325,12 @@ export class GcpModelStack extends TerraformStack {
       new TerraformOutput(this, 'dead_letter_subscription', { value: this.batch.deadLetterSubscriptionName, description: 'Batch inputs that failed every retry' });
     }
     if (this.driftJob) {
-      new TerraformOutput(this, 'drift_job_name', { value: this.driftJob.job.name, description: 'Cloud Run job checking drift hourly (gcloud run jobs execute <name> runs it now)' });
+      new TerraformOutput(this, 'drift_job_name', {
+        value: this.driftJob.runnerName,
+        description: this.driftJob.runtime === 'function'
+          ? 'Function checking drift on schedule (gcloud scheduler jobs run <name> --location <region> runs it now)'
+          : 'Cloud Run job checking drift on schedule (gcloud run jobs execute <name> runs it now)',
+      });
       new TerraformOutput(this, 'drift_baseline_uri', { value: this.driftJob.baselineUri, description: 'Upload statistics.json and constraints.json here' });
       new TerraformOutput(this, 'capture_uri', { value: this.driftJob.captureUri, description: 'Captured requests the drift job analyzes (the service\'s CAPTURE_URI)' });
     }

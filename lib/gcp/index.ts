@@ -9,3 +9,6 @@ export * from './model-api';
 export * from './model-budget';
 export * from './model-service';
 export * from './project-services';
+export * from './service-identity';
+export * from './vpc-connector';
+export * from './network-options';

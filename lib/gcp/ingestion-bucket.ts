@@ -1,5 +1,6 @@
 // The ingestion bucket: where inference inputs land (and batch results are written). CMEK-encrypted,
 // uniform access, public access prevention enforced, versioned, soft delete, lifecycle, optional usage logs.
+// An existing bucket is imported with `IngestionBucket.fromBucketName` and granted the same way.
 import { Construct } from 'constructs';
 import { ITerraformDependable } from 'cdktf';
 import { DataGoogleStorageProjectServiceAccount } from '@cdktf/provider-google/lib/data-google-storage-project-service-account';
@@ -66,8 +67,62 @@ export interface IngestionBucketProps {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+/** Folder-scoped grants on a bucket, idempotent per grant id; shared by the created and the imported bucket. */
+abstract class GcsBucketGrants extends Construct implements IGcsBucket {
+  abstract readonly bucketName: string;
+  private readonly grants = new Map<string, StorageBucketIamMember>();
+  /** The name as written into the config (conditions need text, not a reference). */
+  protected abstract readonly literalName: string;
+
+  grantRead(member: string, prefix?: string, grantId?: string): ITerraformDependable {
+    return this.grant('roles/storage.objectViewer', member, grantId ?? memberId(prefix ? `Read-${prefix}` : 'Read', member), prefix, true);
+  }
+
+  grantCreate(member: string, prefix?: string, grantId?: string): ITerraformDependable {
+    return this.grant('roles/storage.objectCreator', member, grantId ?? memberId(prefix ? `Create-${prefix}` : 'Create', member), prefix);
+  }
+
+  private grant(role: string, member: string, grantId: string, prefix?: string, list = false): ITerraformDependable {
+    const existing = this.grants.get(grantId);
+    if (existing) return existing;
+    const errors = new ValidationErrors('IngestionBucket');
+    checkMembers(errors, 'member', [member]);
+    errors.checkPattern('prefix', prefix, /^[^\s"\\*?[\]]+\/$/, 'a folder path ending in "/" without spaces, quotes, backslashes or wildcards');
+    errors.throwIfAny();
+    const grant = new StorageBucketIamMember(this, grantId, {
+      bucket: this.bucketName,
+      role,
+      member,
+      condition: prefix === undefined ? undefined : objectPrefixCondition(this.literalName, prefix, { list }),
+    });
+    this.grants.set(grantId, grant);
+    return grant;
+  }
+}
+
+/** A bucket that exists outside the stack, granted like a created one. */
+class ImportedGcsBucket extends GcsBucketGrants {
+  protected readonly literalName: string;
+  constructor(scope: Construct, id: string, readonly bucketName: string) {
+    super(scope, id);
+    this.literalName = bucketName;
+  }
+}
+
 /** The bucket inference inputs are uploaded to. */
-export class IngestionBucket extends Construct implements IGcsBucket {
+export class IngestionBucket extends GcsBucketGrants {
+  /**
+   * An existing bucket (e.g. one your platform team manages, with its own encryption, retention and logging), for the
+   * stack's batch inference, captures and drift baseline. Constructs add only folder-scoped IAM bindings and a
+   * notification to it; nothing about the bucket itself changes. A Terraform reference is accepted.
+   */
+  static fromBucketName(scope: Construct, id: string, bucketName: string): IGcsBucket {
+    const errors = new ValidationErrors('IngestionBucket');
+    checkBucketName(errors, 'fromBucketName(bucketName)', bucketName);
+    errors.throwIfAny();
+    return new ImportedGcsBucket(scope, id, bucketName);
+  }
+
   readonly bucket: StorageBucket;
   readonly bucketName: string;
   /** `gs://<bucket>`. */
@@ -77,9 +132,7 @@ export class IngestionBucket extends Construct implements IGcsBucket {
   readonly storageServiceAgent: DataGoogleStorageProjectServiceAccount;
   /** The usage-log bucket, when `accessLogs` is on. */
   readonly accessLogBucket?: StorageBucket;
-  private readonly grants = new Map<string, StorageBucketIamMember>();
-  /** The name as written into the config (conditions need text, not a reference). */
-  private readonly literalName: string;
+  protected readonly literalName: string;
 
   constructor(scope: Construct, id: string, props: IngestionBucketProps) {
     super(scope, id);
@@ -153,30 +206,5 @@ export class IngestionBucket extends Construct implements IGcsBucket {
     });
     this.bucketName = this.bucket.name;
     this.bucketUrl = this.bucket.url;
-  }
-
-  grantRead(member: string, prefix?: string, grantId?: string): ITerraformDependable {
-    return this.grant('roles/storage.objectViewer', member, grantId ?? memberId(prefix ? `Read-${prefix}` : 'Read', member), prefix, true);
-  }
-
-  grantCreate(member: string, prefix?: string, grantId?: string): ITerraformDependable {
-    return this.grant('roles/storage.objectCreator', member, grantId ?? memberId(prefix ? `Create-${prefix}` : 'Create', member), prefix);
-  }
-
-  private grant(role: string, member: string, grantId: string, prefix?: string, list = false): ITerraformDependable {
-    const existing = this.grants.get(grantId);
-    if (existing) return existing;
-    const errors = new ValidationErrors('IngestionBucket');
-    checkMembers(errors, 'member', [member]);
-    errors.checkPattern('prefix', prefix, /^[^\s"\\*?[\]]+\/$/, 'a folder path ending in "/" without spaces, quotes, backslashes or wildcards');
-    errors.throwIfAny();
-    const grant = new StorageBucketIamMember(this, grantId, {
-      bucket: this.bucket.name,
-      role,
-      member,
-      condition: prefix === undefined ? undefined : objectPrefixCondition(this.literalName, prefix, { list }),
-    });
-    this.grants.set(grantId, grant);
-    return grant;
   }
 }

@@ -2,19 +2,31 @@
 // scaling saturation, feature drift and PSI (log-based metrics from the drift job), the drift job's own health (errors,
 // failed executions, silence) and dead letters; one dashboard.
 import { Construct } from 'constructs';
-import { dependable } from 'cdktf';
+import { dependable, TerraformIterator, Token } from 'cdktf';
 import { LoggingMetric, LoggingMetricBucketOptions } from '@cdktf/provider-google/lib/logging-metric';
 import { MonitoringAlertPolicy, MonitoringAlertPolicyAlertStrategy, MonitoringAlertPolicyConditions } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { MonitoringDashboard } from '@cdktf/provider-google/lib/monitoring-dashboard';
 import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
-import { ModelSpec, resolveModelSpec, ValidationErrors } from '../core';
+import { isTokenList, ModelSpec, resolveModelSpec, ValidationErrors } from '../core';
+import type { DriftRuntime } from './drift-job';
 import { IModelService } from './model-service';
 import { checkProjectId } from './private/gcp-names';
 
-/** The drift job whose health ModelAlerting watches (the Cloud Run job of DriftJob). */
+/** The drift job whose health ModelAlerting watches (DriftJob's function or Cloud Run job). */
 export interface DriftJobAlertOptions {
-  /** Name of the Cloud Run job running the drift job with `LOG_FORMAT=gcp` (`DriftJob.job.name`). */
+  /** Name of the function or Cloud Run job running the drift job with `LOG_FORMAT=gcp` (`DriftJob.runnerName`). */
   readonly jobName: string;
+  /**
+   * What runs it (`DriftJob.runtime`): the function's logs are those of its Cloud Run service, a job's those of the job.
+   * @default 'cloud-run-job'
+   */
+  readonly runtime?: DriftRuntime;
+  /**
+   * The Cloud Scheduler job starting it (`DriftJob.schedulerName`); required for the function runtime, whose failed
+   * runs (5xx, timeouts, refused calls) are the scheduler's failed attempts.
+   * @default - none
+   */
+  readonly schedulerJobName?: string;
   /**
    * Longest gap between two scheduled runs, in hours. The silence alert fires when no `drift_summary` line arrived
    * for this plus one hour (Cloud Monitoring waits at most 23.5 hours, hence at most 22.5).
@@ -44,6 +56,13 @@ export interface ModelAlertingProps {
    */
   readonly deadLetterSubscriptionName?: string;
   /**
+   * Existing Cloud Monitoring notification channels (`projects/<p>/notificationChannels/<n>`: PagerDuty, Slack, email
+   * lists your team already has) that every policy notifies, instead of email channels created from
+   * `spec.monitoring.alarmEmails` (give one or the other). A list token is accepted.
+   * @default - one email channel per `spec.monitoring.alarmEmails` entry
+   */
+  readonly notificationChannels?: readonly string[];
+  /**
    * Minutes a condition must hold before it alerts.
    * @default 5
    */
@@ -55,6 +74,10 @@ export interface ModelAlertingProps {
    */
   readonly driftJob?: DriftJobAlertOptions;
 }
+
+/** Notification channel ids, as Cloud Monitoring names them. */
+export const NOTIFICATION_CHANNEL_ID = /^projects\/[^/\s]+\/notificationChannels\/[0-9]+$/;
+const NOTIFICATION_CHANNEL_ID_EXPECTED = 'a notification channel id "projects/<project>/notificationChannels/<number>" (gcloud beta monitoring channels list)';
 
 /** Log-based drift metric name for a model; the drift job logs JSON lines this metric reads. */
 export function driftMetricName(modelName: string): string {
@@ -74,9 +97,21 @@ export function driftLogFilter(modelName: string): string {
   return `jsonPayload.event="feature_drift" AND jsonPayload.model="${modelName}"`;
 }
 
+/** The log entries of the drift job's runner: a Cloud Run job, or the function (a Cloud Run service underneath). */
+export function driftRunnerLogFilter(jobName: string, runtime: DriftRuntime = 'cloud-run-job'): string {
+  return runtime === 'function'
+    ? `resource.type="cloud_run_revision" AND resource.labels.service_name="${jobName}"`
+    : `resource.type="cloud_run_job" AND resource.labels.job_name="${jobName}"`;
+}
+
 /** The log filter of the drift job's error lines (exit code 2: unreadable baseline, storage error, bad flags). */
-export function driftJobErrorLogFilter(jobName: string): string {
-  return `resource.type="cloud_run_job" AND resource.labels.job_name="${jobName}" AND jsonPayload.event="drift_job_error"`;
+export function driftJobErrorLogFilter(jobName: string, runtime: DriftRuntime = 'cloud-run-job'): string {
+  return `${driftRunnerLogFilter(jobName, runtime)} AND jsonPayload.event="drift_job_error"`;
+}
+
+/** Failed attempts of the Cloud Scheduler job that calls the drift function (refused, 5xx, past its deadline). */
+export function driftSchedulerFailureLogFilter(schedulerJobName: string): string {
+  return `resource.type="cloud_scheduler_job" AND resource.labels.job_id="${schedulerJobName}" AND severity>=ERROR`;
 }
 
 /** Log-based counter of finished drift runs of a model (one `drift_summary` line per run). */
@@ -85,14 +120,15 @@ export function driftSummaryMetricName(modelName: string): string {
 }
 
 /** The log filter of the drift summary counter: the one `drift_summary` line each finished run writes. */
-export function driftSummaryLogFilter(jobName: string, modelName: string): string {
-  return `resource.type="cloud_run_job" AND resource.labels.job_name="${jobName}" AND jsonPayload.event="drift_summary" AND jsonPayload.model="${modelName}"`;
+export function driftSummaryLogFilter(jobName: string, modelName: string, runtime: DriftRuntime = 'cloud-run-job'): string {
+  return `${driftRunnerLogFilter(jobName, runtime)} AND jsonPayload.event="drift_summary" AND jsonPayload.model="${modelName}"`;
 }
 
 /** Cloud Monitoring alerting and dashboard for one model service. */
 export class ModelAlerting extends Construct {
+  /** The email channels created for `spec.monitoring.alarmEmails`. */
   readonly notificationChannels: MonitoringNotificationChannel[] = [];
-  /** Channel ids (`projects/<p>/notificationChannels/<n>`), one per alarm email. */
+  /** Channel ids (`projects/<p>/notificationChannels/<n>`) every policy notifies: the created ones, or those given. */
   readonly notificationChannelIds: string[];
   readonly latencyPolicy: MonitoringAlertPolicy;
   readonly errorRatePolicy: MonitoringAlertPolicy;
@@ -127,6 +163,17 @@ export class ModelAlerting extends Construct {
     errors.checkNumber('cpuUtilizationThreshold', cpuThreshold, { min: 0.01, max: 1 });
     errors.checkNumber('evaluationMinutes', minutes, { min: 1, max: 1440, integer: true });
     errors.checkNumber('driftJob.maxHoursBetweenRuns', props.driftJob?.maxHoursBetweenRuns, { min: 0.05, max: 22.5 });
+    const existingChannels = props.notificationChannels;
+    if (existingChannels !== undefined && errors.checkStringList('notificationChannels', existingChannels, 'a list of notification channel ids') && !isTokenList(existingChannels)) {
+      existingChannels.forEach((channel, i) => errors.checkPattern(`notificationChannels[${i}]`, channel, NOTIFICATION_CHANNEL_ID, NOTIFICATION_CHANNEL_ID_EXPECTED));
+      errors.check(isTokenList(spec.monitoring.alarmEmails) || spec.monitoring.alarmEmails.length === 0, 'notificationChannels', existingChannels,
+        'no channels while spec.monitoring.alarmEmails creates email channels (give one or the other; add an email channel to your list instead)');
+    }
+    errors.checkOneOf('driftJob.runtime', props.driftJob?.runtime, ['function', 'cloud-run-job']);
+    if (props.driftJob?.runtime === 'function') {
+      errors.check(props.driftJob.schedulerJobName !== undefined, 'driftJob.schedulerJobName', undefined,
+        'the Cloud Scheduler job calling the drift function (DriftJob.schedulerName): its failed attempts are the failed runs');
+    }
     // Each drift policy has an any-feature condition plus one per named feature, and Cloud Monitoring allows six.
     errors.check(spec.monitoring.driftFeatures.length <= 5, 'spec.monitoring.driftFeatures', `${spec.monitoring.driftFeatures.length} features`,
       'at most 5 (a Cloud Monitoring alert policy holds at most 6 conditions; the any-feature condition already names the feature)');
@@ -139,15 +186,27 @@ export class ModelAlerting extends Construct {
     const runFilter = (metric: string, extra = '') =>
       `resource.type="cloud_run_revision" AND resource.label.service_name="${props.service.serviceName}" AND metric.type="${metric}"${extra}`;
 
-    m.alarmEmails.forEach((email, i) => {
-      this.notificationChannels.push(new MonitoringNotificationChannel(this, `Email${i}`, {
-        project,
-        displayName: `${model} alerts: ${email}`,
-        type: 'email',
-        labels: { email_address: email },
-      }));
-    });
-    this.notificationChannelIds = this.notificationChannels.map((c) => c.name);
+    if (existingChannels !== undefined) {
+      this.notificationChannelIds = [...existingChannels];
+    } else if (isTokenList(m.alarmEmails)) {
+      // Addresses known at apply time only (a list variable): one channel per element, with for_each.
+      const emails = TerraformIterator.fromList([...m.alarmEmails]);
+      const channels = new MonitoringNotificationChannel(this, 'Emails', {
+        forEach: emails, project, displayName: `${model} alerts: ${emails.value}`, type: 'email', labels: { email_address: emails.value },
+      });
+      this.notificationChannels.push(channels);
+      this.notificationChannelIds = Token.asList(TerraformIterator.fromResources(channels).pluckProperty('name'));
+    } else {
+      m.alarmEmails.forEach((email, i) => {
+        this.notificationChannels.push(new MonitoringNotificationChannel(this, `Email${i}`, {
+          project,
+          displayName: `${model} alerts: ${email}`,
+          type: 'email',
+          labels: { email_address: email },
+        }));
+      });
+      this.notificationChannelIds = this.notificationChannels.map((c) => c.name);
+    }
 
     const policy = (policyId: string, displayName: string, conditions: MonitoringAlertPolicyConditions[], runbook: string, severity = 'ERROR',
       alertStrategy: MonitoringAlertPolicyAlertStrategy = { autoClose: '86400s' }) =>
@@ -298,8 +357,14 @@ export class ModelAlerting extends Construct {
     const jobWidgets: ReturnType<typeof chart>[] = [];
     if (props.driftJob) {
       const job = props.driftJob.jobName;
-      const jobMetricFilter = (metric: string, extra = '') =>
-        `resource.type="cloud_run_job" AND resource.label.job_name="${job}" AND metric.type="${metric}"${extra}`;
+      const runtime = props.driftJob.runtime ?? 'cloud-run-job';
+      const isFunction = runtime === 'function';
+      const jobMetricFilter = (metric: string, extra = '') => (isFunction
+        ? `resource.type="cloud_run_revision" AND resource.label.service_name="${job}" AND metric.type="${metric}"${extra}`
+        : `resource.type="cloud_run_job" AND resource.label.job_name="${job}" AND metric.type="${metric}"${extra}`);
+      const logsHint = isFunction
+        ? `gcloud functions logs read ${job}, and gcloud scheduler jobs describe ${props.driftJob.schedulerJobName}`
+        : `gcloud run jobs executions list --job ${job}`;
       // One incident per failed run: the next failing run (an hour later) opens a new one instead of joining an
       // incident that stays open for a day.
       const perRun: MonitoringAlertPolicyAlertStrategy = { autoClose: '1800s' };
@@ -307,16 +372,22 @@ export class ModelAlerting extends Construct {
       // one email an hour is every run, and no more (Cloud Monitoring requires the rate limit on log-match policies).
       this.driftJobErrorPolicy = policy('DriftJobError', 'drift job error', [{
         displayName: 'drift_job_error log line',
-        conditionMatchedLog: { filter: driftJobErrorLogFilter(job), labelExtractors: { error: 'EXTRACT(jsonPayload.error)' } },
+        conditionMatchedLog: { filter: driftJobErrorLogFilter(job, runtime), labelExtractors: { error: 'EXTRACT(jsonPayload.error)' } },
       }], `Drift job ${job} of ${model} stopped with an error (exit code 2: unreadable or invalid baseline, storage error, bad flags); `
-        + `the error label says which. Drift is not being checked until it is fixed. Logs: gcloud run jobs executions list --job ${job}.`,
+        + `the error label says which. Drift is not being checked until it is fixed. Logs: ${logsHint}.`,
       'WARNING', { ...perRun, notificationRateLimit: { period: '3600s' } });
 
       // Failed executions, from Cloud Run's own metric rather than a log match on its system log text: it also counts
       // runs that wrote no drift_job_error line (crash, out of memory, timeout, image pull failure). A run that logs
       // drift_job_error fails too, so such a run alerts on both policies: the error policy says why.
       // Drift found is not a failure: the job runs with DRIFT_EXIT_CODE=0.
-      this.driftJobFailurePolicy = policy('DriftJobFailed', 'drift job execution failed', [{
+      // The function: Cloud Scheduler's failed attempts, which include calls refused (403: a missing run.invoker grant, an
+      // ingress that does not admit the scheduler), 5xx answers (a drift_job_error run, a crash) and runs past the deadline.
+      this.driftJobFailurePolicy = isFunction ? policy('DriftJobFailed', 'drift job run failed', [{
+        displayName: 'failed Cloud Scheduler attempts',
+        conditionMatchedLog: { filter: driftSchedulerFailureLogFilter(props.driftJob.schedulerJobName!) },
+      }], `Cloud Scheduler could not run drift function ${job} of ${model} (refused call, error answer or timeout). Logs: ${logsHint}.`,
+      'WARNING', { ...perRun, notificationRateLimit: { period: '3600s' } }) : policy('DriftJobFailed', 'drift job execution failed', [{
         displayName: 'failed drift job executions',
         conditionThreshold: {
           filter: jobMetricFilter('run.googleapis.com/job/completed_execution_count', ' AND metric.label.result="failed"'),
@@ -327,7 +398,7 @@ export class ModelAlerting extends Construct {
           trigger: { count: 1 },
         },
       }], `An execution of drift job ${job} of ${model} failed (also when it crashed, ran out of memory, timed out or could not pull `
-        + `its image, and wrote no log line). Logs: gcloud run jobs executions list --job ${job}.`, 'WARNING', perRun);
+        + `its image, and wrote no log line). Logs: ${logsHint}.`, 'WARNING', perRun);
 
       if (props.driftJob.silenceAlert ?? true) {
         const gapHours = props.driftJob.maxHoursBetweenRuns ?? 1;
@@ -337,7 +408,7 @@ export class ModelAlerting extends Construct {
           project,
           name: driftSummaryMetricName(model),
           description: `Finished runs of the drift job of model ${model} (drift_summary log lines)`,
-          filter: driftSummaryLogFilter(job, model),
+          filter: driftSummaryLogFilter(job, model, runtime),
           metricDescriptor: { metricKind: 'DELTA', valueType: 'INT64', unit: '1', displayName: `${model} drift job runs` },
         });
         // Metric absence, because a log-based counter writes no point (not a zero) when nothing matched. Cloud Monitoring
@@ -347,16 +418,18 @@ export class ModelAlerting extends Construct {
         this.driftJobSilencePolicy = policy('DriftJobSilence', 'drift job silent', [{
           displayName: `no drift_summary line for ${silenceSeconds / 3600} hours`,
           conditionAbsent: {
-            filter: `metric.type="logging.googleapis.com/user/${driftSummaryMetricName(model)}" AND resource.type="cloud_run_job"`,
+            filter: `metric.type="logging.googleapis.com/user/${driftSummaryMetricName(model)}" AND resource.type="${isFunction ? 'cloud_run_revision' : 'cloud_run_job'}"`,
             duration: `${silenceSeconds}s`,
             aggregations: [{ alignmentPeriod: '300s', perSeriesAligner: 'ALIGN_SUM', crossSeriesReducer: 'REDUCE_SUM' }],
             trigger: { count: 1 },
           },
         }], `No run of drift job ${job} of ${model} finished in ${silenceSeconds / 3600} hours: the job did not run or did not finish, `
-          + `so drift is not being checked. Check the Cloud Scheduler job and gcloud run jobs executions list --job ${job}.`, 'WARNING');
+          + `so drift is not being checked. Check the Cloud Scheduler job and ${logsHint}.`, 'WARNING');
         this.driftJobSilencePolicy.dependsOn = [dependable(this.driftSummaryMetric)];
       }
-      jobWidgets.push(chart('Drift job executions by result', jobMetricFilter('run.googleapis.com/job/completed_execution_count'), 'ALIGN_SUM', 'REDUCE_SUM', ['metric.label.result']));
+      jobWidgets.push(isFunction
+        ? chart('Drift function runs by response class', jobMetricFilter('run.googleapis.com/request_count'), 'ALIGN_SUM', 'REDUCE_SUM', ['metric.label.response_code_class'])
+        : chart('Drift job executions by result', jobMetricFilter('run.googleapis.com/job/completed_execution_count'), 'ALIGN_SUM', 'REDUCE_SUM', ['metric.label.result']));
     }
 
     // latency, 5xx ratio, CPU, saturation, and the drift and PSI policies' conditions, plus dead letters and the

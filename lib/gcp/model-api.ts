@@ -1,13 +1,13 @@
 // The API front of a model on GCP: IAM-authenticated Cloud Run invocation by default, or a global external
 // HTTPS load balancer (serverless NEG, Cloud Armor rate limiting, TLS 1.2+ policy, managed certificate).
 import { Construct } from 'constructs';
-import { ITerraformDependable } from 'cdktf';
+import { ITerraformDependable, TerraformIterator } from 'cdktf';
 // Types only: the load balancer's classes load on first use (loadBalancerClasses below).
 import type { ComputeBackendService } from '@cdktf/provider-google/lib/compute-backend-service';
 import type { ComputeSecurityPolicy, ComputeSecurityPolicyRule } from '@cdktf/provider-google/lib/compute-security-policy';
 import type { ComputeSslPolicy } from '@cdktf/provider-google/lib/compute-ssl-policy';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
-import { ValidationErrors } from '../core';
+import { isTokenList, ValidationErrors } from '../core';
 import { IModelService } from './model-service';
 import { boundedName, checkMembers, memberId } from './private/gcp-names';
 
@@ -112,6 +112,8 @@ export class ModelApi extends Construct {
       errors.check(props.service.ingress === 'internal-and-cloud-load-balancing', 'service.ingress', props.service.ingress,
         '"internal-and-cloud-load-balancing" with publicApi, or the run.app URL would bypass Cloud Armor');
       if (auth === 'none') {
+        errors.check(!isTokenList(props.invokers), 'invokers', props.invokers,
+          'none with publicApi.authentication "none" (the load balancer admits every caller; authenticate in the container)');
         errors.check(props.service.invokerIamDisabled, 'service.invokerIamDisabled', props.service.invokerIamDisabled,
           'true with publicApi.authentication "none" (unauthenticated load-balancer requests carry no identity token)');
       }
@@ -121,7 +123,7 @@ export class ModelApi extends Construct {
     if (!pub) {
       this.authentication = 'iam';
       this.url = props.service.serviceUri;
-      for (const member of props.invokers ?? []) this.grantInvoke(member);
+      this.grantInvokers(props.invokers, id);
       return;
     }
     this.authentication = auth;
@@ -211,7 +213,24 @@ export class ModelApi extends Construct {
       const projectData = new DataGoogleProject(this, 'Project', { projectId: project });
       props.service.grantInvoke(`serviceAccount:service-${projectData.number}@gcp-sa-iap.iam.gserviceaccount.com`, `${id}-IapAgentInvoker`);
     }
-    for (const member of props.invokers ?? []) this.grantInvoke(member);
+    this.grantInvokers(props.invokers, id);
+  }
+
+  /** Grants each literal member, or, for a list known at apply time only, every element with for_each. */
+  private grantInvokers(members: readonly string[] | undefined, id: string): void {
+    if (!isTokenList(members)) {
+      for (const member of members ?? []) this.grantInvoke(member);
+      return;
+    }
+    if (this.authentication === 'iam') {
+      this.service.grantInvokeList(members!, `${id}-Invokers`);
+      return;
+    }
+    const iterator = TerraformIterator.fromList([...members!]);
+    const { IapWebBackendServiceIamMember } = loadBalancerClasses();
+    new IapWebBackendServiceIamMember(this, 'IapAccessors', {
+      forEach: iterator, project: this.service.projectId, webBackendService: this.backendService!.name, role: 'roles/iap.httpsResourceAccessor', member: iterator.value,
+    });
   }
 
   /**

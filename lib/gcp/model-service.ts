@@ -1,17 +1,21 @@
 // The serving plane on GCP: a Cloud Run v2 service running the model's SageMaker-contract container
 // (GET /ping, POST /invocations on 8080), CPU or NVIDIA L4, CMEK, its own service account, IAM-only invocation,
-// and (optionally) a capture folder the container may write request captures to.
+// read access to its artifact only, optional VPC egress, and (optionally) a capture folder the container may write to.
 import { Construct } from 'constructs';
-import { ITerraformDependable } from 'cdktf';
+import { ITerraformDependable, TerraformIterator } from 'cdktf';
 import { CloudRunV2Service } from '@cdktf/provider-google/lib/cloud-run-v2-service';
 import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
-import { ModelSpec, ResolvedModelSpec, resolveModelSpec, ValidationErrors } from '../core';
+import { isTokenList, ModelSpec, ResolvedModelSpec, resolveModelSpec, ValidationErrors } from '../core';
 import { EncryptionKey, IEncryptionKey } from './encryption-key';
-import { boundedName, checkMembers, checkProjectId, checkGpuRegion, checkRegion, gcsBucketOf, memberId } from './private/gcp-names';
-import { GCS_FOLDER_URI, GCS_FOLDER_URI_EXPECTED, grantOnFolder, parseGcsFolder } from './private/gcs-prefix';
+import { checkPullableImage, checkReadableArtifact, parseGcsArtifact } from './private/artifact-sources';
+import { boundedName, checkMembers, checkProjectId, checkGpuRegion, checkRegion, memberId } from './private/gcp-names';
+import { artifactReadCondition, GCS_FOLDER_URI, GCS_FOLDER_URI_EXPECTED, grantOnFolder, parseGcsFolder } from './private/gcs-prefix';
+import { serviceIdentityOf } from './private/identities';
+import { checkConnectorId, checkNetworkName, checkSubnetworkName, privateGoogleAccessPrecondition } from './private/network-checks';
+import { IServiceIdentity } from './service-identity';
 
 /** Who may reach the service's network endpoint (IAM still applies). */
 export type ServiceIngress = 'all' | 'internal-and-cloud-load-balancing' | 'internal';
@@ -21,6 +25,35 @@ const INGRESS: Record<ServiceIngress, string> = {
   'internal-and-cloud-load-balancing': 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER',
   internal: 'INGRESS_TRAFFIC_INTERNAL_ONLY',
 };
+
+/** Where the service's outbound traffic goes (`vpc_access.egress`). */
+export type VpcEgress = 'private-ranges-only' | 'all-traffic';
+
+/**
+ * Outbound access to a VPC: Direct VPC egress (`subnetwork`, no connector to run or pay for) or a Serverless VPC Access
+ * connector. Either lets the container reach private IPs (databases, feature stores, internal services).
+ */
+export interface ServiceVpcAccess {
+  /**
+   * Subnetwork for Direct VPC egress, in the service's region; a Shared VPC subnet is named
+   * `projects/<host project>/regions/<region>/subnetworks/<name>` (the Cloud Run service agent then needs
+   * `roles/compute.networkUser` on it). Instances take IPs from it: size it for twice `scaling.maxInstances`.
+   * @default - none (give this or `connector`)
+   */
+  readonly subnetwork?: string;
+  /** The subnetwork's VPC network. @default - the network of `subnetwork` */
+  readonly network?: string;
+  /** Network tags on the instances, for firewall rules. @default - none */
+  readonly networkTags?: readonly string[];
+  /** A Serverless VPC Access connector instead of Direct VPC egress. @default - none */
+  readonly connector?: string;
+  /**
+   * `private-ranges-only`: only RFC 1918 (and RFC 6598) destinations go through the VPC; `all-traffic`: everything,
+   * Google APIs included, which then need Private Google Access on the subnet (checked at plan time) or Cloud NAT.
+   * @default 'private-ranges-only'
+   */
+  readonly egress?: VpcEgress;
+}
 
 /** A Cloud Run service serving a model, as the API front, batch inference and alerting see it. */
 export interface IModelService {
@@ -35,6 +68,11 @@ export interface IModelService {
   readonly invokerIamDisabled: boolean;
   /** Grants `roles/run.invoker` on this service only. Idempotent per member. */
   grantInvoke(member: string, grantId?: string): ITerraformDependable;
+  /**
+   * Grants `roles/run.invoker` on this service to every member of a list known at apply time only (a list token, e.g. a
+   * Terraform variable): one binding per element, with for_each. Literal lists go through `grantInvoke`.
+   */
+  grantInvokeList(members: readonly string[], grantId: string): ITerraformDependable;
 }
 
 export interface ModelServiceProps {
@@ -60,6 +98,14 @@ export interface ModelServiceProps {
   readonly invokerIamDisabled?: boolean;
   /** Principals granted `roles/run.invoker`. No public principal is accepted. @default - none */
   readonly invokers?: readonly string[];
+  /**
+   * The identity the container runs as (an existing account of yours); it gets the same grants a created one would:
+   * read on the artifact, create under the capture folder.
+   * @default - a new service account `<name>-serving` with no project roles
+   */
+  readonly serviceAccount?: IServiceIdentity;
+  /** Outbound access to a VPC (Direct VPC egress or a connector). @default - none: Google's network only */
+  readonly vpcAccess?: ServiceVpcAccess;
   /** @default true: `terraform destroy` fails until you set it false */
   readonly deletionProtection?: boolean;
   /**
@@ -101,7 +147,10 @@ export interface ModelServiceProps {
 /** Cloud Run v2 service for one model. */
 export class ModelService extends Construct implements IModelService {
   readonly service: CloudRunV2Service;
-  readonly serviceAccount: ServiceAccount;
+  /** The account created for the container, unless `serviceAccount` was given. */
+  readonly serviceAccount?: ServiceAccount;
+  /** The identity the container runs as. */
+  readonly identity: IServiceIdentity;
   readonly serviceAccountEmail: string;
   readonly projectId: string;
   readonly region: string;
@@ -135,6 +184,23 @@ export class ModelService extends Construct implements IModelService {
       errors.check(!(reserved in spec.environment), `spec.environment.${reserved}`, spec.environment[reserved], 'not set: Cloud Run or this construct sets it');
     }
     if (regionOk) checkGpuRegion(errors, 'region', props.region, spec.compute, props.additionalGpuRegions);
+    // What Cloud Run cannot pull or the container cannot read would deploy and then fail: refused here.
+    checkPullableImage(errors, 'spec.image', spec.image);
+    checkReadableArtifact(errors, 'spec.modelArtifact', spec.modelArtifact);
+    const vpc = props.vpcAccess;
+    if (vpc) {
+      errors.check((vpc.subnetwork === undefined) !== (vpc.connector === undefined), 'vpcAccess', vpc,
+        'either subnetwork (Direct VPC egress) or connector (Serverless VPC Access), not both and not neither');
+      errors.check(vpc.connector === undefined || (vpc.network === undefined && vpc.networkTags === undefined), 'vpcAccess.connector', vpc.connector,
+        'no network or networkTags with a connector (they configure Direct VPC egress)');
+      checkSubnetworkName(errors, 'vpcAccess.subnetwork', vpc.subnetwork);
+      checkNetworkName(errors, 'vpcAccess.network', vpc.network);
+      checkConnectorId(errors, 'vpcAccess.connector', vpc.connector);
+      errors.checkOneOf('vpcAccess.egress', vpc.egress, ['private-ranges-only', 'all-traffic']);
+      if (errors.checkStringList('vpcAccess.networkTags', vpc.networkTags) && vpc.networkTags && !isTokenList(vpc.networkTags)) {
+        vpc.networkTags.forEach((tag, i) => errors.checkPattern(`vpcAccess.networkTags[${i}]`, tag, /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a network tag (lowercase letters, digits, hyphens)'));
+      }
+    }
     errors.throwIfAny();
 
     this.resolvedSpec = spec;
@@ -153,15 +219,17 @@ export class ModelService extends Construct implements IModelService {
     const keyGrant = this.encryptionKey.grantEncryptDecrypt(
       `serviceAccount:service-${project.number}@serverless-robot-prod.iam.gserviceaccount.com`, `${id}-CloudRunAgentKey`);
 
-    this.serviceAccount = new ServiceAccount(this, 'ServiceAccount', {
-      project: props.projectId,
+    const identity = serviceIdentityOf(this, 'ServiceAccount', props.serviceAccount, {
+      projectId: props.projectId,
       accountId: boundedName([spec.name, 'serving'], 30),
       displayName: `Serving identity of model ${spec.name} (no project roles)`,
     });
-    this.serviceAccountEmail = this.serviceAccount.email;
+    this.identity = identity.identity;
+    this.serviceAccount = identity.created;
+    this.serviceAccountEmail = this.identity.email;
 
     const env: { name: string; value: string }[] = Object.entries(spec.environment).map(([name, value]) => ({ name, value }));
-    const artifactBucket = gcsBucketOf(spec.modelArtifact);
+    const artifact = spec.modelArtifact === undefined ? undefined : parseGcsArtifact(spec.modelArtifact);
     const grantsBeforeService: ITerraformDependable[] = [keyGrant];
     if (spec.modelArtifact) {
       env.push({ name: 'MODEL_URI', value: spec.modelArtifact });
@@ -170,15 +238,30 @@ export class ModelService extends Construct implements IModelService {
       this.captureUri = props.captureUri;
       env.push({ name: 'CAPTURE_URI', value: props.captureUri });
       // Granted before the first revision starts, so its first captures do not fail with 403.
-      grantsBeforeService.push(grantOnFolder(this, 'CaptureWriter', parseGcsFolder(props.captureUri)!, 'roles/storage.objectCreator', `serviceAccount:${this.serviceAccount.email}`));
+      grantsBeforeService.push(grantOnFolder(this, 'CaptureWriter', parseGcsFolder(props.captureUri)!, 'roles/storage.objectCreator', this.identity.member));
     }
-    if (artifactBucket) {
-      // Read access on the artifact's bucket only, so the container can download the model at start.
+    if (artifact) {
+      // Read access on the artifact only (its object, or the objects of its folder and listing them), like the AWS stack's
+      // grant on its object: the rest of the bucket stays out of reach. A whole-bucket URI gets the bucket.
       grantsBeforeService.push(new StorageBucketIamMember(this, 'ArtifactReader', {
-        bucket: artifactBucket,
+        bucket: artifact.bucket,
         role: 'roles/storage.objectViewer',
-        member: `serviceAccount:${this.serviceAccount.email}`,
+        member: this.identity.member,
+        condition: artifact.path === '' ? undefined : artifactReadCondition(artifact.bucket, artifact.path),
       }));
+    }
+    let vpcAccess: { connector?: string; egress: string; networkInterfaces?: { network?: string; subnetwork?: string; tags?: string[] }[] } | undefined;
+    let preconditions: ReturnType<typeof privateGoogleAccessPrecondition>[] = [];
+    if (vpc) {
+      const egress = vpc.egress ?? 'private-ranges-only';
+      vpcAccess = {
+        connector: vpc.connector,
+        egress: egress === 'all-traffic' ? 'ALL_TRAFFIC' : 'PRIVATE_RANGES_ONLY',
+        networkInterfaces: vpc.subnetwork ? [{ network: vpc.network, subnetwork: vpc.subnetwork, tags: vpc.networkTags ? [...vpc.networkTags] : undefined }] : undefined,
+      };
+      if (egress === 'all-traffic' && vpc.subnetwork) {
+        preconditions = [privateGoogleAccessPrecondition(this, 'Subnetwork', { projectId: props.projectId, region: props.region, subnetwork: vpc.subnetwork }, `service ${spec.name}`)];
+      }
     }
 
     const cloudRun = spec.compute.gcp.cloudRun;
@@ -194,7 +277,7 @@ export class ModelService extends Construct implements IModelService {
       deletionProtection: props.deletionProtection ?? true,
       labels,
       template: {
-        serviceAccount: this.serviceAccount.email,
+        serviceAccount: this.identity.email,
         encryptionKey: this.encryptionKey.cryptoKeyId,
         timeout: `${timeout}s`,
         maxInstanceRequestConcurrency: spec.scaling.concurrency,
@@ -203,6 +286,7 @@ export class ModelService extends Construct implements IModelService {
         labels,
         nodeSelector: gpu ? { accelerator: gpu } : undefined,
         gpuZonalRedundancyDisabled: gpu ? !(props.gpuZonalRedundancy ?? false) : undefined,
+        vpcAccess,
         containers: [{
           name: 'model',
           image: spec.image,
@@ -220,10 +304,19 @@ export class ModelService extends Construct implements IModelService {
         }],
       },
       dependsOn: grantsBeforeService,
+      lifecycle: preconditions.length > 0 ? { precondition: preconditions } : undefined,
     });
     this.serviceUri = this.service.uri;
 
-    for (const member of props.invokers ?? []) this.grantInvoke(member);
+    if (isTokenList(props.invokers)) this.grantInvokeList(props.invokers!, 'Invokers');
+    else for (const member of props.invokers ?? []) this.grantInvoke(member);
+  }
+
+  grantInvokeList(members: readonly string[], grantId: string): ITerraformDependable {
+    const iterator = TerraformIterator.fromList([...members]);
+    return new CloudRunV2ServiceIamMember(this, grantId, {
+      forEach: iterator, project: this.projectId, location: this.region, name: this.service.name, role: 'roles/run.invoker', member: iterator.value,
+    });
   }
 
   grantInvoke(member: string, grantId?: string): ITerraformDependable {

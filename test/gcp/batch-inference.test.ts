@@ -7,6 +7,7 @@ import { BatchInference, BatchInferenceProps } from '../../lib/gcp/batch-inferen
 import { EncryptionKey } from '../../lib/gcp/encryption-key';
 import { IngestionBucket } from '../../lib/gcp/ingestion-bucket';
 import { ModelService } from '../../lib/gcp/model-service';
+import { ServiceIdentity } from '../../lib/gcp/service-identity';
 import { address, iamBindings, PROJECT, REGION, resource, resourcesOf, synth, testStack, TfJson } from './private/tf-json';
 
 const spec = { name: 'churn', image: 'us-central1-docker.pkg.dev/p/models/churn:1' };
@@ -257,13 +258,25 @@ describe('BatchInference', () => {
     });
   });
 
+  it('runs as an existing service account with the same resource-level grants, creating none', () => {
+    const { stack } = build(undefined, { serviceAccount: ServiceIdentity.fromEmail('batch-runner@platform.iam.gserviceaccount.com') });
+    const json = synth(stack);
+    const member = 'serviceAccount:batch-runner@platform.iam.gserviceaccount.com';
+    expect(Object.keys(resourcesOf(json, 'google_service_account')).map((id) => id.replace(/_[0-9A-F]{8}$/, ''))).toEqual(['Serving_ServiceAccount']);
+    expect(resource(json, 'google_cloudfunctions2_function', 'Batch/Function').service_config).toMatchObject({ service_account_email: 'batch-runner@platform.iam.gserviceaccount.com' });
+    expect(resource(json, 'google_pubsub_subscription', 'Batch/PushSubscription').push_config).toMatchObject({ oidc_token: { service_account_email: 'batch-runner@platform.iam.gserviceaccount.com' } });
+    expect(Object.values(resourcesOf(json, 'google_storage_bucket_iam_member')).filter((g) => g.member === member).map((g) => g.role).sort())
+      .toEqual(['roles/storage.objectCreator', 'roles/storage.objectUser', 'roles/storage.objectUser', 'roles/storage.objectViewer']);
+    expect(resourcesOf(json, 'google_project_iam_member')).toEqual({});
+  });
+
   it('rejects prefixes that would loop, bad retry counts, sizes and archives, and unreachable services', () => {
     const { stack } = testStack();
     const bucket = new IngestionBucket(stack, 'Ingest', { projectId: PROJECT, region: REGION, modelName: 'churn' });
     const service = new ModelService(stack, 'Serving', { spec, projectId: PROJECT, region: REGION, ingress: 'internal-and-cloud-load-balancing' });
     expect(() => new BatchInference(stack, 'Batch', {
       projectId: PROJECT, region: REGION, bucket, service, inputPrefix: 'in/', outputPrefix: 'in/out/', errorPrefix: 'in/errors/', capturePrefix: 'capture',
-      maxDeliveryAttempts: 3, maxObjectBytes: 64 * 1024 * 1024, sourceArchive: { bucket: 'src', object: 'fn.tar' }, sourceBucketName: 'other',
+      maxDeliveryAttempts: 3, maxObjectBytes: 64 * 1024 * 1024, sourceArchive: { bucket: 'src', object: 'fn.tar' }, sourceBucketName: 'other', vpcConnector: 'my-connector',
     })).toThrow(new RegExp([
       'BatchInference outputPrefix: got "in/out/"; expected a prefix that neither contains nor is inside inputPrefix "in/"',
       'BatchInference errorPrefix: got "in/errors/"; expected a prefix that neither contains nor is inside inputPrefix',
@@ -272,7 +285,7 @@ describe('BatchInference', () => {
       'BatchInference maxObjectBytes: got 67108864; expected an integer from 1 to 33554432',
       'BatchInference sourceArchive.object: got "fn.tar"; expected a .zip object path',
       'BatchInference sourceBucketName: got "other"; expected nothing when sourceArchive is given',
-      'BatchInference vpcConnector: got undefined; expected a Serverless VPC Access connector',
+      'BatchInference vpcConnector: got "my-connector"; expected a Serverless VPC Access connector id "projects/<project>/locations/<region>/connectors/<name>"',
     ].map((line) => line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\S]*')));
   });
 });

@@ -45,3 +45,29 @@ describe('EncryptionKey', () => {
     expect(() => key.grantEncryptDecrypt('allUsers')).toThrow('EncryptionKey grantEncryptDecrypt(member)[0]: got "allUsers"; expected an IAM principal');
   });
 });
+
+describe('EncryptionKey.fromCryptoKeyId', () => {
+  const keyId = `projects/security-prj/locations/${REGION}/keyRings/ml/cryptoKeys/data`;
+
+  it('grants service agents on an existing key without creating one', () => {
+    const { stack } = testStack();
+    const key = EncryptionKey.fromCryptoKeyId(stack, 'Existing', keyId, REGION);
+    key.grantEncryptDecrypt('serviceAccount:agent@example.iam.gserviceaccount.com');
+    key.grantEncryptDecrypt('serviceAccount:agent@example.iam.gserviceaccount.com');
+    const json = synth(stack);
+    expect(key.cryptoKeyId).toBe(keyId);
+    expect(resourcesOf(json, 'google_kms_crypto_key')).toEqual({});
+    expect(Object.values(resourcesOf(json, 'google_kms_crypto_key_iam_member'))).toEqual([expect.objectContaining({
+      crypto_key_id: keyId, role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter', member: 'serviceAccount:agent@example.iam.gserviceaccount.com',
+    })]);
+  });
+
+  it('refuses a malformed id and a key in another region, and accepts a Terraform reference', () => {
+    const { stack } = testStack();
+    expect(() => EncryptionKey.fromCryptoKeyId(stack, 'A', 'data-key')).toThrow(
+      'EncryptionKey fromCryptoKeyId(cryptoKeyId): got "data-key"; expected a key id "projects/<project>/locations/<region>/keyRings/<ring>/cryptoKeys/<key>"');
+    expect(() => EncryptionKey.fromCryptoKeyId(stack, 'B', keyId.replace(REGION, 'europe-west4'), REGION)).toThrow(
+      /expected a key in us-central1 \(CMEK keys must be in the region of the bucket and the service they encrypt; this one is in europe-west4\)/);
+    expect(() => EncryptionKey.fromCryptoKeyId(stack, 'C', '${TfToken[TOKEN.9]}', REGION)).not.toThrow();
+  });
+});

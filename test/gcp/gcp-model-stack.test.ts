@@ -1,11 +1,17 @@
-import { Testing } from 'cdktf';
+import { TerraformVariable, Testing, Token } from 'cdktf';
+import { DriftJob } from '../../lib/gcp/drift-job';
+import { ModelAlerting } from '../../lib/gcp/model-alerting';
+import { ModelService } from '../../lib/gcp/model-service';
+import { setWarningSink } from '../../lib/core/warnings';
+import { ServiceIdentity } from '../../lib/gcp/service-identity';
 import { addGcpExample } from '../../bin/gcp-example';
 import { GcpModelStack, GcpModelStackProps } from '../../lib/gcp/gcp-model-stack';
 import { parseReviewMetadata, REVIEW_METADATA_KEY } from '../../lib/review/contract';
-import { address, resource, resourcesOf, synth, TfJson } from './private/tf-json';
+import { address, iamBindings, resource, resourcesOf, synth, testStack, TfJson } from './private/tf-json';
 
 type Container = { env: { name: string; value: string }[] };
-const envOf = (block: Record<string, unknown>) => {
+const envOf = (block: Record<string, unknown>): Record<string, string> => {
+  if (block.service_config) return (block.service_config as { environment_variables: Record<string, string> }).environment_variables;
   const template = block.template as { containers?: Container[]; template?: { containers: Container[] } };
   return Object.fromEntries((template.containers ?? template.template!.containers)[0].env.map((e) => [e.name, e.value]));
 };
@@ -17,6 +23,11 @@ const base: GcpModelStackProps = {
 };
 
 describe('GcpModelStack', () => {
+  // Warnings go to stderr when the app runs; here they would only clutter the test output.
+  let stderrSink: (line: string) => void;
+  beforeAll(() => { stderrSink = setWarningSink(() => undefined); });
+  afterAll(() => setWarningSink(stderrSink));
+
   describe('the example in bin/gcp-example.ts', () => {
     let json: TfJson;
     let stack: GcpModelStack;
@@ -64,7 +75,7 @@ describe('GcpModelStack', () => {
 
     it('runs the drift job by default on the ingestion bucket\'s baseline/ and capture/<model>/ folders', () => {
       const bucketRef = `\${${address(json, 'google_storage_bucket', 'Ingestion/Bucket')}.name}`;
-      expect(envOf(resource(json, 'google_cloud_run_v2_job', 'Drift/Job'))).toMatchObject({
+      expect(envOf(resource(json, 'google_cloudfunctions2_function', 'Drift/Function'))).toMatchObject({
         BASELINE_URI: `gs://${bucketRef}/baseline/`, CAPTURE_URI: `gs://${bucketRef}/capture/example-model/`, LOG_FORMAT: 'gcp',
       });
       expect(json.output!.drift_baseline_uri.value).toBe(`gs://${bucketRef}/baseline/`);
@@ -187,21 +198,24 @@ describe('GcpModelStack', () => {
     const policies = (json: TfJson) => resourcesOf(json, 'google_monitoring_alert_policy');
     const conditionOf = (json: TfJson, id: string) => (resource(json, 'google_monitoring_alert_policy', id).conditions as Record<string, Record<string, unknown>>[])[0];
 
-    it('watches the drift job for errors, failed executions and silence, on the email channel', () => {
+    it('watches the drift function for errors, failed runs and silence, on the email channel', () => {
       const stack = new GcpModelStack(Testing.app(), 'drift-alerts', base);
       const json = synth(stack);
-      const jobName = `\${${address(json, 'google_cloud_run_v2_job', 'Drift/Job')}.name}`;
       const channels = [`\${${address(json, 'google_monitoring_notification_channel', 'Alerting/Email0')}.name}`];
       expect(conditionOf(json, 'Alerting/DriftJobError').condition_matched_log).toMatchObject({
-        filter: `resource.type="cloud_run_job" AND resource.labels.job_name="${jobName}" AND jsonPayload.event="drift_job_error"`,
+        filter: 'resource.type="cloud_run_revision" AND resource.labels.service_name="churn-drift" AND jsonPayload.event="drift_job_error"',
       });
       expect(resource(json, 'google_monitoring_alert_policy', 'Alerting/DriftJobError').alert_strategy).toMatchObject({ notification_rate_limit: { period: '3600s' } });
-      expect((conditionOf(json, 'Alerting/DriftJobFailed').condition_threshold as { filter: string }).filter)
-        .toBe(`resource.type="cloud_run_job" AND resource.label.job_name="${jobName}" AND metric.type="run.googleapis.com/job/completed_execution_count" AND metric.label.result="failed"`);
+      // A failed run is a failed Cloud Scheduler attempt: refused calls (403), 5xx answers and timeouts alike.
+      expect(conditionOf(json, 'Alerting/DriftJobFailed').condition_matched_log).toEqual({
+        filter: 'resource.type="cloud_scheduler_job" AND resource.labels.job_id="churn-drift" AND severity>=ERROR',
+      });
+      expect(resource(json, 'google_monitoring_alert_policy', 'Alerting/DriftJobFailed').alert_strategy).toMatchObject({ notification_rate_limit: { period: '3600s' } });
       // The default schedule runs hourly: silent after two hours.
       expect(conditionOf(json, 'Alerting/DriftJobSilence').condition_absent).toMatchObject({ duration: '7200s' });
+      expect((conditionOf(json, 'Alerting/DriftJobSilence').condition_absent as { filter: string }).filter).toContain('resource.type="cloud_run_revision"');
       expect(resource(json, 'google_logging_metric', 'Alerting/DriftSummaryMetric').filter)
-        .toBe(`resource.type="cloud_run_job" AND resource.labels.job_name="${jobName}" AND jsonPayload.event="drift_summary" AND jsonPayload.model="churn"`);
+        .toBe('resource.type="cloud_run_revision" AND resource.labels.service_name="churn-drift" AND jsonPayload.event="drift_summary" AND jsonPayload.model="churn"');
       for (const id of ['DriftJobError', 'DriftJobFailed', 'DriftJobSilence']) {
         expect(resource(json, 'google_monitoring_alert_policy', `Alerting/${id}`).notification_channels).toEqual(channels);
       }
@@ -252,9 +266,11 @@ describe('GcpModelStack', () => {
   it('points the drift job and the service at given folders, without batch inference', () => {
     const stack = new GcpModelStack(Testing.app(), 'drift', { ...base, batch: false, driftJob: { baselineUri: 'gs://b/churn/', captureUri: 'gs://c/churn/', schedule: '0 */6 * * *' } });
     const json = synth(stack);
-    const job = resource(json, 'google_cloud_run_v2_job', 'Drift/Job');
-    expect(job.name).toBe('churn-drift');
-    expect(envOf(job)).toMatchObject({ BASELINE_URI: 'gs://b/churn/', CAPTURE_URI: 'gs://c/churn/' });
+    const fn = resource(json, 'google_cloudfunctions2_function', 'Drift/Function');
+    expect(fn.name).toBe('churn-drift');
+    expect(envOf(fn)).toMatchObject({ BASELINE_URI: 'gs://b/churn/', CAPTURE_URI: 'gs://c/churn/' });
+    // Without batch inference, the drift function's code gets a source bucket of its own.
+    expect(resource(json, 'google_storage_bucket', 'Drift/SourceBucket')).toMatchObject({ name: 'example-project-id-churn-drift-src', public_access_prevention: 'enforced' });
     expect(resource(json, 'google_cloud_scheduler_job', 'Drift/Schedule').schedule).toBe('0 */6 * * *');
     expect(envOf(resource(json, 'google_cloud_run_v2_service', 'Serving/Service')).CAPTURE_URI).toBe('gs://c/churn/');
     expect(resource(json, 'google_storage_bucket_iam_member', 'Serving/CaptureWriter')).toMatchObject({
@@ -266,7 +282,7 @@ describe('GcpModelStack', () => {
     const stack = new GcpModelStack(Testing.app(), 'drift-prefix', { ...base, batch: { capturePrefix: 'traffic/churn/' } });
     const json = synth(stack);
     const folder = `gs://\${${address(json, 'google_storage_bucket', 'Ingestion/Bucket')}.name}/traffic/churn/`;
-    expect(envOf(resource(json, 'google_cloud_run_v2_job', 'Drift/Job')).CAPTURE_URI).toBe(folder);
+    expect(envOf(resource(json, 'google_cloudfunctions2_function', 'Drift/Function')).CAPTURE_URI).toBe(folder);
     expect(envOf(resource(json, 'google_cloud_run_v2_service', 'Serving/Service')).CAPTURE_URI).toBe(folder);
     expect(resource(json, 'google_cloudfunctions2_function', 'Batch/Function').service_config).toMatchObject({ environment_variables: { CAPTURE_PREFIX: 'traffic/churn/' } });
   });
@@ -276,6 +292,7 @@ describe('GcpModelStack', () => {
     const json = synth(stack);
     expect(stack.driftJob).toBeUndefined();
     expect(resourcesOf(json, 'google_cloud_run_v2_job')).toEqual({});
+    expect(Object.keys(resourcesOf(json, 'google_cloudfunctions2_function')).map((id) => id.replace(/_[0-9A-F]{8}$/, ''))).toEqual(['Batch_Function']);
     expect(resourcesOf(json, 'google_cloud_scheduler_job')).toEqual({});
     expect(envOf(resource(json, 'google_cloud_run_v2_service', 'Serving/Service')).CAPTURE_URI).toBeUndefined();
     const services = Object.values(resourcesOf(json, 'google_project_service')).map((s) => s.service);
@@ -371,6 +388,156 @@ describe('GcpModelStack', () => {
     it('requires a VPC connector for batch inference behind the load balancer', () => {
       expect(attempt({ publicApi: { domains: ['api.example.com'] } }))
         .toThrow('GcpModelStack batch.vpcConnector: got undefined; expected a Serverless VPC Access connector when publicApi restricts the service ingress (or batch: false)');
+    });
+
+    it('refuses what the serving plane cannot pull or read, with the other problems at once', () => {
+      expect(attempt({ spec: { ...base.spec, image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/churn:1', modelArtifact: 's3://models/churn.tar.gz' }, region: 'us-middle1' }))
+        .toThrow(/GcpModelStack region: got "us-middle1"[\s\S]*GcpModelStack spec.image: got "123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/churn:1"; expected an image Cloud Run can pull: it cannot pull from Amazon ECR \(no AWS credentials on GCP\); copy it to Artifact Registry[\s\S]*GcpModelStack spec.modelArtifact: got "s3:\/\/models\/churn\.tar\.gz"; expected an artifact the GCP serving identity can read: nothing on GCP holds credentials for s3:\/\//);
+    });
+  });
+
+  describe('no package is downloaded at run time', () => {
+    it.each<[string, Partial<GcpModelStackProps>]>([
+      ['the defaults', {}],
+      ['no batch inference', { batch: false, driftJob: { captureUri: 'gs://c/churn/' } }],
+      ['a prebuilt drift image', { driftJob: { image: 'us-central1-docker.pkg.dev/p/tools/drift-job:0.1.0' } }],
+      ['a weekly drift job', { driftJob: { schedule: '0 6 * * MON' } }],
+      ['private networking', { network: { subnetwork: 'serving', newConnector: { subnetwork: 'connector-28' } } }],
+    ])('synthesizes no npx with %s', (_, props) => {
+      const json = synth(new GcpModelStack(Testing.app(), 'no-npx', { ...base, ...props }));
+      expect(JSON.stringify(json)).not.toMatch(/\bnpx\b|registry\.npmjs\.org|deploy-ai-smarter@/);
+    });
+
+    it('uploads both functions\' code, zipped at synth, into one private source bucket', () => {
+      const json = synth(new GcpModelStack(Testing.app(), 'sources', base));
+      expect(Object.keys(resourcesOf(json, 'google_storage_bucket')).map((id) => id.replace(/_[0-9A-F]{8}$/, '')).sort())
+        .toEqual(['Batch_SourceBucket', 'Ingestion_AccessLogBucket', 'Ingestion_Bucket']);
+      const bucketRef = `\${${address(json, 'google_storage_bucket', 'Batch/SourceBucket')}.name}`;
+      expect(resource(json, 'google_storage_bucket_object', 'Drift/SourceObject')).toMatchObject({ bucket: bucketRef, source: expect.stringMatching(/^assets\/Drift_SourceAsset_[0-9A-F]{8}\/[0-9A-F]{32}\/archive\.zip$/) });
+      expect(resource(json, 'google_storage_bucket_object', 'Batch/SourceObject')).toMatchObject({ bucket: bucketRef });
+    });
+  });
+
+  describe('existing infrastructure', () => {
+    const KEY = 'projects/security-prj/locations/us-central1/keyRings/ml/cryptoKeys/data';
+    const CHANNEL = 'projects/example-project-id/notificationChannels/987654321';
+    let json: TfJson;
+    beforeAll(() => {
+      json = synth(new GcpModelStack(Testing.app(), 'existing', {
+        ...base,
+        spec: { ...base.spec, monitoring: {} },
+        encryptionKeyId: KEY,
+        ingestion: { existingBucketName: 'platform-ml-landing' },
+        service: { serviceAccount: ServiceIdentity.fromEmail('churn-run@platform.iam.gserviceaccount.com') },
+        batch: { serviceAccount: ServiceIdentity.fromEmail('churn-batch@platform.iam.gserviceaccount.com') },
+        driftJob: {
+          serviceAccount: ServiceIdentity.fromEmail('churn-drift@platform.iam.gserviceaccount.com'),
+          schedulerServiceAccount: ServiceIdentity.fromEmail('churn-sched@platform.iam.gserviceaccount.com'),
+        },
+        alerting: { notificationChannels: [CHANNEL] },
+      }));
+    });
+
+    it('creates no bucket, key, service account or channel of its own', () => {
+      expect(Object.keys(resourcesOf(json, 'google_storage_bucket')).map((id) => id.replace(/_[0-9A-F]{8}$/, ''))).toEqual(['Batch_SourceBucket']);
+      for (const type of ['google_kms_crypto_key', 'google_kms_key_ring', 'google_service_account', 'google_monitoring_notification_channel']) {
+        expect(resourcesOf(json, type)).toEqual({});
+      }
+    });
+
+    it('encrypts the service and the topics with the existing key, granting its service agents on that key only', () => {
+      expect(resource(json, 'google_cloud_run_v2_service', 'Serving/Service').template).toMatchObject({ encryption_key: KEY, service_account: 'churn-run@platform.iam.gserviceaccount.com' });
+      expect(resource(json, 'google_pubsub_topic', 'Batch/NotificationTopic').kms_key_name).toBe(KEY);
+      const grants = Object.values(resourcesOf(json, 'google_kms_crypto_key_iam_member'));
+      expect(grants.map((g) => g.crypto_key_id)).toEqual([KEY, KEY]);
+      expect(grants.map((g) => g.member as string).sort()).toEqual([
+        expect.stringMatching(/^serviceAccount:service-\$\{data\.google_project\..*\.number\}@gcp-sa-pubsub\.iam\.gserviceaccount\.com$/),
+        expect.stringMatching(/^serviceAccount:service-\$\{data\.google_project\..*\.number\}@serverless-robot-prod\.iam\.gserviceaccount\.com$/),
+      ]);
+    });
+
+    it('wires batch, capture and drift to the existing bucket with folder-scoped grants for the given accounts only', () => {
+      const grants = Object.values(resourcesOf(json, 'google_storage_bucket_iam_member'))
+        .map((g) => ({ member: (g.member as string).replace(/^serviceAccount:|@platform\.iam\.gserviceaccount\.com$/g, ''), role: g.role, bucket: g.bucket, expression: (g.condition as { expression: string } | undefined)?.expression }))
+        .sort((a, b) => `${a.member}${a.expression}`.localeCompare(`${b.member}${b.expression}`));
+      const on = (prefix: string, list = false) => `resource.name.startsWith("projects/_/buckets/platform-ml-landing/objects/${prefix}")`
+        + (list ? ` || api.getAttribute("storage.googleapis.com/objectListPrefix", "").startsWith("${prefix}")` : '');
+      expect(grants).toEqual([
+        { member: 'churn-batch', role: 'roles/storage.objectCreator', bucket: 'platform-ml-landing', expression: on('capture/churn/') },
+        { member: 'churn-batch', role: 'roles/storage.objectUser', bucket: 'platform-ml-landing', expression: on('errors/') },
+        { member: 'churn-batch', role: 'roles/storage.objectViewer', bucket: 'platform-ml-landing', expression: on('incoming/') },
+        { member: 'churn-batch', role: 'roles/storage.objectUser', bucket: 'platform-ml-landing', expression: on('predictions/') },
+        { member: 'churn-drift', role: 'roles/storage.objectViewer', bucket: 'platform-ml-landing', expression: on('baseline/') },
+        { member: 'churn-drift', role: 'roles/storage.objectViewer', bucket: 'platform-ml-landing', expression: on('capture/churn/', true) },
+        { member: 'churn-run', role: 'roles/storage.objectCreator', bucket: 'platform-ml-landing', expression: on('capture/churn/') },
+      ]);
+      expect(resource(json, 'google_storage_notification', 'Batch/Notification')).toMatchObject({ bucket: 'platform-ml-landing', object_name_prefix: 'incoming/' });
+      expect(resource(json, 'google_cloudfunctions2_function', 'Drift/Function').service_config).toMatchObject({
+        service_account_email: 'churn-drift@platform.iam.gserviceaccount.com',
+        environment_variables: { BASELINE_URI: 'gs://platform-ml-landing/baseline/', CAPTURE_URI: 'gs://platform-ml-landing/capture/churn/' },
+      });
+      expect(iamBindings(json, 'google_cloud_run_v2_service_iam_member', 'name').map((b) => b.member).sort()).toEqual([
+        'serviceAccount:churn-batch@platform.iam.gserviceaccount.com', 'serviceAccount:churn-batch@platform.iam.gserviceaccount.com', 'serviceAccount:churn-sched@platform.iam.gserviceaccount.com',
+      ]);
+    });
+
+    it('alerts the existing channels from every policy', () => {
+      for (const policy of Object.values(resourcesOf(json, 'google_monitoring_alert_policy'))) expect(policy.notification_channels).toEqual([CHANNEL]);
+      expect(json.output!.alert_channel_ids.value).toEqual([CHANNEL]);
+    });
+
+    it('refuses an existing bucket next to settings of a new one, a key in another region, and channels next to alarm emails', () => {
+      expect(() => new GcpModelStack(Testing.app(), 'bad', {
+        ...base, encryptionKeyId: KEY.replace('us-central1', 'europe-west4'),
+        ingestion: { existingBucketName: 'platform-ml-landing', softDeleteDays: 30 }, alerting: { notificationChannels: [CHANNEL] },
+      })).toThrow(/GcpModelStack ingestion.softDeleteDays: got 30; expected nothing with ingestion.existingBucketName[\s\S]*GcpModelStack encryptionKeyId: got .*; expected a key in us-central1/);
+      expect(() => new GcpModelStack(Testing.app(), 'both', { ...base, alerting: { notificationChannels: [CHANNEL] } }))
+        .toThrow(/ModelAlerting notificationChannels: got .*; expected no channels while spec.monitoring.alarmEmails creates email channels/);
+    });
+  });
+
+  describe('tokens', () => {
+    it('accepts the project, region, invokers, alarm emails and channels as tokens', () => {
+      // GcpModelStack is the TerraformStack, so its props cannot reference its own variables: validation sees the same
+      // encoded tokens a variable of an enclosing module or a Fn call would give.
+      const project = '${TfToken[TOKEN.101]}';
+      const region = '${TfToken[TOKEN.102]}';
+      const list = (n: number) => [`#{TfToken[TOKEN.${n}]}`];
+      expect(() => new GcpModelStack(Testing.app(), 'tokens', {
+        ...base, projectId: project, region, invokers: list(103), spec: { ...base.spec, compute: 'gpu-a10g', monitoring: { alarmEmails: list(104) } },
+      })).not.toThrow();
+      expect(() => new GcpModelStack(Testing.app(), 'token-channels', {
+        ...base, projectId: project, region, spec: { ...base.spec, monitoring: {}, monthlyBudgetUsd: 100 }, billingAccountId: '012345-6789AB-CDEF01', alerting: { notificationChannels: list(105) },
+      })).not.toThrow();
+    });
+
+    it('synthesizes the constructs with project, region and list variables of the enclosing stack', () => {
+      const { stack } = testStack();
+      const variable = (name: string, type = 'string') => new TerraformVariable(stack, name, { type });
+      const projectId = variable('project').stringValue;
+      const region = variable('region').stringValue;
+      const spec = { ...base.spec, monitoring: { alarmEmails: Token.asList(variable('emails', 'list(string)').value) } };
+      const service = new ModelService(stack, 'Serving', { spec, projectId, region, invokers: Token.asList(variable('invokers', 'list(string)').value) });
+      const drift = new DriftJob(stack, 'Drift', { spec, projectId, region, baselineUri: 'gs://b/baseline/', captureUri: 'gs://b/capture/churn/' });
+      new ModelAlerting(stack, 'Alerting', { spec, projectId, service, driftJob: { jobName: drift.runnerName, runtime: drift.runtime, schedulerJobName: drift.schedulerName } });
+      const json = synth(stack);
+      expect(resource(json, 'google_cloud_run_v2_service', 'Serving/Service')).toMatchObject({ project: '${var.project}', location: '${var.region}' });
+      expect(resource(json, 'google_cloudfunctions2_function', 'Drift/Function')).toMatchObject({ project: '${var.project}', location: '${var.region}' });
+      expect(resource(json, 'google_storage_bucket', 'Drift/SourceBucket').name).toBe('${var.project}-churn-drift-src');
+      expect(resource(json, 'google_cloud_run_v2_service_iam_member', 'Serving/Invokers')).toMatchObject({ for_each: '${toset(var.invokers)}' });
+      expect(resource(json, 'google_monitoring_notification_channel', 'Alerting/Emails')).toMatchObject({ for_each: '${toset(var.emails)}' });
+    });
+  });
+
+  describe('warnings', () => {
+    it('prints each warning to whoever runs the app, as well as recording it', () => {
+      const printed: string[] = [];
+      const quiet = setWarningSink((line) => printed.push(line));
+      const stack = new GcpModelStack(Testing.app(), 'warned', { ...base, driftJob: { schedule: '30 2 * * 1' } });
+      setWarningSink(quiet);
+      const recorded = stack.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => m.data);
+      expect(recorded).toHaveLength(1);
+      expect(printed).toEqual([`[deploy-ai-smarter] WARNING warned: ${recorded[0]}`]);
     });
   });
 });

@@ -105,3 +105,24 @@ describe('IngestionBucket', () => {
     expect(() => bucket.grantCreate('serviceAccount:w@p.iam.gserviceaccount.com', 'out"/')).toThrow('IngestionBucket prefix: got "out\\"/"; expected a folder path ending in "/" without spaces, quotes, backslashes or wildcards');
   });
 });
+
+describe('IngestionBucket.fromBucketName', () => {
+  it('grants folder-scoped access on an existing bucket without touching the bucket', () => {
+    const { stack } = testStack();
+    const bucket = IngestionBucket.fromBucketName(stack, 'Existing', 'platform-ml-landing');
+    bucket.grantRead('serviceAccount:reader@p.iam.gserviceaccount.com', 'incoming/');
+    bucket.grantCreate('serviceAccount:writer@p.iam.gserviceaccount.com', 'capture/churn/');
+    const json = synth(stack);
+    expect(bucket.bucketName).toBe('platform-ml-landing');
+    expect(resourcesOf(json, 'google_storage_bucket')).toEqual({});
+    expect(Object.values(resourcesOf(json, 'google_storage_bucket_iam_member')).map((g) => [g.role, (g.condition as { expression: string }).expression]).sort()).toEqual([
+      ['roles/storage.objectCreator', 'resource.name.startsWith("projects/_/buckets/platform-ml-landing/objects/capture/churn/")'],
+      ['roles/storage.objectViewer', 'resource.name.startsWith("projects/_/buckets/platform-ml-landing/objects/incoming/") || api.getAttribute("storage.googleapis.com/objectListPrefix", "").startsWith("incoming/")'],
+    ]);
+  });
+
+  it('refuses a bucket name GCS would not accept', () => {
+    const { stack } = testStack();
+    expect(() => IngestionBucket.fromBucketName(stack, 'Bad', 'Not_A_Bucket!')).toThrow('IngestionBucket fromBucketName(bucketName): got "Not_A_Bucket!"');
+  });
+});

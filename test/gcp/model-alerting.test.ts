@@ -1,3 +1,4 @@
+import { TerraformVariable, Token } from 'cdktf';
 import { ModelSpec } from '../../lib/core';
 import { driftJobErrorLogFilter, driftLogFilter, driftMetricName, driftSummaryLogFilter, driftSummaryMetricName, ModelAlerting, ModelAlertingProps, psiMetricName } from '../../lib/gcp/model-alerting';
 import { ModelService } from '../../lib/gcp/model-service';
@@ -253,5 +254,79 @@ describe('ModelAlerting with a drift job', () => {
   it('rejects a gap the 23.5-hour absence limit cannot cover', () => {
     expect(() => build({ jobName: 'churn-drift', maxHoursBetweenRuns: 24 }))
       .toThrow('ModelAlerting driftJob.maxHoursBetweenRuns: got 24; expected a number from 0.05 to 22.5');
+  });
+});
+
+describe('ModelAlerting with the drift function', () => {
+  const FUNCTION = 'resource.type="cloud_run_revision" AND resource.labels.service_name="churn-drift"';
+  let json: TfJson;
+  beforeAll(() => {
+    const { stack } = testStack();
+    const service = new ModelService(stack, 'Serving', { spec, projectId: PROJECT, region: REGION });
+    new ModelAlerting(stack, 'Alerting', { spec, projectId: PROJECT, service, driftJob: { jobName: 'churn-drift', runtime: 'function', schedulerJobName: 'churn-drift-sched' } });
+    json = synth(stack);
+  });
+  const condition = (id: string) => (resource(json, 'google_monitoring_alert_policy', `Alerting/${id}`).conditions as Record<string, Record<string, unknown>>[])[0];
+
+  it('reads the function\'s error and summary lines from its Cloud Run service logs', () => {
+    expect(driftJobErrorLogFilter('churn-drift', 'function')).toBe(`${FUNCTION} AND jsonPayload.event="drift_job_error"`);
+    expect(condition('DriftJobError').condition_matched_log).toMatchObject({ filter: `${FUNCTION} AND jsonPayload.event="drift_job_error"` });
+    expect(resource(json, 'google_logging_metric', 'Alerting/DriftSummaryMetric').filter).toBe(`${FUNCTION} AND jsonPayload.event="drift_summary" AND jsonPayload.model="churn"`);
+    expect(condition('DriftJobSilence').condition_absent).toMatchObject({ filter: 'metric.type="logging.googleapis.com/user/churn-drift-summaries" AND resource.type="cloud_run_revision"' });
+  });
+
+  it('alerts on every failed Cloud Scheduler attempt, which covers refused calls, error answers and timeouts', () => {
+    expect(resource(json, 'google_monitoring_alert_policy', 'Alerting/DriftJobFailed')).toMatchObject({
+      alert_strategy: { notification_rate_limit: { period: '3600s' }, auto_close: '1800s' },
+      conditions: [{ condition_matched_log: { filter: 'resource.type="cloud_scheduler_job" AND resource.labels.job_id="churn-drift-sched" AND severity>=ERROR' } }],
+    });
+    const dashboard = JSON.parse(resource(json, 'google_monitoring_dashboard', 'Alerting/Dashboard').dashboard_json as string);
+    expect(dashboard.mosaicLayout.tiles[7].widget.title).toBe('Drift function runs by response class');
+  });
+
+  it('needs the scheduler job of a function', () => {
+    const { stack } = testStack();
+    const service = new ModelService(stack, 'Serving', { spec, projectId: PROJECT, region: REGION });
+    expect(() => new ModelAlerting(stack, 'Alerting', { spec, projectId: PROJECT, service, driftJob: { jobName: 'churn-drift', runtime: 'function' } }))
+      .toThrow('ModelAlerting driftJob.schedulerJobName: got undefined; expected the Cloud Scheduler job calling the drift function (DriftJob.schedulerName): its failed attempts are the failed runs');
+  });
+});
+
+describe('ModelAlerting notification channels', () => {
+  const existing = [`projects/${PROJECT}/notificationChannels/1234567890`, `projects/${PROJECT}/notificationChannels/42`];
+
+  it('notifies existing channels from every policy and creates none', () => {
+    const { stack } = testStack();
+    const service = new ModelService(stack, 'Serving', { spec, projectId: PROJECT, region: REGION });
+    const alerting = new ModelAlerting(stack, 'Alerting', { spec: { ...spec, monitoring: { ...spec.monitoring, alarmEmails: [] } }, projectId: PROJECT, service, notificationChannels: existing });
+    const json = synth(stack);
+    expect(resourcesOf(json, 'google_monitoring_notification_channel')).toEqual({});
+    expect(alerting.notificationChannelIds).toEqual(existing);
+    for (const p of Object.values(resourcesOf(json, 'google_monitoring_alert_policy'))) expect(p.notification_channels).toEqual(existing);
+  });
+
+  it('accepts channels and alarm emails given as list variables, one email channel per element with for_each', () => {
+    const { stack } = testStack();
+    const service = new ModelService(stack, 'Serving', { spec, projectId: PROJECT, region: REGION });
+    const emails = Token.asList(new TerraformVariable(stack, 'alarm_emails', { type: 'list(string)' }).value);
+    new ModelAlerting(stack, 'Alerting', { spec: { ...spec, monitoring: { ...spec.monitoring, alarmEmails: emails } }, projectId: PROJECT, service });
+    const json = synth(stack);
+    expect(resource(json, 'google_monitoring_notification_channel', 'Alerting/Emails')).toMatchObject({
+      for_each: '${toset(var.alarm_emails)}', type: 'email', labels: { email_address: '${each.value}' },
+    });
+    const channels = resource(json, 'google_monitoring_alert_policy', 'Alerting/LatencyP99').notification_channels;
+    expect(channels).toMatch(/google_monitoring_notification_channel\.Alerting_Emails_[0-9A-F]{8}.*\.name/);
+
+    const other = testStack();
+    const otherService = new ModelService(other.stack, 'Serving', { spec, projectId: PROJECT, region: REGION });
+    const ids = Token.asList(new TerraformVariable(other.stack, 'channels', { type: 'list(string)' }).value);
+    expect(() => new ModelAlerting(other.stack, 'Alerting', { spec: { ...spec, monitoring: { ...spec.monitoring, alarmEmails: [] } }, projectId: PROJECT, service: otherService, notificationChannels: ids })).not.toThrow();
+  });
+
+  it('refuses malformed channel ids, and channels next to alarm emails (one or the other)', () => {
+    const { stack } = testStack();
+    const service = new ModelService(stack, 'Serving', { spec, projectId: PROJECT, region: REGION });
+    expect(() => new ModelAlerting(stack, 'Alerting', { spec, projectId: PROJECT, service, notificationChannels: ['slack-channel'] }))
+      .toThrow(/ModelAlerting notificationChannels\[0\]: got "slack-channel"; expected a notification channel id "projects\/<project>\/notificationChannels\/<number>"[\s\S]*ModelAlerting notificationChannels: got \["slack-channel"\]; expected no channels while spec.monitoring.alarmEmails creates email channels/);
   });
 });

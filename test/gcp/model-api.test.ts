@@ -1,3 +1,4 @@
+import { TerraformVariable, Token } from 'cdktf';
 import { ModelApi } from '../../lib/gcp/model-api';
 import { ModelService } from '../../lib/gcp/model-service';
 import { REPO, runNode } from '../package/support';
@@ -105,6 +106,20 @@ describe('ModelApi', () => {
       expect(resource(json, 'google_cloud_run_v2_service', 'Serving/Service')).toMatchObject({ ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER', invoker_iam_disabled: false });
       expect(JSON.stringify(json)).not.toMatch(/allUsers|allAuthenticatedUsers/);
     });
+  });
+
+  it('grants invokers given as a list variable with for_each: run.invoker on the IAM front, IAP access behind the load balancer', () => {
+    const iam = testStack();
+    const list = (stack: typeof iam.stack) => Token.asList(new TerraformVariable(stack, 'invokers', { type: 'list(string)' }).value);
+    new ModelApi(iam.stack, 'Api', { service: new ModelService(iam.stack, 'Serving', { spec, projectId: PROJECT, region: REGION }), invokers: list(iam.stack) });
+    expect(resource(synth(iam.stack), 'google_cloud_run_v2_service_iam_member', 'Serving/Api-Invokers'))
+      .toMatchObject({ for_each: '${toset(var.invokers)}', member: '${each.value}', role: 'roles/run.invoker' });
+
+    const lb = testStack();
+    const service = new ModelService(lb.stack, 'Serving', { spec, projectId: PROJECT, region: REGION, ingress: 'internal-and-cloud-load-balancing' });
+    new ModelApi(lb.stack, 'Api', { service, invokers: list(lb.stack), publicApi: { domains: ['api.example.com'] } });
+    expect(resource(synth(lb.stack), 'google_iap_web_backend_service_iam_member', 'Api/IapAccessors'))
+      .toMatchObject({ for_each: '${toset(var.invokers)}', member: '${each.value}', role: 'roles/iap.httpsResourceAccessor' });
   });
 
   describe('public HTTPS load balancer without authentication (explicit opt-out)', () => {

@@ -1,6 +1,8 @@
 import { ModelSpec } from '../../lib/core';
 import { EncryptionKey } from '../../lib/gcp/encryption-key';
 import { ModelService } from '../../lib/gcp/model-service';
+import { ServiceIdentity } from '../../lib/gcp/service-identity';
+import { TerraformVariable, Token } from 'cdktf';
 import { address, iamBindings, PROJECT, REGION, resource, resourcesOf, synth, testStack, TfJson } from './private/tf-json';
 
 const cpuSpec: ModelSpec = {
@@ -55,15 +57,17 @@ describe('ModelService', () => {
     });
   });
 
-  it('passes the artifact as MODEL_URI and lets only the serving account read that bucket', () => {
+  it('passes the artifact as MODEL_URI and lets only the serving account read that object, not the rest of its bucket', () => {
     expect(container('Cpu/Service').env).toEqual([
       { name: 'LOG_LEVEL', value: 'info' },
       { name: 'MODEL_URI', value: 'gs://artifacts-bucket/churn/model.tar.gz' },
       { name: 'CAPTURE_URI', value: 'gs://captures-bucket/churn/' },
     ]);
     const reader = resource(json, 'google_storage_bucket_iam_member', 'Cpu/ArtifactReader');
-    expect(reader).toMatchObject({ role: 'roles/storage.objectViewer', member: `serviceAccount:\${${address(json, 'google_service_account', 'Cpu/ServiceAccount')}.email}`, bucket: 'artifacts-bucket' });
-    expect(reader.condition).toBeUndefined();
+    expect(reader).toMatchObject({
+      role: 'roles/storage.objectViewer', member: `serviceAccount:\${${address(json, 'google_service_account', 'Cpu/ServiceAccount')}.email}`, bucket: 'artifacts-bucket',
+      condition: { title: 'artifact-churn-model-tar-gz', expression: 'resource.name.startsWith("projects/_/buckets/artifacts-bucket/objects/churn/model.tar.gz")' },
+    });
     expect(service('Cpu/Service').depends_on).toContain(address(json, 'google_storage_bucket_iam_member', 'Cpu/ArtifactReader'));
   });
 
@@ -137,6 +141,122 @@ describe('ModelService', () => {
     expect(() => new ModelService(stack, 'T', { spec: { ...cpuSpec, environment: { CAPTURE_URI: 'x' } }, projectId: PROJECT, region: REGION, captureUri: 'gs://b/c/' }))
       .toThrow('ModelService spec.environment.CAPTURE_URI: got "x"; expected not set: Cloud Run or this construct sets it');
     expect(() => new ModelService(stack, 'U', { spec: { ...cpuSpec, environment: { CAPTURE_URI: 'x' } }, projectId: PROJECT, region: REGION })).not.toThrow();
+  });
+
+  describe('artifact read scope', () => {
+    const readerOf = (modelArtifact: string) => {
+      const { stack } = testStack();
+      new ModelService(stack, 'S', { spec: { ...cpuSpec, modelArtifact }, projectId: PROJECT, region: REGION });
+      return resource(synth(stack), 'google_storage_bucket_iam_member', 'S/ArtifactReader');
+    };
+
+    it('lets a folder artifact be read and listed under its prefix only', () => {
+      expect(readerOf('gs://artifacts-bucket/models/llm/').condition).toEqual({
+        title: 'only-models-llm-',
+        description: 'The model artifact under models/llm/ only, and listing it',
+        expression: 'resource.name.startsWith("projects/_/buckets/artifacts-bucket/objects/models/llm/") || api.getAttribute("storage.googleapis.com/objectListPrefix", "").startsWith("models/llm/")',
+      });
+    });
+
+    it('grants a whole-bucket artifact on the bucket', () => {
+      const reader = readerOf('gs://artifacts-bucket');
+      expect(reader).toMatchObject({ bucket: 'artifacts-bucket', role: 'roles/storage.objectViewer' });
+      expect(reader.condition).toBeUndefined();
+    });
+
+    it('grants nothing for an https:// artifact the container downloads itself', () => {
+      const { stack } = testStack();
+      new ModelService(stack, 'S', { spec: { ...cpuSpec, modelArtifact: 'https://huggingface.co/org/model/resolve/main/model.onnx' }, projectId: PROJECT, region: REGION });
+      expect(resourcesOf(synth(stack), 'google_storage_bucket_iam_member')).toEqual({});
+    });
+  });
+
+  describe('what the serving plane cannot pull or read', () => {
+    const build = (spec: Partial<ModelSpec>) => () => {
+      const { stack } = testStack();
+      new ModelService(stack, 'S', { spec: { ...cpuSpec, ...spec }, projectId: PROJECT, region: REGION });
+    };
+
+    it('refuses an s3:// artifact, which nothing on GCP could read', () => {
+      expect(build({ modelArtifact: 's3://models/churn/model.tar.gz' })).toThrow(
+        'ModelService spec.modelArtifact: got "s3://models/churn/model.tar.gz"; expected an artifact the GCP serving identity can read: nothing on GCP holds credentials for s3://; copy it to Cloud Storage (gcloud storage cp <source> gs://<bucket>/<path>) and give the gs:// URI');
+    });
+
+    it('refuses Azure Blob artifacts and local files (only the AWS stack uploads those)', () => {
+      expect(build({ modelArtifact: 'https://acct.blob.core.windows.net/models/churn.tar.gz' })).toThrow(/spec.modelArtifact: got .*; expected an artifact the GCP serving identity can read: nothing on GCP holds credentials for Azure Blob Storage/);
+      expect(build({ modelArtifact: './model.tar.gz' })).toThrow(/spec.modelArtifact: got "\.\/model\.tar\.gz"; expected a gs:\/\/ URI or an https:\/\/ URL: a local file is uploaded by the AWS stack only/);
+    });
+
+    it('refuses an ECR image, saying to copy it to Artifact Registry', () => {
+      expect(build({ image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1' })).toThrow(
+        /ModelService spec\.image: got "123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/churn:1"; expected an image Cloud Run can pull: it cannot pull from Amazon ECR \(no AWS credentials on GCP\); copy it to Artifact Registry/);
+    });
+
+    it('refuses Azure Container Registry and registries Cloud Run does not pull from', () => {
+      expect(build({ image: 'myacr.azurecr.io/fraud:1.4' })).toThrow(/spec\.image: .*cannot pull from Azure Container Registry.*copy it to Artifact Registry/);
+      expect(build({ image: 'quay.io/org/model:1' })).toThrow(/spec\.image: got "quay\.io\/org\/model:1"; expected an image in Artifact Registry, Docker Hub or GitHub Container Registry .*remote repository in front of quay\.io/);
+    });
+
+    it('accepts Artifact Registry, gcr.io, Docker Hub and GHCR images, and Terraform references', () => {
+      for (const image of ['europe-docker.pkg.dev/p/r/m:1', 'gcr.io/p/m:1', 'pytorch/torchserve:0.9', 'nginx', 'docker.io/library/nginx:1', 'ghcr.io/org/m:1', '${TfToken[TOKEN.1]}']) {
+        expect(build({ image })).not.toThrow();
+      }
+      expect(build({ modelArtifact: '${TfToken[TOKEN.2]}' })).not.toThrow();
+    });
+  });
+
+  describe('network placement', () => {
+    it('sends private-range egress through Direct VPC egress in the subnet, with tags', () => {
+      const { stack } = testStack();
+      new ModelService(stack, 'S', { spec: cpuSpec, projectId: PROJECT, region: REGION, ingress: 'internal', vpcAccess: { subnetwork: 'serving-subnet', network: 'prod-vpc', networkTags: ['ml-serving'] } });
+      const result = synth(stack);
+      const svc = resource(result, 'google_cloud_run_v2_service', 'S/Service');
+      expect(svc.ingress).toBe('INGRESS_TRAFFIC_INTERNAL_ONLY');
+      expect(svc.template).toMatchObject({ vpc_access: { egress: 'PRIVATE_RANGES_ONLY', network_interfaces: [{ network: 'prod-vpc', subnetwork: 'serving-subnet', tags: ['ml-serving'] }] } });
+      // Private ranges only: Google APIs keep their usual path, so no Private Google Access check.
+      expect(result.data?.google_compute_subnetwork).toBeUndefined();
+    });
+
+    it('checks Private Google Access on the subnet at plan time when all egress goes into the VPC', () => {
+      const { stack } = testStack();
+      new ModelService(stack, 'S', { spec: cpuSpec, projectId: PROJECT, region: REGION, vpcAccess: { subnetwork: 'projects/host/regions/us-central1/subnetworks/shared', egress: 'all-traffic' } });
+      const result = synth(stack);
+      const subnet = Object.entries(result.data!.google_compute_subnetwork);
+      expect(subnet).toHaveLength(1);
+      expect(subnet[0][1]).toEqual({ self_link: 'projects/host/regions/us-central1/subnetworks/shared' });
+      const svc = resource(result, 'google_cloud_run_v2_service', 'S/Service');
+      expect(svc.template).toMatchObject({ vpc_access: { egress: 'ALL_TRAFFIC' } });
+      expect(svc.lifecycle).toEqual({ precondition: [{
+        condition: `\${data.google_compute_subnetwork.${subnet[0][0]}.private_ip_google_access}`,
+        error_message: expect.stringContaining('Private Google Access off'),
+      }] });
+    });
+
+    it('uses a connector instead, and refuses both or neither', () => {
+      const { stack } = testStack();
+      new ModelService(stack, 'S', { spec: cpuSpec, projectId: PROJECT, region: REGION, vpcAccess: { connector: `projects/${PROJECT}/locations/${REGION}/connectors/ml-vpc` } });
+      expect(resource(synth(stack), 'google_cloud_run_v2_service', 'S/Service').template).toMatchObject({ vpc_access: { connector: `projects/${PROJECT}/locations/${REGION}/connectors/ml-vpc`, egress: 'PRIVATE_RANGES_ONLY' } });
+      expect(() => new ModelService(stack, 'T', { spec: cpuSpec, projectId: PROJECT, region: REGION, vpcAccess: { subnetwork: 's', connector: 'c' } }))
+        .toThrow(/ModelService vpcAccess: got .*; expected either subnetwork \(Direct VPC egress\) or connector \(Serverless VPC Access\), not both and not neither[\s\S]*ModelService vpcAccess.connector: got "c"; expected a Serverless VPC Access connector id/);
+    });
+  });
+
+  it('runs as an existing service account with the same grants, creating none', () => {
+    const { stack } = testStack();
+    new ModelService(stack, 'S', { spec: cpuSpec, projectId: PROJECT, region: REGION, serviceAccount: ServiceIdentity.fromEmail('churn-run@platform.iam.gserviceaccount.com') });
+    const result = synth(stack);
+    expect(resourcesOf(result, 'google_service_account')).toEqual({});
+    expect(resource(result, 'google_cloud_run_v2_service', 'S/Service').template).toMatchObject({ service_account: 'churn-run@platform.iam.gserviceaccount.com' });
+    expect(resource(result, 'google_storage_bucket_iam_member', 'S/ArtifactReader').member).toBe('serviceAccount:churn-run@platform.iam.gserviceaccount.com');
+    expect(() => ServiceIdentity.fromEmail('churn-run')).toThrow('ServiceIdentity fromEmail(email): got "churn-run"; expected a service account email such as "churn-serving@my-project.iam.gserviceaccount.com"');
+  });
+
+  it('grants invokers given as a list token with for_each, one binding per member at apply time', () => {
+    const { stack } = testStack();
+    const members = Token.asList(new TerraformVariable(stack, 'invokers', { type: 'list(string)' }).value);
+    new ModelService(stack, 'S', { spec: cpuSpec, projectId: PROJECT, region: REGION, invokers: members });
+    const binding = resource(synth(stack), 'google_cloud_run_v2_service_iam_member', 'S/Invokers');
+    expect(binding).toMatchObject({ for_each: '${toset(var.invokers)}', member: '${each.value}', role: 'roles/run.invoker' });
   });
 
   it('never collides when two services share a stack', () => {

@@ -143,14 +143,51 @@ describe('gcp batch inference function', () => {
     expect(logs[0]).toMatchObject({ severity: 'WARNING', outcome: 'retry', errorCode });
   });
 
-  it('answers 500 when the model call times out', async () => {
+  it.each([
+    ['the model call', (url: string) => url.endsWith('/invocations')],
+    ['the identity-token request', (url: string) => url.includes('/identity')],
+  ])('answers 500 when %s never answers, at the invoke timeout', async (_, hangs) => {
+    jest.useFakeTimers();
+    try {
+      const fetch = stubFetch();
+      const slow: HttpFetch = (url, init) => hangs(url)
+        ? new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(new Error('aborted'))))
+        : fetch.fetchFn(url, init);
+      const pending = run(pushRequest('incoming/a.csv'), { ...fetch, fetchFn: slow }, { ...ENV, INVOKE_TIMEOUT_MS: '1000' });
+      await jest.advanceTimersByTimeAsync(1000);
+      const { status, logs } = await pending;
+      expect(status).toBe(500);
+      expect(logs[0]).toMatchObject({ outcome: 'retry', errorCode: 'Timeout' });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('answers 400 to a Pub/Sub push without attributes, so Pub/Sub retries it and finally dead-letters it', async () => {
+    const request = pushRequest('incoming/a.csv');
+    const { attributes: _dropped, ...message } = request.body.message;
+    const { status, fetch, logs } = await run({ ...request, body: { ...request.body, message } });
+    expect(status).toBe(400);
+    expect(fetch.calls).toEqual([]);
+    expect(logs).toEqual([expect.objectContaining({ severity: 'ERROR', outcome: 'invalid', eventId: 'msg-42', reason: expect.stringContaining('no eventType attribute') })]);
+  });
+
+  it('writes an unreadable Eventarc event to an error record before acknowledging it (Eventarc cannot dead-letter)', async () => {
     const fetch = stubFetch();
-    const slow: HttpFetch = (url, init) => url.endsWith('/invocations')
-      ? new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(new Error('aborted'))))
-      : fetch.fetchFn(url, init);
-    const { status, logs } = await run(pushRequest('incoming/a.csv'), { ...fetch, fetchFn: slow }, { ...ENV, INVOKE_TIMEOUT_MS: '1000' });
-    expect(status).toBe(500);
-    expect(logs[0]).toMatchObject({ errorCode: 'Timeout' });
+    const req = { headers: { 'ce-type': 'google.cloud.storage.object.v1.finalized', 'ce-id': 'ce/9', 'content-type': 'text/plain', authorization: 'Bearer secret' }, body: 'not json' };
+    const { status, logs } = await run(req, fetch, { ...ENV, DELIVERY: 'eventarc' });
+    expect(status).toBe(204);
+    const [record] = fetch.uploads();
+    expect(record.url).toBe(`https://storage.googleapis.com/upload/storage/v1/b/${BUCKET}/o?uploadType=media&name=${encodeURIComponent('errors/invalid-events/ce_9.json')}`);
+    expect(JSON.parse(record.body!)).toEqual({
+      error: { code: 'InvalidEvent', message: 'the CloudEvent has no object data' },
+      source: {}, model: 'churn', eventId: 'ce/9', time: NOW.toISOString(),
+      request: { headers: { 'ce-type': 'google.cloud.storage.object.v1.finalized', 'ce-id': 'ce/9', 'content-type': 'text/plain' }, body: 'not json', bodyBytes: 8 },
+    });
+    expect(logs).toEqual([expect.objectContaining({ severity: 'ERROR', outcome: 'rejected', errorReportName: 'errors/invalid-events/ce_9.json' })]);
+
+    const failing = stubFetch({ [`https://storage.googleapis.com/upload/storage/v1/b/${BUCKET}/o`]: { status: 503 } });
+    expect((await run(req, failing, { ...ENV, DELIVERY: 'eventarc' })).status).toBe(500);
   });
 
   it('reports inputs the model rejects (4xx) in an error object and acknowledges them', async () => {

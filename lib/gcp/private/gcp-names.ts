@@ -1,7 +1,7 @@
 // GCP naming and location rules shared by the GCP constructs: regions, Cloud Run GPU regions,
 // project id / bucket / service-account patterns, and bounded names that stay unique when cut.
 import { createHash } from 'crypto';
-import { isTokenString, ValidationErrors } from '../../core';
+import { isTokenList, isTokenString, ValidationErrors } from '../../core';
 
 /** Google Cloud regions (Cloud Run locations), checked November 2026 against cloud.google.com/run/docs/locations. */
 export const GCP_REGIONS: readonly string[] = [
@@ -52,8 +52,11 @@ export function checkBucketName(errors: ValidationErrors, prop: string, value: s
   errors.check(ok, prop, value, '3-63 lowercase letters, digits, hyphens or underscores, starting and ending with a letter or digit, not starting with "goog" nor containing "google"');
 }
 
+/** Checks literal principals; a list token (members known at apply time) passes, and is granted with for_each. */
 export function checkMembers(errors: ValidationErrors, prop: string, members: readonly string[] | undefined): void {
-  (members ?? []).forEach((member, i) => {
+  if (members === undefined || isTokenList(members)) return;
+  if (!errors.checkStringList(prop, members, 'a list of IAM principals')) return;
+  members.forEach((member, i) => {
     if (isTokenString(member)) return;
     errors.check(!PUBLIC_MEMBERS.includes(member) && MEMBER_PATTERN.test(member), `${prop}[${i}]`, member,
       'an IAM principal such as "user:ana@example.com", "group:...", "serviceAccount:..." (allUsers and allAuthenticatedUsers are refused)');
@@ -66,7 +69,8 @@ export function checkMembers(errors: ValidationErrors, prop: string, members: re
  */
 export function boundedName(parts: readonly string[], max: number): string {
   const full = parts.join('-').replace(/-+/g, '-');
-  if (full.length <= max) return full;
+  // A Terraform reference (a project id variable, say) is only known at apply time: cutting it would break it.
+  if (full.length <= max || isTokenString(full)) return full;
   const hash = createHash('sha256').update(full).digest('hex').slice(0, 8);
   return `${full.slice(0, max - 9).replace(/-+$/, '')}-${hash}`;
 }
@@ -76,11 +80,6 @@ export function memberId(prefix: string, member: string): string {
   return `${prefix}-${member.replace(/[^A-Za-z0-9]+/g, '-')}`;
 }
 
-/** The bucket of a `gs://bucket/path` URI, or undefined for any other URI. */
-export function gcsBucketOf(uri: string | undefined): string | undefined {
-  const match = uri === undefined ? null : /^gs:\/\/([^/]+)(\/.*)?$/.exec(uri);
-  return match ? match[1] : undefined;
-}
 
 /** Records a problem when a GPU compute class is asked for in a region without Cloud Run GPUs. */
 export function checkGpuRegion(errors: ValidationErrors, prop: string, region: string, compute: { readonly id: string; readonly gcp: { readonly cloudRun: { readonly accelerator?: string } } }, extraRegions: readonly string[] = []): void {

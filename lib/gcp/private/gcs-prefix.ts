@@ -43,6 +43,20 @@ export function objectPrefixCondition(bucket: string, prefix: string, options: {
 }
 
 /**
+ * An IAM condition limiting object reads to a model artifact: names starting with its path (the object itself, or
+ * everything under it when it names a folder). A folder path (ending in `/`) may also be listed, like
+ * `objectPrefixCondition` with `list`, since model servers list a model directory before loading it.
+ */
+export function artifactReadCondition(bucket: string, path: string): StorageBucketIamMemberCondition {
+  if (path.endsWith('/')) return { ...objectPrefixCondition(bucket, path, { list: true }), description: `The model artifact under ${path} only, and listing it` };
+  return {
+    title: `artifact-${path.replace(/[^A-Za-z0-9]+/g, '-')}`.slice(0, 100),
+    description: `The model artifact ${path} only`,
+    expression: `resource.name.startsWith("projects/_/buckets/${bucket}/objects/${path}")`,
+  };
+}
+
+/**
  * Grants `role` on the objects of a `gs://` folder: unconditioned for a whole bucket, else conditioned to the
  * folder (and to listing it, with `list`).
  */

@@ -28,7 +28,7 @@ export interface ObjectEvent {
 export type ParsedEvent =
   | { readonly kind: 'object'; readonly event: ObjectEvent }
   | { readonly kind: 'ignored'; readonly reason: string; readonly eventId?: string }
-  | { readonly kind: 'invalid'; readonly reason: string };
+  | { readonly kind: 'invalid'; readonly reason: string; readonly eventId?: string };
 
 export const FINALIZED_CLOUDEVENT_TYPE = 'google.cloud.storage.object.v1.finalized';
 
@@ -58,22 +58,27 @@ export function parseCloudEvent(cloudEvent: unknown): ParsedEvent {
 function fromCloudEvent(ce: { type: string; id?: string; subject?: string; data: unknown }): ParsedEvent {
   if (ce.type !== FINALIZED_CLOUDEVENT_TYPE) return { kind: 'ignored', reason: `event type ${ce.type}`, eventId: ce.id };
   const data = isJsonObject(ce.data) ? ce.data : parseJson(ce.data);
-  if (!isJsonObject(data)) return { kind: 'invalid', reason: 'the CloudEvent has no object data' };
+  if (!isJsonObject(data)) return { kind: 'invalid', reason: 'the CloudEvent has no object data', eventId: ce.id };
   // The subject (`objects/<name>`) backs up a body without a name.
   const name = nonEmptyString(data.name) ?? (ce.subject?.startsWith('objects/') ? ce.subject.slice('objects/'.length) : undefined);
   return objectEvent('cloudevent', ce.id, data, name, nonEmptyString(data.bucket));
 }
 
 function fromPushEnvelope(message: Record<string, unknown>, deliveryAttempt: unknown): ParsedEvent {
-  const attributes = isJsonObject(message.attributes) ? message.attributes : {};
   const messageId = nonEmptyString(message.messageId) ?? nonEmptyString(message.message_id);
-  const eventType = nonEmptyString(attributes.eventType);
+  // A GCS notification always carries its event type as an attribute. A message without one was not sent by GCS (or
+  // was mangled): it is invalid, so it is retried and dead-lettered where someone can look, never acknowledged unread.
+  const attributes = isJsonObject(message.attributes) ? message.attributes : undefined;
+  const eventType = attributes === undefined ? undefined : nonEmptyString(attributes.eventType);
+  if (attributes === undefined || eventType === undefined) {
+    return { kind: 'invalid', reason: 'the Pub/Sub message has no eventType attribute (not a GCS notification)', eventId: messageId };
+  }
   // GCS also publishes OBJECT_DELETE, OBJECT_ARCHIVE and OBJECT_METADATA_UPDATE when a notification asks for them.
-  if (eventType !== 'OBJECT_FINALIZE') return { kind: 'ignored', reason: `event type ${eventType ?? 'missing'}`, eventId: messageId };
+  if (eventType !== 'OBJECT_FINALIZE') return { kind: 'ignored', reason: `event type ${eventType}`, eventId: messageId };
   let data: unknown = {};
   if (typeof message.data === 'string' && message.data.length > 0) {
     data = parseJson(Buffer.from(message.data, 'base64').toString('utf8'));
-    if (!isJsonObject(data)) return { kind: 'invalid', reason: 'message.data is not base64 of a JSON object' };
+    if (!isJsonObject(data)) return { kind: 'invalid', reason: 'message.data is not base64 of a JSON object', eventId: messageId };
   }
   const resource = data as Record<string, unknown>;
   const event = objectEvent('pubsub', messageId, {
@@ -87,7 +92,7 @@ function fromPushEnvelope(message: Record<string, unknown>, deliveryAttempt: unk
 }
 
 function objectEvent(delivery: ObjectEvent['delivery'], eventId: string | undefined, data: Record<string, unknown>, name: string | undefined, bucket: string | undefined): ParsedEvent {
-  if (!name || !bucket) return { kind: 'invalid', reason: 'the event names no bucket or object' };
+  if (!name || !bucket) return { kind: 'invalid', reason: 'the event names no bucket or object', eventId };
   const size = data.size === undefined ? undefined : Number(data.size);
   return {
     kind: 'object',

@@ -36,6 +36,12 @@ export interface BatchConfig {
   readonly capturePrefix?: string;
   readonly maxObjectBytes: number;
   readonly invokeTimeoutMs: number;
+  /**
+   * How events arrive (`DELIVERY`). Pub/Sub push dead-letters what keeps failing, so an unreadable message is
+   * answered 400 (retried, then dead-lettered). Eventarc cannot dead-letter: an unreadable event is written to an
+   * error record under `ERROR_PREFIX` instead, then acknowledged.
+   */
+  readonly delivery: 'pubsub-dead-letter' | 'eventarc';
 }
 
 /** Reads the environment contract; problems are collected, never thrown. */
@@ -55,7 +61,12 @@ export function loadConfig(env: Env = process.env): { config: BatchConfig; probl
     capturePrefix: capture === undefined ? undefined : keyPrefix({ CAPTURE_PREFIX: capture }, 'CAPTURE_PREFIX', ''),
     maxObjectBytes: integer(env, 'MAX_OBJECT_BYTES', DEFAULT_MAX_OBJECT_BYTES, 1, MAX_REQUEST_BYTES, problems),
     invokeTimeoutMs: integer(env, 'INVOKE_TIMEOUT_MS', DEFAULT_INVOKE_TIMEOUT_MS, 1000, 3_600_000, problems),
+    delivery: optionalString(env, 'DELIVERY') === 'eventarc' ? 'eventarc' : 'pubsub-dead-letter',
   };
+  const delivery = optionalString(env, 'DELIVERY');
+  if (delivery !== undefined && delivery !== 'eventarc' && delivery !== 'pubsub-dead-letter') {
+    problems.push(`DELIVERY is ${JSON.stringify(delivery)}; expected "pubsub-dead-letter" or "eventarc"`);
+  }
   // Results written under the input prefix would be scored again, forever.
   const outputs = [['OUTPUT_PREFIX', config.outputPrefix], ['ERROR_PREFIX', config.errorPrefix], ['CAPTURE_PREFIX', config.capturePrefix]] as const;
   for (const [name, prefix] of outputs) {
@@ -116,13 +127,9 @@ export function createBatchHandler(deps: HandlerDeps = {}): BatchFunction {
     fetchFn, servingUrl: config.servingUrl, timeoutMs: config.invokeTimeoutMs, token: gcpIdentityToken(fetchFn, config.servingUrl),
   };
 
-  async function handle(parsed: ParsedEvent): Promise<Outcome> {
+  async function handle(parsed: ParsedEvent, raw: RawRequest): Promise<Outcome> {
     const started = performance.now();
-    if (parsed.kind === 'invalid') {
-      // Answered 400: Pub/Sub retries it and finally moves it to the dead-letter topic, where someone can look.
-      log({ severity: 'ERROR', message: 'unrecognized request', reason: parsed.reason, outcome: 'invalid' });
-      return 'invalid';
-    }
+    if (parsed.kind === 'invalid') return recordInvalid(parsed, raw);
     if (parsed.kind === 'ignored') {
       log({ severity: 'INFO', message: 'event skipped', eventId: parsed.eventId, reason: parsed.reason, outcome: 'skipped' });
       return 'skipped';
@@ -210,18 +217,45 @@ export function createBatchHandler(deps: HandlerDeps = {}): BatchFunction {
     return 'rejected';
   }
 
-  async function reply(parsed: ParsedEvent): Promise<{ status: number; outcome: Outcome }> {
-    const outcome = await handle(parsed);
+  /**
+   * Nothing a producer sends is dropped unread. Pub/Sub push: answered 400, so Pub/Sub retries it and finally moves
+   * it to the dead-letter topic, where someone can look. Eventarc has no dead-letter topic and drops an event after
+   * 24 h of retries: the request is written to `<ERROR_PREFIX>invalid-events/<id>.json` first, then acknowledged
+   * (retried while that write fails).
+   */
+  async function recordInvalid(parsed: { reason: string; eventId?: string }, raw: RawRequest): Promise<Outcome> {
+    const fields: LogEntry = { severity: 'ERROR', message: 'unrecognized request', eventId: parsed.eventId, reason: parsed.reason, delivery: config.delivery, model: config.modelName };
+    const bucket = config.outputBucket ?? config.inputBucket;
+    if (config.delivery !== 'eventarc' || bucket === undefined) {
+      log({ ...fields, outcome: 'invalid' });
+      return 'invalid';
+    }
+    const recordName = `${config.errorPrefix}invalid-events/${(parsed.eventId ?? newId()).replace(/[^A-Za-z0-9._-]+/g, '_')}.json`;
+    const time = now();
+    const record = errorReport(new PermanentFailure('InvalidEvent', parsed.reason), {}, { model: config.modelName, eventId: parsed.eventId ?? '', time });
+    const body = JSON.stringify({ ...JSON.parse(record) as object, request: raw }, null, 2);
+    try {
+      await withDeadline(STORAGE_TIMEOUT_MS, (signal) => gcs.write(bucket, recordName, body, 'application/json', signal));
+    } catch (error) {
+      log({ ...fields, ...describeTransient(error), outcome: 'retry' });
+      return 'retry';
+    }
+    log({ ...fields, errorReportName: recordName, outcome: 'rejected' });
+    return 'rejected';
+  }
+
+  async function reply(parsed: ParsedEvent, raw: RawRequest): Promise<{ status: number; outcome: Outcome }> {
+    const outcome = await handle(parsed, raw);
     return { status: STATUS[outcome], outcome };
   }
 
   return async (input, replyTo) => {
     if (isHttpRequest(input) && replyTo !== undefined && typeof replyTo !== 'function') {
-      const { status, outcome } = await reply(parseRequest(input));
+      const { status, outcome } = await reply(parseRequest(input), rawRequest(input.headers, input.body ?? input.rawBody));
       replyTo.status(status).send(status === 204 ? undefined : outcome);
       return;
     }
-    const { status, outcome } = await reply(parseCloudEvent(input));
+    const { status, outcome } = await reply(parseCloudEvent(input), rawRequest({}, input));
     const error = status >= 400 ? new Error(`batch inference: ${outcome}`) : null;
     if (typeof replyTo === 'function') {
       replyTo(error);
@@ -229,6 +263,22 @@ export function createBatchHandler(deps: HandlerDeps = {}): BatchFunction {
     }
     if (error) throw error;
   };
+}
+
+/** What an error record keeps of an unreadable request: its CloudEvent and content headers, and its first 64 KiB. */
+type RawRequest = { headers: Record<string, string>; body?: string; bodyBytes?: number };
+const MAX_RECORDED_BODY_CHARS = 64 * 1024;
+
+function rawRequest(headers: HttpRequest['headers'], body: unknown): RawRequest {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && (name.toLowerCase().startsWith('ce-') || name.toLowerCase() === 'content-type')) kept[name] = String(value);
+  }
+  let text: string | undefined;
+  if (typeof body === 'string') text = body;
+  else if (body instanceof Uint8Array) text = Buffer.from(body).toString('utf8');
+  else if (body !== undefined) text = JSON.stringify(body);
+  return text === undefined ? { headers: kept } : { headers: kept, body: text.slice(0, MAX_RECORDED_BODY_CHARS), bodyBytes: Buffer.byteLength(text) };
 }
 
 function isHttpRequest(input: unknown): input is HttpRequest {

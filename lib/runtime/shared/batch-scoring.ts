@@ -62,12 +62,14 @@ export interface ModelOutput {
 /**
  * POSTs the input to `<servingUrl>/invocations` within the timeout, recording the model's status, latency and
  * response size in `fields`. An input rejection throws a PermanentFailure, any other error answer a CallError.
+ * The timeout covers every awaited step, the token request included: a metadata server or identity endpoint that
+ * never answers must not hold the function until the platform kills it.
  */
 export async function invokeModel(target: ModelTarget, input: ModelOutput, fields: LogEntry): Promise<ModelOutput> {
   const started = performance.now();
-  const headers: Record<string, string> = { 'Content-Type': input.contentType };
-  if (target.token) headers.Authorization = `Bearer ${await target.token()}`;
   const output = await withDeadline(target.timeoutMs, async (signal) => {
+    const headers: Record<string, string> = { 'Content-Type': input.contentType };
+    if (target.token) headers.Authorization = `Bearer ${await target.token()}`;
     const response = await target.fetchFn(`${target.servingUrl}/invocations`, { method: 'POST', headers, body: input.body, signal });
     fields.modelStatus = response.status;
     if (response.ok) {

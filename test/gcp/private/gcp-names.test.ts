@@ -1,5 +1,5 @@
 import { ValidationErrors } from '../../../lib/core';
-import { boundedName, checkBucketName, checkGpuRegion, checkMembers, checkProjectId, checkRegion, CLOUD_RUN_GPU_REGIONS, GCP_REGIONS, gcsBucketOf, memberId } from '../../../lib/gcp/private/gcp-names';
+import { boundedName, checkBucketName, checkGpuRegion, checkMembers, checkProjectId, checkRegion, CLOUD_RUN_GPU_REGIONS, GCP_REGIONS, memberId } from '../../../lib/gcp/private/gcp-names';
 import { findComputeClass } from '../../../lib/core';
 
 const problems = (check: (e: ValidationErrors) => void) => {
@@ -46,9 +46,7 @@ describe('gcp-names', () => {
     expect(problems((e) => checkMembers(e, 'm', ['allUsers', 'allAuthenticatedUsers', 'ana@example.com']))).toHaveLength(3);
   });
 
-  it('reads the bucket of a gs:// URI and makes ids from members', () => {
-    expect(gcsBucketOf('gs://bucket/path/model.tar.gz')).toBe('bucket');
-    expect(gcsBucketOf('s3://bucket/model.tar.gz')).toBeUndefined();
+  it('makes ids from members', () => {
     expect(memberId('Invoker', 'user:ana@example.com')).toBe('Invoker-user-ana-example-com');
   });
 });
