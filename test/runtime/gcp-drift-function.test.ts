@@ -68,9 +68,11 @@ describe('the deployed GCP drift function', () => {
 
     expect(status).toBe(200);
     expect(JSON.parse(answer!)).toEqual({ exitCode: 0 });
-    expect(lines.map((l) => [l.event, l.feature])).toEqual([['feature_drift', 'x'], ['feature_drift', 'color'], ['drift_summary', undefined]]);
-    expect(lines[0]).toMatchObject({ model: 'churn', feature: 'x', threshold: 0.2, threshold_crossed: true, severity: 'WARNING' });
-    expect(lines[2]).toMatchObject({
+    expect(lines.map((l) => [l.event, l.feature])).toEqual([
+      ['feature_drift', 'x'], ['feature_drift', 'color'], ['constraint_violations', undefined], ['drift_summary', undefined],
+    ]);
+    expect(lines[0]).toMatchObject({ model: 'churn', feature: 'x', threshold: 0.2, drifted: 1, threshold_crossed: true, severity: 'WARNING' });
+    expect(lines[3]).toMatchObject({
       event: 'drift_summary', status: 'drift', drifted_features: ['x'], records: 500, window_start: '2026-01-15T09:00:00.000Z', window_end: '2026-01-15T10:00:00.000Z',
     });
   });
