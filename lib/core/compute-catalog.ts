@@ -1,6 +1,7 @@
 // The compute catalog: each compute class of a ModelSpec mapped to what serves it on AWS, GCP and Azure,
 // with its shape and on-demand price. Data, not code: add a row to support a new class.
 import { isTokenString, ValidationErrors } from './errors';
+import type { HourlyPrice } from './hourly-price';
 import { findSageMakerInstanceType, sageMakerInstanceTypeNames } from './sagemaker-instances';
 import { didYouMean } from './suggest';
 
@@ -10,17 +11,7 @@ export type Cloud = 'aws' | 'gcp' | 'azure';
 /** CPU-only or accelerated. */
 export type ComputeKind = 'cpu' | 'gpu';
 
-/** An on-demand list price and where it came from. */
-export interface HourlyPrice {
-  /** US dollars per hour of one instance (or of the serving shape at 100% allocation). */
-  readonly usdPerHour: number;
-  /** Region the price was read for. */
-  readonly region: string;
-  /** Where the price was read. */
-  readonly source: string;
-  /** When the price was read (ISO date). */
-  readonly asOf: string;
-}
+export type { HourlyPrice } from './hourly-price';
 
 export interface GpuShape {
   /** Accelerator model, e.g. `NVIDIA T4`. */

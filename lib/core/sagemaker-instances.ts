@@ -1,7 +1,7 @@
 // The SageMaker real-time hosting catalog: every instance type hosting accepts, with its shape and, where a
 // published source gives one, its us-east-1 on-demand price. A type without a recorded price is still valid:
 // it synthesizes, and the cost estimate says "not priced" for it.
-import type { HourlyPrice } from './compute-catalog';
+import type { HourlyPrice } from './hourly-price';
 import { isTokenString, ValidationErrors } from './errors';
 import { AcceleratorShape, InstanceShape, SAGEMAKER_INSTANCE_FAMILIES } from './sagemaker-instance-families';
 import { didYouMean } from './suggest';
