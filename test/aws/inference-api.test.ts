@@ -1,26 +1,18 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { InferenceApi, InferenceApiProps } from '../../lib/aws/inference-api';
 import { IInferenceEndpoint } from '../../lib/aws/inference-endpoint';
+import { ModelEndpoint } from '../../lib/aws/model-endpoint';
 import { latestNodeRuntime } from '../../lib/aws/private/lambda-runtime';
 
-/** A stand-in endpoint: the API only needs the IInferenceEndpoint contract. */
+/** A stand-in endpoint: an imported one, since the API only needs the IInferenceEndpoint contract. */
 function fakeEndpoint(stack: Stack, name = 'churn-endpoint'): IInferenceEndpoint {
-  const endpointArn = stack.formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName: name });
-  return {
-    endpointName: name,
-    endpointArn,
-    variantName: 'AllTraffic',
-    grantInvoke: (grantee: iam.IGrantable) =>
-      iam.Grant.addToPrincipal({ grantee, actions: ['sagemaker:InvokeEndpoint'], resourceArns: [endpointArn] }),
-    metric: (metricName: string, props?: cloudwatch.MetricOptions) =>
-      new cloudwatch.Metric({ namespace: 'AWS/SageMaker', metricName, dimensionsMap: { EndpointName: name, VariantName: 'AllTraffic' }, ...props }),
-  };
+  const id = `Endpoint-${name}`;
+  return (stack.node.tryFindChild(id) as IInferenceEndpoint | undefined) ?? ModelEndpoint.fromEndpointName(stack, id, name);
 }
 
 function build(props: Partial<InferenceApiProps> = {}, setup?: (stack: Stack) => Partial<InferenceApiProps>) {

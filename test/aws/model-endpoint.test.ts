@@ -30,11 +30,11 @@ describe('ModelEndpoint from a spec (CPU, realtime)', () => {
   const keyArn = { 'Fn::GetAtt': [stack.getLogicalId(endpoint.encryptionKey!.node.defaultChild as kms.CfnKey), 'Arn'] };
   const physicalName = (template.findResources('AWS::SageMaker::Endpoint')[stack.getLogicalId(endpoint.cfnEndpoint)] as { Properties: { EndpointName: string } }).Properties.EndpointName;
 
-  it('creates the model with the spec image and model data, without network isolation by default', () => {
+  it('creates the model with the spec image and model data, network-isolated by default', () => {
     template.hasResourceProperties('AWS::SageMaker::Model', {
       ExecutionRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('EndpointRole'), 'Arn'] },
       PrimaryContainer: { Image: IMAGE, ModelDataUrl: 's3://my-models/churn/model.tar.gz' },
-      EnableNetworkIsolation: false,
+      EnableNetworkIsolation: true,
     });
   });
 
@@ -59,14 +59,16 @@ describe('ModelEndpoint from a spec (CPU, realtime)', () => {
     expect(endpoint.instanceType).toBe('ml.m5.xlarge');
   });
 
-  it('names the endpoint after the model plus a hash of its path, and exposes GetAtt references', () => {
+  it('names the endpoint after the model plus a hash of its path; the ARN is the Ref, valid in every region', () => {
     expect(physicalName).toMatch(/^churn-[0-9a-f]{8}$/);
     template.hasResourceProperties('AWS::SageMaker::Endpoint', {
       EndpointName: physicalName,
       EndpointConfigName: { 'Fn::GetAtt': [stack.getLogicalId(endpoint.cfnEndpointConfig), 'EndpointConfigName'] },
     });
     expect(stack.resolve(endpoint.endpointName)).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(endpoint.cfnEndpoint), 'EndpointName'] });
-    expect(stack.resolve(endpoint.endpointArn)).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(endpoint.cfnEndpoint), 'EndpointArn'] });
+    expect(stack.resolve(endpoint.endpointArn)).toEqual({ Ref: stack.getLogicalId(endpoint.cfnEndpoint) });
+    expect(stack.resolve(endpoint.endpointRef)).toEqual({ endpointArn: { Ref: stack.getLogicalId(endpoint.cfnEndpoint) } });
+    expect(JSON.stringify(template.toJSON())).not.toContain('EndpointArn');
   });
 
   it('scopes the role: its model object, its image repository, its log group, SageMaker metric namespaces', () => {
@@ -145,7 +147,7 @@ describe('ModelEndpoint from a spec (CPU, realtime)', () => {
       PolicyDocument: { Statement: [{
         Action: ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointAsync'],
         Effect: 'Allow',
-        Resource: { 'Fn::GetAtt': [grantStack.getLogicalId(ep.cfnEndpoint), 'EndpointArn'] },
+        Resource: { Ref: grantStack.getLogicalId(ep.cfnEndpoint) },
       }] },
     });
   });
@@ -336,13 +338,16 @@ describe('ModelEndpoint data capture, VPC and explicit props', () => {
     expect(sg.Properties.SecurityGroupIngress).toBeUndefined();
   });
 
-  it('grants ENI permissions scoped to its subnets, group and this account, Describe* on *', () => {
+  it('grants ENI permissions scoped to its subnets, group and VPC (ec2:Vpc), Describe* on *', () => {
     const statements = roleStatements(template);
     const create = statements.find((s) => s.Action === 'ec2:CreateNetworkInterface')!;
     const resources = JSON.stringify(create.Resource);
-    expect(resources).toContain(':network-interface/*');
     expect(resources).toMatch(/:subnet\/".*VpcPrivateSubnet1/);
     expect(resources).toContain(':security-group/');
+    const onInterfaces = statements.find((s) => Array.isArray(s.Action) && s.Action.includes('ec2:DeleteNetworkInterface'))!;
+    expect(onInterfaces.Action).toEqual(['ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface', 'ec2:DeleteNetworkInterfacePermission']);
+    expect(JSON.stringify(onInterfaces.Resource)).toContain(':network-interface/*');
+    expect(JSON.stringify(onInterfaces.Condition)).toMatch(/"ArnEquals":\{"ec2:Vpc":.*:vpc\/",\{"Ref":"Vpc8378EB38"\}/);
     expect(statements).toContainEqual(expect.objectContaining({ Action: expect.arrayContaining(['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets']), Resource: '*' }));
   });
 
@@ -390,9 +395,9 @@ describe('ModelEndpoint validation', () => {
     new ModelEndpoint(stack, 'E', typeof props === 'function' ? props(stack) : props);
   };
 
-  it('rejects an unknown instance type and lists the allowed ones', () => {
-    expect(build({ spec, instanceType: 'ml.t2.medium' }))
-      .toThrow('ModelEndpoint instanceType: got "ml.t2.medium"; expected one of the compute catalog\'s SageMaker instance types: ml.m5.xlarge, ml.m5.2xlarge, ml.c5.xlarge, ml.g4dn.xlarge');
+  it('rejects a misspelt instance type naming the nearest real ones', () => {
+    expect(build({ spec, instanceType: 'ml.m5.xxlarge' }))
+      .toThrow(/ModelEndpoint instanceType: got "ml.m5.xxlarge"; expected a SageMaker real-time hosting instance type .*did you mean .*"ml.m5.xlarge"/);
   });
 
   it('rejects a GPU instance in serverless mode', () => {
