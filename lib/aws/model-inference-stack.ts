@@ -1,6 +1,6 @@
 // The composed AWS stack: one ModelSpec (plus AWS overrides) becomes an encrypted ingestion bucket, a
 // SageMaker endpoint, an authenticated API in front of it and alarms on it, with outputs to find them.
-import { CfnOutput, RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, StackProps, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -416,7 +416,8 @@ export class ModelInferenceStack extends Stack {
     this.addMetadata(REVIEW_METADATA_KEY, reviewMetadata(props.spec, 'aws', {
       mode: this.endpoint.mode,
       ...(this.endpoint.serverlessMemoryMb !== undefined ? { serverlessMemoryMb: this.endpoint.serverlessMemoryMb } : {}),
-      ...(this.endpoint.instanceType !== undefined ? { instanceType: this.endpoint.instanceType } : {}),
+      // A type given as a token is priced as the spec's class (the review has no parameter values).
+      ...(this.endpoint.instanceType !== undefined && !Token.isUnresolved(this.endpoint.instanceType) ? { instanceType: this.endpoint.instanceType } : {}),
       functionMemoryMb: (this.api.handler.node.defaultChild as lambda.CfnFunction).memorySize,
       // Model Monitor's hourly run; the portable job runs on Lambda, priced as nothing next to it.
       driftJobMinutes: this.driftMonitor ? 10 : 0,

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, Lazy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { ModelInferenceStack, ModelInferenceStackProps } from '../../lib/aws/model-inference-stack';
@@ -498,5 +498,37 @@ describe('ModelInferenceStack portable drift job (opt-in)', () => {
     const { template } = build({ portableDriftJob: true, monitoring: { drift: true } });
     template.resourceCountIs('AWS::SageMaker::MonitoringSchedule', 1);
     expect(Object.values(template.findResources('AWS::Lambda::Function')).some((f) => f.Properties.Environment?.Variables?.LOG_FORMAT === 'aws')).toBe(true);
+  });
+});
+
+describe('ModelInferenceStack on any SageMaker hosting type', () => {
+  it.each(['ml.g6.xlarge', 'ml.inf2.xlarge', 'ml.m6i.large', 'ml.r5.large', 'ml.p4d.24xlarge', 'ml.c7i.xlarge', 'ml.g5.12xlarge'])(
+    'synthesizes %s in the endpoint config, prices it from the catalog, and references the endpoint ARN by Ref only',
+    (instanceType) => {
+      const { stack, template } = build({ instanceType, monitoring: { drift: false, dashboard: false } });
+      only(template, 'AWS::SageMaker::EndpointConfig').resource.Properties.ProductionVariants
+        .forEach((v: { InstanceType: string }) => expect(v.InstanceType).toBe(instanceType));
+      expect(stack.endpoint.instanceType).toBe(instanceType);
+      const json = JSON.stringify(template.toJSON());
+      expect(json).not.toContain('EndpointArn');
+      expect(template.toJSON().Metadata['deploy-ai-smarter'].costOptions).toMatchObject({ instanceType, mode: 'realtime', functionMemoryMb: expect.any(Number) });
+    },
+  );
+
+  it('refuses ml.t2.medium with autoscaling, naming "burstable"', () => {
+    expect(() => build({ instanceType: 'ml.t2.medium' })).toThrow(/burstable/);
+  });
+
+  it('takes an instance type and capacities given as CloudFormation parameters', () => {
+    const app = new App();
+    const stack = new ModelInferenceStack(app, 'Params', {
+      spec: SPEC,
+      instanceType: Lazy.string({ produce: () => 'ml.g6.xlarge' }),
+      autoScaling: { minCapacity: 1, maxCapacity: Lazy.number({ produce: () => 3 }) },
+      monitoring: { drift: false },
+    });
+    const template = Template.fromStack(stack);
+    expect(only(template, 'AWS::SageMaker::EndpointConfig').resource.Properties.ProductionVariants[0].InstanceType).toBe('ml.g6.xlarge');
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MaxCapacity: 3 });
   });
 });
