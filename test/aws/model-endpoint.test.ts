@@ -9,6 +9,7 @@ import { ModelEndpoint, ModelEndpointProps } from '../../lib/aws/model-endpoint'
 import { ContainerImage } from '../../lib/aws/container-image';
 import { ModelData } from '../../lib/aws/model-data';
 import { InferenceApi } from '../../lib/aws/inference-api';
+import { addAbTestVariants } from '../../examples/ab-test-variants';
 
 const IMAGE = '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3.0-cpu-py311';
 const spec = { name: 'churn', image: IMAGE, modelArtifact: 's3://my-models/churn/model.tar.gz' };
@@ -722,5 +723,20 @@ describe('ModelEndpoint imports', () => {
     new InferenceApi(stack, 'Api', { endpoint });
     const statements = roleStatements(Template.fromStack(stack));
     expect(statements).toContainEqual(expect.objectContaining({ Action: ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointAsync'], Resource: 'arn:aws:sagemaker:us-east-1:111122223333:endpoint/fraud' }));
+  });
+});
+
+describe('the ab-test-variants example', () => {
+  it('synthesizes a 90/10 A/B endpoint with rollback on both variants, and a shadow endpoint', () => {
+    const [stack] = addAbTestVariants(new App());
+    const template = Template.fromStack(stack);
+    const configs = Object.values(template.findResources('AWS::SageMaker::EndpointConfig')).map((c) => c.Properties);
+    const ab = configs.find((c) => c.ProductionVariants.length === 2)!;
+    expect(ab.ProductionVariants.map((v: Record<string, unknown>) => [v.VariantName, v.InitialVariantWeight, v.InstanceType]))
+      .toEqual([['Current', 9, 'ml.m5.xlarge'], ['Candidate', 1, 'ml.c7i.xlarge']]);
+    const shadow = configs.find((c) => c.ShadowProductionVariants)!;
+    expect(shadow.ShadowProductionVariants).toEqual([expect.objectContaining({ VariantName: 'Candidate', InitialVariantWeight: 0.5 })]);
+    const rollback = Object.values(template.findResources('AWS::SageMaker::Endpoint')).find((e) => e.Properties.DeploymentConfig)!;
+    expect(stack.resolve(rollback.Properties.DeploymentConfig).AutoRollbackConfiguration.Alarms).toHaveLength(4);
   });
 });
