@@ -1,11 +1,16 @@
-// Options of ModelEndpoint and its variants: serving mode, network, scaling, capture, deployment, large models.
+// ModelEndpointProps and the options of its parts: serving mode, network, scaling, capture, deployment, variants,
+// large models.
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import type { ModelSpec, ResolvedModelSpec } from '../core/model-spec';
 import { ContainerImage } from './container-image';
+import type { InferenceMode } from './inference-endpoint';
 import { ModelData } from './model-data';
 import type { DeploymentStrategy } from './private/deployment-config';
 
@@ -287,3 +292,110 @@ export interface EndpointAttributes {
    */
   readonly instanceType?: string;
 }
+
+/**
+ * Either a `spec` or explicit props (or both). The spec supplies defaults: name, image (an ECR URI), model data
+ * (`s3://` URI or a local `.tar.gz` file), instance type (its compute class's SageMaker type), scaling bounds and
+ * target, environment, alarm thresholds. Every explicit prop overrides the spec value it shadows; `environment` is
+ * merged, explicit keys winning.
+ */
+export interface ModelEndpointProps extends LargeModelOptions {
+  /**
+   * The cloud-neutral model description, as written or as already resolved (`resolveModelSpec`): a resolved spec
+   * is used as it is, not resolved and checked again.
+   * @default - none: `modelName` and `image` are then required
+   */
+  readonly spec?: ModelSpec | ResolvedModelSpec;
+  /**
+   * Model name (2-32 lowercase letters, digits, hyphens; starts with a letter). Prefixes the endpoint name.
+   * @default - spec.name
+   */
+  readonly modelName?: string;
+  /** @default - ContainerImage.fromImageUri(spec.image) */
+  readonly image?: ContainerImage;
+  /** @default - from spec.modelArtifact (s3:// URI or local .tar.gz), else none (the image carries the model) */
+  readonly modelData?: ModelData;
+  /**
+   * SageMaker instance type of the main variant: any real-time hosting type (`ml.g6.xlarge`, `ml.inf2.xlarge`,
+   * `ml.r7i.large`...; see the catalog in lib/core/sagemaker-instances.ts). Ignored in serverless mode (types with
+   * accelerators are refused there).
+   * @default - the spec's compute class machine, else 'ml.m5.xlarge'
+   */
+  readonly instanceType?: string;
+  /**
+   * Instances of the main variant at creation (within the auto scaling bounds).
+   * @default - the auto scaling minimum (at least 1), else 1
+   */
+  readonly initialInstanceCount?: number;
+  /** @default 'realtime' */
+  readonly mode?: InferenceMode;
+  /** @default - memory 2048 MB, max concurrency 20, no provisioned concurrency (serverless mode only) */
+  readonly serverless?: ServerlessInferenceOptions;
+  /** @default - none; required in async mode */
+  readonly async?: AsyncInferenceOptions;
+  /**
+   * Key for the endpoint config's `KmsKeyId` (instance volumes, or the image of serverless endpoints), async
+   * outputs and topics, captured data, and the log group `/aws/sagemaker/Endpoints/<endpoint name>`.
+   * `KmsKeyId` is omitted when a variant runs on a type with local NVMe (ml.g5, ml.p4d, ml.m5d...): SageMaker
+   * rejects it there, and those volumes are hardware-encrypted. An imported key cannot be changed, so its owner
+   * must allow `logs.<region>.amazonaws.com` to use it for that log group, or creating the log group fails.
+   * @default - a new customer-managed key with rotation, retained on delete, created only when something uses it
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Run the model's network interfaces in private or isolated subnets of your VPC (not in serverless mode).
+   * @default - no VPC
+   */
+  readonly vpc?: EndpointVpcOptions;
+  /**
+   * Block every network call from the container (SageMaker still fetches the image and model data). On by
+   * default; turn it off for a container that downloads weights or calls AWS APIs at start-up. SageMaker offers
+   * no network isolation for serverless endpoints, so it is off there (and `true` is refused).
+   * @default true (false in serverless mode)
+   */
+  readonly networkIsolation?: boolean;
+  /**
+   * Environment variables of the container (string values), merged over spec.environment.
+   * @default - spec.environment, else none
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Application Auto Scaling of every variant (each variant may override it), or `false` for none.
+   * Burstable types (ml.t2) cannot be scaled: use `false` with them.
+   * @default - on, with the bounds of EndpointAutoScalingOptions
+   */
+  readonly autoScaling?: EndpointAutoScalingOptions | false;
+  /** @default - no capture (not in serverless mode) */
+  readonly dataCapture?: EndpointDataCaptureOptions;
+  /**
+   * Name of the main production variant. Keep it stable across updates: the auto scaling resource id contains it.
+   * @default 'AllTraffic'
+   */
+  readonly variantName?: string;
+  /**
+   * Traffic weight of the main variant against `additionalVariants`.
+   * @default 1
+   */
+  readonly variantWeight?: number;
+  /**
+   * More production variants, splitting traffic by weight with the main one (up to 10 in all).
+   * @default - the main variant only
+   */
+  readonly additionalVariants?: readonly ProductionVariantOptions[];
+  /**
+   * A shadow variant receiving a copy of the main variant's traffic (realtime, single production variant).
+   * @default - none
+   */
+  readonly shadowVariant?: ShadowVariantOptions;
+  /** @default - a new role allowed only what this endpoint needs */
+  readonly role?: iam.IRole;
+  /** @default logs.RetentionDays.ONE_YEAR */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Blue/green deployment of updates with automatic rollback on alarms (also with several variants). Build rollback
+   * alarms on this endpoint's `metric*` helpers (fixed endpoint name, no dependency cycle).
+   * @default - SageMaker's default update: blue/green, all at once, no baking, no automatic rollback
+   */
+  readonly deployment?: EndpointDeploymentOptions;
+}
+

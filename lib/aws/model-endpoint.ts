@@ -13,15 +13,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ComputeClass, findComputeClassByAwsInstanceType } from '../core/compute-catalog';
 import { formatProblem, ValidationError, ValidationErrors } from '../core/errors';
-import { ModelSpec, ResolvedModelSpec } from '../core/model-spec';
 import { findSageMakerInstanceType } from '../core/sagemaker-instances';
-import { ContainerImage } from './container-image';
-import {
-  AsyncInferenceOptions, EndpointAttributes, EndpointAutoScalingOptions, EndpointDataCaptureOptions, EndpointDeploymentOptions, EndpointVpcOptions,
-  LargeModelOptions, ProductionVariantOptions, ServerlessInferenceOptions, ShadowVariantOptions,
-} from './endpoint-options';
+import { EndpointAttributes, EndpointDeploymentOptions, ModelEndpointProps } from './endpoint-options';
 import { EndpointMonitoringSettings, EndpointVariant, IInferenceEndpoint, InferenceMode } from './inference-endpoint';
-import { ModelData } from './model-data';
 import { buildDeploymentConfig, DeploymentConfigOptions, DeploymentStrategy } from './private/deployment-config';
 import { EndpointBase } from './private/endpoint-base';
 import { asyncInferenceConfig, createModel, dataCaptureConfig, productionVariant } from './private/endpoint-config';
@@ -39,112 +33,6 @@ export type { AllAtOnceStrategy, CanaryStrategy, DeploymentStrategy, LinearStrat
 
 /** The default rollout: a 10% canary, baked 10 minutes while the rollback alarms are watched. */
 export const DEFAULT_DEPLOYMENT_STRATEGY: DeploymentStrategy = { type: 'canary', percent: 10, waitMinutes: 10 };
-
-/**
- * Either a `spec` or explicit props (or both). The spec supplies defaults: name, image (an ECR URI), model data
- * (`s3://` URI or a local `.tar.gz` file), instance type (its compute class's SageMaker type), scaling bounds and
- * target, environment, alarm thresholds. Every explicit prop overrides the spec value it shadows; `environment` is
- * merged, explicit keys winning.
- */
-export interface ModelEndpointProps extends LargeModelOptions {
-  /**
-   * The cloud-neutral model description, as written or as already resolved (`resolveModelSpec`): a resolved spec
-   * is used as it is, not resolved and checked again.
-   * @default - none: `modelName` and `image` are then required
-   */
-  readonly spec?: ModelSpec | ResolvedModelSpec;
-  /**
-   * Model name (2-32 lowercase letters, digits, hyphens; starts with a letter). Prefixes the endpoint name.
-   * @default - spec.name
-   */
-  readonly modelName?: string;
-  /** @default - ContainerImage.fromImageUri(spec.image) */
-  readonly image?: ContainerImage;
-  /** @default - from spec.modelArtifact (s3:// URI or local .tar.gz), else none (the image carries the model) */
-  readonly modelData?: ModelData;
-  /**
-   * SageMaker instance type of the main variant: any real-time hosting type (`ml.g6.xlarge`, `ml.inf2.xlarge`,
-   * `ml.r7i.large`...; see the catalog in lib/core/sagemaker-instances.ts). Ignored in serverless mode (types with
-   * accelerators are refused there).
-   * @default - the spec's compute class machine, else 'ml.m5.xlarge'
-   */
-  readonly instanceType?: string;
-  /**
-   * Instances of the main variant at creation (within the auto scaling bounds).
-   * @default - the auto scaling minimum (at least 1), else 1
-   */
-  readonly initialInstanceCount?: number;
-  /** @default 'realtime' */
-  readonly mode?: InferenceMode;
-  /** @default - memory 2048 MB, max concurrency 20, no provisioned concurrency (serverless mode only) */
-  readonly serverless?: ServerlessInferenceOptions;
-  /** @default - none; required in async mode */
-  readonly async?: AsyncInferenceOptions;
-  /**
-   * Key for the endpoint config's `KmsKeyId` (instance volumes, or the image of serverless endpoints), async
-   * outputs and topics, captured data, and the log group `/aws/sagemaker/Endpoints/<endpoint name>`.
-   * `KmsKeyId` is omitted when a variant runs on a type with local NVMe (ml.g5, ml.p4d, ml.m5d...): SageMaker
-   * rejects it there, and those volumes are hardware-encrypted. An imported key cannot be changed, so its owner
-   * must allow `logs.<region>.amazonaws.com` to use it for that log group, or creating the log group fails.
-   * @default - a new customer-managed key with rotation, retained on delete, created only when something uses it
-   */
-  readonly encryptionKey?: kms.IKey;
-  /**
-   * Run the model's network interfaces in private or isolated subnets of your VPC (not in serverless mode).
-   * @default - no VPC
-   */
-  readonly vpc?: EndpointVpcOptions;
-  /**
-   * Block every network call from the container (SageMaker still fetches the image and model data). On by
-   * default; turn it off for a container that downloads weights or calls AWS APIs at start-up. SageMaker offers
-   * no network isolation for serverless endpoints, so it is off there (and `true` is refused).
-   * @default true (false in serverless mode)
-   */
-  readonly networkIsolation?: boolean;
-  /**
-   * Environment variables of the container (string values), merged over spec.environment.
-   * @default - spec.environment, else none
-   */
-  readonly environment?: Readonly<Record<string, string>>;
-  /**
-   * Application Auto Scaling of every variant (each variant may override it), or `false` for none.
-   * Burstable types (ml.t2) cannot be scaled: use `false` with them.
-   * @default - on, with the bounds of EndpointAutoScalingOptions
-   */
-  readonly autoScaling?: EndpointAutoScalingOptions | false;
-  /** @default - no capture (not in serverless mode) */
-  readonly dataCapture?: EndpointDataCaptureOptions;
-  /**
-   * Name of the main production variant. Keep it stable across updates: the auto scaling resource id contains it.
-   * @default 'AllTraffic'
-   */
-  readonly variantName?: string;
-  /**
-   * Traffic weight of the main variant against `additionalVariants`.
-   * @default 1
-   */
-  readonly variantWeight?: number;
-  /**
-   * More production variants, splitting traffic by weight with the main one (up to 10 in all).
-   * @default - the main variant only
-   */
-  readonly additionalVariants?: readonly ProductionVariantOptions[];
-  /**
-   * A shadow variant receiving a copy of the main variant's traffic (realtime, single production variant).
-   * @default - none
-   */
-  readonly shadowVariant?: ShadowVariantOptions;
-  /** @default - a new role allowed only what this endpoint needs */
-  readonly role?: iam.IRole;
-  /** @default logs.RetentionDays.ONE_YEAR */
-  readonly logRetention?: logs.RetentionDays;
-  /**
-   * Blue/green deployment of updates with automatic rollback on alarms (also with several variants). Build rollback
-   * alarms on this endpoint's `metric*` helpers (fixed endpoint name, no dependency cycle).
-   * @default - SageMaker's default update: blue/green, all at once, no baking, no automatic rollback
-   */
-  readonly deployment?: EndpointDeploymentOptions;
-}
 
 const PREFIX_PATTERN = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*\/$/;
 const PREFIX_EXPECTED = "a key prefix ending in '/' without a leading '/'";
@@ -306,13 +194,14 @@ export class ModelEndpoint extends EndpointBase {
 
     let vpcConfig: sagemaker.CfnModel.VpcConfigProperty | undefined;
     if (props.vpc && subnets) {
-      this.securityGroups = props.vpc.securityGroups ?? [new ec2.SecurityGroup(this, 'SecurityGroup', {
+      const securityGroups = props.vpc.securityGroups ?? [new ec2.SecurityGroup(this, 'SecurityGroup', {
         vpc: props.vpc.vpc,
         description: `SageMaker endpoint ${physicalName}: no inbound, outbound to S3/ECR/CloudWatch`,
         allowAllOutbound: true,
       })];
-      vpcConfig = { subnets: subnets.subnetIds, securityGroupIds: this.securityGroups.map((sg) => sg.securityGroupId) };
-      grants.grantNetworkInterfaces(props.vpc.vpc, subnets.subnetIds, this.securityGroups);
+      this.securityGroups = securityGroups;
+      vpcConfig = { subnets: subnets.subnetIds, securityGroupIds: securityGroups.map((sg) => sg.securityGroupId) };
+      grants.grantNetworkInterfaces(props.vpc.vpc, subnets.subnetIds, securityGroups);
     }
 
     // --- models: the main one, and one per variant with its own container

@@ -10,7 +10,7 @@ import { ContainerImage } from '../container-image';
 import type { LargeModelOptions, VariantModelOptions } from '../endpoint-options';
 import type { InferenceMode } from '../inference-endpoint';
 import { ModelData } from '../model-data';
-import type { ModelEndpointProps } from '../model-endpoint';
+import type { ModelEndpointProps } from '../endpoint-options';
 import { planScaling, ScalingDefaults, ScalingPlan } from './endpoint-scaling';
 import { ECR_IMAGE_URI_EXPECTED, parseEcrImageUri, parseS3Uri, S3_URI_EXPECTED } from './uris';
 
