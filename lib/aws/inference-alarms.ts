@@ -1,6 +1,6 @@
 // CloudWatch alarms on a model's serving path (endpoint errors, latency and instance utilization, API 5xx, handler
 // failures), all notifying one encrypted SNS topic that later monitoring (drift, rollback) adds its alarms to.
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,7 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { ValidationError, ValidationErrors, formatProblem } from '../core/errors';
+import { isTokenList, isTokenNumber, ValidationError, ValidationErrors, formatProblem } from '../core/errors';
 import { SPEC_DEFAULTS } from '../core/model-spec';
 import { InferenceApi } from './inference-api';
 import { EndpointVariant, IInferenceEndpoint } from './inference-endpoint';
@@ -226,8 +226,10 @@ export class InferenceAlarms extends Construct {
     const errorRatePercent = props.errorRatePercent ?? fromSpec?.errorRatePercent ?? SPEC_DEFAULTS.errorRatePercent;
     errors.check(Number.isFinite(errorRatePercent) && errorRatePercent > 0 && errorRatePercent <= 100, 'errorRatePercent', errorRatePercent, PERCENTAGE);
     this.evaluationPeriods = props.evaluationPeriods ?? 5;
-    this.datapointsToAlarm = props.datapointsToAlarm ?? Math.min(3, this.evaluationPeriods);
-    const periodsOk = errors.checkNumber('evaluationPeriods', this.evaluationPeriods, { min: 1, max: 1440, integer: true });
+    // A token period count has no value at synth time: its alarms then need every period to breach.
+    this.datapointsToAlarm = props.datapointsToAlarm ?? (isTokenNumber(this.evaluationPeriods) ? this.evaluationPeriods : Math.min(3, this.evaluationPeriods));
+    const periodsOk = errors.checkNumber('evaluationPeriods', this.evaluationPeriods, { min: 1, max: 1440, integer: true })
+      && !isTokenNumber(this.evaluationPeriods) && !isTokenNumber(this.datapointsToAlarm);
     if (errors.checkNumber('datapointsToAlarm', this.datapointsToAlarm, { min: 1, integer: true }) && periodsOk) {
       errors.check(this.datapointsToAlarm <= this.evaluationPeriods, 'datapointsToAlarm', this.datapointsToAlarm, `at most evaluationPeriods (${this.evaluationPeriods})`);
     }
@@ -263,7 +265,12 @@ export class InferenceAlarms extends Construct {
         enforceSSL: true,
       });
     }
-    emails.forEach((email) => this.topic.addSubscription(new subscriptions.EmailSubscription(email)));
+    if (isTokenList(emails)) {
+      // A list parameter has no length at synth time, and SNS needs one subscription per address.
+      Annotations.of(this).addWarningV2('deploy-ai-smarter:emailListToken', 'emails is a list token (a parameter or SSM list): its addresses cannot become one email subscription each at synth time; subscribe them to the alarm topic yourself');
+    } else {
+      emails.forEach((email) => this.topic.addSubscription(new subscriptions.EmailSubscription(email)));
+    }
     httpsEndpoints.forEach((url) => this.topic.addSubscription(new subscriptions.UrlSubscription(url, { protocol: sns.SubscriptionProtocol.HTTPS })));
     this.alarmAction = new cw_actions.SnsAction(this.topic);
 

@@ -1,5 +1,5 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, CfnParameter, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { InferenceAlarms, InferenceAlarmsProps } from '../../lib/aws/inference-alarms';
@@ -349,5 +349,18 @@ describe('InferenceAlarms on endpoints it did not build', () => {
       alarms.variantAlarms.Candidate.endpoint5xx, alarms.variantAlarms.Candidate.modelLatencyP99,
     ]);
     expect(alarms.alarms.endpoint5xx).toBe(alarms.variantAlarms.Current.endpoint5xx);
+  });
+});
+
+describe('InferenceAlarms with tokens', () => {
+  it('takes thresholds as tokens, and warns instead of subscribing a list token of emails', () => {
+    const stack = new Stack(new App(), 'Tokens');
+    const endpoint = fakeEndpoint(stack);
+    const emails = new CfnParameter(stack, 'Emails', { type: 'CommaDelimitedList' }).valueAsList;
+    new InferenceAlarms(stack, 'Alarms', { endpoint, emails, evaluationPeriods: Lazy.number({ produce: () => 5 }), datapointsToAlarm: 3 });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    Annotations.fromStack(stack).hasWarning('/Tokens/Alarms', Match.stringLikeRegexp('emails is a list token'));
+    expect(alarmByMetric(template, 'Invocation5XXErrors').EvaluationPeriods).toBe(5);
   });
 });
