@@ -28,6 +28,12 @@ export const EXAMPLES: readonly Example[] = [
     load: () => (require('./gpu-autoscaling') as typeof import('./gpu-autoscaling')).addGpuAutoscaling,
   },
   {
+    name: 'ab-test-variants',
+    summary: 'two weighted variants (A/B) and a shadow variant',
+    kind: 'cdk',
+    load: () => (require('./ab-test-variants') as typeof import('./ab-test-variants')).addAbTestVariants,
+  },
+  {
     name: 'serverless-endpoint',
     summary: 'a serverless endpoint',
     kind: 'cdk',

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { Stack } from 'aws-cdk-lib';
+import { Fn, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -41,6 +41,8 @@ export abstract class ContainerImage {
    * also allow it; AWS's DLC repositories do).
    */
   static fromImageUri(uri: string): ContainerImage {
+    // A token (a parameter, an SSM value) is parsed at deploy time instead.
+    if (typeof uri === 'string' && Token.isUnresolved(uri)) return new TokenUriImage(uri);
     const location = parseEcrImageUri(uri);
     const errors = new ValidationErrors('ContainerImage');
     errors.check(location !== undefined, 'uri', uri, ECR_IMAGE_URI_EXPECTED);
@@ -64,13 +66,24 @@ export abstract class ContainerImage {
     return new AssetImage(absolute, options);
   }
 
+  /** The image URI, repository or directory, for messages (e.g. the Neuron-image check). */
+  abstract readonly description: string;
+
   /** Returns the image URI and grants `grantee` pull on that image's repository only. */
   abstract bind(scope: Construct, grantee: iam.IGrantable): ContainerImageConfig;
 }
 
+/** ecr:GetAuthorizationToken is account-wide: the API has no resource-level permissions, so `*`. */
+function grantEcrLogin(grantee: iam.IGrantable): void {
+  iam.Grant.addToPrincipal({ grantee, actions: ['ecr:GetAuthorizationToken'], resourceArns: ['*'] });
+}
+
 class RepositoryImage extends ContainerImage {
+  readonly description: string;
+
   constructor(private readonly repository: ecr.IRepository, private readonly tag: string) {
     super();
+    this.description = `${repository.repositoryName}:${tag}`;
   }
 
   bind(_scope: Construct, grantee: iam.IGrantable): ContainerImageConfig {
@@ -80,8 +93,11 @@ class RepositoryImage extends ContainerImage {
 }
 
 class UriImage extends ContainerImage {
+  readonly description: string;
+
   constructor(private readonly uri: string, private readonly location: EcrImageLocation) {
     super();
+    this.description = uri;
   }
 
   bind(scope: Construct, grantee: iam.IGrantable): ContainerImageConfig {
@@ -97,15 +113,51 @@ class UriImage extends ContainerImage {
       actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
       resourceArns: [repositoryArn],
     });
-    // ecr:GetAuthorizationToken is account-wide: the API has no resource-level permissions, so `*`.
-    iam.Grant.addToPrincipal({ grantee, actions: ['ecr:GetAuthorizationToken'], resourceArns: ['*'] });
+    grantEcrLogin(grantee);
+    return { imageUri: this.uri };
+  }
+}
+
+/**
+ * An image URI known at deploy time only (`<account>.dkr.ecr.<region>.amazonaws.com/<repository>[:tag]`):
+ * pull is granted on the repositories starting with its first path segment, cut out of the URI by
+ * CloudFormation functions.
+ */
+class TokenUriImage extends ContainerImage {
+  readonly description: string;
+
+  constructor(private readonly uri: string) {
+    super();
+    this.description = 'an image URI given at deploy time';
+  }
+
+  bind(scope: Construct, grantee: iam.IGrantable): ContainerImageConfig {
+    const host = Fn.split('.', Fn.select(0, Fn.split('/', this.uri)));
+    const path = Fn.select(1, Fn.split('/', this.uri));
+    const repository = Fn.select(0, Fn.split(':', Fn.select(0, Fn.split('@', path))));
+    const repositoryArn = Stack.of(scope).formatArn({
+      service: 'ecr',
+      account: Fn.select(0, host),
+      region: Fn.select(3, host),
+      resource: 'repository',
+      resourceName: `${repository}*`,
+    });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+      resourceArns: [repositoryArn],
+    });
+    grantEcrLogin(grantee);
     return { imageUri: this.uri };
   }
 }
 
 class AssetImage extends ContainerImage {
+  readonly description: string;
+
   constructor(private readonly directory: string, private readonly options: ecrAssets.DockerImageAssetOptions) {
     super();
+    this.description = `the image built from ${directory}`;
   }
 
   bind(scope: Construct, grantee: iam.IGrantable): ContainerImageConfig {

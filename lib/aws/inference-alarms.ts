@@ -1,6 +1,6 @@
 // CloudWatch alarms on a model's serving path (endpoint errors, latency and instance utilization, API 5xx, handler
 // failures), all notifying one encrypted SNS topic that later monitoring (drift, rollback) adds its alarms to.
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,12 +9,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { ComputeClass } from '../core/compute-catalog';
-import { ValidationError, ValidationErrors, formatProblem } from '../core/errors';
+import { isTokenList, isTokenNumber, ValidationError, ValidationErrors, formatProblem } from '../core/errors';
 import { SPEC_DEFAULTS } from '../core/model-spec';
 import { InferenceApi } from './inference-api';
-import { IInferenceEndpoint } from './inference-endpoint';
-import { EndpointBase } from './private/endpoint-base';
+import { EndpointVariant, IInferenceEndpoint } from './inference-endpoint';
 
 /** Serving mode of the watched endpoint; async endpoints publish a different set of metrics. */
 export type InferenceAlarmsEndpointMode = 'realtime' | 'serverless' | 'async';
@@ -81,13 +79,13 @@ export interface InferenceAlarmsProps extends InferenceAlarmsThresholds {
   readonly endpoint: IInferenceEndpoint;
   /**
    * How the endpoint serves; `async` adds an alarm on failed async invocations.
-   * @default - the endpoint's `mode` when it has one (ModelEndpoint does), else 'realtime'
+   * @default - the endpoint's `mode`
    */
   readonly endpointMode?: InferenceAlarmsEndpointMode;
   /**
-   * vCPUs and GPUs of one instance, for the CPU and GPU utilization alarms (realtime and async endpoints only:
-   * serverless endpoints publish no instance metrics).
-   * @default - the endpoint's `computeClass` when it has one (ModelEndpoint does); without it, no CPU or GPU alarms
+   * vCPUs and GPUs of one instance of the main variant, for the CPU and GPU utilization alarms (realtime and async
+   * endpoints only: serverless endpoints publish no instance metrics).
+   * @default - the shape of each variant's instance type as the endpoint knows it; unknown: no CPU or GPU alarms
    */
   readonly instanceShape?: InferenceAlarmsInstanceShape;
   /**
@@ -107,7 +105,7 @@ export interface InferenceAlarmsProps extends InferenceAlarmsThresholds {
   readonly topic?: sns.ITopic;
   /**
    * Addresses subscribed to the topic by email.
-   * @default - none
+   * @default - the endpoint's `monitoring.alarmEmails` (from its spec), else none
    */
   readonly emails?: readonly string[];
   /**
@@ -118,12 +116,12 @@ export interface InferenceAlarmsProps extends InferenceAlarmsThresholds {
   readonly httpsEndpoints?: readonly string[];
   /**
    * Model latency p99 above which the latency alarm fires.
-   * @default Duration.millis(2000) (the ModelSpec default)
+   * @default - the endpoint's `monitoring.latencyP99Ms` (from its spec), else Duration.millis(2000)
    */
   readonly latencyP99Threshold?: Duration;
   /**
    * Share of requests answered 5xx, in percent, above which the endpoint and API error alarms fire.
-   * @default 5
+   * @default - the endpoint's `monitoring.errorRatePercent` (from its spec), else 5
    */
   readonly errorRatePercent?: number;
   /**
@@ -138,7 +136,39 @@ export interface InferenceAlarmsProps extends InferenceAlarmsThresholds {
   readonly datapointsToAlarm?: number;
 }
 
+/** The alarms of one endpoint variant. */
+export interface VariantAlarms {
+  readonly endpoint5xx: cloudwatch.Alarm;
+  readonly modelLatencyP99: cloudwatch.Alarm;
+  readonly endpoint4xx: cloudwatch.Alarm;
+  readonly overheadLatencyP99: cloudwatch.Alarm;
+  /** Realtime and async endpoints. */
+  readonly memoryUtilization?: cloudwatch.Alarm;
+  /** Realtime and async endpoints. */
+  readonly diskUtilization?: cloudwatch.Alarm;
+  /** When the vCPU count is known. */
+  readonly cpuUtilization?: cloudwatch.Alarm;
+  /** GPU instances. */
+  readonly gpuUtilization?: cloudwatch.Alarm;
+  /** GPU instances. */
+  readonly gpuMemoryUtilization?: cloudwatch.Alarm;
+  /** Async endpoints. */
+  readonly asyncInvocationFailures?: cloudwatch.Alarm;
+}
+
+/** The alarms of the main variant plus those of the serving path in front of it. */
+export interface InferenceAlarmSet extends VariantAlarms {
+  /** When an API is given. */
+  readonly api5xx?: cloudwatch.Alarm;
+  /** When a handler (or an API) is given. */
+  readonly handlerErrors?: cloudwatch.Alarm;
+  /** When a handler (or an API) is given. */
+  readonly handlerThrottles?: cloudwatch.Alarm;
+}
+
 const PERIOD = Duration.minutes(1);
+/** SageMaker's limit on the rollback alarms of one deployment. */
+const MAX_ROLLBACK_ALARMS = 10;
 const PERCENTAGE = 'a percentage greater than 0 and at most 100';
 
 /** Defaults of the thresholds in InferenceAlarmsThresholds. */
@@ -168,17 +198,13 @@ export class InferenceAlarms extends Construct {
   public readonly topic: sns.ITopic;
   /** The key of the topic, when this construct created it. */
   public readonly topicKey?: kms.IKey;
-  /**
-   * Alarms by name: `endpoint5xx`, `endpoint4xx`, `modelLatencyP99`, `overheadLatencyP99`; for realtime and async
-   * endpoints `memoryUtilization`, `diskUtilization`, `cpuUtilization` (vCPUs known), `gpuUtilization` and
-   * `gpuMemoryUtilization` (GPU instances); when configured `api5xx`, `handlerErrors`, `handlerThrottles`,
-   * `asyncInvocationFailures`. `addAlarm` adds more.
-   */
-  public get alarms(): Readonly<Record<string, cloudwatch.AlarmBase>> {
-    return { ...this.alarmsByName };
-  }
+  /** The alarms of the main variant and of the API and handler in front of it. */
+  public readonly alarms: InferenceAlarmSet;
+  /** The alarms of every variant (production and shadow), by variant name; the main variant's are in `alarms` too. */
+  public readonly variantAlarms: Readonly<Record<string, VariantAlarms>>;
 
-  private readonly alarmsByName: Record<string, cloudwatch.AlarmBase> = {};
+  private readonly added = new Map<string, cloudwatch.AlarmBase>();
+  private readonly productionVariants: readonly string[];
   private readonly alarmAction: cloudwatch.IAlarmAction;
   private readonly evaluationPeriods: number;
   private readonly datapointsToAlarm: number;
@@ -186,26 +212,30 @@ export class InferenceAlarms extends Construct {
   constructor(scope: Construct, id: string, props: InferenceAlarmsProps) {
     super(scope, id);
 
+    const endpoint = props.endpoint;
+    // The endpoint's spec thresholds and recipients apply unless these props say otherwise.
+    const fromSpec = endpoint.monitoring;
     const errors = new ValidationErrors('InferenceAlarms');
-    const emails = props.emails ?? [];
+    const emails = props.emails ?? fromSpec?.alarmEmails ?? [];
     errors.checkEmails('emails', emails);
     const httpsEndpoints = props.httpsEndpoints ?? [];
     httpsEndpoints.forEach((url, i) => errors.checkPattern(`httpsEndpoints[${i}]`, url, /^https:\/\/[^\s/]+(\/\S*)?$/, 'an https:// URL (plain http is refused: alarms may carry endpoint names and account ids)'));
-    const latency = props.latencyP99Threshold ?? Duration.millis(SPEC_DEFAULTS.latencyP99Ms);
+    const latency = props.latencyP99Threshold ?? Duration.millis(fromSpec?.latencyP99Ms ?? SPEC_DEFAULTS.latencyP99Ms);
     const latencyMs = latency.toMilliseconds();
     errors.check(latencyMs >= 1 && latencyMs <= 3_600_000, 'latencyP99Threshold', latency.toHumanString(), 'from 1 millisecond to 1 hour');
-    const errorRatePercent = props.errorRatePercent ?? SPEC_DEFAULTS.errorRatePercent;
+    const errorRatePercent = props.errorRatePercent ?? fromSpec?.errorRatePercent ?? SPEC_DEFAULTS.errorRatePercent;
     errors.check(Number.isFinite(errorRatePercent) && errorRatePercent > 0 && errorRatePercent <= 100, 'errorRatePercent', errorRatePercent, PERCENTAGE);
     this.evaluationPeriods = props.evaluationPeriods ?? 5;
-    this.datapointsToAlarm = props.datapointsToAlarm ?? Math.min(3, this.evaluationPeriods);
-    const periodsOk = errors.checkNumber('evaluationPeriods', this.evaluationPeriods, { min: 1, max: 1440, integer: true });
+    // A token period count has no value at synth time: its alarms then need every period to breach.
+    this.datapointsToAlarm = props.datapointsToAlarm ?? (isTokenNumber(this.evaluationPeriods) ? this.evaluationPeriods : Math.min(3, this.evaluationPeriods));
+    const periodsOk = errors.checkNumber('evaluationPeriods', this.evaluationPeriods, { min: 1, max: 1440, integer: true })
+      && !isTokenNumber(this.evaluationPeriods) && !isTokenNumber(this.datapointsToAlarm);
     if (errors.checkNumber('datapointsToAlarm', this.datapointsToAlarm, { min: 1, integer: true }) && periodsOk) {
       errors.check(this.datapointsToAlarm <= this.evaluationPeriods, 'datapointsToAlarm', this.datapointsToAlarm, `at most evaluationPeriods (${this.evaluationPeriods})`);
     }
-    const mode = props.endpointMode ?? modeOf(props.endpoint);
+    const mode = props.endpointMode ?? endpoint.mode;
     errors.checkOneOf('endpointMode', mode, ['realtime', 'serverless', 'async']);
     const t = resolveThresholds(props, errors);
-    const shape = props.instanceShape ?? shapeOf(props.endpoint);
     if (props.instanceShape) {
       errors.check(mode !== 'serverless', 'instanceShape', props.instanceShape, 'nothing for a serverless endpoint (it publishes no instance metrics)');
       errors.checkNumber('instanceShape.vcpu', props.instanceShape.vcpu, { min: 1, max: 1024, integer: true });
@@ -235,58 +265,28 @@ export class InferenceAlarms extends Construct {
         enforceSSL: true,
       });
     }
-    emails.forEach((email) => this.topic.addSubscription(new subscriptions.EmailSubscription(email)));
+    if (isTokenList(emails)) {
+      // A list parameter has no length at synth time, and SNS needs one subscription per address.
+      Annotations.of(this).addWarningV2('deploy-ai-smarter:emailListToken', 'emails is a list token (a parameter or SSM list): its addresses cannot become one email subscription each at synth time; subscribe them to the alarm topic yourself');
+    } else {
+      emails.forEach((email) => this.topic.addSubscription(new subscriptions.EmailSubscription(email)));
+    }
     httpsEndpoints.forEach((url) => this.topic.addSubscription(new subscriptions.UrlSubscription(url, { protocol: sns.SubscriptionProtocol.HTTPS })));
     this.alarmAction = new cw_actions.SnsAction(this.topic);
 
-    const endpoint = props.endpoint;
-    // Named by the metric's EndpointName dimension (a fixed string for ModelEndpoint), not `endpointName`: an alarm
-    // whose description referenced the endpoint resource could not be one of that endpoint's rollback alarms.
-    const endpointLabel = metricEndpointName(endpoint);
-    this.addAlarm('endpoint5xx', new cloudwatch.Alarm(this, 'Endpoint5xx', {
-      alarmDescription: `More than ${errorRatePercent}% of requests to SageMaker endpoint ${endpointLabel} failed with a 5xx from the model container`,
-      metric: endpoint.metric('Invocation5XXErrors', { statistic: 'Average', period: PERIOD }),
-      threshold: errorRatePercent / 100,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      ...this.window(),
-    }));
-    // SageMaker publishes ModelLatency in microseconds.
-    this.addAlarm('modelLatencyP99', new cloudwatch.Alarm(this, 'ModelLatencyP99', {
-      alarmDescription: `Model latency p99 of SageMaker endpoint ${endpointLabel} is above ${latencyMs} ms`,
-      metric: endpoint.metric('ModelLatency', { statistic: 'p99', period: PERIOD }),
-      threshold: latencyMs * 1000,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      ...this.window(),
-    }));
-    this.addAlarm('endpoint4xx', new cloudwatch.Alarm(this, 'Endpoint4xx', {
-      alarmDescription: `More than ${t.clientErrorRatePercent}% of requests to SageMaker endpoint ${endpointLabel} were rejected with a 4xx by the model container (malformed or unexpected payloads)`,
-      metric: endpoint.metric('Invocation4XXErrors', { statistic: 'Average', period: PERIOD }),
-      threshold: t.clientErrorRatePercent / 100,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      ...this.window(),
-    }));
-    // OverheadLatency is in microseconds too.
-    this.addAlarm('overheadLatencyP99', new cloudwatch.Alarm(this, 'OverheadLatencyP99', {
-      alarmDescription: `Latency SageMaker adds to requests to endpoint ${endpointLabel} (p99, outside the model) is above ${t.overheadLatencyMs} ms`,
-      metric: endpoint.metric('OverheadLatency', { statistic: 'p99', period: PERIOD }),
-      threshold: t.overheadLatencyMs * 1000,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      ...this.window(),
-    }));
-    // Serverless endpoints run on capacity SageMaker manages and publish no instance metrics.
-    if (mode !== 'serverless') this.addUtilizationAlarms(endpoint, endpointLabel, t, shape);
-    if (mode === 'async') {
-      this.addAlarm('asyncInvocationFailures', new cloudwatch.Alarm(this, 'AsyncInvocationFailures', {
-        alarmDescription: `Async invocations of SageMaker endpoint ${endpointLabel} failed (download, model or upload errors)`,
-        metric: endpoint.metric('InvocationFailures', { statistic: 'Sum', period: PERIOD }),
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        ...this.window(),
-      }));
-    }
+    // Every variant gets its alarms; the main variant keeps the unprefixed construct ids.
+    const variants: readonly EndpointVariant[] = endpoint.variants.length > 0 ? endpoint.variants : [{ variantName: endpoint.variantName, shadow: false }];
+    const byVariant: Record<string, VariantAlarms> = {};
+    variants.forEach((variant, i) => {
+      const shape = i === 0 && props.instanceShape ? props.instanceShape : shapeOf(variant);
+      byVariant[variant.variantName] = this.addVariantAlarms(endpoint, variant, i === 0 ? '' : variant.variantName, mode, { errorRatePercent, latencyMs }, t, shape);
+    });
+    this.variantAlarms = byVariant;
+    this.productionVariants = variants.filter((v) => !v.shadow).map((v) => v.variantName);
 
+    const pathAlarms: { api5xx?: cloudwatch.Alarm; handlerErrors?: cloudwatch.Alarm; handlerThrottles?: cloudwatch.Alarm } = {};
     if (props.api) {
-      this.addAlarm('api5xx', new cloudwatch.Alarm(this, 'Api5xx', {
+      pathAlarms.api5xx = this.wire(new cloudwatch.Alarm(this, 'Api5xx', {
         alarmDescription: `More than ${errorRatePercent}% of inference API requests were answered 5xx`,
         metric: props.api.metricServerError({ statistic: 'Average', period: PERIOD }),
         threshold: errorRatePercent / 100,
@@ -297,14 +297,14 @@ export class InferenceAlarms extends Construct {
     const handler = props.handler ?? props.api?.handler;
     if (handler) {
       // The handler maps every expected failure to a status code; a Lambda error is a crash or a timeout.
-      this.addAlarm('handlerErrors', new cloudwatch.Alarm(this, 'HandlerErrors', {
+      pathAlarms.handlerErrors = this.wire(new cloudwatch.Alarm(this, 'HandlerErrors', {
         alarmDescription: 'The inference handler crashed or timed out',
         metric: handler.metricErrors({ statistic: 'Sum', period: PERIOD }),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         ...this.window(),
       }));
-      this.addAlarm('handlerThrottles', new cloudwatch.Alarm(this, 'HandlerThrottles', {
+      pathAlarms.handlerThrottles = this.wire(new cloudwatch.Alarm(this, 'HandlerThrottles', {
         alarmDescription: 'The inference handler was throttled by Lambda concurrency limits',
         metric: handler.metricThrottles({ statistic: 'Sum', period: PERIOD }),
         threshold: 1,
@@ -312,6 +312,32 @@ export class InferenceAlarms extends Construct {
         ...this.window(),
       }));
     }
+    this.alarms = { ...byVariant[variants[0].variantName], ...pathAlarms };
+  }
+
+  /** Every alarm of this construct: all variants, the serving path, and those added with `addAlarm`. */
+  public get allAlarms(): readonly cloudwatch.AlarmBase[] {
+    const pathAlarms = [this.alarms.api5xx, this.alarms.handlerErrors, this.alarms.handlerThrottles];
+    return [
+      ...Object.values(this.variantAlarms).flatMap((v) => Object.values(v) as cloudwatch.Alarm[]),
+      ...pathAlarms.filter((a): a is cloudwatch.Alarm => a !== undefined),
+      ...this.added.values(),
+    ];
+  }
+
+  /** Alarms added with `addAlarm`, by name. */
+  public get addedAlarms(): ReadonlyMap<string, cloudwatch.AlarmBase> {
+    return this.added;
+  }
+
+  /**
+   * The alarms that should roll a blue/green deployment back: the 5xx and model latency alarms of every
+   * production variant (SageMaker takes at most 10; the main variant's come first).
+   */
+  public rollbackAlarms(): cloudwatch.IAlarm[] {
+    return this.productionVariants
+      .flatMap((name) => [this.variantAlarms[name].endpoint5xx, this.variantAlarms[name].modelLatencyP99])
+      .slice(0, MAX_ROLLBACK_ALARMS);
   }
 
   /**
@@ -319,37 +345,97 @@ export class InferenceAlarms extends Construct {
    * Throws when the name is taken.
    */
   public addAlarm(name: string, alarm: cloudwatch.AlarmBase): cloudwatch.AlarmBase {
-    if (this.alarmsByName[name] !== undefined) {
-      throw new ValidationError([formatProblem('InferenceAlarms', 'addAlarm(name)', name, `a name not used yet (taken: ${Object.keys(this.alarmsByName).join(', ')})`)]);
+    const taken = [...Object.keys(this.alarms), ...this.added.keys()];
+    if (taken.includes(name)) {
+      throw new ValidationError([formatProblem('InferenceAlarms', 'addAlarm(name)', name, `a name not used yet (taken: ${taken.join(', ')})`)]);
     }
-    alarm.addAlarmAction(this.alarmAction);
-    alarm.addOkAction(this.alarmAction);
-    this.alarmsByName[name] = alarm;
+    this.added.set(name, this.wire(alarm));
     return alarm;
   }
 
-  private addUtilizationAlarms(endpoint: IInferenceEndpoint, endpointLabel: string, t: ResolvedThresholds, shape?: InferenceAlarmsInstanceShape): void {
-    const utilization = (name: string, id: string, metricName: InstanceMetricName, percent: number, what: string, units?: { count: number; label: string }) => {
-      const count = units?.count ?? 1;
-      this.addAlarm(name, new cloudwatch.Alarm(this, id, {
-        alarmDescription: `${what} of the instances of SageMaker endpoint ${endpointLabel} is above ${percent}%`
-          + (count > 1 ? ` (${percent * count}% summed over ${count} ${units!.label})` : ''),
-        metric: instanceMetric(endpoint, metricName),
-        threshold: percent * count,
+  private wire<T extends cloudwatch.AlarmBase>(alarm: T): T {
+    alarm.addAlarmAction(this.alarmAction);
+    alarm.addOkAction(this.alarmAction);
+    return alarm;
+  }
+
+  private addVariantAlarms(
+    endpoint: IInferenceEndpoint,
+    variant: EndpointVariant,
+    idPrefix: string,
+    mode: InferenceAlarmsEndpointMode,
+    serving: { errorRatePercent: number; latencyMs: number },
+    t: ResolvedThresholds,
+    shape: InferenceAlarmsInstanceShape | undefined,
+  ): VariantAlarms {
+    const variantName = variant.variantName;
+    // Named by the metric's EndpointName dimension (a fixed string for ModelEndpoint), not `endpointName`: an alarm
+    // whose description referenced the endpoint resource could not be one of that endpoint's rollback alarms.
+    const label = `${endpoint.metricInvocations().dimensions?.EndpointName ?? endpoint.endpointName}`
+      + (idPrefix ? ` (variant ${variantName}${variant.shadow ? ', shadow' : ''})` : '');
+    const alarm = (id: string, props: Omit<cloudwatch.AlarmProps, 'evaluationPeriods'>) => this.wire(new cloudwatch.Alarm(this, `${idPrefix}${id}`, { ...this.window(), ...props }));
+    const opts = { variantName, period: PERIOD };
+    const set: { -readonly [K in keyof VariantAlarms]: VariantAlarms[K] } = {
+      endpoint5xx: alarm('Endpoint5xx', {
+        alarmDescription: `More than ${serving.errorRatePercent}% of requests to SageMaker endpoint ${label} failed with a 5xx from the model container`,
+        metric: endpoint.metricInvocation5XXErrors({ ...opts, statistic: 'Average' }),
+        threshold: serving.errorRatePercent / 100,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        ...this.window(),
-      }));
+      }),
+      // SageMaker publishes ModelLatency and OverheadLatency in microseconds.
+      modelLatencyP99: alarm('ModelLatencyP99', {
+        alarmDescription: `Model latency p99 of SageMaker endpoint ${label} is above ${serving.latencyMs} ms`,
+        metric: endpoint.metricModelLatency({ ...opts, statistic: 'p99' }),
+        threshold: serving.latencyMs * 1000,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      }),
+      endpoint4xx: alarm('Endpoint4xx', {
+        alarmDescription: `More than ${t.clientErrorRatePercent}% of requests to SageMaker endpoint ${label} were rejected with a 4xx by the model container (malformed or unexpected payloads)`,
+        metric: endpoint.metricInvocation4XXErrors({ ...opts, statistic: 'Average' }),
+        threshold: t.clientErrorRatePercent / 100,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      }),
+      overheadLatencyP99: alarm('OverheadLatencyP99', {
+        alarmDescription: `Latency SageMaker adds to requests to endpoint ${label} (p99, outside the model) is above ${t.overheadLatencyMs} ms`,
+        metric: endpoint.metricOverheadLatency({ ...opts, statistic: 'p99' }),
+        threshold: t.overheadLatencyMs * 1000,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      }),
     };
-    utilization('memoryUtilization', 'MemoryUtilization', 'MemoryUtilization', t.memoryUtilizationPercent, 'Memory use');
-    utilization('diskUtilization', 'DiskUtilization', 'DiskUtilization', t.diskUtilizationPercent, 'Disk use');
-    if (!shape) return;
-    // SageMaker sums CPU use over the vCPUs (0-400% on 4 vCPUs), and GPU and GPU memory use over the GPUs.
-    utilization('cpuUtilization', 'CpuUtilization', 'CPUUtilization', t.cpuUtilizationPercent, 'CPU use', { count: shape.vcpu, label: 'vCPUs' });
-    const gpus = { count: shape.gpuCount ?? 0, label: 'GPUs' };
-    if (gpus.count > 0) {
-      utilization('gpuUtilization', 'GpuUtilization', 'GPUUtilization', t.gpuUtilizationPercent, 'GPU use', gpus);
-      utilization('gpuMemoryUtilization', 'GpuMemoryUtilization', 'GPUMemoryUtilization', t.gpuMemoryUtilizationPercent, 'GPU memory use', gpus);
+    // Serverless endpoints run on capacity SageMaker manages and publish no instance metrics.
+    if (mode !== 'serverless') {
+      const instanceOpts = { variantName, statistic: 'Average', period: PERIOD };
+      const utilization = (id: string, metric: cloudwatch.IMetric, percent: number, what: string, units?: { count: number; label: string }) => {
+        const count = units?.count ?? 1;
+        return alarm(id, {
+          alarmDescription: `${what} of the instances of SageMaker endpoint ${label} is above ${percent}%`
+            + (count > 1 ? ` (${percent * count}% summed over ${count} ${units!.label})` : ''),
+          metric,
+          threshold: percent * count,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        });
+      };
+      set.memoryUtilization = utilization('MemoryUtilization', endpoint.metricMemoryUtilization(instanceOpts), t.memoryUtilizationPercent, 'Memory use');
+      set.diskUtilization = utilization('DiskUtilization', endpoint.metricDiskUtilization(instanceOpts), t.diskUtilizationPercent, 'Disk use');
+      if (shape) {
+        // SageMaker sums CPU use over the vCPUs (0-400% on 4 vCPUs), and GPU and GPU memory use over the GPUs.
+        set.cpuUtilization = utilization('CpuUtilization', endpoint.metricCpuUtilization(instanceOpts), t.cpuUtilizationPercent, 'CPU use', { count: shape.vcpu, label: 'vCPUs' });
+        const gpus = { count: shape.gpuCount ?? 0, label: 'GPUs' };
+        if (gpus.count > 0) {
+          set.gpuUtilization = utilization('GpuUtilization', endpoint.metricGpuUtilization(instanceOpts), t.gpuUtilizationPercent, 'GPU use', gpus);
+          set.gpuMemoryUtilization = utilization('GpuMemoryUtilization', endpoint.metricGpuMemoryUtilization(instanceOpts), t.gpuMemoryUtilizationPercent, 'GPU memory use', gpus);
+        }
+      }
     }
+    if (mode === 'async') {
+      set.asyncInvocationFailures = alarm('AsyncInvocationFailures', {
+        alarmDescription: `Async invocations of SageMaker endpoint ${label} failed (download, model or upload errors)`,
+        metric: endpoint.metric('InvocationFailures', { ...opts, statistic: 'Sum' }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      });
+    }
+    return set;
   }
 
   private window() {
@@ -391,45 +477,9 @@ function resolveThresholds(props: InferenceAlarmsThresholds, errors: ValidationE
   };
 }
 
-/** The instance metrics alarmed on, by name, and the endpoint helper that builds each. */
-const INSTANCE_METRICS = {
-  CPUUtilization: (e: EndpointBase, o: cloudwatch.MetricOptions) => e.metricCpuUtilization(o),
-  MemoryUtilization: (e: EndpointBase, o: cloudwatch.MetricOptions) => e.metricMemoryUtilization(o),
-  DiskUtilization: (e: EndpointBase, o: cloudwatch.MetricOptions) => e.metricDiskUtilization(o),
-  GPUUtilization: (e: EndpointBase, o: cloudwatch.MetricOptions) => e.metricGpuUtilization(o),
-  GPUMemoryUtilization: (e: EndpointBase, o: cloudwatch.MetricOptions) => e.metricGpuMemoryUtilization(o),
-};
-type InstanceMetricName = keyof typeof INSTANCE_METRICS;
-
-/**
- * An instance metric (`/aws/sagemaker/Endpoints`, Average per minute) from the endpoint's own helper when it has
- * one (ModelEndpoint and its imports do), else with the dimensions of its `metric` helper (IInferenceEndpoint
- * only promises `AWS/SageMaker` metrics).
- */
-function instanceMetric(endpoint: IInferenceEndpoint, metricName: InstanceMetricName): cloudwatch.IMetric {
-  const options = { statistic: 'Average', period: PERIOD };
-  if (endpoint instanceof EndpointBase) return INSTANCE_METRICS[metricName](endpoint, options);
-  return new cloudwatch.Metric({
-    namespace: '/aws/sagemaker/Endpoints',
-    metricName,
-    dimensionsMap: { EndpointName: metricEndpointName(endpoint), VariantName: endpoint.variantName },
-    ...options,
-  });
-}
-
-/** vCPUs and GPUs of the endpoint's instance when it knows its compute class (ModelEndpoint outside serverless mode). */
-function shapeOf(endpoint: IInferenceEndpoint): InferenceAlarmsInstanceShape | undefined {
-  const computeClass = (endpoint as { readonly computeClass?: ComputeClass }).computeClass;
-  if (!computeClass) return undefined;
-  return { vcpu: computeClass.aws.vcpu, gpuCount: computeClass.aws.gpu?.count ?? 0 };
-}
-
-function metricEndpointName(endpoint: IInferenceEndpoint): string {
-  const name = endpoint.metric('Invocations').dimensions?.EndpointName;
-  return typeof name === 'string' ? name : endpoint.endpointName;
-}
-
-function modeOf(endpoint: IInferenceEndpoint): InferenceAlarmsEndpointMode {
-  const mode = (endpoint as { readonly mode?: unknown }).mode;
-  return mode === 'serverless' || mode === 'async' ? mode : 'realtime';
+/** vCPUs and GPUs of a variant's instance, when the endpoint knows its type. */
+function shapeOf(variant: EndpointVariant): InferenceAlarmsInstanceShape | undefined {
+  const shape = variant.instanceShape;
+  if (!shape) return undefined;
+  return { vcpu: shape.vcpu, gpuCount: shape.accelerator?.kind === 'gpu' ? shape.accelerator.count : 0 };
 }

@@ -61,7 +61,7 @@ export interface InferenceDashboardProps {
   readonly alarms?: readonly cloudwatch.IAlarm[];
   /**
    * Show GPU and GPU-memory utilization (GPU instances only publish them).
-   * @default false
+   * @default - true when a variant of the endpoint runs on a GPU instance type
    */
   readonly gpu?: boolean;
   /**
@@ -103,11 +103,16 @@ export class InferenceDashboard extends Construct {
       new cloudwatch.Metric({
         namespace: ENDPOINT_INSTANCE_METRICS_NAMESPACE,
         metricName: name,
-        dimensionsMap: { EndpointName: endpoint.endpointName, VariantName: endpoint.variantName },
+        dimensionsMap: { ...endpoint.metricInvocations().dimensions, VariantName: endpoint.variantName },
         statistic: 'Average',
         period,
         label,
       });
+    const gpu = props.gpu ?? endpoint.variants.some((v) => v.instanceShape?.accelerator?.kind === 'gpu');
+    // One traffic line per variant when the endpoint splits traffic (A/B) or shadows it.
+    const variantTraffic = endpoint.variants.length > 1
+      ? endpoint.variants.map((v) => endpoint.metricInvocations({ variantName: v.variantName, period, label: `${v.variantName}${v.shadow ? ' (shadow)' : ''} invocations` }))
+      : [sm('Invocations', 'Sum', 'Endpoint invocations')];
     const present = (...metrics: (cloudwatch.IMetric | undefined)[]) => metrics.filter((m): m is cloudwatch.IMetric => m !== undefined);
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
@@ -117,7 +122,7 @@ export class InferenceDashboard extends Construct {
 
     this.dashboard.addWidgets(
       new cloudwatch.TextWidget({
-        markdown: `# Inference: ${endpoint.endpointName}\nVariant \`${endpoint.variantName}\`. Latency in milliseconds; utilization in percent (CPU is summed over cores).`,
+        markdown: `# Inference: ${endpoint.endpointName}\nVariant \`${endpoint.variantName}\`${endpoint.variants.length > 1 ? ` of ${endpoint.variants.map((v) => v.variantName).join(', ')}` : ''}. Latency in milliseconds; utilization in percent (CPU is summed over cores).`,
         width: 24,
         height: 2,
       }),
@@ -125,7 +130,7 @@ export class InferenceDashboard extends Construct {
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Traffic',
-        left: present(sm('Invocations', 'Sum', 'Endpoint invocations'), api.count),
+        left: present(...variantTraffic, api.count),
         width: 8,
       }),
       new cloudwatch.GraphWidget({
@@ -157,7 +162,7 @@ export class InferenceDashboard extends Construct {
       instance('CPUUtilization', 'CPU'),
       instance('MemoryUtilization', 'Memory'),
       instance('DiskUtilization', 'Disk'),
-      ...(props.gpu ? [instance('GPUUtilization', 'GPU'), instance('GPUMemoryUtilization', 'GPU memory')] : []),
+      ...(gpu ? [instance('GPUUtilization', 'GPU'), instance('GPUMemoryUtilization', 'GPU memory')] : []),
     ];
     const row: cloudwatch.IWidget[] = [new cloudwatch.GraphWidget({ title: 'Utilization (%)', left: utilization, width: handler.duration ? 12 : 24 })];
     if (handler.duration) row.push(new cloudwatch.GraphWidget({ title: 'Handler duration', left: [handler.duration], width: 12 }));

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Fn, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
@@ -42,6 +43,8 @@ export abstract class ModelData {
    * need decrypt on that key as well: use `fromBucket` with a bucket imported with its `encryptionKey`.
    */
   static fromS3Uri(uri: string): ModelData {
+    // A token (a parameter, an SSM value) names its bucket at deploy time: read is granted on that bucket's objects.
+    if (typeof uri === 'string' && Token.isUnresolved(uri)) return new TokenS3UriModelData(uri);
     const location = parseS3Uri(uri);
     const errors = new ValidationErrors('ModelData');
     errors.check(location !== undefined, 'uri', uri, S3_URI_EXPECTED);
@@ -93,6 +96,19 @@ class S3UriModelData extends ModelData {
     // formatArn through Bucket.fromBucketName keeps the partition a token (aws, aws-cn, aws-us-gov).
     const bucket = importBucket(scope, this.bucketName);
     grantReadObject(grantee, bucket, this.key);
+    return { s3Uri: this.uri };
+  }
+}
+
+class TokenS3UriModelData extends ModelData {
+  constructor(private readonly uri: string) {
+    super();
+  }
+
+  bind(scope: Construct, grantee: iam.IGrantable): ModelDataConfig {
+    // s3://<bucket>/<key>: the third '/'-separated part is the bucket.
+    const bucket = s3.Bucket.fromBucketName(scope, `ModelDataBucket-${createHash('sha256').update(this.uri).digest('hex').slice(0, 8)}`, Fn.select(2, Fn.split('/', this.uri)));
+    iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [bucket.arnForObjects('*')] });
     return { s3Uri: this.uri };
   }
 }

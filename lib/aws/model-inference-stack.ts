@@ -1,11 +1,11 @@
 // The composed AWS stack: one ModelSpec (plus AWS overrides) becomes an encrypted ingestion bucket, a
 // SageMaker endpoint, an authenticated API in front of it and alarms on it, with outputs to find them.
-import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, StackProps, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { awsInstanceTypes, findComputeClassByAwsInstanceType } from '../core/compute-catalog';
 import { ValidationErrors } from '../core/errors';
 import { ModelSpec, ResolvedModelSpec, resolveModelSpec } from '../core/model-spec';
 import { REVIEW_METADATA_KEY, reviewMetadata } from '../review/contract';
@@ -123,7 +123,8 @@ export interface ModelInferenceStackProps extends StackProps {
   /** What to serve: name, image, artifact, compute, scaling and monitoring thresholds. */
   readonly spec: ModelSpec;
   /**
-   * SageMaker instance type (from the compute catalog), overriding `spec.compute`.
+   * SageMaker instance type, overriding `spec.compute`: any real-time hosting type (`ml.g6.xlarge`, `ml.inf2.xlarge`,
+   * `ml.r7i.large`...), not only the compute classes' machines. Checked by the endpoint (misspellings get the nearest types).
    * @default - the spec's compute class (ml.m5.xlarge by default)
    */
   readonly instanceType?: string;
@@ -188,8 +189,9 @@ export interface ModelInferenceStackProps extends StackProps {
    */
   readonly vpc?: EndpointVpcOptions;
   /**
-   * Block all network access from the model container.
-   * @default false
+   * Block all network access from the model container (SageMaker still fetches the image and model data). Turn it
+   * off for a container that downloads weights or calls AWS APIs at start-up. Always off in serverless mode.
+   * @default true (false in serverless mode)
    */
   readonly networkIsolation?: boolean;
   /**
@@ -263,17 +265,8 @@ export class ModelInferenceStack extends Stack {
     const errors = new ValidationErrors('ModelInferenceStack');
     const spec = resolveModelSpec(props.spec, errors, 'spec');
     const mode = props.mode ?? 'realtime';
+    // The instance type (and whether the mode can serve it) is the endpoint's to check.
     const modeOk = errors.checkOneOf('mode', mode, MODES);
-    if (props.instanceType !== undefined) {
-      const computeClass = findComputeClassByAwsInstanceType(props.instanceType);
-      if (!computeClass) {
-        errors.add('instanceType', props.instanceType, `one of the compute catalog's SageMaker instance types: ${awsInstanceTypes().join(', ')}`);
-      } else if (mode === 'serverless' && computeClass.kind === 'gpu') {
-        errors.add('instanceType', props.instanceType, "a CPU instance type, or mode 'realtime' / 'async': serverless inference has no GPUs");
-      }
-    } else if (mode === 'serverless' && spec.compute.kind === 'gpu') {
-      errors.add('spec.compute', props.spec.compute, "a CPU compute class, or mode 'realtime' / 'async': serverless inference has no GPUs");
-    }
     const dataCapture = props.dataCapture ?? mode !== 'serverless';
     if (modeOk && mode === 'serverless') {
       errors.check(!dataCapture, 'dataCapture', dataCapture, "false in serverless mode (SageMaker captures no data for serverless endpoints); use mode 'realtime'");
@@ -319,7 +312,8 @@ export class ModelInferenceStack extends Stack {
 
     const asyncInputPrefix = props.async?.inputPrefix ?? 'async-input/';
     this.endpoint = new ModelEndpoint(this, 'Endpoint', {
-      spec: props.spec,
+      // Resolved once here; the endpoint uses it as it is.
+      spec,
       instanceType: props.instanceType,
       mode,
       serverless: props.serverless,
@@ -361,15 +355,12 @@ export class ModelInferenceStack extends Stack {
 
     if (spec.monitoring.enabled) {
       this.alarms = new InferenceAlarms(this, 'Alarms', {
-        // The spec sets the error rate and model latency; vCPUs and GPUs come from the endpoint's compute class.
+        // The spec sets the error rate and model latency; vCPUs and GPUs come from the endpoint's variants.
         ...monitoring.alarmThresholds,
         endpoint: this.endpoint,
-        endpointMode: mode,
         api: this.api,
-        emails: spec.monitoring.alarmEmails,
+        // The spec's latency, error rate and emails come with the endpoint.
         httpsEndpoints: monitoring.alarmHttpsEndpoints,
-        latencyP99Threshold: Duration.millis(spec.monitoring.latencyP99Ms),
-        errorRatePercent: spec.monitoring.errorRatePercent,
       });
       if (this.ingestion.batchFunction) {
         this.alarms.addAlarm('batchErrors', new cloudwatch.Alarm(this.alarms, 'BatchErrors', {
@@ -396,7 +387,7 @@ export class ModelInferenceStack extends Stack {
 
     if (this.alarms) {
       // Both watch the endpoint by its fixed name, so they can roll back its own updates.
-      if (monitoring.deployment !== false) this.endpoint.addRollbackAlarm(this.alarms.alarms.endpoint5xx, this.alarms.alarms.modelLatencyP99);
+      if (monitoring.deployment !== false) this.endpoint.addRollbackAlarm(...this.alarms.rollbackAlarms());
       this.addMonitors(props, spec, monitoring, { drift, portable, baselineFolder });
     }
 
@@ -423,9 +414,11 @@ export class ModelInferenceStack extends Stack {
 
     // What the review (npm run review) prices and explains without running the app again.
     this.addMetadata(REVIEW_METADATA_KEY, reviewMetadata(props.spec, 'aws', {
-      mode,
-      ...(mode === 'serverless' ? { serverlessMemoryMb: props.serverless?.memorySizeMb ?? 2048 } : {}),
-      functionMemoryMb: 512,
+      mode: this.endpoint.mode,
+      ...(this.endpoint.serverlessMemoryMb !== undefined ? { serverlessMemoryMb: this.endpoint.serverlessMemoryMb } : {}),
+      // A type given as a token is priced as the spec's class (the review has no parameter values).
+      ...(this.endpoint.instanceType !== undefined && !Token.isUnresolved(this.endpoint.instanceType) ? { instanceType: this.endpoint.instanceType } : {}),
+      functionMemoryMb: (this.api.handler.node.defaultChild as lambda.CfnFunction).memorySize,
       // Model Monitor's hourly run; the portable job runs on Lambda, priced as nothing next to it.
       driftJobMinutes: this.driftMonitor ? 10 : 0,
       alarmCount: this.node.findAll().filter((c) => c instanceof cloudwatch.Alarm).length,
@@ -541,8 +534,7 @@ export class ModelInferenceStack extends Stack {
         },
         driftMetrics: Object.keys(driftMetrics).length > 0 ? driftMetrics : undefined,
         driftThreshold: Object.keys(driftMetrics).length > 0 ? spec.monitoring.driftThreshold : undefined,
-        alarms: [...Object.values(alarms.alarms), ...monitors.flatMap((m) => m.alarms)],
-        gpu: this.endpoint.computeClass?.kind === 'gpu',
+        alarms: [...alarms.allAlarms, ...monitors.flatMap((m) => m.alarms)],
       });
     }
   }

@@ -1,6 +1,9 @@
 // The compute catalog: each compute class of a ModelSpec mapped to what serves it on AWS, GCP and Azure,
 // with its shape and on-demand price. Data, not code: add a row to support a new class.
-import { ValidationErrors } from './errors';
+import { isTokenString, ValidationErrors } from './errors';
+import type { HourlyPrice } from './hourly-price';
+import { findSageMakerInstanceType, sageMakerInstanceTypeNames } from './sagemaker-instances';
+import { didYouMean } from './suggest';
 
 /** A cloud we deploy to. */
 export type Cloud = 'aws' | 'gcp' | 'azure';
@@ -8,17 +11,7 @@ export type Cloud = 'aws' | 'gcp' | 'azure';
 /** CPU-only or accelerated. */
 export type ComputeKind = 'cpu' | 'gpu';
 
-/** An on-demand list price and where it came from. */
-export interface HourlyPrice {
-  /** US dollars per hour of one instance (or of the serving shape at 100% allocation). */
-  readonly usdPerHour: number;
-  /** Region the price was read for. */
-  readonly region: string;
-  /** Where the price was read. */
-  readonly source: string;
-  /** When the price was read (ISO date). */
-  readonly asOf: string;
-}
+export type { HourlyPrice } from './hourly-price';
 
 export interface GpuShape {
   /** Accelerator model, e.g. `NVIDIA T4`. */
@@ -78,16 +71,22 @@ export type ComputeClassId =
   | 'gpu-l40s';
 
 // Prices are on-demand list prices read in November 2026 from copies of the official price feeds
-// (AWS Price List API `AmazonSageMaker/current/us-east-1`, Cloud Billing SKUs, Azure Retail Prices API).
+// (Cloud Billing SKUs, Azure Retail Prices API; AWS's come from the SageMaker hosting catalog, sagemaker-instances.ts).
 // Re-check them before relying on a number; `asOf` says when they were read.
-const AWS_SOURCE = 'AWS Price List API, AmazonSageMaker us-east-1, Hosting (real-time inference) usage type; https://aws.amazon.com/sagemaker/pricing/';
 const GCP_SOURCE = 'Cloud Run pricing, instance-based billing, Tier 1 (us-central1): $0.000018/vCPU-s, $0.000002/GiB-s, NVIDIA L4 $0.0001867/s without zonal redundancy; https://cloud.google.com/run/pricing';
 const AZURE_DEDICATED_SOURCE = 'Azure Container Apps dedicated plan (East US): $0.0571/vCPU-h, $0.005/GiB-h per instance, plus $0.10/h per environment; https://azure.microsoft.com/pricing/details/container-apps/';
 const AZURE_GPU_SOURCE = 'Azure Container Apps serverless GPU (East US, Retail Prices API): T4 $0.000073/s, A100 $0.000529/s, plus consumption $0.000024/vCPU-s and $0.000003/GiB-s; https://azure.microsoft.com/pricing/details/container-apps/';
 const AS_OF = '2026-11-24';
 
 const round4 = (n: number) => Math.round(n * 10000) / 10000;
-const aws = (usdPerHour: number) => ({ usdPerHour, region: 'us-east-1', source: AWS_SOURCE, asOf: AS_OF });
+
+/** A class's AWS column, read from the SageMaker hosting catalog (shape, local NVMe and price in one place). */
+function aws(instanceType: string): ComputeClass['aws'] {
+  const t = findSageMakerInstanceType(instanceType);
+  if (!t?.price) throw new Error(`compute catalog: ${instanceType} is not a priced SageMaker hosting type`);
+  const gpu = t.accelerator?.kind === 'gpu' ? { model: t.accelerator.model, count: t.accelerator.count, memoryGiB: t.accelerator.memoryGiB } : undefined;
+  return { machineType: t.instanceType, vcpu: t.vcpu, memoryGiB: t.memoryGiB, localNvme: t.localNvme, price: t.price, ...(gpu ? { gpu } : {}) };
+}
 const gcp = (usdPerHour: number) => ({ usdPerHour, region: 'us-central1', source: GCP_SOURCE, asOf: AS_OF });
 
 /** Cloud Run instance-based billing, per instance-hour. */
@@ -113,7 +112,7 @@ const CLASSES: readonly ComputeClass[] = [
     id: 'cpu-xlarge',
     kind: 'cpu',
     description: '4 vCPU, 16 GiB: the default for CPU models (tabular, small transformers)',
-    aws: { machineType: 'ml.m5.xlarge', vcpu: 4, memoryGiB: 16, localNvme: false, price: aws(0.23) },
+    aws: aws('ml.m5.xlarge'),
     gcp: { machineType: 'cloud-run-4vcpu-16gib', vcpu: 4, memoryGiB: 16, equivalentVm: 'n1-standard-4', cloudRun: { cpu: '4', memory: '16Gi' }, price: gcp(cloudRunHourly(4, 16)) },
     azure: { machineType: 'D4', vcpu: 4, memoryGiB: 16, equivalentVm: 'Standard_D4s_v3', workloadProfileType: 'D4', containerCpu: 3.5, containerMemory: '14Gi', price: azureDedicated(4, 16), note: 'Dedicated D4 profile; the container gets 3.5 vCPU / 14 GiB, the rest is reserved for the platform' },
   },
@@ -121,7 +120,7 @@ const CLASSES: readonly ComputeClass[] = [
     id: 'cpu-2xlarge',
     kind: 'cpu',
     description: '8 vCPU, 32 GiB: larger CPU models or higher throughput per instance',
-    aws: { machineType: 'ml.m5.2xlarge', vcpu: 8, memoryGiB: 32, localNvme: false, price: aws(0.461) },
+    aws: aws('ml.m5.2xlarge'),
     gcp: { machineType: 'cloud-run-8vcpu-32gib', vcpu: 8, memoryGiB: 32, equivalentVm: 'n1-standard-8', cloudRun: { cpu: '8', memory: '32Gi' }, price: gcp(cloudRunHourly(8, 32)) },
     azure: { machineType: 'D8', vcpu: 8, memoryGiB: 32, equivalentVm: 'Standard_D8s_v3', workloadProfileType: 'D8', containerCpu: 7.5, containerMemory: '30Gi', price: azureDedicated(8, 32) },
   },
@@ -129,7 +128,7 @@ const CLASSES: readonly ComputeClass[] = [
     id: 'cpu-compute-xlarge',
     kind: 'cpu',
     description: '4 vCPU, 8 GiB compute-optimized: CPU-bound models with a small memory footprint',
-    aws: { machineType: 'ml.c5.xlarge', vcpu: 4, memoryGiB: 8, localNvme: false, price: aws(0.204) },
+    aws: aws('ml.c5.xlarge'),
     gcp: { machineType: 'cloud-run-4vcpu-8gib', vcpu: 4, memoryGiB: 8, equivalentVm: 'c2-standard-4', cloudRun: { cpu: '4', memory: '8Gi' }, price: gcp(cloudRunHourly(4, 8)) },
     azure: { machineType: 'D4', vcpu: 4, memoryGiB: 16, equivalentVm: 'Standard_F4s_v2', workloadProfileType: 'D4', containerCpu: 3.5, containerMemory: '14Gi', price: azureDedicated(4, 16), note: 'Container Apps has no compute-optimized workload profile (there is no F4): the general-purpose D4 (4 vCPU, 16 GiB) serves this class' },
   },
@@ -137,7 +136,7 @@ const CLASSES: readonly ComputeClass[] = [
     id: 'gpu-t4',
     kind: 'gpu',
     description: '1x NVIDIA T4 (16 GB): the cheapest GPU for inference',
-    aws: { machineType: 'ml.g4dn.xlarge', vcpu: 4, memoryGiB: 16, gpu: T4, localNvme: true, price: aws(0.736) },
+    aws: aws('ml.g4dn.xlarge'),
     gcp: { machineType: 'cloud-run-l4-4vcpu-16gib', vcpu: 4, memoryGiB: 16, gpu: L4, equivalentVm: 'n1-standard-4 + NVIDIA_TESLA_T4', cloudRun: { cpu: '4', memory: '16Gi', accelerator: 'nvidia-l4' }, price: gcp(cloudRunHourly(4, 16, 1)), note: 'Cloud Run offers no T4: the L4 (24 GB) is the smallest GPU it serves' },
     azure: { machineType: 'Consumption-GPU-NC8as-T4', vcpu: 8, memoryGiB: 56, gpu: T4, equivalentVm: 'Standard_NC4as_T4_v3', workloadProfileType: 'Consumption-GPU-NC8as-T4', containerCpu: 8, containerMemory: '56Gi', price: AZURE_T4(), note: 'Serverless T4 GPU profile; billed per second while replicas run' },
   },
@@ -145,7 +144,7 @@ const CLASSES: readonly ComputeClass[] = [
     id: 'gpu-a10g',
     kind: 'gpu',
     description: '1x NVIDIA A10G (24 GB): mid-size GPU models (7B LLMs quantized, diffusion)',
-    aws: { machineType: 'ml.g5.xlarge', vcpu: 4, memoryGiB: 16, gpu: { model: 'NVIDIA A10G', count: 1, memoryGiB: 24 }, localNvme: true, price: aws(1.408) },
+    aws: aws('ml.g5.xlarge'),
     gcp: { machineType: 'cloud-run-l4-4vcpu-16gib', vcpu: 4, memoryGiB: 16, gpu: L4, equivalentVm: 'g2-standard-4', cloudRun: { cpu: '4', memory: '16Gi', accelerator: 'nvidia-l4' }, price: gcp(cloudRunHourly(4, 16, 1)) },
     azure: { machineType: 'Consumption-GPU-NC24-A100', vcpu: 24, memoryGiB: 220, gpu: A100, equivalentVm: 'Standard_NC24ads_A100_v4', workloadProfileType: 'Consumption-GPU-NC24-A100', containerCpu: 24, containerMemory: '220Gi', price: AZURE_A100(), note: 'Azure has no 24 GB single-GPU inference size: the next size up is the A100 80 GB' },
   },
@@ -153,7 +152,7 @@ const CLASSES: readonly ComputeClass[] = [
     id: 'gpu-a10g-2xlarge',
     kind: 'gpu',
     description: '1x NVIDIA A10G (24 GB) with 8 vCPU / 32 GiB for heavier pre-processing',
-    aws: { machineType: 'ml.g5.2xlarge', vcpu: 8, memoryGiB: 32, gpu: { model: 'NVIDIA A10G', count: 1, memoryGiB: 24 }, localNvme: true, price: aws(1.515) },
+    aws: aws('ml.g5.2xlarge'),
     gcp: { machineType: 'cloud-run-l4-8vcpu-32gib', vcpu: 8, memoryGiB: 32, gpu: L4, equivalentVm: 'g2-standard-8', cloudRun: { cpu: '8', memory: '32Gi', accelerator: 'nvidia-l4' }, price: gcp(cloudRunHourly(8, 32, 1)) },
     azure: { machineType: 'Consumption-GPU-NC24-A100', vcpu: 24, memoryGiB: 220, gpu: A100, equivalentVm: 'Standard_NC24ads_A100_v4', workloadProfileType: 'Consumption-GPU-NC24-A100', containerCpu: 24, containerMemory: '220Gi', price: AZURE_A100(), note: 'Azure has no 24 GB single-GPU inference size: the next size up is the A100 80 GB' },
   },
@@ -161,7 +160,7 @@ const CLASSES: readonly ComputeClass[] = [
     id: 'gpu-v100',
     kind: 'gpu',
     description: '1x NVIDIA V100 (16 GB): older generation, kept for existing deployments',
-    aws: { machineType: 'ml.p3.2xlarge', vcpu: 8, memoryGiB: 61, gpu: { model: 'NVIDIA V100', count: 1, memoryGiB: 16 }, localNvme: false, price: aws(3.825) },
+    aws: aws('ml.p3.2xlarge'),
     gcp: { machineType: 'cloud-run-l4-8vcpu-32gib', vcpu: 8, memoryGiB: 32, gpu: L4, equivalentVm: 'n1-standard-8 + NVIDIA_TESLA_V100', cloudRun: { cpu: '8', memory: '32Gi', accelerator: 'nvidia-l4' }, price: gcp(cloudRunHourly(8, 32, 1)), note: 'Cloud Run serves L4 only; an L4 outperforms a V100 for inference' },
     azure: { machineType: 'Consumption-GPU-NC8as-T4', vcpu: 8, memoryGiB: 56, gpu: T4, equivalentVm: 'Standard_NC4as_T4_v3', workloadProfileType: 'Consumption-GPU-NC8as-T4', containerCpu: 8, containerMemory: '56Gi', price: AZURE_T4(), note: 'NCv3 (V100, Standard_NC6s_v3) was retired on 2025-09-30; the T4 profile replaces it' },
   },
@@ -169,7 +168,7 @@ const CLASSES: readonly ComputeClass[] = [
     id: 'gpu-l40s',
     kind: 'gpu',
     description: '1x large GPU (40-80 GB): large models',
-    aws: { machineType: 'ml.g6e.xlarge', vcpu: 4, memoryGiB: 32, gpu: { model: 'NVIDIA L40S', count: 1, memoryGiB: 48 }, localNvme: true, price: aws(2.61) },
+    aws: aws('ml.g6e.xlarge'),
     gcp: { machineType: 'cloud-run-l4-8vcpu-32gib', vcpu: 8, memoryGiB: 32, gpu: L4, equivalentVm: 'a2-highgpu-1g', cloudRun: { cpu: '8', memory: '32Gi', accelerator: 'nvidia-l4' }, price: gcp(cloudRunHourly(8, 32, 1)), note: 'Cloud Run has no GPU above the L4 (24 GB); models over 24 GB need GKE or a Vertex AI endpoint outside Terraform' },
     azure: { machineType: 'Consumption-GPU-NC24-A100', vcpu: 24, memoryGiB: 220, gpu: A100, equivalentVm: 'Standard_NC24ads_A100_v4', workloadProfileType: 'Consumption-GPU-NC24-A100', containerCpu: 24, containerMemory: '220Gi', price: AZURE_A100() },
   },
@@ -213,16 +212,30 @@ export function awsInstanceTypes(): readonly string[] {
 /** The compute class of a spec that names none. */
 export const DEFAULT_COMPUTE_CLASS: ComputeClassId = 'cpu-xlarge';
 
-/** Looks up a compute class by class id or SageMaker instance type; records a problem when unknown. */
+/**
+ * Looks up a compute class by class id or by the SageMaker instance type of a class; records a problem when
+ * unknown. Any other SageMaker hosting type is refused with the fix: the AWS `instanceType` prop takes it.
+ */
 export function resolveComputeClass(value: string | undefined, errors: ValidationErrors, prop = 'compute'): ComputeClass | undefined {
-  const wanted = value ?? DEFAULT_COMPUTE_CLASS;
+  const wanted: unknown = value ?? DEFAULT_COMPUTE_CLASS;
+  const classes = `a compute class (${computeClassIds().join(', ')}) or one of their SageMaker instance types`;
+  if (typeof wanted !== 'string') {
+    errors.add(prop, wanted, classes);
+    return undefined;
+  }
+  if (isTokenString(wanted)) {
+    errors.add(prop, wanted, `${classes} as a literal: the class picks a machine on every cloud at synth time (for a deploy-time SageMaker type, set the AWS instanceType prop)`);
+    return undefined;
+  }
   const found = findComputeClass(wanted) ?? findComputeClassByAwsInstanceType(wanted);
   if (found) return found;
   const retired = RETIRED_AZURE_SIZES[wanted];
   if (retired) {
     errors.add(prop, wanted, `a current size: ${wanted} is retired, use ${retired}`);
+  } else if (findSageMakerInstanceType(wanted)) {
+    errors.add(prop, wanted, `${classes}: ${wanted} is a SageMaker hosting type but no class's machine, so keep ${prop} a class and set the AWS instanceType prop (ModelInferenceStack or ModelEndpoint), which accepts every SageMaker hosting type`);
   } else {
-    errors.add(prop, wanted, `a compute class (${computeClassIds().join(', ')}) or one of their SageMaker instance types`);
+    errors.add(prop, wanted, `${classes}${didYouMean(wanted, [...new Set([...computeClassIds(), ...sageMakerInstanceTypeNames()])])}`);
   }
   return undefined;
 }

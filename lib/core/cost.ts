@@ -3,6 +3,7 @@
 import { Cloud, listComputeClasses } from './compute-catalog';
 import { ValidationErrors } from './errors';
 import { ModelSpec, ResolvedModelSpec, resolveModelSpec } from './model-spec';
+import { checkSageMakerInstanceType, findSageMakerInstanceType } from './sagemaker-instances';
 import { AZURE_DEDICATED_PLAN_FEE, MODEL_MONITOR_PROCESSING, SAGEMAKER_SERVERLESS, USAGE_PRICES, USAGE_PRICES_AS_OF } from './usage-prices';
 
 /** Hours in an average month (24 x 365 / 12). */
@@ -35,6 +36,26 @@ export interface CostOptions {
   readonly alarmCount?: number;
   /** Count of customer-managed keys the stack creates. @default 1 */
   readonly keyCount?: number;
+  /**
+   * AWS: the SageMaker hosting instance type the endpoint runs on, when it is not the spec's compute class machine.
+   * A type the catalog has no price for is listed as "not priced" (counted as $0), never refused.
+   * @default - the compute class's instance type
+   */
+  readonly instanceType?: string;
+  /**
+   * AWS: the endpoint's production and shadow variants, each priced on its own instance type and counts.
+   * @default - one variant on `instanceType` with the spec's scaling bounds
+   */
+  readonly variants?: readonly CostVariant[];
+}
+
+/** One production (or shadow) variant of an AWS endpoint, for the cost estimate. */
+export interface CostVariant {
+  readonly variantName: string;
+  /** @default - the estimate's instance type */
+  readonly instanceType?: string;
+  readonly minInstances: number;
+  readonly maxInstances: number;
 }
 
 export interface CostLine {
@@ -44,6 +65,8 @@ export interface CostLine {
   /** How the number was computed, e.g. `1 x 730 h x $0.23/h`. */
   readonly basis: string;
   readonly source: string;
+  /** True when the item has no recorded price: its amounts are 0 and it is listed in `notPriced`. */
+  readonly notPriced?: boolean;
 }
 
 export interface CostEstimate {
@@ -58,6 +81,8 @@ export interface CostEstimate {
   readonly lines: readonly CostLine[];
   readonly traffic: Required<TrafficProfile>;
   readonly pricesAsOf: string;
+  /** Machines the catalog has no price for (their lines count $0): the totals are lower bounds then. */
+  readonly notPriced: readonly string[];
 }
 
 const TRAFFIC_DEFAULTS: Required<TrafficProfile> = { requestsPerMonth: 1_000_000, payloadKb: 10, modelLatencyMs: 100, captureSamplingPercent: 100 };
@@ -80,6 +105,7 @@ export function estimateMonthlyCost(spec: ModelSpec | ResolvedModelSpec, cloud: 
   errors.checkNumber('traffic.captureSamplingPercent', traffic.captureSamplingPercent, { min: 0, max: 100 });
   errors.checkNumber('serverlessMemoryMb', options.serverlessMemoryMb, { min: 1024, max: 6144 });
   errors.checkNumber('keyCount', options.keyCount, { min: 0, max: 100, integer: true });
+  const awsTypes = cloud === 'aws' ? awsServingTypes(options, errors) : undefined;
   errors.throwIfAny();
 
   const prices = USAGE_PRICES[cloud];
@@ -87,6 +113,9 @@ export function estimateMonthlyCost(spec: ModelSpec | ResolvedModelSpec, cloud: 
   const lines: CostLine[] = [];
   const add = (item: string, minUsd: number, maxUsd: number, basis: string, source: string) =>
     lines.push({ item, minUsd: cents(minUsd), maxUsd: cents(maxUsd), basis, source });
+  const notPriced = new Set<string>();
+  const priceDates: string[] = [];
+  const servingTypes = new Set<string>();
 
   const { minInstances, maxInstances } = resolved.scaling;
   const mode = cloud === 'aws' ? options.mode ?? 'realtime' : 'realtime';
@@ -100,6 +129,24 @@ export function estimateMonthlyCost(spec: ModelSpec | ResolvedModelSpec, cloud: 
     add('SageMaker serverless compute', compute, compute, `${traffic.requestsPerMonth} req x ${traffic.modelLatencyMs} ms x ${memoryGb} GB x ${usd(SAGEMAKER_SERVERLESS.perGbSecond.usd)}/GB-s`, SAGEMAKER_SERVERLESS.perGbSecond.source);
     const data = payloadGb * SAGEMAKER_SERVERLESS.perGbProcessed.usd;
     add('SageMaker serverless data processed', data, data, `${payloadGb.toFixed(3)} GB x ${usd(SAGEMAKER_SERVERLESS.perGbProcessed.usd)}/GB`, SAGEMAKER_SERVERLESS.perGbProcessed.source);
+  } else if (awsTypes) {
+    // A real-time SageMaker endpoint keeps at least one instance per variant; async may scale to zero.
+    const variants = options.variants ?? [{ variantName: '', instanceType: options.instanceType, minInstances, maxInstances }];
+    for (const v of variants) {
+      const name = v.instanceType ?? options.instanceType ?? machine.machineType;
+      const type = awsTypes.get(name) ?? findSageMakerInstanceType(name);
+      servingTypes.add(name);
+      const min = mode === 'realtime' ? Math.max(1, v.minInstances) : v.minInstances;
+      const item = `${name} instances${v.variantName ? ` (variant ${v.variantName})` : ''}`;
+      if (!type?.price) {
+        lines.push({ item, minUsd: 0, maxUsd: 0, basis: `${min}-${v.maxInstances} x ${HOURS_PER_MONTH} h x not priced`, source: `not priced: the catalog records no us-east-1 hosting price for ${name}`, notPriced: true });
+        notPriced.add(name);
+        continue;
+      }
+      priceDates.push(type.price.asOf);
+      add(item, min * HOURS_PER_MONTH * type.price.usdPerHour, v.maxInstances * HOURS_PER_MONTH * type.price.usdPerHour,
+        `${min}-${v.maxInstances} x ${HOURS_PER_MONTH} h x ${usd(type.price.usdPerHour)}/h`, type.price.source);
+    }
   } else {
     // A real-time SageMaker endpoint keeps at least one instance; async may scale to zero.
     const min = cloud === 'aws' && mode === 'realtime' ? Math.max(1, minInstances) : minInstances;
@@ -145,17 +192,38 @@ export function estimateMonthlyCost(spec: ModelSpec | ResolvedModelSpec, cloud: 
   if (keys > 0) add('Customer-managed keys', keys, keys, `${keyCount} x ${usd(prices.keyMonth.usd)} ${prices.keyMonth.unit}`, prices.keyMonth.source);
 
   const total = (pick: (l: CostLine) => number) => cents(lines.reduce((sum, l) => sum + pick(l), 0));
+  if (servingTypes.size === 0) {
+    servingTypes.add(machine.machineType);
+    priceDates.push(machine.price.asOf);
+  }
   return {
     cloud,
     model: resolved.name,
-    machineType: mode === 'serverless' ? `serverless ${options.serverlessMemoryMb ?? 2048} MB` : machine.machineType,
+    machineType: mode === 'serverless' ? `serverless ${options.serverlessMemoryMb ?? 2048} MB` : [...servingTypes].join(' + '),
     region: machine.price.region,
     minMonthlyUsd: total((l) => l.minUsd),
     maxMonthlyUsd: total((l) => l.maxUsd),
     lines,
     traffic,
-    pricesAsOf: USAGE_PRICES_AS_OF < machine.price.asOf ? USAGE_PRICES_AS_OF : machine.price.asOf,
+    pricesAsOf: [USAGE_PRICES_AS_OF, ...priceDates].sort()[0],
+    notPriced: [...notPriced],
   };
+}
+
+/** The SageMaker types an AWS estimate serves on (instanceType, variants, else the class machine), checked. */
+function awsServingTypes(options: CostOptions, errors: ValidationErrors) {
+  if (options.instanceType === undefined && options.variants === undefined) return undefined;
+  const types = new Map<string, ReturnType<typeof checkSageMakerInstanceType>>();
+  const note = (prop: string, value: string | undefined) => {
+    if (value !== undefined && !types.has(value)) types.set(value, checkSageMakerInstanceType(errors, prop, value));
+  };
+  note('instanceType', options.instanceType);
+  (options.variants ?? []).forEach((v, i) => {
+    note(`variants[${i}].instanceType`, v.instanceType);
+    errors.checkNumber(`variants[${i}].minInstances`, v.minInstances, { min: 0, max: 1000, integer: true });
+    errors.checkNumber(`variants[${i}].maxInstances`, v.maxInstances, { min: 0, max: 1000, integer: true });
+  });
+  return types;
 }
 
 /** The same spec priced on every cloud, for a side-by-side table. */

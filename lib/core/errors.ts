@@ -20,12 +20,28 @@ export function describeValue(value: unknown): string {
   else if (typeof value === 'number' || typeof value === 'boolean' || value === null) text = String(value);
   else {
     try {
-      text = JSON.stringify(value) ?? String(value);
+      text = JSON.stringify(value, constructAwareReplacer()) ?? String(value);
     } catch {
       text = String(value);
     }
   }
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+/**
+ * Renders constructs (anything with a `node.path`) as `<construct path>` and repeated objects as `[circular]`,
+ * so a prop holding resources still prints readably.
+ */
+function constructAwareReplacer(): (key: string, value: unknown) => unknown {
+  const seen = new WeakSet<object>();
+  return (_key, value) => {
+    if (typeof value !== 'object' || value === null) return value;
+    const path = (value as { node?: { path?: unknown } }).node?.path;
+    if (typeof path === 'string') return `<${path}>`;
+    if (seen.has(value)) return '[circular]';
+    seen.add(value);
+    return value;
+  };
 }
 
 /** Formats one problem line. */

@@ -14,3 +14,4 @@ export * from './shape';
 export * from './frameworks';
 export * from './quality-job';
 export * from './retraining-event';
+export * from './sagemaker-instances';

@@ -35,7 +35,7 @@ function typeOk(type: FieldType, value: unknown): boolean {
     case 'number': return typeof value === 'number';
     case 'boolean': return typeof value === 'boolean';
     case 'stringList': return isTokenList(value) || (Array.isArray(value) && value.every((v) => typeof v === 'string'));
-    case 'stringMap': return isPlainObject(value) && Object.values(value).every((v) => typeof v === 'string');
+    case 'stringMap': return isPlainObject(value);
     case 'object': return typeof value === 'object' && value !== null;
     default: return 'shape' in type ? isPlainObject(value) : typeof value === 'string';
   }
@@ -74,6 +74,13 @@ export function checkShape<T extends object>(errors: ValidationErrors, prop: str
       continue;
     }
     if (field === undefined) continue;
+    if (type === 'stringMap' && isPlainObject(field)) {
+      // Name each bad entry: `environment.THREADS: got 4; expected a string value`.
+      const entries = Object.entries(field);
+      for (const [name, entry] of entries) if (typeof entry !== 'string') errors.add(`${path}.${name}`, entry, 'a string value');
+      clean[key] = Object.fromEntries(entries.filter(([, entry]) => typeof entry === 'string'));
+      continue;
+    }
     if (!typeOk(type, field)) {
       errors.add(path, field, describeType(type));
       continue;

@@ -13,16 +13,11 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DriftMonitor, DriftMonitorProps } from '../../lib/aws/drift-monitor';
 import { IInferenceEndpoint } from '../../lib/aws/inference-endpoint';
+import { ModelEndpoint } from '../../lib/aws/model-endpoint';
 
-// A stand-in for ModelEndpoint: the monitor only needs the interface.
+// A stand-in for ModelEndpoint: an imported endpoint, since the monitor only needs the interface.
 function fakeEndpoint(endpointName = 'churn-endpoint'): IInferenceEndpoint {
-  return {
-    endpointName,
-    endpointArn: `arn:aws:sagemaker:us-east-1:111122223333:endpoint/${endpointName}`,
-    variantName: 'AllTraffic',
-    grantInvoke: (grantee) => iam.Grant.drop(grantee, 'invoke'),
-    metric: (metricName, props) => new cloudwatch.Metric({ namespace: 'AWS/SageMaker', metricName, ...props }),
-  };
+  return ModelEndpoint.fromEndpointArn(new Stack(), 'Endpoint', `arn:aws:sagemaker:us-east-1:111122223333:endpoint/${endpointName}`);
 }
 
 interface Fixture {

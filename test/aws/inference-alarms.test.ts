@@ -1,27 +1,18 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, CfnParameter, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { InferenceAlarms, InferenceAlarmsProps } from '../../lib/aws/inference-alarms';
 import { InferenceApi } from '../../lib/aws/inference-api';
 import { IInferenceEndpoint } from '../../lib/aws/inference-endpoint';
+import { ModelEndpoint } from '../../lib/aws/model-endpoint';
 
 type Mode = 'realtime' | 'serverless' | 'async';
 
-function fakeEndpoint(stack: Stack, mode?: Mode): IInferenceEndpoint & { mode?: Mode } {
-  const name = 'churn-endpoint';
-  const endpointArn = stack.formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName: name });
-  return {
-    mode,
-    endpointName: name,
-    endpointArn,
-    variantName: 'AllTraffic',
-    grantInvoke: (grantee: iam.IGrantable) =>
-      iam.Grant.addToPrincipal({ grantee, actions: ['sagemaker:InvokeEndpoint'], resourceArns: [endpointArn] }),
-    metric: (metricName: string, props?: cloudwatch.MetricOptions) =>
-      new cloudwatch.Metric({ namespace: 'AWS/SageMaker', metricName, dimensionsMap: { EndpointName: name, VariantName: 'AllTraffic' }, ...props }),
-  };
+function fakeEndpoint(stack: Stack, mode?: Mode): IInferenceEndpoint {
+  const id = `Endpoint${mode ?? ''}`;
+  return (stack.node.tryFindChild(id) as IInferenceEndpoint | undefined)
+    ?? ModelEndpoint.fromEndpointAttributes(stack, id, { endpointName: 'churn-endpoint', mode });
 }
 
 function alarmByMetric(template: Template, metricName: string) {
@@ -188,7 +179,8 @@ describe('InferenceAlarms with an API (defaults)', () => {
       evaluationPeriods: 1,
     });
     a.addAlarm('driftAge', drift);
-    expect(a.alarms.driftAge).toBe(drift);
+    expect(a.addedAlarms.get('driftAge')).toBe(drift);
+    expect(a.allAlarms).toContain(drift);
     const t = Template.fromStack(s);
     const [topicId] = Object.keys(t.findResources('AWS::SNS::Topic'));
     expect(alarmByMetric(t, 'feature_baseline_drift_age')).toMatchObject({ AlarmActions: [{ Ref: topicId }], OKActions: [{ Ref: topicId }] });
@@ -251,7 +243,7 @@ describe('InferenceAlarms variants', () => {
         AlarmActions: [{ Ref: topicId }],
         OKActions: [{ Ref: topicId }],
       });
-      expect(alarms.alarms[name]).toBeDefined();
+      expect((alarms.alarms as unknown as Record<string, unknown>)[name]).toBeDefined();
     }
     expect(alarmByMetric(template, 'CPUUtilization').AlarmDescription).toContain('above 80% (640% summed over 8 vCPUs)');
     expect(alarmByMetric(template, 'Invocation4XXErrors').Threshold).toBe(0.25);
@@ -298,5 +290,78 @@ describe('InferenceAlarms validation', () => {
   it.each(cases)('rejects a bad %s', (_name, props, message) => {
     const stack = new Stack(new App(), 'Bad');
     expect(() => new InferenceAlarms(stack, 'Alarms', { endpoint: fakeEndpoint(stack), ...props })).toThrow(message);
+  });
+});
+
+describe('InferenceAlarms on endpoints it did not build', () => {
+  const IMAGE = '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3.0-cpu-py311';
+
+  it('watches an endpoint imported by ARN, with its variant dimension and no CPU alarm (shape unknown)', () => {
+    const stack = new Stack(new App(), 'Imported');
+    const endpoint = ModelEndpoint.fromEndpointArn(stack, 'E', 'arn:aws:sagemaker:eu-west-1:111122223333:endpoint/fraud');
+    const alarms = new InferenceAlarms(stack, 'Alarms', { endpoint });
+    const template = Template.fromStack(stack);
+    expect(alarmByMetric(template, 'Invocation5XXErrors').Dimensions).toEqual([{ Name: 'EndpointName', Value: 'fraud' }, { Name: 'VariantName', Value: 'AllTraffic' }]);
+    expect(alarms.alarms.cpuUtilization).toBeUndefined();
+  });
+
+  it('scales CPU and GPU alarms to an imported instance type', () => {
+    const stack = new Stack(new App(), 'ImportedGpu');
+    const endpoint = ModelEndpoint.fromEndpointAttributes(stack, 'E', { endpointName: 'llm', instanceType: 'ml.g5.12xlarge' });
+    new InferenceAlarms(stack, 'Alarms', { endpoint });
+    const template = Template.fromStack(stack);
+    expect(alarmByMetric(template, 'CPUUtilization').Threshold).toBe(90 * 48);
+    expect(alarmByMetric(template, 'GPUUtilization').Threshold).toBe(90 * 4);
+  });
+
+  it("honours the endpoint spec's monitoring block: latency, error rate and emails, explicit props still winning", () => {
+    const stack = new Stack(new App(), 'FromSpec');
+    const endpoint = new ModelEndpoint(stack, 'Endpoint', {
+      spec: { name: 'churn', image: IMAGE, monitoring: { latencyP99Ms: 500, errorRatePercent: 2, alarmEmails: ['oncall@example.com'] } },
+    });
+    new InferenceAlarms(stack, 'Alarms', { endpoint });
+    const template = Template.fromStack(stack);
+    expect(alarmByMetric(template, 'ModelLatency').Threshold).toBe(500_000);
+    expect(alarmByMetric(template, 'Invocation5XXErrors').Threshold).toBe(0.02);
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+
+    const other = new Stack(new App(), 'Explicit');
+    const e2 = new ModelEndpoint(other, 'Endpoint', { spec: { name: 'churn', image: IMAGE, monitoring: { latencyP99Ms: 500 } } });
+    new InferenceAlarms(other, 'Alarms', { endpoint: e2, latencyP99Threshold: Duration.seconds(1), emails: [] });
+    const t2 = Template.fromStack(other);
+    expect(alarmByMetric(t2, 'ModelLatency').Threshold).toBe(1_000_000);
+    t2.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it('alarms on every variant by its own dimension and rolls back on the production ones only', () => {
+    const stack = new Stack(new App(), 'Variants');
+    const endpoint = new ModelEndpoint(stack, 'Endpoint', {
+      spec: { name: 'churn', image: IMAGE },
+      variantName: 'Current',
+      additionalVariants: [{ variantName: 'Candidate', weight: 0.1, instanceType: 'ml.c7i.xlarge' }],
+    });
+    const alarms = new InferenceAlarms(stack, 'Alarms', { endpoint });
+    expect(Object.keys(alarms.variantAlarms)).toEqual(['Current', 'Candidate']);
+    const template = Template.fromStack(stack);
+    const fiveXx = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) => a.Properties.MetricName === 'Invocation5XXErrors');
+    expect(fiveXx.map((a) => a.Properties.Dimensions[1].Value).sort()).toEqual(['Candidate', 'Current']);
+    expect(alarms.rollbackAlarms()).toEqual([
+      alarms.variantAlarms.Current.endpoint5xx, alarms.variantAlarms.Current.modelLatencyP99,
+      alarms.variantAlarms.Candidate.endpoint5xx, alarms.variantAlarms.Candidate.modelLatencyP99,
+    ]);
+    expect(alarms.alarms.endpoint5xx).toBe(alarms.variantAlarms.Current.endpoint5xx);
+  });
+});
+
+describe('InferenceAlarms with tokens', () => {
+  it('takes thresholds as tokens, and warns instead of subscribing a list token of emails', () => {
+    const stack = new Stack(new App(), 'Tokens');
+    const endpoint = fakeEndpoint(stack);
+    const emails = new CfnParameter(stack, 'Emails', { type: 'CommaDelimitedList' }).valueAsList;
+    new InferenceAlarms(stack, 'Alarms', { endpoint, emails, evaluationPeriods: Lazy.number({ produce: () => 5 }), datapointsToAlarm: 3 });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    Annotations.fromStack(stack).hasWarning('/Tokens/Alarms', Match.stringLikeRegexp('emails is a list token'));
+    expect(alarmByMetric(template, 'Invocation5XXErrors').EvaluationPeriods).toBe(5);
   });
 });

@@ -1,19 +1,12 @@
 import { App, Aws, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { InferenceDashboard, InferenceDashboardProps } from '../../lib/aws/inference-dashboard';
 import { IInferenceEndpoint } from '../../lib/aws/inference-endpoint';
+import { ModelEndpoint } from '../../lib/aws/model-endpoint';
 
 function endpointNamed(endpointName: string): IInferenceEndpoint {
-  return {
-    endpointName,
-    endpointArn: `arn:aws:sagemaker:us-east-1:111122223333:endpoint/${endpointName}`,
-    variantName: 'AllTraffic',
-    grantInvoke: (grantee) => iam.Grant.drop(grantee, 'invoke'),
-    metric: (metricName, props) =>
-      new cloudwatch.Metric({ namespace: 'AWS/SageMaker', metricName, dimensionsMap: { EndpointName: endpointName, VariantName: 'AllTraffic' }, ...props }),
-  };
+  return ModelEndpoint.fromEndpointArn(new Stack(), 'Endpoint', `arn:aws:sagemaker:us-east-1:111122223333:endpoint/${endpointName}`);
 }
 
 interface Widget {

@@ -1,5 +1,5 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, CfnParameter, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,6 +8,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ModelEndpoint, ModelEndpointProps } from '../../lib/aws/model-endpoint';
 import { ContainerImage } from '../../lib/aws/container-image';
 import { ModelData } from '../../lib/aws/model-data';
+import { InferenceApi } from '../../lib/aws/inference-api';
+import { addAbTestVariants } from '../../examples/ab-test-variants';
 
 const IMAGE = '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3.0-cpu-py311';
 const spec = { name: 'churn', image: IMAGE, modelArtifact: 's3://my-models/churn/model.tar.gz' };
@@ -30,11 +32,11 @@ describe('ModelEndpoint from a spec (CPU, realtime)', () => {
   const keyArn = { 'Fn::GetAtt': [stack.getLogicalId(endpoint.encryptionKey!.node.defaultChild as kms.CfnKey), 'Arn'] };
   const physicalName = (template.findResources('AWS::SageMaker::Endpoint')[stack.getLogicalId(endpoint.cfnEndpoint)] as { Properties: { EndpointName: string } }).Properties.EndpointName;
 
-  it('creates the model with the spec image and model data, without network isolation by default', () => {
+  it('creates the model with the spec image and model data, network-isolated by default', () => {
     template.hasResourceProperties('AWS::SageMaker::Model', {
       ExecutionRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('EndpointRole'), 'Arn'] },
       PrimaryContainer: { Image: IMAGE, ModelDataUrl: 's3://my-models/churn/model.tar.gz' },
-      EnableNetworkIsolation: false,
+      EnableNetworkIsolation: true,
     });
   });
 
@@ -59,14 +61,16 @@ describe('ModelEndpoint from a spec (CPU, realtime)', () => {
     expect(endpoint.instanceType).toBe('ml.m5.xlarge');
   });
 
-  it('names the endpoint after the model plus a hash of its path, and exposes GetAtt references', () => {
+  it('names the endpoint after the model plus a hash of its path; the ARN is the Ref, valid in every region', () => {
     expect(physicalName).toMatch(/^churn-[0-9a-f]{8}$/);
     template.hasResourceProperties('AWS::SageMaker::Endpoint', {
       EndpointName: physicalName,
       EndpointConfigName: { 'Fn::GetAtt': [stack.getLogicalId(endpoint.cfnEndpointConfig), 'EndpointConfigName'] },
     });
     expect(stack.resolve(endpoint.endpointName)).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(endpoint.cfnEndpoint), 'EndpointName'] });
-    expect(stack.resolve(endpoint.endpointArn)).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(endpoint.cfnEndpoint), 'EndpointArn'] });
+    expect(stack.resolve(endpoint.endpointArn)).toEqual({ Ref: stack.getLogicalId(endpoint.cfnEndpoint) });
+    expect(stack.resolve(endpoint.endpointRef)).toEqual({ endpointArn: { Ref: stack.getLogicalId(endpoint.cfnEndpoint) } });
+    expect(JSON.stringify(template.toJSON())).not.toContain('EndpointArn');
   });
 
   it('scopes the role: its model object, its image repository, its log group, SageMaker metric namespaces', () => {
@@ -145,7 +149,7 @@ describe('ModelEndpoint from a spec (CPU, realtime)', () => {
       PolicyDocument: { Statement: [{
         Action: ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointAsync'],
         Effect: 'Allow',
-        Resource: { 'Fn::GetAtt': [grantStack.getLogicalId(ep.cfnEndpoint), 'EndpointArn'] },
+        Resource: { Ref: grantStack.getLogicalId(ep.cfnEndpoint) },
       }] },
     });
   });
@@ -336,13 +340,16 @@ describe('ModelEndpoint data capture, VPC and explicit props', () => {
     expect(sg.Properties.SecurityGroupIngress).toBeUndefined();
   });
 
-  it('grants ENI permissions scoped to its subnets, group and this account, Describe* on *', () => {
+  it('grants ENI permissions scoped to its subnets, group and VPC (ec2:Vpc), Describe* on *', () => {
     const statements = roleStatements(template);
     const create = statements.find((s) => s.Action === 'ec2:CreateNetworkInterface')!;
     const resources = JSON.stringify(create.Resource);
-    expect(resources).toContain(':network-interface/*');
     expect(resources).toMatch(/:subnet\/".*VpcPrivateSubnet1/);
     expect(resources).toContain(':security-group/');
+    const onInterfaces = statements.find((s) => Array.isArray(s.Action) && s.Action.includes('ec2:DeleteNetworkInterface'))!;
+    expect(onInterfaces.Action).toEqual(['ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface', 'ec2:DeleteNetworkInterfacePermission']);
+    expect(JSON.stringify(onInterfaces.Resource)).toContain(':network-interface/*');
+    expect(JSON.stringify(onInterfaces.Condition)).toMatch(/"ArnEquals":\{"ec2:Vpc":.*:vpc\/",\{"Ref":"Vpc8378EB38"\}/);
     expect(statements).toContainEqual(expect.objectContaining({ Action: expect.arrayContaining(['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets']), Resource: '*' }));
   });
 
@@ -390,9 +397,9 @@ describe('ModelEndpoint validation', () => {
     new ModelEndpoint(stack, 'E', typeof props === 'function' ? props(stack) : props);
   };
 
-  it('rejects an unknown instance type and lists the allowed ones', () => {
-    expect(build({ spec, instanceType: 'ml.t2.medium' }))
-      .toThrow('ModelEndpoint instanceType: got "ml.t2.medium"; expected one of the compute catalog\'s SageMaker instance types: ml.m5.xlarge, ml.m5.2xlarge, ml.c5.xlarge, ml.g4dn.xlarge');
+  it('rejects a misspelt instance type naming the nearest real ones', () => {
+    expect(build({ spec, instanceType: 'ml.m5.xxlarge' }))
+      .toThrow(/ModelEndpoint instanceType: got "ml.m5.xxlarge"; expected a SageMaker real-time hosting instance type .*did you mean .*"ml.m5.xlarge"/);
   });
 
   it('rejects a GPU instance in serverless mode', () => {
@@ -526,5 +533,210 @@ describe('ModelEndpoint deployment', () => {
     const kmsActions = roleStatements(template).filter((s) => JSON.stringify(s.Action).includes('kms:')).map((s) => s.Action);
     expect(kmsActions).toContainEqual(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']);
     expect(JSON.stringify(kmsActions)).not.toMatch(/kms:[A-Za-z]*\*/);
+  });
+});
+
+const variantsOf = (template: Template, key = 'ProductionVariants') =>
+  (Object.values(template.findResources('AWS::SageMaker::EndpointConfig'))[0].Properties as Record<string, Record<string, unknown>[]>)[key];
+
+describe('ModelEndpoint on any SageMaker hosting type', () => {
+  it.each(['ml.g6.xlarge', 'ml.inf2.xlarge', 'ml.m6i.large', 'ml.r5.large', 'ml.p4d.24xlarge', 'ml.c7i.xlarge', 'ml.g5.12xlarge', 'ml.r7i.48xlarge'])(
+    'serves %s, with KmsKeyId only when the type has no local NVMe',
+    (instanceType) => {
+      const { endpoint, template } = synth({ spec, instanceType, autoScaling: { minCapacity: 1, maxCapacity: 2 } });
+      expect(variantsOf(template)[0]).toMatchObject({ InstanceType: instanceType });
+      const nvme = ['ml.g6.xlarge', 'ml.p4d.24xlarge', 'ml.g5.12xlarge'].includes(instanceType);
+      const config = Object.values(template.findResources('AWS::SageMaker::EndpointConfig'))[0].Properties;
+      expect(config.KmsKeyId === undefined).toBe(nvme);
+      expect(endpoint.instanceType).toBe(instanceType);
+      expect(endpoint.variants[0].instanceShape).toBeDefined();
+    },
+  );
+
+  it('refuses a burstable type with auto scaling, naming "burstable" and the fix, and serves it without', () => {
+    expect(() => synth({ spec, instanceType: 'ml.t2.medium' })).toThrow(/ml\.t2\.medium is burstable.*set autoScaling: false/);
+    const { template } = synth({ spec, instanceType: 'ml.t2.medium', autoScaling: false });
+    expect(variantsOf(template)[0]).toMatchObject({ InstanceType: 'ml.t2.medium', InitialInstanceCount: 1 });
+    template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
+  });
+
+  it('warns when an Inferentia or Trainium type runs an image that is not a Neuron image', () => {
+    const { stack } = synth({ spec, instanceType: 'ml.inf2.xlarge' });
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('ml.inf2.xlarge runs AWS AWS Inferentia2 chips|AWS Neuron image'));
+    const neuron = synth({ spec: { ...spec, image: '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference-neuronx:2.1.2-neuronx-py310' }, instanceType: 'ml.inf2.xlarge' });
+    expect(Annotations.fromStack(neuron.stack).findWarning('*', Match.stringLikeRegexp('Neuron image'))).toHaveLength(0);
+  });
+});
+
+describe('ModelEndpoint production and shadow variants', () => {
+  const candidate = ContainerImage.fromImageUri('763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.4.0-cpu-py311');
+
+  it('splits traffic by weight between two variants, each with its model, instance type and scaling', () => {
+    const { stack, endpoint, template } = synth({
+      spec,
+      variantName: 'Current',
+      variantWeight: 9,
+      additionalVariants: [{ variantName: 'Candidate', weight: 1, instanceType: 'ml.c7i.xlarge', image: candidate, autoScaling: { minCapacity: 1, maxCapacity: 2 } }],
+    });
+    template.resourceCountIs('AWS::SageMaker::Model', 2);
+    expect(variantsOf(template)).toEqual([
+      expect.objectContaining({ VariantName: 'Current', InitialVariantWeight: 9, InstanceType: 'ml.m5.xlarge', ModelName: { 'Fn::GetAtt': [stack.getLogicalId(endpoint.cfnModel), 'ModelName'] } }),
+      expect.objectContaining({ VariantName: 'Candidate', InitialVariantWeight: 1, InstanceType: 'ml.c7i.xlarge', ModelName: { 'Fn::GetAtt': [stack.getLogicalId(endpoint.cfnModels[1]), 'ModelName'] } }),
+    ]);
+    template.hasResourceProperties('AWS::SageMaker::Model', { PrimaryContainer: Match.objectLike({ Image: Match.stringLikeRegexp('2.4.0-cpu') }) });
+    const targets = Object.values(template.findResources('AWS::ApplicationAutoScaling::ScalableTarget')).map((t) => JSON.stringify(t.Properties.ResourceId));
+    expect(targets.some((r) => r.includes('/variant/Current'))).toBe(true);
+    expect(targets.some((r) => r.includes('/variant/Candidate'))).toBe(true);
+    expect(Object.keys(endpoint.scalableTargets)).toEqual(['Current', 'Candidate']);
+    expect(endpoint.variants.map((v) => v.variantName)).toEqual(['Current', 'Candidate']);
+    expect(endpoint.metricInvocations({ variantName: 'Candidate' }).dimensions).toEqual({ EndpointName: endpoint.physicalEndpointName, VariantName: 'Candidate' });
+  });
+
+  it('shares the main model when a variant only changes the instance type', () => {
+    const { template } = synth({ spec, additionalVariants: [{ variantName: 'Gpu', instanceType: 'ml.g6.xlarge' }] });
+    template.resourceCountIs('AWS::SageMaker::Model', 1);
+    const [main, gpu] = variantsOf(template);
+    expect(gpu.ModelName).toEqual(main.ModelName);
+    // ml.g6 has local NVMe: no KmsKeyId for the whole config.
+    expect(Object.values(template.findResources('AWS::SageMaker::EndpointConfig'))[0].Properties.KmsKeyId).toBeUndefined();
+  });
+
+  it('copies a share of the traffic to a shadow variant', () => {
+    const { endpoint, template } = synth({ spec, shadowVariant: { variantName: 'Shadow', image: candidate, samplingPercent: 50 } });
+    expect(variantsOf(template)).toHaveLength(1);
+    expect(variantsOf(template, 'ShadowProductionVariants')).toEqual([expect.objectContaining({ VariantName: 'Shadow', InitialVariantWeight: 0.5, InstanceType: 'ml.m5.xlarge' })]);
+    expect(endpoint.variants).toEqual([expect.objectContaining({ variantName: 'AllTraffic', shadow: false }), expect.objectContaining({ variantName: 'Shadow', shadow: true })]);
+  });
+
+  it('keeps blue/green deployments with several variants', () => {
+    const { endpoint, template } = synth((s) => ({ spec, additionalVariants: [{ variantName: 'B' }], deployment: { rollbackAlarms: [new cloudwatch.Alarm(s, 'A', { metric: new cloudwatch.Metric({ namespace: 'N', metricName: 'M' }), threshold: 1, evaluationPeriods: 1 })] } }));
+    expect(endpoint.variants).toHaveLength(2);
+    template.hasResourceProperties('AWS::SageMaker::Endpoint', { DeploymentConfig: Match.objectLike({ BlueGreenUpdatePolicy: Match.anyValue() }) });
+  });
+
+  it.each([
+    ['a shadow in async mode', (s: Stack) => ({ spec, mode: 'async' as const, async: { outputBucket: new s3.Bucket(s, 'B') }, shadowVariant: { variantName: 'Shadow' } }), /shadowVariant: got "Shadow"; expected nothing in async mode/],
+    ['a shadow next to additional variants', () => ({ spec, additionalVariants: [{ variantName: 'B' }], shadowVariant: { variantName: 'Shadow' } }), /shadowVariant: got "Shadow"; expected nothing next to additionalVariants/],
+    ['a shadow on ml.inf1', () => ({ spec, instanceType: 'ml.inf1.xlarge', shadowVariant: { variantName: 'Shadow' } }), /expected nothing on ml.inf1 instances/],
+    ['variants in serverless mode', () => ({ spec, mode: 'serverless' as const, additionalVariants: [{ variantName: 'B' }] }), /additionalVariants: got \["B"\]; expected none in serverless mode/],
+    ['two variants of one name', () => ({ spec, additionalVariants: [{ variantName: 'AllTraffic' }] }), /variantName: got "AllTraffic"; expected each variant named once/],
+    ['eleven production variants', () => ({ spec, additionalVariants: Array.from({ length: 10 }, (_, i) => ({ variantName: `V${i}` })) }), /additionalVariants: got 11; expected at most 9/],
+    ['no traffic at all', () => ({ spec, variantWeight: 0 }), /variantWeight: got \[0\]; expected weights adding up to more than 0/],
+    ['a shadow sampling 0%', () => ({ spec, shadowVariant: { variantName: 'S', samplingPercent: 0 } }), /shadowVariant.samplingPercent: got 0; expected a number from 1 to 100/],
+    ['a misspelt variant instance type', () => ({ spec, additionalVariants: [{ variantName: 'B', instanceType: 'ml.g6.xlarg' }] }), /additionalVariants\[0\].instanceType: got "ml.g6.xlarg".*did you mean .*"ml.g6.xlarge"/],
+  ])('refuses %s', (_name, props, message) => {
+    expect(() => synth(props as (s: Stack) => ModelEndpointProps)).toThrow(message);
+  });
+});
+
+describe('ModelEndpoint large models and container environment', () => {
+  it('sets volume size, download and start-up timeouts on the variant', () => {
+    const { template } = synth({ spec, instanceType: 'ml.inf2.xlarge', volumeSizeGb: 200, modelDataDownloadTimeout: Duration.minutes(30), containerStartupHealthCheckTimeout: Duration.minutes(20) });
+    expect(variantsOf(template)[0]).toMatchObject({ VolumeSizeInGB: 200, ModelDataDownloadTimeoutInSeconds: 1800, ContainerStartupHealthCheckTimeoutInSeconds: 1200 });
+  });
+
+  it.each([
+    ['a volume on local NVMe', { instanceType: 'ml.g5.xlarge', volumeSizeGb: 100 }, /volumeSizeGb: got 100; expected nothing for ml.g5.xlarge: its local NVMe storage is fixed/],
+    ['a volume over 512 GB', { volumeSizeGb: 513 }, /volumeSizeGb: got 513; expected an integer from 1 to 512/],
+    ['a download timeout under 60 s', { modelDataDownloadTimeout: Duration.seconds(30) }, /modelDataDownloadTimeout: got 30; expected an integer from 60 to 3600/],
+    ['a start-up timeout over an hour', { containerStartupHealthCheckTimeout: Duration.hours(2) }, /containerStartupHealthCheckTimeout: got 7200; expected an integer from 60 to 3600/],
+    ['large-model knobs in serverless mode', { mode: 'serverless', volumeSizeGb: 10 }, /volumeSizeGb: got 10; expected nothing in serverless mode/],
+    ['an environment value that is no string', { environment: { BATCH: 8 as never } }, /environment.BATCH: got 8; expected a string value/],
+    ['an object as an environment value', { environment: { CONFIG: { a: 1 } as never } }, /environment.CONFIG: got \{"a":1\}; expected a string value/],
+    ['an initial count below the minimum', { initialInstanceCount: 1, autoScaling: { minCapacity: 2, maxCapacity: 4 } }, /initialInstanceCount: got 1; expected a count within the auto scaling bounds 2-4/],
+    ['an initial count above the maximum', { initialInstanceCount: 2, autoScaling: { minCapacity: 1, maxCapacity: 1 } }, /initialInstanceCount: got 2; expected a count within the auto scaling bounds 1-1/],
+  ])('refuses %s', (_name, props, message) => {
+    expect(() => synth({ spec, ...(props as Partial<ModelEndpointProps>) })).toThrow(message);
+  });
+
+  it('refuses a spec environment value that is no string under spec.environment', () => {
+    expect(() => synth({ spec: { ...spec, environment: { N: 1 as never } } })).toThrow(/spec.environment.N: got 1; expected a string value/);
+  });
+});
+
+describe('ModelEndpoint network', () => {
+  it('isolates the model by default, with a documented opt-out, and never in serverless mode', () => {
+    synth().template.hasResourceProperties('AWS::SageMaker::Model', { EnableNetworkIsolation: true });
+    synth({ spec, networkIsolation: false }).template.hasResourceProperties('AWS::SageMaker::Model', { EnableNetworkIsolation: false });
+    synth({ spec, mode: 'serverless' }).template.hasResourceProperties('AWS::SageMaker::Model', { EnableNetworkIsolation: false });
+  });
+
+  it('puts the network interfaces in isolated subnets when the VPC has no private ones', () => {
+    const { template } = synth((s) => ({ spec, vpc: { vpc: new ec2.Vpc(s, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'iso', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] }) } }));
+    template.hasResourceProperties('AWS::SageMaker::Model', { VpcConfig: { Subnets: Match.arrayWith([{ Ref: Match.stringLikeRegexp('VpcisoSubnet1') }]), SecurityGroupIds: Match.anyValue() } });
+  });
+
+  it('refuses a VPC with only public subnets, and a selection of public subnets', () => {
+    expect(() => synth((s) => ({ spec, vpc: { vpc: new ec2.Vpc(s, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'pub', subnetType: ec2.SubnetType.PUBLIC }] }) } })))
+      .toThrow(/ModelEndpoint vpc.vpc: got ".*Vpc"; expected a VPC with private or isolated subnets.*\(this one has only public subnets\)/);
+    expect(() => synth((s) => ({ spec, vpc: { vpc: new ec2.Vpc(s, 'Vpc', { maxAzs: 2, natGateways: 1 }), subnets: { subnetType: ec2.SubnetType.PUBLIC } } })))
+      .toThrow(/ModelEndpoint vpc.subnets: got \{"subnetType":"Public"\}; expected private or isolated subnets/);
+    expect(() => synth((s) => {
+      const vpc = new ec2.Vpc(s, 'Vpc', { maxAzs: 2, natGateways: 1 });
+      return { spec, vpc: { vpc, subnets: { subnets: [vpc.publicSubnets[0]] } } };
+    })).toThrow(/ModelEndpoint vpc.subnets: got \[".*PublicSubnet1"\]; expected private or isolated subnets/);
+  });
+});
+
+describe('ModelEndpoint with CDK tokens', () => {
+  it('synthesizes an instance type, image URI, model artifact, environment value and capacities given as tokens', () => {
+    const stack = new Stack(new App(), 'Tokens');
+    const type = new CfnParameter(stack, 'Type').valueAsString;
+    const image = new CfnParameter(stack, 'Image').valueAsString;
+    const artifact = new CfnParameter(stack, 'Artifact').valueAsString;
+    const level = new CfnParameter(stack, 'Level').valueAsString;
+    const max = new CfnParameter(stack, 'Max', { type: 'Number' }).valueAsNumber;
+    const count = Lazy.number({ produce: () => 2 });
+    new ModelEndpoint(stack, 'Endpoint', {
+      spec: { name: 'churn', image, modelArtifact: artifact, environment: { LOG_LEVEL: level } },
+      instanceType: type,
+      initialInstanceCount: count,
+      autoScaling: { minCapacity: 1, maxCapacity: max },
+      volumeSizeGb: Lazy.number({ produce: () => 100 }),
+    });
+    const template = Template.fromStack(stack);
+    expect(variantsOf(template)[0]).toMatchObject({ InstanceType: { Ref: 'Type' }, InitialInstanceCount: 2, VolumeSizeInGB: 100 });
+    template.hasResourceProperties('AWS::SageMaker::Model', { PrimaryContainer: { Image: { Ref: 'Image' }, ModelDataUrl: { Ref: 'Artifact' }, Environment: { LOG_LEVEL: { Ref: 'Level' } } } });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MaxCapacity: { Ref: 'Max' } });
+    // Pull and read grants are cut out of the URIs at deploy time.
+    expect(JSON.stringify(roleStatements(template))).toContain('"Fn::Split":["/",{"Ref":"Artifact"}]');
+    expect(JSON.stringify(roleStatements(template))).toContain('"Fn::Split":["/",{"Ref":"Image"}]');
+  });
+});
+
+describe('ModelEndpoint imports', () => {
+  it('imports by name (ARN in this stack, lower case) and by ARN (name from the ARN)', () => {
+    const stack = new Stack(new App(), 'Imports', { env: { account: '111122223333', region: 'eu-west-1' } });
+    const byName = ModelEndpoint.fromEndpointName(stack, 'ByName', 'Churn');
+    expect(stack.resolve(byName.endpointArn)).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:eu-west-1:111122223333:endpoint/churn']] });
+    expect(byName.mode).toBe('realtime');
+    const byArn = ModelEndpoint.fromEndpointArn(stack, 'ByArn', 'arn:aws:sagemaker:us-east-2:444455556666:endpoint/fraud');
+    expect(byArn.endpointName).toBe('fraud');
+    expect(byArn.env).toEqual({ account: '444455556666', region: 'us-east-2' });
+    expect(byArn.endpointRef).toEqual({ endpointArn: 'arn:aws:sagemaker:us-east-2:444455556666:endpoint/fraud' });
+    expect(() => ModelEndpoint.fromEndpointArn(stack, 'Bad', 'arn:aws:s3:::bucket')).toThrow(/endpointArn: got "arn:aws:s3:::bucket"; expected a SageMaker endpoint ARN/);
+  });
+
+  it('puts an API in front of an imported endpoint, invoking it by its ARN only', () => {
+    const stack = new Stack(new App(), 'ImportedApi');
+    const endpoint = ModelEndpoint.fromEndpointArn(stack, 'E', 'arn:aws:sagemaker:us-east-1:111122223333:endpoint/fraud');
+    new InferenceApi(stack, 'Api', { endpoint });
+    const statements = roleStatements(Template.fromStack(stack));
+    expect(statements).toContainEqual(expect.objectContaining({ Action: ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointAsync'], Resource: 'arn:aws:sagemaker:us-east-1:111122223333:endpoint/fraud' }));
+  });
+});
+
+describe('the ab-test-variants example', () => {
+  it('synthesizes a 90/10 A/B endpoint with rollback on both variants, and a shadow endpoint', () => {
+    const [stack] = addAbTestVariants(new App());
+    const template = Template.fromStack(stack);
+    const configs = Object.values(template.findResources('AWS::SageMaker::EndpointConfig')).map((c) => c.Properties);
+    const ab = configs.find((c) => c.ProductionVariants.length === 2)!;
+    expect(ab.ProductionVariants.map((v: Record<string, unknown>) => [v.VariantName, v.InitialVariantWeight, v.InstanceType]))
+      .toEqual([['Current', 9, 'ml.m5.xlarge'], ['Candidate', 1, 'ml.c7i.xlarge']]);
+    const shadow = configs.find((c) => c.ShadowProductionVariants)!;
+    expect(shadow.ShadowProductionVariants).toEqual([expect.objectContaining({ VariantName: 'Candidate', InitialVariantWeight: 0.5 })]);
+    const rollback = Object.values(template.findResources('AWS::SageMaker::Endpoint')).find((e) => e.Properties.DeploymentConfig)!;
+    expect(stack.resolve(rollback.Properties.DeploymentConfig).AutoRollbackConfiguration.Alarms).toHaveLength(4);
   });
 });

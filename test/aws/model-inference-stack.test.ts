@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, Lazy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { ModelInferenceStack, ModelInferenceStackProps } from '../../lib/aws/model-inference-stack';
@@ -79,7 +79,7 @@ describe('ModelInferenceStack (defaults)', () => {
     });
     const apiPolicy = Object.entries(t.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith('ApiHandlerRole'))![1];
     const invoke = apiPolicy.Properties.PolicyDocument.Statement.find((s: { Action: unknown }) => JSON.stringify(s.Action).includes('sagemaker:InvokeEndpoint'));
-    expect(invoke.Resource).toEqual({ 'Fn::GetAtt': [endpoint, 'EndpointArn'] });
+    expect(invoke.Resource).toEqual({ Ref: endpoint });
   });
 
   it('lets batch inference invoke the endpoint (added once the endpoint exists)', () => {
@@ -88,7 +88,7 @@ describe('ModelInferenceStack (defaults)', () => {
     expect(batchFn.Properties.Environment.Variables.ENDPOINT_NAME).toEqual({ 'Fn::GetAtt': [endpoint, 'EndpointName'] });
     const batchPolicy = Object.entries(t.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith('IngestionBatchFunction'))![1];
     const invoke = batchPolicy.Properties.PolicyDocument.Statement.find((s: { Action: unknown }) => JSON.stringify(s.Action).includes('sagemaker:InvokeEndpoint'));
-    expect(invoke.Resource).toEqual({ 'Fn::GetAtt': [endpoint, 'EndpointArn'] });
+    expect(invoke.Resource).toEqual({ Ref: endpoint });
   });
 
   it('requires IAM on the API and encrypts its logs with the data key', () => {
@@ -103,8 +103,9 @@ describe('ModelInferenceStack (defaults)', () => {
   it('alarms with the spec thresholds, notifies the emails, and covers batch inference', () => {
     const latency = Object.values(t.findResources('AWS::CloudWatch::Alarm')).find((a) => a.Properties.MetricName === 'ModelLatency')!;
     expect(latency.Properties.Threshold).toBe(500_000);
+    expect([...built.stack.alarms!.addedAlarms.keys()].sort()).toEqual(['batchDeadLetters', 'batchErrors']);
     expect(Object.keys(built.stack.alarms!.alarms).sort()).toEqual([
-      'api5xx', 'batchDeadLetters', 'batchErrors', 'cpuUtilization', 'diskUtilization', 'endpoint4xx', 'endpoint5xx', 'handlerErrors', 'handlerThrottles',
+      'api5xx', 'cpuUtilization', 'diskUtilization', 'endpoint4xx', 'endpoint5xx', 'handlerErrors', 'handlerThrottles',
       'memoryUtilization', 'modelLatencyP99', 'overheadLatencyP99',
     ]);
     const topic = Object.keys(t.findResources('AWS::SNS::Topic')).find((id) => id.startsWith('AlarmsTopic'))!;
@@ -215,9 +216,10 @@ describe('ModelInferenceStack validation', () => {
   const cases: Array<[string, Partial<ModelInferenceStackProps>, string]> = [
     ['spec name', { spec: { ...SPEC, name: 'Churn_Model' } }, 'ModelInferenceStack spec.name: got "Churn_Model"; expected 2-32 lowercase letters'],
     ['spec scaling', { spec: { ...SPEC, scaling: { minInstances: 5, maxInstances: 2 } } }, 'ModelInferenceStack spec.scaling.minInstances: got 5; expected at most scaling.maxInstances (2)'],
-    ['unknown instance type', { instanceType: 'ml.t2.medium' }, 'ModelInferenceStack instanceType: got "ml.t2.medium"; expected one of the compute catalog\'s SageMaker instance types: ml.m5.xlarge'],
-    ['serverless with a GPU instance', { mode: 'serverless', instanceType: 'ml.g5.xlarge' }, "ModelInferenceStack instanceType: got \"ml.g5.xlarge\"; expected a CPU instance type, or mode 'realtime' / 'async': serverless inference has no GPUs"],
-    ['serverless with a GPU spec', { mode: 'serverless', spec: { ...SPEC, compute: 'gpu-t4' } }, "ModelInferenceStack spec.compute: got \"gpu-t4\"; expected a CPU compute class"],
+    ['unknown instance type', { instanceType: 'ml.m5.xxlarge' }, 'ModelEndpoint instanceType: got "ml.m5.xxlarge"; expected a SageMaker real-time hosting instance type'],
+    ['burstable instance with autoscaling', { instanceType: 'ml.t2.medium' }, 'ModelEndpoint instanceType: got "ml.t2.medium"; expected an instance type SageMaker auto scaling supports: ml.t2.medium is burstable (t2), which Application Auto Scaling does not scale; set autoScaling: false'],
+    ['serverless with a GPU instance', { mode: 'serverless', instanceType: 'ml.g5.xlarge' }, "ModelEndpoint instanceType: got \"ml.g5.xlarge\"; expected a CPU instance type, or mode 'realtime' / 'async': serverless inference has no GPUs"],
+    ['serverless with a GPU spec', { mode: 'serverless', spec: { ...SPEC, compute: 'gpu-t4' } }, "ModelEndpoint spec.compute: got \"ml.g4dn.xlarge\"; expected a CPU instance type"],
     ['mode', { mode: 'batch' as never }, 'ModelInferenceStack mode: got "batch"; expected one of "realtime", "serverless", "async"'],
     ['data capture in serverless', { mode: 'serverless', dataCapture: true }, 'ModelInferenceStack dataCapture: got true; expected false in serverless mode'],
     ['sampling percentage', { dataCaptureSamplingPercentage: 0 }, 'ModelInferenceStack dataCaptureSamplingPercentage: got 0; expected an integer from 1 to 100'],
@@ -227,9 +229,9 @@ describe('ModelInferenceStack validation', () => {
     expect(() => new ModelInferenceStack(new App(), 'Bad', { spec: SPEC, ...props })).toThrow(message);
   });
 
-  it('reports spec and stack problems together', () => {
-    expect(() => new ModelInferenceStack(new App(), 'Bad', { spec: { ...SPEC, name: 'X' }, instanceType: 'ml.nope' }))
-      .toThrow(/2 invalid props:\n- ModelInferenceStack spec.name.*\n- ModelInferenceStack instanceType/);
+  it('reports spec and stack problems together, and leaves the instance type to the endpoint', () => {
+    expect(() => new ModelInferenceStack(new App(), 'Bad', { spec: { ...SPEC, name: 'X' }, mode: 'batch' as never, instanceType: 'ml.nope' }))
+      .toThrow(/^2 invalid props:\n- ModelInferenceStack spec.name.*\n- ModelInferenceStack mode: got "batch".*$/);
   });
 });
 
@@ -496,5 +498,37 @@ describe('ModelInferenceStack portable drift job (opt-in)', () => {
     const { template } = build({ portableDriftJob: true, monitoring: { drift: true } });
     template.resourceCountIs('AWS::SageMaker::MonitoringSchedule', 1);
     expect(Object.values(template.findResources('AWS::Lambda::Function')).some((f) => f.Properties.Environment?.Variables?.LOG_FORMAT === 'aws')).toBe(true);
+  });
+});
+
+describe('ModelInferenceStack on any SageMaker hosting type', () => {
+  it.each(['ml.g6.xlarge', 'ml.inf2.xlarge', 'ml.m6i.large', 'ml.r5.large', 'ml.p4d.24xlarge', 'ml.c7i.xlarge', 'ml.g5.12xlarge'])(
+    'synthesizes %s in the endpoint config, prices it from the catalog, and references the endpoint ARN by Ref only',
+    (instanceType) => {
+      const { stack, template } = build({ instanceType, monitoring: { drift: false, dashboard: false } });
+      only(template, 'AWS::SageMaker::EndpointConfig').resource.Properties.ProductionVariants
+        .forEach((v: { InstanceType: string }) => expect(v.InstanceType).toBe(instanceType));
+      expect(stack.endpoint.instanceType).toBe(instanceType);
+      const json = JSON.stringify(template.toJSON());
+      expect(json).not.toContain('EndpointArn');
+      expect(template.toJSON().Metadata['deploy-ai-smarter'].costOptions).toMatchObject({ instanceType, mode: 'realtime', functionMemoryMb: expect.any(Number) });
+    },
+  );
+
+  it('refuses ml.t2.medium with autoscaling, naming "burstable"', () => {
+    expect(() => build({ instanceType: 'ml.t2.medium' })).toThrow(/burstable/);
+  });
+
+  it('takes an instance type and capacities given as CloudFormation parameters', () => {
+    const app = new App();
+    const stack = new ModelInferenceStack(app, 'Params', {
+      spec: SPEC,
+      instanceType: Lazy.string({ produce: () => 'ml.g6.xlarge' }),
+      autoScaling: { minCapacity: 1, maxCapacity: Lazy.number({ produce: () => 3 }) },
+      monitoring: { drift: false },
+    });
+    const template = Template.fromStack(stack);
+    expect(only(template, 'AWS::SageMaker::EndpointConfig').resource.Properties.ProductionVariants[0].InstanceType).toBe('ml.g6.xlarge');
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MaxCapacity: 3 });
   });
 });

@@ -1,21 +1,14 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IInferenceEndpoint } from '../../lib/aws/inference-endpoint';
+import { ModelEndpoint } from '../../lib/aws/model-endpoint';
 import { ModelQualityMonitor, ModelQualityMonitorProps } from '../../lib/aws/model-quality-monitor';
 
-const endpoint: IInferenceEndpoint = {
-  endpointName: 'churn-endpoint',
-  endpointArn: 'arn:aws:sagemaker:us-east-1:111122223333:endpoint/churn-endpoint',
-  variantName: 'AllTraffic',
-  grantInvoke: (grantee) => iam.Grant.drop(grantee, 'invoke'),
-  metric: (metricName, props) => new cloudwatch.Metric({ namespace: 'AWS/SageMaker', metricName, ...props }),
-};
+const endpoint: IInferenceEndpoint = ModelEndpoint.fromEndpointArn(new Stack(), 'Endpoint', 'arn:aws:sagemaker:us-east-1:111122223333:endpoint/churn-endpoint');
 
 function setup(overrides: Partial<ModelQualityMonitorProps> = {}, app = new App()) {
   const stack = new Stack(app, 'Quality');

@@ -1,4 +1,6 @@
-import { awsInstanceTypes, findComputeClass, findComputeClassByAwsInstanceType, listComputeClasses } from '../../lib/core/compute-catalog';
+import { awsInstanceTypes, findComputeClass, findComputeClassByAwsInstanceType, listComputeClasses, resolveComputeClass } from '../../lib/core/compute-catalog';
+import { ValidationErrors } from '../../lib/core/errors';
+import { findSageMakerInstanceType } from '../../lib/core/sagemaker-instances';
 
 describe('compute catalog', () => {
   it('covers the SageMaker instance types the issue names', () => {
@@ -57,5 +59,40 @@ describe('compute catalog', () => {
     for (const c of listComputeClasses()) {
       expect(c.azure.equivalentVm).not.toMatch(/^Standard_NC6(s_v3)?$/);
     }
+  });
+});
+
+describe('resolveComputeClass', () => {
+  const resolve = (value: unknown) => {
+    const errors = new ValidationErrors('ModelSpec');
+    const found = resolveComputeClass(value as string, errors, 'spec.compute');
+    return { found, problems: errors.list() };
+  };
+
+  it('takes a class id, a class machine, or nothing (the default class)', () => {
+    expect(resolve('gpu-t4').found!.id).toBe('gpu-t4');
+    expect(resolve('ml.g5.xlarge').found!.id).toBe('gpu-a10g');
+    expect(resolve(undefined).found!.id).toBe('cpu-xlarge');
+  });
+
+  it('reads the AWS column from the SageMaker catalog', () => {
+    expect(findComputeClass('gpu-a10g')!.aws).toEqual({
+      machineType: 'ml.g5.xlarge', vcpu: 4, memoryGiB: 16, localNvme: true,
+      gpu: { model: 'NVIDIA A10G', count: 1, memoryGiB: 24 }, price: findSageMakerInstanceType('ml.g5.xlarge')!.price,
+    });
+  });
+
+  it('refuses a hosting type that is no class machine, telling the user to set the instanceType prop', () => {
+    expect(resolve('ml.g6.xlarge').problems[0]).toMatch(/spec.compute: got "ml.g6.xlarge"; .*set the AWS instanceType prop \(ModelInferenceStack or ModelEndpoint\)/);
+  });
+
+  it('suggests class ids and instance types for a misspelling', () => {
+    expect(resolve('gpu-t5').problems[0]).toMatch(/did you mean "gpu-t4"/);
+    expect(resolve('ml.m5.xxlarge').problems[0]).toMatch(/did you mean .*"ml\.m5\.xlarge"/);
+  });
+
+  it('refuses a token and a value that is no string', () => {
+    expect(resolve('${Token[TOKEN.1]}').problems[0]).toMatch(/as a literal/);
+    expect(resolve(4).problems[0]).toMatch(/spec.compute: got 4; expected a compute class/);
   });
 });

@@ -72,3 +72,32 @@ describe('estimateMonthlyCost', () => {
     expect(computePriceTable()).toContain('| gpu-a10g | ml.g5.xlarge $1.408 |');
   });
 });
+
+describe('estimateMonthlyCost on any SageMaker hosting type', () => {
+  it('prices an instanceType from the catalog instead of the class machine', () => {
+    const aws = estimateMonthlyCost(spec, 'aws', { instanceType: 'ml.p4d.24xlarge' });
+    expect(line(aws, /instances/)).toMatchObject({ item: 'ml.p4d.24xlarge instances', basis: '1-4 x 730 h x $37.688/h' });
+    expect(aws.machineType).toBe('ml.p4d.24xlarge');
+    expect(aws.notPriced).toEqual([]);
+  });
+
+  it('says "not priced" for a type without a recorded price, counting it as $0 instead of refusing', () => {
+    const aws = estimateMonthlyCost(spec, 'aws', { instanceType: 'ml.r7i.large' });
+    expect(line(aws, /instances/)).toMatchObject({ minUsd: 0, maxUsd: 0, notPriced: true, source: expect.stringMatching(/^not priced/) });
+    expect(aws.notPriced).toEqual(['ml.r7i.large']);
+  });
+
+  it('prices each variant on its own type and counts', () => {
+    const aws = estimateMonthlyCost(spec, 'aws', {
+      instanceType: 'ml.g5.xlarge',
+      variants: [{ variantName: 'Current', minInstances: 1, maxInstances: 2 }, { variantName: 'Candidate', instanceType: 'ml.g6.xlarge', minInstances: 1, maxInstances: 1 }],
+    });
+    expect(line(aws, /Current/)).toMatchObject({ minUsd: 1027.84, maxUsd: 2055.68 }); // 730 x 1.408
+    expect(line(aws, /Candidate/)).toMatchObject({ notPriced: true });
+    expect(aws.machineType).toBe('ml.g5.xlarge + ml.g6.xlarge');
+  });
+
+  it('refuses a misspelt instance type', () => {
+    expect(() => estimateMonthlyCost(spec, 'aws', { instanceType: 'ml.g5.xxlarge' })).toThrow(/instanceType: got "ml.g5.xxlarge".*did you mean/);
+  });
+});

@@ -97,3 +97,13 @@ describe('checks on values of the wrong type', () => {
     ]);
   });
 });
+
+describe('describeValue with resources', () => {
+  it('prints constructs by path and cycles as [circular] instead of [object Object]', () => {
+    const endpoint: Record<string, unknown> = { node: { path: 'Stack/Endpoint' } };
+    const looped: Record<string, unknown> = { name: 'a' };
+    looped.self = looped;
+    expect(describeValue({ name: 'a', endpoint })).toBe('{"name":"a","endpoint":"<Stack/Endpoint>"}');
+    expect(describeValue(looped)).toBe('{"name":"a","self":"[circular]"}');
+  });
+});

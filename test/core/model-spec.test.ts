@@ -91,7 +91,8 @@ describe('validateModelSpec knows the whole shape', () => {
     expect(loose({ ...base, monitoring: { alarmEmails: 'a@x.com' } })).toEqual(['ModelSpec spec.monitoring.alarmEmails: got "a@x.com"; expected a list of strings']);
     expect(loose({ ...base, monitoring: { driftFeatures: 'feat' } })).toEqual(['ModelSpec spec.monitoring.driftFeatures: got "feat"; expected a list of strings']);
     expect(loose({ ...base, scaling: { maxInstances: '4' } })).toEqual(['ModelSpec spec.scaling.maxInstances: got "4"; expected a number']);
-    expect(loose({ ...base, environment: { MODEL: { nested: true } } })).toEqual(['ModelSpec spec.environment: got {"MODEL":{"nested":true}}; expected an object whose values are strings']);
+    expect(loose({ ...base, environment: { MODEL: { nested: true }, OK: 'yes' } })).toEqual(['ModelSpec spec.environment.MODEL: got {"nested":true}; expected a string value']);
+    expect(loose({ ...base, environment: 'A=1' })).toEqual(['ModelSpec spec.environment: got "A=1"; expected an object whose values are strings']);
     expect(loose({ ...base, scaling: 3 })).toEqual(['ModelSpec spec.scaling: got 3; expected a scaling block']);
   });
 
