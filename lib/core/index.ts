@@ -10,3 +10,4 @@ export * from './drift-job';
 export * from './cron';
 export * from './budget';
 export * from './warnings';
+export * from './azure-network-cost';
