@@ -18,7 +18,7 @@ import { MlWorkspace } from './ml-workspace';
 import { ObservabilityBase } from './observability-base';
 import { PrivateEndpoints } from './private-endpoints';
 import { AZURE_LOCATIONS, SERVERLESS_GPU_REGIONS } from './private/azure-facts';
-import { checkIpRanges } from './private/checks';
+import { checkIpRanges, exclusive } from './private/checks';
 import { imageSource } from './private/image-registry';
 import { checkPrivateNetworking, connectPrivateEndpoints, resolveEnvironmentDns } from './private/stack-network';
 import { warn } from './private/warn';
@@ -65,6 +65,10 @@ export class AzureModelStack extends TerraformStack {
       errors.check(regions.includes(location), 'location', location, `a region with Container Apps serverless GPU profile ${type} for compute "${spec.compute.id}": ${regions.join(', ')}`);
     }
     checkIpRanges(errors, 'keyVaultAllowedIpRanges', props.keyVaultAllowedIpRanges);
+    // The given account's encryption, replication and name are its owner's.
+    exclusive(errors, 'existingStorageAccount', props.existingStorageAccount, {
+      storageAccountName: props.storageAccountName, storageReplication: props.storageReplication, customerManagedKey: props.customerManagedKey,
+    });
     checkPrivateNetworking(errors, pn, { apiFront, functions: batchOn || (driftOn && !props.driftJobImage) });
     errors.throwIfAny();
 

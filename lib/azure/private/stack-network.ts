@@ -86,14 +86,15 @@ export function connectPrivateEndpoints(scope: Construct, pn: PrivateNetworking,
  * An internal environment gets no DNS of its own: a private zone named after its default domain, with a wildcard
  * record to its static IP, lets the VNet (the batch function) resolve its apps. Returns the number of zones created.
  */
-export function resolveEnvironmentDns(scope: Construct, environment: ContainerAppEnvironment, pn: PrivateNetworking,
+export function resolveEnvironmentDns(stack: Construct, environment: ContainerAppEnvironment, pn: PrivateNetworking,
   target: { readonly name: string; readonly resourceGroup: IResourceGroupRef; readonly tags: Readonly<Record<string, string>> }): number {
-  const zone = new PrivateDnsZone(scope, 'EnvironmentZone', {
+  const scope = new Construct(stack, 'EnvironmentDns');
+  const zone = new PrivateDnsZone(scope, 'Zone', {
     name: environment.defaultDomain,
     resourceGroupName: target.resourceGroup.name,
     tags: { ...target.tags },
   });
-  new PrivateDnsARecord(scope, 'EnvironmentWildcard', {
+  new PrivateDnsARecord(scope, 'Wildcard', {
     name: '*',
     zoneName: zone.name,
     resourceGroupName: target.resourceGroup.name,
@@ -101,7 +102,7 @@ export function resolveEnvironmentDns(scope: Construct, environment: ContainerAp
     records: [environment.staticIpAddress],
     tags: { ...target.tags },
   });
-  new PrivateDnsZoneVirtualNetworkLink(scope, 'EnvironmentZoneLink', {
+  new PrivateDnsZoneVirtualNetworkLink(scope, 'ZoneLink', {
     name: `${target.name}-environment`,
     resourceGroupName: target.resourceGroup.name,
     privateDnsZoneName: zone.name,
