@@ -1,4 +1,6 @@
 // The stack's private-network switch and its secure defaults without one.
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { Testing } from 'cdktf';
 import { AzureModelStack, AzureModelStackProps } from '../../../lib/azure/azure-model-stack';
 import { ExistingAzure } from '../../../lib/azure/existing-azure';
@@ -118,9 +120,13 @@ describe('AzureModelStack privateNetworking', () => {
     expect(withApi.resource.azurerm_private_dns_a_record).toBeUndefined();
   });
 
-  it('prices the option from the cost model', () => {
-    const lines = azurePrivateNetworkingCostLines(stack.networkCost!, 9.537);
+  it('prices the option from the cost model, as docs/azure.md quotes it', () => {
+    // The default traffic of the cost model: 1 M requests of 10 KB, all captured.
+    const lines = azurePrivateNetworkingCostLines(stack.networkCost!, (1_000_000 * 10) / 1_048_576);
     expect(lines.map((l) => [l.item, l.minUsd])).toEqual([['Private endpoints', 58.4], ['Private endpoint data processed', 0.1], ['Private DNS zones', 2.5]]);
+    const doc = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'azure.md'), 'utf8');
+    const quoted = /<!-- network-cost:example -->\n([\s\S]*?)<!-- \/network-cost:example -->/.exec(doc)![1].trim().split('\n').slice(2);
+    expect(quoted).toEqual(lines.map((l) => `| ${l.item} | ${l.basis} | ${l.minUsd.toFixed(2)} |`));
   });
 
   it.each([
