@@ -102,15 +102,18 @@ export class AzureModelStack extends TerraformStack {
       resourceGroupName: props.resourceGroupName,
       existingKeyVault: props.existingKeyVault,
       keyVaultName: props.keyVaultName,
-      keyVaultPublicNetworkAccess: props.existingKeyVault ? undefined : props.keyVaultPublicNetworkAccess ?? (pn ? cmk || vaultIps.length > 0 : undefined),
-      keyVaultNetworkDefaultAction: props.existingKeyVault ? undefined : vaultOpenForKey && !pn ? 'Allow' : undefined,
-      keyVaultAllowedIpRanges: props.existingKeyVault || vaultIps.length === 0 ? undefined : vaultIps,
+      // With an existing vault these stay as given, so a setting that cannot apply to it is reported.
+      keyVaultPublicNetworkAccess: props.keyVaultPublicNetworkAccess ?? (pn && !props.existingKeyVault ? cmk || vaultIps.length > 0 : undefined),
+      keyVaultNetworkDefaultAction: vaultOpenForKey && !pn ? 'Allow' : undefined,
+      keyVaultAllowedIpRanges: props.existingKeyVault ? props.keyVaultAllowedIpRanges : vaultIps.length === 0 ? undefined : vaultIps,
       existingLogAnalyticsWorkspace: props.existingLogAnalyticsWorkspace,
       logRetentionDays: props.logRetentionDays,
       tags,
     });
-    if (vaultOpenForKey && !pn) {
-      warn(this.base, 'AzureModelStack customerManagedKey: the Key Vault firewall allows public traffic (Entra ID and RBAC still apply) because Terraform creates the key through the vault\'s data plane; list your Terraform runner in keyVaultAllowedIpRanges to deny the rest');
+    if (vaultOpenForKey) {
+      warn(this.base, pn
+        ? 'AzureModelStack customerManagedKey: Terraform creates the key through the Key Vault\'s data plane, which denies public traffic here: run Terraform inside the network, or list its address in privateNetworking.allowedIpRanges'
+        : 'AzureModelStack customerManagedKey: the Key Vault firewall allows public traffic (Entra ID and RBAC still apply) because Terraform creates the key through the vault\'s data plane; list your Terraform runner in keyVaultAllowedIpRanges to deny the rest');
     }
     const allTags = this.base.tags;
     const rg = this.base.resourceGroup;

@@ -88,6 +88,12 @@ describe('AzureModelStack privateNetworking', () => {
   it('turns the Key Vault\'s public access off and reaches it through a private endpoint', () => {
     const bare = parse(stackOf({ privateNetworking: { ...NETWORK, allowedIpRanges: undefined }, apiFront: false }));
     expect(only(bare, 'azurerm_key_vault')).toMatchObject({ public_network_access_enabled: false, network_acls: { default_action: 'Deny', bypass: 'AzureServices' } });
+    expect(Object.values(all(bare, 'azurerm_private_endpoint')).find((e) => e.name === 'pe-fraud-keyvault')!.private_service_connection.private_connection_resource_id)
+      .toBe(ref(bare, 'azurerm_key_vault', 'Base/KeyVault'));
+    printed.length = 0;
+    const withKey = parse(stackOf({ privateNetworking: { ...NETWORK, allowedIpRanges: undefined }, apiFront: false, customerManagedKey: true }));
+    expect(only(withKey, 'azurerm_key_vault')).toMatchObject({ public_network_access_enabled: true, network_acls: { default_action: 'Deny' } });
+    expect(printed).toContainEqual(expect.stringContaining('run Terraform inside the network, or list its address in privateNetworking.allowedIpRanges'));
   });
 
   it('creates private endpoints for the ingestion account, both host accounts and the vault, with their DNS zones', () => {
