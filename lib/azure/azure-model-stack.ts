@@ -91,7 +91,7 @@ export class AzureModelStack extends TerraformStack {
 
     const tags = props.tags;
     const cmk = props.customerManagedKey ?? false;
-    const vaultIps = [...(props.keyVaultAllowedIpRanges ?? []), ...(pn?.allowedIpRanges ?? [])];
+    const vaultIps = concatLists(props.keyVaultAllowedIpRanges, pn?.allowedIpRanges);
     // Terraform writes the customer-managed key through the vault's data plane: without a listed address (or a run
     // from inside the network) the firewall has to stay open for it.
     const vaultOpenForKey = cmk && vaultIps.length === 0 && !props.existingKeyVault;
@@ -330,6 +330,13 @@ export class AzureModelStack extends TerraformStack {
       registry: source.kind === 'acr' || source.kind === 'token' ? registry : undefined,
     });
   }
+}
+
+/** Two optional lists as one; a list token (a variable) makes it a Terraform concat. */
+function concatLists(a: readonly string[] | undefined, b: readonly string[] | undefined): readonly string[] {
+  const lists = [a ?? [], b ?? []].filter((l) => l.length > 0);
+  if (lists.some(isTokenList)) return Token.asList(Fn.concat(lists as string[][]));
+  return lists.flat();
 }
 
 /** The first address of a list, also when the list is a token (a variable). */

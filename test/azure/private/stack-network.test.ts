@@ -1,7 +1,7 @@
 // The stack's private-network switch and its secure defaults without one.
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { Testing } from 'cdktf';
+import { Fn, Testing } from 'cdktf';
 import { AzureModelStack, AzureModelStackProps } from '../../../lib/azure/azure-model-stack';
 import { ExistingAzure } from '../../../lib/azure/existing-azure';
 import { azurePrivateNetworkingCostLines } from '../../../lib/core/azure-network-cost';
@@ -133,6 +133,13 @@ describe('AzureModelStack privateNetworking', () => {
     const doc = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'azure.md'), 'utf8');
     const quoted = /<!-- network-cost:example -->\n([\s\S]*?)<!-- \/network-cost:example -->/.exec(doc)![1].trim().split('\n').slice(2);
     expect(quoted).toEqual(lines.map((l) => `| ${l.item} | ${l.basis} | ${l.minUsd.toFixed(2)} |`));
+  });
+
+  it('accepts list tokens for the allowed ranges and joins them with the vault\'s own in Terraform', () => {
+    const ranges = Fn.split(',', '198.51.100.1,198.51.100.2');
+    const tokens = parse(stackOf({ privateNetworking: { ...NETWORK, allowedIpRanges: ranges }, apiFront: false, keyVaultAllowedIpRanges: ['192.0.2.9'] }));
+    expect(at(tokens, 'azurerm_storage_account', 'Storage/Account').network_rules.ip_rules).toBe('${split(",", "198.51.100.1,198.51.100.2")}');
+    expect(only(tokens, 'azurerm_key_vault').network_acls.ip_rules).toBe('${concat(["192.0.2.9"], split(",", "198.51.100.1,198.51.100.2"))}');
   });
 
   it.each([
