@@ -2,7 +2,7 @@
 // account and subscription ids are placeholders; synth needs no credentials.
 // In your app, import from 'deploy-ai-smarter/gcp' and '/azure' instead of '../../lib/gcp' and '../../lib/azure'.
 import { App, TerraformStack } from 'cdktf';
-import { AzureModelStack } from '../../lib/azure';
+import { AzureModelStack, ExistingAzure } from '../../lib/azure';
 import { GcpModelStack } from '../../lib/gcp';
 import { recommenderSpec } from './spec';
 
@@ -17,6 +17,8 @@ export function addThreeCloudsTerraform(app: App): TerraformStack[] {
     new AzureModelStack(app, 'recommender-azure', {
       spec: recommenderSpec('azure'),
       location: 'eastus',
+      // The registry the image is in (acmeml.azurecr.io): the serving identity gets AcrPull on it.
+      existingRegistry: ExistingAzure.containerRegistryFromId('/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-acme-shared/providers/Microsoft.ContainerRegistry/registries/acmeml'),
     }),
   ];
 }

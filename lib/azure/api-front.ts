@@ -12,6 +12,7 @@ import { compactName } from './private/azure-facts';
 import { IResourceGroupRef, IUserAssignedIdentityRef } from './references';
 
 export type ApiManagementSku = 'Consumption_0' | 'Developer_1' | 'Basic_1' | 'Standard_1' | 'Premium_1' | 'BasicV2_1' | 'StandardV2_1';
+export const API_MANAGEMENT_SKUS: readonly ApiManagementSku[] = ['Consumption_0', 'Developer_1', 'Basic_1', 'Standard_1', 'Premium_1', 'BasicV2_1', 'StandardV2_1'];
 
 export interface ApiFrontProps {
   /** Model name: the API path and the prefix of the service name. */
@@ -69,6 +70,7 @@ export class ApiFront extends Construct {
     const errors = new ValidationErrors('ApiFront');
     errors.checkPattern('publisherEmail', props.publisherEmail, EMAIL_PATTERN, 'an email address');
     errors.checkPattern('serviceName', props.serviceName, /^[a-zA-Z](?:[a-zA-Z0-9-]{0,48}[a-zA-Z0-9])?$/, '1-50 letters, digits and hyphens, starting with a letter');
+    errors.checkOneOf('sku', props.sku, API_MANAGEMENT_SKUS);
     errors.checkNumber('rateLimitPerMinute', props.rateLimitPerMinute, { min: 1, max: 1_000_000, integer: true });
     errors.check(!props.gatewayIdentity || !!props.backendAudience, 'backendAudience', props.backendAudience, 'an audience whenever gatewayIdentity is set');
     errors.throwIfAny();

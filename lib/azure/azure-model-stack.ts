@@ -1,127 +1,31 @@
-// The composed Azure stack: provider, optional remote state, every construct wired from one ModelSpec,
-// an optional monthly budget, outputs for the API URL, storage account and action group, and the review metadata.
+// The composed Azure stack: provider, optional remote state, every construct wired from one ModelSpec (or onto the
+// resources you already have), the private-network switch, an optional monthly budget, outputs for the API URL,
+// storage account and action group, and the review metadata.
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import { Annotations, AzurermBackend, AzurermBackendConfig, TerraformOutput, TerraformStack } from 'cdktf';
+import { AzurermBackend, Fn, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { ModelSpec, ResolvedModelSpec, resolveModelSpec, ValidationErrors } from '../core';
+import { AzureNetworkCostOptions, isTokenList, isTokenString, ResolvedModelSpec, resolveModelSpec, ValidationErrors } from '../core';
 import { REVIEW_METADATA_KEY, reviewMetadata } from '../review/contract';
-import { ApiFront, ApiManagementSku } from './api-front';
+import { ApiFront } from './api-front';
+import { AzureModelStackProps } from './azure-model-stack-props';
 import { BatchInference } from './batch-inference';
 import { ContainerAppServing } from './container-app-serving';
+import { DriftFunction } from './drift-function';
 import { DriftJob } from './drift-job';
 import { InferenceAlerts } from './inference-alerts';
-import { IngestionStorage, StorageReplication } from './ingestion-storage';
+import { IngestionStorage } from './ingestion-storage';
 import { MlWorkspace } from './ml-workspace';
 import { ObservabilityBase } from './observability-base';
+import { PrivateEndpoints } from './private-endpoints';
 import { AZURE_LOCATIONS, SERVERLESS_GPU_REGIONS } from './private/azure-facts';
-import { IContainerRegistryRef, IResourceGroupRef } from './references';
+import { checkIpRanges, exclusive } from './private/checks';
+import { imageSource } from './private/image-registry';
+import { checkPrivateNetworking, connectPrivateEndpoints, resolveEnvironmentDns } from './private/stack-network';
+import { warn } from './private/warn';
+import { IDriftJobRef } from './references';
 import { ResourceGroupBudget } from './resource-group-budget';
 
-export interface AzureModelStackProps {
-  /** The model deployment, shared with the AWS and GCP stacks. */
-  readonly spec: ModelSpec;
-  /**
-   * Azure region.
-   * @default 'eastus'
-   */
-  readonly location?: string;
-  /**
-   * Subscription to deploy into.
-   * @default - the Azure CLI / ARM_SUBSCRIPTION_ID subscription
-   */
-  readonly subscriptionId?: string;
-  /**
-   * Keep Terraform state in an Azure storage container (with Entra ID auth).
-   * @default - local state file
-   */
-  readonly backend?: AzurermBackendConfig;
-  /** @default - a new resource group `rg-<name>` */
-  readonly existingResourceGroup?: IResourceGroupRef;
-  /** @default `rg-<name>` */
-  readonly resourceGroupName?: string;
-  /**
-   * Ingestion storage account name (3-24 lowercase letters and digits, globally unique).
-   * @default - derived: `st` + model name + a 6-character hash
-   */
-  readonly storageAccountName?: string;
-  /** @default 'ZRS' */
-  readonly storageReplication?: StorageReplication;
-  /**
-   * Encrypt the ingestion account with a customer-managed key in the stack's Key Vault.
-   * @default false (Microsoft-managed keys with infrastructure double encryption)
-   */
-  readonly customerManagedKey?: boolean;
-  /** @default - derived: `kv` + model name + hash */
-  readonly keyVaultName?: string;
-  /** @default true */
-  readonly keyVaultPublicNetworkAccess?: boolean;
-  /** @default 30 */
-  readonly logRetentionDays?: number;
-  /**
-   * Create the Azure ML workspace (model registry, monitoring home).
-   * @default true
-   */
-  readonly mlWorkspace?: boolean;
-  /** @default false */
-  readonly mlWorkspacePublicNetworkAccess?: boolean;
-  /** @default false */
-  readonly mlWorkspaceHighBusinessImpact?: boolean;
-  /** @default - a new Standard registry */
-  readonly existingRegistry?: IContainerRegistryRef;
-  /** @default 'Standard' */
-  readonly registrySku?: 'Basic' | 'Standard' | 'Premium';
-  /**
-   * Put API Management in front. Off: the app keeps an internal ingress and nothing is public.
-   * @default true
-   */
-  readonly apiFront?: boolean;
-  /** @default 'Consumption_0' */
-  readonly apiSku?: ApiManagementSku;
-  /**
-   * API Management publisher email.
-   * @default - the first of spec.monitoring.alarmEmails, else `ml-platform@example.com`
-   */
-  readonly apiPublisherEmail?: string;
-  /** @default 600 */
-  readonly apiRateLimitPerMinute?: number;
-  /**
-   * Audience of the token API Management presents to the serving app.
-   * @default - the serving identity's client id
-   */
-  readonly backendAudience?: string;
-  /**
-   * Event Grid + Function App batch inference on `incoming/`.
-   * @default true
-   */
-  readonly batchInference?: boolean;
-  /**
-   * Your own zip for the batch function instead of the bundled one (deployed the same way, in the same apply).
-   * @default - the bundled function: see BatchInferenceProps.packagePath
-   */
-  readonly batchFunctionPackagePath?: string;
-  /**
-   * Run the portable drift job on a schedule (a Container Apps job in the serving environment) and capture traffic
-   * for it: the serving app (and the batch function) get `CAPTURE_URI` = `capture/<model>/` and write access to the
-   * `capture` container only. Off: no job, no capture grants, no job-health alerts.
-   * @default - spec.monitoring.enabled (true unless monitoring is turned off)
-   */
-  readonly driftJob?: boolean;
-  /** @default - see DriftJobProps.image */
-  readonly driftJobImage?: string;
-  /** @default '5 * * * *' (hourly, five minutes past, UTC) */
-  readonly driftSchedule?: string;
-  /** @default `https://<account>.blob.core.windows.net/baseline/` (the stack's `baseline` container) */
-  readonly driftBaselineUri?: string;
-  /**
-   * First month of the budget created for `spec.monthlyBudgetUsd`, as `YYYY-MM-01T00:00:00Z` (see ResourceGroupBudgetProps.startDate).
-   * @default - the month in which `terraform apply` first creates the budget; later changes are ignored
-   */
-  readonly budgetStartDate?: string;
-  /** @default - see ContainerAppServingProps.serverlessGpuRegions */
-  readonly serverlessGpuRegions?: Readonly<Record<string, readonly string[]>>;
-  /** @default - none */
-  readonly tags?: Readonly<Record<string, string>>;
-}
+export type { AzureModelStackProps, PrivateNetworking } from './azure-model-stack-props';
 
 /** The complete Azure inference stack for one model. */
 export class AzureModelStack extends TerraformStack {
@@ -132,35 +36,53 @@ export class AzureModelStack extends TerraformStack {
   readonly serving: ContainerAppServing;
   readonly api?: ApiFront;
   readonly batch?: BatchInference;
-  readonly driftJob?: DriftJob;
+  /** The scheduled drift check: a DriftFunction, or a DriftJob (Container Apps job) with `driftJobImage`. */
+  readonly driftJob?: DriftFunction | DriftJob;
   readonly alerts: InferenceAlerts;
   /** The monthly budget on the resource group, when `spec.monthlyBudgetUsd` is set. */
   readonly budget?: ResourceGroupBudget;
+  /** The private endpoints and DNS zones of `privateNetworking`. */
+  readonly privateEndpoints?: PrivateEndpoints;
+  /** What `privateNetworking` adds to the bill, for azurePrivateNetworkingCostLines (lib/core/azure-network-cost). */
+  readonly networkCost?: AzureNetworkCostOptions;
 
   constructor(scope: Construct, id: string, props: AzureModelStackProps) {
     super(scope, id);
     const location = props.location ?? 'eastus';
-    // Validate everything the nested constructs would, up front, so the user sees every problem at once.
+    const pn = props.privateNetworking;
+    const apiFront = props.apiFront ?? true;
+    const batchOn = props.batchInference ?? true;
+    // Validate what the nested constructs cannot see, up front, so the user sees every problem at once.
     const errors = new ValidationErrors('AzureModelStack');
     this.spec = resolveModelSpec(props.spec, errors);
-    errors.check(AZURE_LOCATIONS.includes(location), 'location', location, 'an Azure region name such as "eastus" or "westeurope"');
-    if (this.spec.compute.kind === 'gpu' && AZURE_LOCATIONS.includes(location)) {
-      const type = this.spec.compute.azure.workloadProfileType;
-      const regions = (props.serverlessGpuRegions ?? SERVERLESS_GPU_REGIONS)[type] ?? [];
-      errors.check(regions.includes(location), 'location', location, `a region with Container Apps serverless GPU profile ${type} for compute "${this.spec.compute.id}": ${regions.join(', ')}`);
-    }
-    errors.throwIfAny();
     const spec = this.spec;
+    const driftOn = props.driftJob ?? spec.monitoring.enabled;
+    const literalLocation = !isTokenString(location);
+    errors.check(!literalLocation || AZURE_LOCATIONS.includes(location), 'location', location, 'an Azure region name such as "eastus" or "westeurope"');
+    if (spec.compute.kind === 'gpu' && literalLocation && AZURE_LOCATIONS.includes(location)) {
+      const type = spec.compute.azure.workloadProfileType;
+      const regions = (props.serverlessGpuRegions ?? SERVERLESS_GPU_REGIONS)[type] ?? [];
+      errors.check(regions.includes(location), 'location', location, `a region with Container Apps serverless GPU profile ${type} for compute "${spec.compute.id}": ${regions.join(', ')}`);
+    }
+    checkIpRanges(errors, 'keyVaultAllowedIpRanges', props.keyVaultAllowedIpRanges);
+    // The given account's encryption, replication and name are its owner's.
+    exclusive(errors, 'existingStorageAccount', props.existingStorageAccount, {
+      storageAccountName: props.storageAccountName, storageReplication: props.storageReplication, customerManagedKey: props.customerManagedKey,
+    });
+    checkPrivateNetworking(errors, pn, { apiFront, functions: batchOn || (driftOn && !props.driftJobImage) });
+    errors.throwIfAny();
 
     new AzurermProvider(this, 'azurerm', {
-      features: [{}],
+      // The storage accounts' firewalls may deny Terraform's address: read and write them through Resource Manager only
+      // (azurerm 4.x otherwise reads queue properties over the data plane and fails with 403 behind a firewall).
+      features: [{ storage: [{ dataPlaneAvailable: false }] }],
       subscriptionId: props.subscriptionId,
       // Register only the providers the stack uses instead of the provider's long default list.
       resourceProviderRegistrations: 'none',
       resourceProvidersToRegister: [
         'Microsoft.ApiManagement', 'Microsoft.App', 'Microsoft.ContainerRegistry', 'Microsoft.EventGrid',
         'Microsoft.Insights', 'Microsoft.KeyVault', 'Microsoft.MachineLearningServices', 'Microsoft.ManagedIdentity',
-        'Microsoft.OperationalInsights', 'Microsoft.Storage', 'Microsoft.Web', 'Microsoft.Resources',
+        'Microsoft.Network', 'Microsoft.OperationalInsights', 'Microsoft.Storage', 'Microsoft.Web', 'Microsoft.Resources',
       ],
       // Shared keys are off on our accounts: data-plane calls use Entra ID.
       storageUseAzuread: true,
@@ -168,17 +90,31 @@ export class AzureModelStack extends TerraformStack {
     if (props.backend) new AzurermBackend(this, { useAzureadAuth: true, ...props.backend });
 
     const tags = props.tags;
-    const batchOn = props.batchInference ?? true;
+    const cmk = props.customerManagedKey ?? false;
+    const vaultIps = concatLists(props.keyVaultAllowedIpRanges, pn?.allowedIpRanges);
+    // Terraform writes the customer-managed key through the vault's data plane: without a listed address (or a run
+    // from inside the network) the firewall has to stay open for it.
+    const vaultOpenForKey = cmk && vaultIps.length === 0 && !props.existingKeyVault;
     this.base = new ObservabilityBase(this, 'Base', {
       name: spec.name,
       location,
       existingResourceGroup: props.existingResourceGroup,
       resourceGroupName: props.resourceGroupName,
+      existingKeyVault: props.existingKeyVault,
       keyVaultName: props.keyVaultName,
-      keyVaultPublicNetworkAccess: props.keyVaultPublicNetworkAccess,
+      // With an existing vault these stay as given, so a setting that cannot apply to it is reported.
+      keyVaultPublicNetworkAccess: props.keyVaultPublicNetworkAccess ?? (pn && !props.existingKeyVault ? cmk || vaultIps.length > 0 : undefined),
+      keyVaultNetworkDefaultAction: vaultOpenForKey && !pn ? 'Allow' : undefined,
+      keyVaultAllowedIpRanges: props.existingKeyVault ? props.keyVaultAllowedIpRanges : vaultIps.length === 0 ? undefined : vaultIps,
+      existingLogAnalyticsWorkspace: props.existingLogAnalyticsWorkspace,
       logRetentionDays: props.logRetentionDays,
       tags,
     });
+    if (vaultOpenForKey) {
+      warn(this.base, pn
+        ? 'AzureModelStack customerManagedKey: Terraform creates the key through the Key Vault\'s data plane, which denies public traffic here: run Terraform inside the network, or list its address in privateNetworking.allowedIpRanges'
+        : 'AzureModelStack customerManagedKey: the Key Vault firewall allows public traffic (Entra ID and RBAC still apply) because Terraform creates the key through the vault\'s data plane; list your Terraform runner in keyVaultAllowedIpRanges to deny the rest');
+    }
     const allTags = this.base.tags;
     const rg = this.base.resourceGroup;
 
@@ -186,24 +122,30 @@ export class AzureModelStack extends TerraformStack {
       name: spec.name,
       resourceGroup: rg,
       location,
+      existingAccount: props.existingStorageAccount,
       storageAccountName: props.storageAccountName,
       replication: props.storageReplication,
       // Reports of inputs the model rejects, apart from predictions so neither can shadow the other.
       extraContainers: batchOn ? ['errors'] : undefined,
-      customerManagedKey: props.customerManagedKey
+      customerManagedKey: cmk
         ? { keyVault: this.base.keyVault, identity: this.base.identity('encryption'), deployerPrincipalId: this.base.clientConfig.objectId }
         : undefined,
+      // In the VNet: private endpoint plus trusted services; the public endpoint stays in "selected networks" mode
+      // with batch inference, because Event Grid dead-letters through the trusted-service exception only.
+      ...(pn && !props.existingStorageAccount ? { networkDefaultAction: 'Deny', allowedIpRanges: pn.allowedIpRanges, publicNetworkAccess: batchOn } : {}),
       tags: allTags,
     });
 
-    const driftOn = props.driftJob ?? spec.monitoring.enabled;
     // One folder per model, directly above the YYYY/MM/DD/HH/ partitions the drift job lists.
     const dataCapture = driftOn ? { container: this.storage.captureContainer, uri: this.storage.blobUrl('capture', `${spec.name}/`) } : undefined;
 
     const servingIdentity = this.base.identity('serving');
     const gatewayIdentity = this.base.identity('gateway');
     const batchIdentity = batchOn ? this.base.identity('batch') : undefined;
-    const apiFront = props.apiFront ?? true;
+    const internal = pn ? pn.internalLoadBalancer ?? !apiFront : false;
+    // Inside an internal environment, an "external" ingress is reachable from the VNet only: the batch function
+    // (integrated with the same VNet) calls it there, with its Entra ID token.
+    const authenticated = apiFront || (internal && batchOn);
     const backendAudience = props.backendAudience ?? servingIdentity.clientId;
     this.serving = new ContainerAppServing(this, 'Serving', {
       spec: props.spec,
@@ -212,15 +154,21 @@ export class AzureModelStack extends TerraformStack {
       logAnalyticsWorkspace: this.base.logAnalyticsWorkspace,
       identity: servingIdentity,
       existingRegistry: props.existingRegistry,
-      registrySku: props.registrySku,
+      registryName: props.registryName,
+      registrySku: props.registrySku ?? (pn && props.registryName !== undefined ? 'Premium' : undefined),
+      registryPublicNetworkAccess: pn && props.registryName !== undefined ? false : undefined,
+      network: pn ? { infrastructureSubnetId: pn.environmentSubnetId, internalLoadBalancer: internal } : undefined,
       artifactStorage: this.storage.blobStorage,
       dataCapture,
       // API Management Consumption has no VNet, so it can only reach a public ingress; the ingress then
-      // demands an Entra ID token that only the gateway's identity can obtain.
-      externalIngress: apiFront,
-      // The batch function calls the app directly with its own token (no API key to store, no gateway hop).
-      callerAuthentication: apiFront
-        ? { tenantId: this.base.clientConfig.tenantId, audience: backendAudience, allowedClientIds: [gatewayIdentity.clientId, ...(batchIdentity ? [batchIdentity.clientId] : [])] }
+      // demands an Entra ID token that only the gateway's (and the batch function's) identity can obtain.
+      externalIngress: authenticated,
+      callerAuthentication: authenticated
+        ? {
+          tenantId: this.base.clientConfig.tenantId,
+          audience: backendAudience,
+          allowedClientIds: [...(apiFront ? [gatewayIdentity.clientId] : []), ...(batchIdentity ? [batchIdentity.clientId] : [])],
+        }
         : undefined,
       serverlessGpuRegions: props.serverlessGpuRegions,
       tags: allTags,
@@ -247,7 +195,7 @@ export class AzureModelStack extends TerraformStack {
         resourceGroup: rg,
         location,
         backendUrl: this.serving.url,
-        publisherEmail: props.apiPublisherEmail ?? spec.monitoring.alarmEmails[0] ?? 'ml-platform@example.com',
+        publisherEmail: props.apiPublisherEmail ?? firstEmail(spec.monitoring.alarmEmails) ?? 'ml-platform@example.com',
         sku: props.apiSku,
         gatewayIdentity,
         backendAudience,
@@ -256,9 +204,10 @@ export class AzureModelStack extends TerraformStack {
       });
     }
 
+    const functionNetwork = pn?.functionSubnetId ? { subnetId: pn.functionSubnetId, allowedIpRanges: pn.allowedIpRanges } : undefined;
     if (batchIdentity) {
-      if (!apiFront) {
-        Annotations.of(this).addWarning('AzureModelStack: batchInference with apiFront off: the serving app has an internal ingress, which a Flex Consumption function without VNet integration cannot reach; batch events will retry and dead-letter');
+      if (!authenticated) {
+        warn(this, 'AzureModelStack batchInference with apiFront off: the serving app has an internal ingress, which a Flex Consumption function without VNet integration cannot reach; batch events will retry and dead-letter (use privateNetworking to put both in your VNet)');
       }
       this.batch = new BatchInference(this, 'Batch', {
         name: spec.name,
@@ -272,30 +221,16 @@ export class AzureModelStack extends TerraformStack {
         identity: batchIdentity,
         applicationInsights: this.base.applicationInsights,
         scoringUrl: this.serving.url,
-        backendAudience: apiFront ? backendAudience : undefined,
+        backendAudience: authenticated ? backendAudience : undefined,
         packagePath: props.batchFunctionPackagePath,
         deployerPrincipalId: this.base.clientConfig.objectId,
         dataCapture,
+        network: functionNetwork,
         tags: allTags,
       });
     }
 
-    if (driftOn) {
-      this.driftJob = new DriftJob(this, 'Drift', {
-        spec: props.spec,
-        resourceGroup: rg,
-        location,
-        environment: this.serving.environment,
-        storage: this.storage.blobStorage,
-        baselineUri: props.driftBaselineUri,
-        captureUri: dataCapture?.uri,
-        image: props.driftJobImage,
-        // A custom image is expected in the stack's registry; the public default needs no credentials.
-        registry: props.driftJobImage ? this.serving.registry : undefined,
-        schedule: props.driftSchedule,
-        tags: allTags,
-      });
-    }
+    if (driftOn) this.driftJob = this.createDrift(props, functionNetwork, dataCapture?.uri);
 
     this.alerts = new InferenceAlerts(this, 'Alerts', {
       spec: props.spec,
@@ -304,6 +239,7 @@ export class AzureModelStack extends TerraformStack {
       containerAppId: this.serving.app.id,
       logAnalyticsWorkspace: this.base.logAnalyticsWorkspace,
       driftJob: this.driftJob,
+      existingActionGroup: props.existingActionGroup,
       tags: allTags,
     });
 
@@ -320,13 +256,32 @@ export class AzureModelStack extends TerraformStack {
       });
     }
 
+    if (pn) {
+      this.privateEndpoints = connectPrivateEndpoints(this, pn, {
+        name: spec.name, resourceGroup: rg, location, tags: allTags,
+        storage: this.storage.storageAccount, keyVault: this.base.keyVault, registry: this.serving.createdRegistry,
+        hostStorage: [this.batch?.hostStorage, this.driftJob instanceof DriftFunction ? this.driftJob.hostStorage : undefined],
+      });
+      const environmentZone = internal ? resolveEnvironmentDns(this, this.serving.environment, pn, { name: spec.name, resourceGroup: rg, tags: allTags }) : 0;
+      this.networkCost = {
+        privateEndpoints: this.privateEndpoints.endpoints.length,
+        privateDnsZones: this.privateEndpoints.createdZoneCount + environmentZone,
+        ...(props.registryName !== undefined && props.registrySku === undefined ? { registryUpgradedFrom: 'Standard' as const } : {}),
+      };
+    }
+
     new TerraformOutput(this, 'api_url', {
       value: this.api ? this.api.apiUrl : this.serving.url,
       description: this.api ? 'API Management URL of the model API (send Ocp-Apim-Subscription-Key)' : 'Internal URL of the serving app',
     });
     new TerraformOutput(this, 'storage_account_name', { value: this.storage.storageAccount.name, description: 'Ingestion storage account' });
     if (this.driftJob) {
-      new TerraformOutput(this, 'drift_job_name', { value: this.driftJob.job.name, description: 'Container Apps job running the drift check (az containerapp job start -n <name> runs it now)' });
+      new TerraformOutput(this, 'drift_job_name', {
+        value: this.driftJob instanceof DriftJob ? this.driftJob.job.name : this.driftJob.name,
+        description: this.driftJob instanceof DriftJob
+          ? 'Container Apps job running the drift check (az containerapp job start -n <name> runs it now)'
+          : 'Function app running the drift check (function drift_check; its lines are in AppTraces)',
+      });
     }
     new TerraformOutput(this, 'action_group_id', { value: this.alerts.actionGroup.id, description: 'Action group every alert notifies' });
 
@@ -338,4 +293,53 @@ export class AzureModelStack extends TerraformStack {
       ...(this.driftJob ? {} : { driftJobMinutes: 0 }),
     }));
   }
+
+  /** The drift check: a Container Apps job with your image, else the drift function. */
+  private createDrift(props: AzureModelStackProps, network: { subnetId: string; allowedIpRanges?: readonly string[] } | undefined, captureUri: string | undefined): IDriftJobRef & (DriftFunction | DriftJob) {
+    const common = {
+      spec: props.spec,
+      resourceGroup: this.base.resourceGroup,
+      location: props.location ?? 'eastus',
+      storage: this.storage.blobStorage,
+      baselineUri: props.driftBaselineUri,
+      captureUri,
+      schedule: props.driftSchedule,
+      tags: this.base.tags,
+    };
+    if (!props.driftJobImage) {
+      return new DriftFunction(this, 'Drift', {
+        ...common,
+        applicationInsights: this.base.applicationInsights,
+        deployerPrincipalId: this.base.clientConfig.objectId,
+        network,
+      });
+    }
+    // The image comes from the serving registry (the job identity gets AcrPull there) or a public registry.
+    const source = imageSource(props.driftJobImage);
+    const registry = this.serving.registry;
+    const errors = new ValidationErrors('AzureModelStack');
+    if (source.kind === 'acr') {
+      errors.check(registry !== undefined && (isTokenString(registry.loginServer) || registry.loginServer.toLowerCase() === source.host), 'driftJobImage', props.driftJobImage,
+        `an image in the serving registry${registry ? ` (${registry.loginServer})` : ''} or a public registry: the drift job pulls with its identity from the stack's registry only`);
+    }
+    errors.throwIfAny();
+    return new DriftJob(this, 'Drift', {
+      ...common,
+      environment: this.serving.environment,
+      image: props.driftJobImage,
+      registry: source.kind === 'acr' || source.kind === 'token' ? registry : undefined,
+    });
+  }
+}
+
+/** Two optional lists as one; a list token (a variable) makes it a Terraform concat. */
+function concatLists(a: readonly string[] | undefined, b: readonly string[] | undefined): readonly string[] {
+  const lists = [a ?? [], b ?? []].filter((l) => l.length > 0);
+  if (lists.some(isTokenList)) return Token.asList(Fn.concat(lists as string[][]));
+  return lists.flat();
+}
+
+/** The first address of a list, also when the list is a token (a variable). */
+function firstEmail(emails: readonly string[]): string | undefined {
+  return isTokenList(emails) ? Token.asString(Fn.element(emails, 0)) : emails[0];
 }

@@ -1,8 +1,6 @@
 // Ingestion-driven batch inference: a Flex Consumption Linux Function App that Event Grid calls for every
 // blob created under `incoming/`, with retries and a dead-letter container; host storage through identity only.
 // The function's code (lib/runtime/azure-batch-inference) ships with the package and is deployed by Terraform.
-import * as fs from 'fs';
-import * as path from 'path';
 import { EventgridSystemTopic } from '@cdktf/provider-azurerm/lib/eventgrid-system-topic';
 import { EventgridSystemTopicEventSubscription } from '@cdktf/provider-azurerm/lib/eventgrid-system-topic-event-subscription';
 import { FunctionAppFlexConsumption } from '@cdktf/provider-azurerm/lib/function-app-flex-consumption';
@@ -10,51 +8,21 @@ import { ResourceGroupTemplateDeployment } from '@cdktf/provider-azurerm/lib/res
 import { ServicePlan } from '@cdktf/provider-azurerm/lib/service-plan';
 import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { StorageBlob } from '@cdktf/provider-azurerm/lib/storage-blob';
-import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
-import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { ValidationErrors } from '../core';
-import { BLOB_FOLDER_URI, compactName } from './private/azure-facts';
+import { BLOB_FOLDER_URI } from './private/azure-facts';
+import { bundledFunctionDir, checkFlexPackage, createFlexFunction } from './private/flex-function';
 import { grantRole } from './private/role-grant';
-import { DataCaptureDestination, IApplicationInsightsRef, IBlobContainerRef, IResourceGroupRef, IStorageAccountRef, IUserAssignedIdentityRef } from './references';
+import { DataCaptureDestination, FunctionNetwork, IApplicationInsightsRef, IBlobContainerRef, IResourceGroupRef, IStorageAccountRef, IUserAssignedIdentityRef } from './references';
 
 /**
  * The bundled function (`npm run bundle`: assets/azure-batch-inference/{index.js,host.json,package.json}), shipped
  * in the package; resolves the same from lib/azure (tsx, jest) and dist/azure (the published build).
  */
-export const AZURE_BATCH_FUNCTION_ASSET_DIR = path.join(__dirname, '..', '..', 'assets', 'azure-batch-inference');
+export const AZURE_BATCH_FUNCTION_ASSET_DIR = bundledFunctionDir('azure-batch-inference');
 
 /** The Event Grid-triggered function the bundled code registers (`app.eventGrid('score_blob', ...)`). */
 export const BUNDLED_FUNCTION_NAME = 'score_blob';
-
-/**
- * Blob name the Flex Consumption host loads its code from in the deployment container (the name One Deploy
- * writes); uploading it there is a code deployment without the SCM site or publishing credentials.
- */
-const FLEX_PACKAGE_BLOB = 'released-package.zip';
-
-/**
- * ARM template whose only effect is a trigger sync: the `listsyncfunctiontriggerstatus` list action on the site.
- * Event Grid refuses to subscribe a function that Resource Manager does not list, and a package uploaded to the
- * deployment container is only listed after a sync. `packageHash` makes Terraform redeploy (re-sync) per package.
- * The output is a boolean so the action's answer (it carries a key) never lands in deployment history or state.
- */
-const SYNC_TRIGGERS_TEMPLATE = JSON.stringify({
-  $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
-  contentVersion: '1.0.0.0',
-  parameters: {
-    functionAppName: { type: 'string' },
-    packageHash: { type: 'string' },
-  },
-  resources: [],
-  outputs: {
-    packageHash: { type: 'string', value: "[parameters('packageHash')]" },
-    triggersSynced: {
-      type: 'bool',
-      value: "[greaterOrEquals(length(string(listSyncFunctionTriggerStatus(resourceId('Microsoft.Web/sites', parameters('functionAppName')), '2024-04-01'))), 0)]",
-    },
-  },
-});
 
 export interface BatchInferenceProps {
   /** Model name; prefixes resource names. */
@@ -144,6 +112,12 @@ export interface BatchInferenceProps {
    * @default 1440
    */
   readonly eventTimeToLiveMinutes?: number;
+  /**
+   * Run the function in your virtual network (outbound through the subnet, so it reaches storage behind private
+   * endpoints) and close its host storage to everything but the subnet's private endpoints and `allowedIpRanges`.
+   * @default - no VNet: the function reaches storage over public endpoints with its identity
+   */
+  readonly network?: FunctionNetwork;
   /** @default - none */
   readonly tags?: Readonly<Record<string, string>>;
 }
@@ -177,116 +151,38 @@ export class BatchInference extends Construct {
         `"${BUNDLED_FUNCTION_NAME}" (the bundled function), or a packagePath of your own`);
       errors.check(props.runtime === undefined || props.runtime.name === 'node', 'runtime', props.runtime?.name,
         'node (the bundled function), or a packagePath of your own');
-      const bundled = ['index.js', 'host.json', 'package.json'].every((file) => fs.existsSync(path.join(AZURE_BATCH_FUNCTION_ASSET_DIR, file)));
-      errors.check(bundled, 'packagePath', undefined, `a zip of your own, or the bundled function in ${AZURE_BATCH_FUNCTION_ASSET_DIR} (index.js, host.json, package.json; run "npm run bundle")`);
-    } else {
-      errors.check(props.packagePath.endsWith('.zip') && fs.existsSync(props.packagePath), 'packagePath', props.packagePath, 'an existing .zip file');
     }
+    errors.checkOneOf('runtime.name', props.runtime?.name, ['python', 'node', 'dotnet-isolated', 'java', 'powershell']);
+    checkFlexPackage(errors, 'azure-batch-inference', props.packagePath);
     errors.throwIfAny();
 
     const rg = props.resourceGroup.name;
     const tags = { ...props.tags };
     const principalId = props.identity.principalId;
-
-    // A separate account for the Functions host (leases, keys, deployment package) so the function identity needs
-    // only read on `incoming` and write on `predictions`, `errors` and `capture` in the ingestion account.
-    this.hostStorage = new StorageAccount(this, 'HostStorage', {
-      name: compactName('stfn', props.name, 24, this.node.path),
-      resourceGroupName: rg,
-      location: props.location,
-      accountKind: 'StorageV2',
-      accountTier: 'Standard',
-      accountReplicationType: 'LRS',
-      httpsTrafficOnlyEnabled: true,
-      minTlsVersion: 'TLS1_2',
-      allowNestedItemsToBePublic: false,
-      sharedAccessKeyEnabled: false,
-      defaultToOauthAuthentication: true,
-      infrastructureEncryptionEnabled: true,
-      crossTenantReplicationEnabled: false,
-      localUserEnabled: false,
-      tags,
-    });
-    const deployments = new StorageContainer(this, 'DeploymentContainer', {
-      name: 'function-releases',
-      storageAccountId: this.hostStorage.id,
-      containerAccessType: 'private',
-    });
-
+    // Only read on `incoming` and write on `predictions`, `errors` and `capture` in the ingestion account.
     const grants = [
-      grantRole(this, 'HostBlobOwner', { principalId, role: 'Storage Blob Data Owner', scope: this.hostStorage.id, description: 'Functions host storage (AzureWebJobsStorage) and deployment package' }),
-      grantRole(this, 'HostQueue', { principalId, role: 'Storage Queue Data Contributor', scope: this.hostStorage.id, description: 'Functions host queues' }),
-      grantRole(this, 'HostTable', { principalId, role: 'Storage Table Data Contributor', scope: this.hostStorage.id, description: 'Functions host tables' }),
       grantRole(this, 'ReadIncoming', { principalId, role: 'Storage Blob Data Reader', scope: props.incomingContainer.id, description: 'Batch inference reads new inputs' }),
       grantRole(this, 'WritePredictions', { principalId, role: 'Storage Blob Data Contributor', scope: props.predictionsContainer.id, description: 'Batch inference writes predictions' }),
       ...(props.errorContainer ? [grantRole(this, 'WriteErrors', { principalId, role: 'Storage Blob Data Contributor', scope: props.errorContainer.id, description: 'Batch inference writes reports of inputs the model rejects' })] : []),
-      grantRole(this, 'PublishTelemetry', { principalId, role: 'Monitoring Metrics Publisher', scope: props.applicationInsights.id, description: 'Entra ID telemetry ingestion into Application Insights' }),
+      ...(props.dataCapture ? [grantRole(this, 'WriteCapture', { principalId, role: 'Storage Blob Data Contributor', scope: props.dataCapture.container.id, description: 'Batch inference writes capture records of scored inputs' })] : []),
     ];
-    if (props.dataCapture) {
-      grants.push(grantRole(this, 'WriteCapture', { principalId, role: 'Storage Blob Data Contributor', scope: props.dataCapture.container.id, description: 'Batch inference writes capture records of scored inputs' }));
-    }
 
-    this.servicePlan = new ServicePlan(this, 'Plan', {
-      name: `asp-${props.name}-batch`,
-      resourceGroupName: rg,
+    const flex = createFlexFunction(this, {
+      construct: 'BatchInference',
+      name: props.name,
+      purpose: 'batch',
+      storagePrefix: 'stfn',
+      resourceGroup: props.resourceGroup,
       location: props.location,
-      osType: 'Linux',
-      // Flex Consumption: the Linux Consumption plan (Y1) gets no new features and needs Azure Files with keys.
-      skuName: 'FC1',
-      tags,
-    });
-
-    // The code, uploaded by Terraform (Entra ID data-plane call) where the Flex host loads it from. azurerm 4.55's
-    // zip_deploy_file cannot do this: it posts to the SCM site's /api/zipdeploy with publishing credentials, an
-    // endpoint Flex Consumption does not offer and credentials we disable (hashicorp/terraform-provider-azurerm#29630).
-    const packageSource = props.packagePath ?? new TerraformAsset(this, 'FunctionAsset', { path: AZURE_BATCH_FUNCTION_ASSET_DIR, type: AssetType.ARCHIVE }).path;
-    const packageHash = Fn.filemd5(packageSource);
-    const uploadGrant = props.deployerPrincipalId
-      ? grantRole(this, 'DeployerPackageWriter', { principalId: props.deployerPrincipalId, principalType: 'Unknown', role: 'Storage Blob Data Contributor', scope: deployments.id, description: 'Terraform uploads the batch function package' })
-      : undefined;
-    this.packageBlob = new StorageBlob(this, 'FunctionPackage', {
-      name: FLEX_PACKAGE_BLOB,
-      storageAccountName: this.hostStorage.name,
-      storageContainerName: deployments.name,
-      type: 'Block',
-      source: packageSource,
-      contentType: 'application/zip',
-      // A new package (new checksum) replaces the blob; the same package is left alone.
-      contentMd5: packageHash,
-      dependsOn: uploadGrant ? [uploadGrant] : [deployments],
-    });
-
-    const runtime = props.runtime ?? { name: 'node', version: '22' };
-    this.functionApp = new FunctionAppFlexConsumption(this, 'Function', {
-      name: `func-${compactName('', props.name, 40, this.node.path)}`,
-      resourceGroupName: rg,
-      location: props.location,
-      servicePlanId: this.servicePlan.id,
-      runtimeName: runtime.name,
-      runtimeVersion: runtime.version,
-      storageContainerType: 'blobContainer',
-      storageContainerEndpoint: `${this.hostStorage.primaryBlobEndpoint}${deployments.name}`,
-      storageAuthenticationType: 'UserAssignedIdentity',
-      storageUserAssignedIdentityId: props.identity.id,
+      identity: props.identity,
+      applicationInsights: props.applicationInsights,
+      bundledEntry: 'azure-batch-inference',
+      packagePath: props.packagePath,
+      runtime: props.runtime ?? { name: 'node', version: '22' },
       maximumInstanceCount: props.maximumInstanceCount ?? 40,
       instanceMemoryInMb: 2048,
-      httpsOnly: true,
-      webdeployPublishBasicAuthenticationEnabled: false,
-      identity: { type: 'UserAssigned', identityIds: [props.identity.id] },
-      siteConfig: {
-        minimumTlsVersion: '1.2',
-        scmMinimumTlsVersion: '1.2',
-        http2Enabled: true,
-        applicationInsightsConnectionString: props.applicationInsights.connectionString,
-      },
       appSettings: {
-        // Identity-based host storage: no account key anywhere (Flex Consumption has no Azure Files content share).
-        AzureWebJobsStorage__accountName: this.hostStorage.name,
-        AzureWebJobsStorage__credential: 'managedidentity',
-        AzureWebJobsStorage__clientId: props.identity.clientId,
-        APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `Authorization=AAD;ClientId=${props.identity.clientId}`,
         // The environment contract of lib/runtime/azure-batch-inference (a package of your own may read it too).
-        AZURE_CLIENT_ID: props.identity.clientId,
         SERVING_URL: props.scoringUrl,
         ...(props.backendAudience ? { BACKEND_AUDIENCE: props.backendAudience } : {}),
         INPUT_ACCOUNT_URL: props.storageAccount.primaryBlobEndpoint,
@@ -298,22 +194,16 @@ export class BatchInference extends Construct {
         ...(props.maxObjectBytes !== undefined ? { MAX_OBJECT_BYTES: String(props.maxObjectBytes) } : {}),
         ...(props.invokeTimeoutMs !== undefined ? { INVOKE_TIMEOUT_MS: String(props.invokeTimeoutMs) } : {}),
       },
+      grants,
+      deployerPrincipalId: props.deployerPrincipalId,
+      network: props.network,
       tags,
-      // The first instance loads its code and reads inputs as soon as it starts: package and grants come first.
-      dependsOn: [...grants, this.packageBlob],
     });
-
-    this.triggerSync = new ResourceGroupTemplateDeployment(this, 'TriggerSync', {
-      name: `${props.name}-batch-trigger-sync`,
-      resourceGroupName: rg,
-      deploymentMode: 'Incremental',
-      templateContent: SYNC_TRIGGERS_TEMPLATE,
-      parametersContent: Fn.jsonencode({
-        functionAppName: { value: this.functionApp.name },
-        packageHash: { value: packageHash },
-      }),
-      dependsOn: [this.functionApp, this.packageBlob],
-    });
+    this.hostStorage = flex.hostStorage;
+    this.servicePlan = flex.servicePlan;
+    this.functionApp = flex.functionApp;
+    this.packageBlob = flex.packageBlob;
+    this.triggerSync = flex.triggerSync;
 
     this.systemTopic = new EventgridSystemTopic(this, 'BlobEvents', {
       name: `evgt-${props.name}-blobs`,

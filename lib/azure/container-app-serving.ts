@@ -4,12 +4,15 @@ import { ContainerApp } from '@cdktf/provider-azurerm/lib/container-app';
 import { ContainerAppEnvironment, ContainerAppEnvironmentWorkloadProfile } from '@cdktf/provider-azurerm/lib/container-app-environment';
 import { ContainerRegistry } from '@cdktf/provider-azurerm/lib/container-registry';
 import { ResourceGroupTemplateDeployment } from '@cdktf/provider-azurerm/lib/resource-group-template-deployment';
-import { Annotations, Fn } from 'cdktf';
+import { Fn, TerraformIterator } from 'cdktf';
 import { Construct } from 'constructs';
-import { ModelSpec, ResolvedModelSpec, resolveModelSpec, ValidationErrors } from '../core';
-import { AZURE_LOCATIONS, BLOB_FOLDER_URI, compactName, containerAppsName, CONTAINER_REGISTRY_NAME_PATTERN, parseBlobUrl, SERVERLESS_GPU_REGIONS } from './private/azure-facts';
+import { isTokenList, isTokenString, ModelSpec, ResolvedModelSpec, resolveModelSpec, ValidationErrors } from '../core';
+import { AZURE_LOCATIONS, BLOB_FOLDER_URI, containerAppsName, CONTAINER_REGISTRY_NAME_PATTERN, parseBlobUrl, SERVERLESS_GPU_REGIONS } from './private/azure-facts';
 import { EASY_AUTH_TEMPLATE } from './private/easy-auth-template';
+import { checkIpRanges } from './private/checks';
+import { acrLoginServer, imageSource } from './private/image-registry';
 import { grantRole } from './private/role-grant';
+import { warn } from './private/warn';
 import { DataCaptureDestination, IBlobStorageRef, IContainerRegistryRef, ILogAnalyticsWorkspaceRef, IResourceGroupRef, IUserAssignedIdentityRef } from './references';
 
 /** The port, paths and variable of the serving contract (the SageMaker one, which every cloud uses). */
@@ -28,6 +31,25 @@ export interface CallerAuthentication {
 /** The storage account the model artifact may live in. */
 export type ArtifactStorage = IBlobStorageRef;
 
+/** Container registry SKUs. Premium adds private endpoints, geo-replication and artifact streaming. */
+export type RegistrySku = 'Basic' | 'Standard' | 'Premium';
+export const REGISTRY_SKUS: readonly RegistrySku[] = ['Basic', 'Standard', 'Premium'];
+
+/** The Container Apps environment in your virtual network. */
+export interface EnvironmentNetwork {
+  /**
+   * Infrastructure subnet of the environment: a /27 or larger, delegated to `Microsoft.App/environments`, used by
+   * this environment only. Changing it replaces the environment.
+   */
+  readonly infrastructureSubnetId: string;
+  /**
+   * Give the environment an internal load balancer only: apps are reachable from the VNet (and peered networks),
+   * never from the internet. API Management Consumption cannot reach such an app.
+   * @default false
+   */
+  readonly internalLoadBalancer?: boolean;
+}
+
 export interface ContainerAppServingProps {
   /** What to serve: image, compute class, scaling, environment. */
   readonly spec: ModelSpec;
@@ -38,20 +60,35 @@ export interface ContainerAppServingProps {
   /** The identity the app runs as: it pulls the image (AcrPull) and reads the model artifact. */
   readonly identity: IUserAssignedIdentityRef;
   /**
-   * Pull from this registry instead of creating one; the identity gets AcrPull on it.
-   * @default - a new registry (admin user off, anonymous pull off)
+   * The Azure Container Registry `spec.image` is in (its login server must be the image's host); the identity gets
+   * AcrPull on it. Import one with `ExistingAzure.containerRegistryFromId(id)` or `ExistingAzure.containerRegistry(...)`.
+   * @default - none: an image in an Azure Container Registry needs this (or `registryName`); a public image
+   * (docker.io, mcr.microsoft.com) is pulled without credentials
    */
   readonly existingRegistry?: IContainerRegistryRef;
   /**
-   * SKU of the registry created. Premium adds private endpoints, geo-replication and artifact streaming (faster GPU cold starts).
-   * @default 'Standard'
-   */
-  readonly registrySku?: 'Basic' | 'Standard' | 'Premium';
-  /**
-   * Name of the registry created: 5-50 letters and digits, globally unique.
-   * @default - `cr` + model name + a 6-character hash
+   * Create the registry `spec.image` names (`<registryName>.azurecr.io/...`) in this stack: 5-50 letters and
+   * digits, globally unique. The first apply creates it empty, so the app cannot start until the image is pushed:
+   * apply the registry first (`terraform apply -target=...`), push, then apply the rest.
+   * @default - no registry is created
    */
   readonly registryName?: string;
+  /**
+   * SKU of the registry created with `registryName`. Premium is needed to turn its public network access off.
+   * @default 'Standard'
+   */
+  readonly registrySku?: RegistrySku;
+  /**
+   * Let the created registry be reached over its public endpoint (Entra ID only, anonymous pull off). Off needs
+   * `registrySku: 'Premium'` and a private endpoint (PrivateNetworking creates one).
+   * @default true
+   */
+  readonly registryPublicNetworkAccess?: boolean;
+  /**
+   * Put the environment in your virtual network.
+   * @default - no VNet: the environment gets its own public and private addresses
+   */
+  readonly network?: EnvironmentNetwork;
   /**
    * Storage holding the model artifact: when `spec.modelArtifact` is a blob URL in this account, the identity gets
    * Storage Blob Data Reader on that container. Artifacts elsewhere need a grant you make yourself (synth warns).
@@ -100,7 +137,10 @@ export interface ContainerAppServingProps {
 export class ContainerAppServing extends Construct {
   readonly environment: ContainerAppEnvironment;
   readonly app: ContainerApp;
-  readonly registry: IContainerRegistryRef;
+  /** The registry the image is pulled from with the app identity; undefined for a public image. */
+  readonly registry?: IContainerRegistryRef;
+  /** The registry this construct created (with `registryName`). */
+  readonly createdRegistry?: ContainerRegistry;
   /** The workload profile the app runs on (`d4`, `gpu-t4`...). */
   readonly workloadProfileName: string;
   /** `https://<fqdn>` of the app's ingress. */
@@ -111,20 +151,29 @@ export class ContainerAppServing extends Construct {
     super(scope, id);
     const errors = new ValidationErrors('ContainerAppServing');
     const spec = resolveModelSpec(props.spec, errors);
-    errors.check(AZURE_LOCATIONS.includes(props.location), 'location', props.location, 'an Azure region name such as "eastus" or "westeurope"');
+    const literalLocation = !isTokenString(props.location);
+    errors.check(!literalLocation || AZURE_LOCATIONS.includes(props.location), 'location', props.location, 'an Azure region name such as "eastus" or "westeurope"');
     const azure = spec.compute.azure;
     const gpuRegions = (props.serverlessGpuRegions ?? SERVERLESS_GPU_REGIONS)[azure.workloadProfileType];
-    if (spec.compute.kind === 'gpu' && AZURE_LOCATIONS.includes(props.location)) {
+    if (spec.compute.kind === 'gpu' && literalLocation && AZURE_LOCATIONS.includes(props.location)) {
       errors.check((gpuRegions ?? []).includes(props.location), 'location', props.location,
         `a region with Container Apps serverless GPU profile ${azure.workloadProfileType} for compute "${spec.compute.id}": ${(gpuRegions ?? []).join(', ')}`);
     }
     errors.checkPattern('registryName', props.registryName, CONTAINER_REGISTRY_NAME_PATTERN, '5-50 letters and digits, globally unique');
+    errors.checkOneOf('registrySku', props.registrySku, REGISTRY_SKUS);
     errors.check(!(props.existingRegistry && (props.registryName || props.registrySku)), 'existingRegistry', 'set', 'no registryName or registrySku with existingRegistry');
-    (props.allowedIpRanges ?? []).forEach((r, i) => errors.checkPattern(`allowedIpRanges[${i}]`, r, /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/, 'an IPv4 address or CIDR range'));
+    errors.check(props.registrySku === undefined || props.registryName !== undefined, 'registrySku', props.registrySku, 'a registryName to create the registry it applies to');
+    if (props.registryPublicNetworkAccess === false) {
+      errors.check(props.registryName !== undefined && (props.registrySku === 'Premium' || isTokenString(props.registrySku ?? '')), 'registryPublicNetworkAccess', false,
+        'a registry created here with registrySku "Premium" (only Premium registries can turn public network access off)');
+    }
+    checkIpRanges(errors, 'allowedIpRanges', props.allowedIpRanges);
     errors.checkPattern('dataCapture.uri', props.dataCapture?.uri, BLOB_FOLDER_URI, 'an https://<account>.blob.core.windows.net/<container>/<prefix>/ folder URI');
-    if (props.callerAuthentication) {
+    if (props.callerAuthentication && !isTokenList(props.callerAuthentication.allowedClientIds)) {
       errors.check(props.callerAuthentication.allowedClientIds.length > 0, 'callerAuthentication.allowedClientIds', [], 'at least one client id');
     }
+    checkRegistry(errors, spec.image, props);
+    checkArtifact(errors, spec.modelArtifact);
     errors.throwIfAny();
     this.spec = spec;
 
@@ -151,26 +200,38 @@ export class ContainerAppServing extends Construct {
       logsDestination: 'log-analytics',
       logAnalyticsWorkspaceId: props.logAnalyticsWorkspace.id,
       workloadProfile: [{ name: 'Consumption', workloadProfileType: 'Consumption' }, computeProfile],
+      infrastructureSubnetId: props.network?.infrastructureSubnetId,
+      internalLoadBalancerEnabled: props.network ? props.network.internalLoadBalancer ?? false : undefined,
       mutualTlsEnabled: true,
       tags,
     });
 
-    this.registry = props.existingRegistry ?? new ContainerRegistry(this, 'Registry', {
-      name: props.registryName ?? compactName('cr', spec.name, 50, this.node.path),
-      location: props.location,
-      resourceGroupName: rg,
-      sku: props.registrySku ?? 'Standard',
-      adminEnabled: false,
-      anonymousPullEnabled: false,
-      tags,
-    });
-    const acrPull = grantRole(this, 'AcrPull', {
+    if (props.registryName !== undefined) {
+      this.createdRegistry = new ContainerRegistry(this, 'Registry', {
+        name: props.registryName,
+        location: props.location,
+        resourceGroupName: rg,
+        sku: props.registrySku ?? 'Standard',
+        adminEnabled: false,
+        anonymousPullEnabled: false,
+        publicNetworkAccessEnabled: props.registryPublicNetworkAccess ?? true,
+        // Lets trusted Azure services (e.g. Azure ML image builds) through when public access is off.
+        networkRuleBypassOption: 'AzureServices',
+        tags,
+      });
+      warn(this, `ContainerAppServing registryName: the registry ${props.registryName} is created empty, and the app cannot start until ${spec.image} is pushed to it: apply the registry first (terraform apply -target), push the image, then apply the rest`);
+    }
+    this.registry = props.existingRegistry ?? this.createdRegistry;
+    const source = imageSource(spec.image);
+    if (!this.registry && (source.kind === 'other' || source.kind === 'token')) {
+      warn(this, `ContainerAppServing spec.image: ${spec.image} is pulled without credentials (${source.kind === 'token' ? 'its registry is unknown at synth time' : `${source.host} is not an Azure Container Registry`}); a private image there fails to pull: use an Azure Container Registry with existingRegistry`);
+    }
+    const grants = this.registry ? [grantRole(this, 'AcrPull', {
       principalId: props.identity.principalId,
       role: 'AcrPull',
       scope: this.registry.id,
       description: `Lets ${spec.name} pull its serving image`,
-    });
-    const grants = [acrPull];
+    })] : [];
 
     const env: Record<string, string> = { ...spec.environment, AZURE_CLIENT_ID: props.identity.clientId };
     if (spec.modelArtifact) {
@@ -186,7 +247,7 @@ export class ContainerAppServing extends Construct {
           description: `Lets ${spec.name} read its model artifact`,
         }));
       } else {
-        Annotations.of(this).addWarning(`ContainerAppServing: ${spec.modelArtifact} is not a blob URL in the stack's storage account; grant identity ${spec.name} read access to it yourself`);
+        warn(this, `ContainerAppServing spec.modelArtifact: ${spec.modelArtifact} is not a blob in the stack's storage account; grant the serving identity of ${spec.name} read access to it yourself`);
       }
     }
 
@@ -209,14 +270,14 @@ export class ContainerAppServing extends Construct {
       revisionMode: 'Single',
       workloadProfileName: this.workloadProfileName,
       identity: { type: 'UserAssigned', identityIds: [props.identity.id] },
-      registry: [{ server: this.registry.loginServer, identity: props.identity.id }],
+      registry: this.registry ? [{ server: this.registry.loginServer, identity: props.identity.id }] : undefined,
       ingress: {
         externalEnabled: external,
         allowInsecureConnections: false,
         transport: 'http',
         targetPort: SERVING_CONTRACT.port,
         trafficWeight: [{ latestRevision: true, percentage: 100 }],
-        ipSecurityRestriction: props.allowedIpRanges?.map((range, i) => ({ name: `allow-${i}`, action: 'Allow', ipAddressRange: range, description: 'Allowed caller range' })),
+        ipSecurityRestriction: ipRestrictions(props.allowedIpRanges),
       },
       template: {
         minReplicas: spec.scaling.minInstances,
@@ -257,4 +318,43 @@ export class ContainerAppServing extends Construct {
       });
     }
   }
+}
+
+/** The ingress allow rules: one per range, or a dynamic block over a list token. */
+function ipRestrictions(ranges: readonly string[] | undefined) {
+  if (ranges === undefined) return undefined;
+  if (isTokenList(ranges)) {
+    const each = TerraformIterator.fromList(ranges as string[]);
+    return each.dynamic({ name: `allow-${each.key}`, action: 'Allow', ip_address_range: each.value, description: 'Allowed caller range' });
+  }
+  return ranges.map((range, i) => ({ name: `allow-${i}`, action: 'Allow', ipAddressRange: range, description: 'Allowed caller range' }));
+}
+
+/** The image must come from a registry the app can pull from: the given or created ACR, or a public one. */
+function checkRegistry(errors: ValidationErrors, image: string, props: ContainerAppServingProps): void {
+  const source = imageSource(image);
+  const existing = props.existingRegistry;
+  if (source.kind === 'unpullable') {
+    errors.add('spec.image', image, `an image Container Apps can pull: ${source.reason}`);
+  } else if (source.kind === 'acr') {
+    if (existing) {
+      const server = existing.loginServer;
+      errors.check(isTokenString(server) || server.toLowerCase() === source.host, 'existingRegistry.loginServer', server, `the registry spec.image is in (${source.host})`);
+    } else if (props.registryName !== undefined) {
+      errors.check(isTokenString(props.registryName) || acrLoginServer(props.registryName) === source.host, 'registryName', props.registryName, `the registry spec.image names ("${source.registryName}", from ${source.host})`);
+    } else {
+      errors.add('spec.image', image, `an image the app can pull: pass existingRegistry for ${source.host} (ExistingAzure.containerRegistryFromId('/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ContainerRegistry/registries/${source.registryName}')), set registryName "${source.registryName}" to create it here, or use a public image`);
+    }
+  } else if (source.kind === 'public' || source.kind === 'other') {
+    errors.check(!existing && props.registryName === undefined, existing ? 'existingRegistry' : 'registryName', existing ? existing.loginServer : props.registryName,
+      `no registry for an image outside Azure Container Registry (spec.image is on ${source.host})`);
+  }
+}
+
+/** An artifact the serving plane cannot read with its identity is an error, not a warning. */
+function checkArtifact(errors: ValidationErrors, artifact: string | undefined): void {
+  if (artifact === undefined || isTokenString(artifact)) return;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(artifact)?.[1]?.toLowerCase();
+  errors.check(scheme === 'https', 'spec.modelArtifact', artifact,
+    'an https:// URL the serving container can read, normally a blob (https://<account>.blob.core.windows.net/<container>/<path>): Azure cannot grant a managed identity access to s3:// or gs:// objects; copy the artifact to Blob Storage');
 }

@@ -1,12 +1,12 @@
-// The portable drift job on Azure: a Container Apps job on a cron schedule that runs lib/runtime/drift with its own
-// read-only identity; its JSON console lines reach Log Analytics, where InferenceAlerts' scheduled queries read them.
+// The portable drift job on Azure as a container: a Container Apps job on a cron schedule that runs the drift-job
+// image (docker/drift-job, pushed by you) with its own read-only identity; its JSON console lines reach Log Analytics,
+// where InferenceAlerts' scheduled queries read them. Without an image, use DriftFunction (code uploaded by Terraform).
 import { ContainerAppJob } from '@cdktf/provider-azurerm/lib/container-app-job';
-import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
-import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { DriftJobContainer, driftJobContainer, ModelSpec, ResolvedModelSpec, resolveModelSpec, ValidationErrors } from '../core';
-import { BLOB_FOLDER_URI, CONTAINER_APPS_NAME_PATTERN, containerAppsName, parseBlobUrl } from './private/azure-facts';
+import { BLOB_FOLDER_URI, CONTAINER_APPS_NAME_PATTERN, containerAppsName } from './private/azure-facts';
 import { checkCronSchedule, maxHoursBetweenRuns } from '../core/cron';
+import { driftReader } from './private/drift-grants';
 import { grantRole } from './private/role-grant';
 import { IBlobStorageRef, IContainerAppEnvironmentRef, IContainerRegistryRef, IDriftJobRef, IResourceGroupRef, IUserAssignedIdentityRef } from './references';
 
@@ -39,10 +39,10 @@ export interface DriftJobProps {
    */
   readonly captureUri?: string;
   /**
-   * A prebuilt drift-job image (docker/drift-job/Dockerfile) whose entrypoint runs the job.
-   * @default - the official Node.js image running the published package with `npx` (needs outbound access to the npm registry)
+   * The drift-job image (docker/drift-job/Dockerfile, built and pushed by you) whose entrypoint runs the job. Nothing
+   * is downloaded at run time; for a deployment without an image, use DriftFunction.
    */
-  readonly image?: string;
+  readonly image: string;
   /**
    * Registry `image` is pulled from with the job's identity (which gets AcrPull on it).
    * @default - no registry credentials: `image` must be public
@@ -109,6 +109,7 @@ export class DriftJob extends Construct implements IDriftJobRef {
   readonly captureUri: string;
   /** Image, command, args and environment the job runs (from lib/core's driftJobContainer). */
   readonly container: DriftJobContainer;
+  readonly logsHint: string;
   readonly spec: ResolvedModelSpec;
 
   constructor(scope: Construct, id: string, props: DriftJobProps) {
@@ -124,18 +125,23 @@ export class DriftJob extends Construct implements IDriftJobRef {
     errors.checkNumber('windowHours', props.windowHours, { min: 1, max: 168, integer: true });
     errors.checkNumber('replicaTimeoutSeconds', props.replicaTimeoutSeconds, { min: 60, max: 86400, integer: true });
     errors.checkNumber('replicaRetryLimit', props.replicaRetryLimit, { min: 0, max: 10, integer: true });
-    errors.checkPattern('image', props.image, /^\S+$/, 'an image reference without spaces');
+    errors.check(typeof props.image === 'string' && props.image.length > 0, 'image', props.image, 'the drift-job image you pushed (docker/drift-job), or DriftFunction for a deployment without an image');
+    errors.checkPattern('image', props.image || undefined, /^\S+$/, 'an image reference without spaces');
     errors.throwIfAny();
     this.spec = spec;
 
     const enabled = props.enabled ?? spec.monitoring.enabled;
-    const account = props.storage.accountName;
     this.schedule = schedule;
     const gap = cron && maxHoursBetweenRuns(cron);
     this.maxHoursBetweenRuns = enabled ? gap : undefined;
-    this.baselineUri = props.baselineUri ?? `https://${account}.blob.core.windows.net/baseline/`;
-    this.captureUri = props.captureUri ?? `https://${account}.blob.core.windows.net/capture/${spec.name}/`;
+    // Read-only, and only on the containers holding the baseline and the capture folder.
+    const reader = driftReader(this, 'DriftJob', spec.name, props);
+    this.baselineUri = reader.baselineUri;
+    this.captureUri = reader.captureUri;
+    this.identity = reader.identity;
+    const grants = reader.grants;
     this.name = props.jobName ?? containerAppsName('', spec.name, '-drift');
+    this.logsHint = `its console logs with az containerapp job execution list -n ${this.name}`;
     // One container definition for every cloud; it validates the URIs again under its own rules.
     this.container = driftJobContainer(spec, {
       baselineUri: this.baselineUri,
@@ -146,33 +152,6 @@ export class DriftJob extends Construct implements IDriftJobRef {
     }, 'DriftJob');
 
     const tags = { ...props.tags };
-    this.identity = props.identity ?? new UserAssignedIdentity(this, 'Identity', {
-      name: `id-${spec.name}-drift`,
-      location: props.location,
-      resourceGroupName: props.resourceGroup.name,
-      tags,
-    });
-
-    // Read-only, and only on the containers holding the baseline and the capture folder.
-    const grants: ReturnType<typeof grantRole>[] = [];
-    const scopes = new Map<string, string>();
-    for (const [prop, uri] of [['baselineUri', this.baselineUri], ['captureUri', this.captureUri]] as const) {
-      const blob = parseBlobUrl(uri);
-      if (!blob || blob.account !== account) {
-        Annotations.of(this).addWarning(`DriftJob ${prop}: ${uri} is not in storage account ${account}; grant the drift job's identity Storage Blob Data Reader on it yourself`);
-        continue;
-      }
-      const known = props.storage.containers?.[blob.container];
-      scopes.set(blob.container, known ? known.id : `${props.storage.account.id}/blobServices/default/containers/${blob.container}`);
-    }
-    for (const [container, scopeId] of scopes) {
-      grants.push(grantRole(this, `Read-${container}`, {
-        principalId: this.identity.principalId,
-        role: 'Storage Blob Data Reader',
-        scope: scopeId,
-        description: `Lets the drift job of ${spec.name} read container ${container}`,
-      }));
-    }
     if (props.registry) {
       grants.push(grantRole(this, 'AcrPull', {
         principalId: this.identity.principalId,

@@ -4,12 +4,13 @@ import { ApplicationInsightsWorkbook } from '@cdktf/provider-azurerm/lib/applica
 import { MonitorActionGroup } from '@cdktf/provider-azurerm/lib/monitor-action-group';
 import { MonitorMetricAlert, MonitorMetricAlertCriteria } from '@cdktf/provider-azurerm/lib/monitor-metric-alert';
 import { MonitorScheduledQueryRulesAlertV2, MonitorScheduledQueryRulesAlertV2Criteria } from '@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2';
-import { Annotations } from 'cdktf';
+import { TerraformIterator } from 'cdktf';
 import { Construct } from 'constructs';
-import { ModelSpec, resolveModelSpec, ValidationErrors } from '../core';
+import { isTokenList, ModelSpec, resolveModelSpec, ValidationErrors } from '../core';
 import { stableUuid } from './private/azure-facts';
 import { driftJobErrorQuery, driftQuery, driftSummaryCountQuery, silenceWindow } from './private/drift-query';
-import { IDriftJobRef, ILogAnalyticsWorkspaceRef, IResourceGroupRef } from './references';
+import { warn } from './private/warn';
+import { IActionGroupRef, IDriftJobRef, ILogAnalyticsWorkspaceRef, IResourceGroupRef } from './references';
 
 export interface InferenceAlertsProps {
   /** Thresholds and emails come from `spec.monitoring`; replica bounds from `spec.scaling`. */
@@ -26,6 +27,12 @@ export interface InferenceAlertsProps {
    * @default - no job-health alerts (the drift alert still reads any drift job's lines for this model)
    */
   readonly driftJob?: IDriftJobRef;
+  /**
+   * The action group every alert notifies, instead of creating one for `spec.monitoring.alarmEmails` (those
+   * addresses are then not added to it). Import one with `ExistingAzure.actionGroupFromId(id)`.
+   * @default - a new action group `ag-<model>` with one email receiver per address
+   */
+  readonly existingActionGroup?: IActionGroupRef;
   /**
    * Server errors (5xx) in 5 minutes above which the error alert fires. Azure Monitor metric alerts cannot divide
    * two metrics, so the spec's error-rate percentage is not expressible here: this is a count.
@@ -45,7 +52,10 @@ const CONTAINER_APPS = 'Microsoft.App/containerApps';
 
 /** Action group, metric alerts, drift alert and workbook for one served model. */
 export class InferenceAlerts extends Construct {
-  readonly actionGroup: MonitorActionGroup;
+  /** The action group every alert notifies. */
+  readonly actionGroup: IActionGroupRef;
+  /** The action group created here (none with `existingActionGroup`). */
+  readonly createdActionGroup?: MonitorActionGroup;
   readonly latencyAlert: MonitorMetricAlert;
   readonly serverErrorAlert: MonitorMetricAlert;
   readonly saturationAlert: MonitorMetricAlert;
@@ -68,14 +78,15 @@ export class InferenceAlerts extends Construct {
     const m = spec.monitoring;
     const enabled = m.enabled;
 
-    this.actionGroup = new MonitorActionGroup(this, 'ActionGroup', {
+    this.createdActionGroup = props.existingActionGroup ? undefined : new MonitorActionGroup(this, 'ActionGroup', {
       name: `ag-${spec.name}`,
       resourceGroupName: rg,
       // Short names are at most 12 characters and appear in SMS/email subjects.
       shortName: spec.name.slice(0, 12),
-      emailReceiver: m.alarmEmails.map((email, i) => ({ name: `email-${i}`, emailAddress: email, useCommonAlertSchema: true })),
+      emailReceiver: emailReceivers(m.alarmEmails),
       tags,
     });
+    this.actionGroup = props.existingActionGroup ?? this.createdActionGroup!;
     const action = [{ actionGroupId: this.actionGroup.id }];
     const metricAlert = (alertId: string, name: string, description: string, criteria: MonitorMetricAlertCriteria[], windowSize = 'PT5M', severity = 2) =>
       new MonitorMetricAlert(this, alertId, {
@@ -145,7 +156,7 @@ export class InferenceAlerts extends Construct {
     if (props.driftJob) {
       const job = props.driftJob.name;
       this.driftJobErrorAlert = logAlert('DriftJobErrorAlert', 'drift-job-error', 'drift job error',
-        `Drift job ${job} failed (drift_job_error line, exit code 2): see its console logs with az containerapp job execution list -n ${job}`,
+        `Drift job ${job} failed (drift_job_error line): see ${props.driftJob.logsHint ?? `its console logs with az containerapp job execution list -n ${job}`}`,
         3, 'PT1H', { query: driftJobErrorQuery(spec.name), timeAggregationMethod: 'Count', operator: 'GreaterThan', threshold: 0 }, false);
       const gap = props.driftJob.maxHoursBetweenRuns;
       const window = gap === undefined ? undefined : silenceWindow(gap + 1);
@@ -156,7 +167,7 @@ export class InferenceAlerts extends Construct {
           `No drift_summary line from drift job ${job} in ${window}: the job did not run or did not finish (drift is not being checked). Also fires once after the first deployment, until the first scheduled run.`,
           2, window, { query: driftSummaryCountQuery(spec.name), timeAggregationMethod: 'Total', metricMeasureColumn: 'summaries', operator: 'LessThan', threshold: 1 }, true);
       } else if (gap !== undefined) {
-        Annotations.of(this).addWarning(`InferenceAlerts driftJob: runs ${gap} hours apart exceed the 2-day window of a log alert; no "drift job silent" alert is created`);
+        warn(this, `InferenceAlerts driftJob: runs ${gap} hours apart exceed the 2-day window of a log alert; no "drift job silent" alert is created`);
       }
     }
 
@@ -172,6 +183,15 @@ export class InferenceAlerts extends Construct {
       });
     }
   }
+}
+
+/** One email receiver per address; a list token (a variable) becomes a dynamic block. */
+function emailReceivers(emails: readonly string[]) {
+  if (isTokenList(emails)) {
+    const each = TerraformIterator.fromList(emails as string[]);
+    return each.dynamic({ name: `email-${each.key}`, email_address: each.value, use_common_alert_schema: true });
+  }
+  return emails.map((email, i) => ({ name: `email-${i}`, emailAddress: email, useCommonAlertSchema: true }));
 }
 
 function workbookContent(model: string, appId: string, workspaceId: string, driftThreshold: number, psiThreshold: number): object {

@@ -5,7 +5,8 @@ import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { StorageAccountCustomerManagedKeyA as StorageAccountCustomerManagedKey } from '@cdktf/provider-azurerm/lib/storage-account-customer-managed-key';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
 import { Construct } from 'constructs';
-import { ValidationErrors } from '../core';
+import { isTokenString, ValidationErrors } from '../core';
+import { checkIpRanges, exclusive } from './private/checks';
 import { compactName, STORAGE_ACCOUNT_NAME_PATTERN } from './private/azure-facts';
 import { BuiltInRole, grantRole } from './private/role-grant';
 import { IBlobContainerRef, IBlobStorageRef, IKeyVaultRef, IResourceGroupRef, IStorageAccountRef, IUserAssignedIdentityRef } from './references';
@@ -31,11 +32,20 @@ export interface StorageCustomerManagedKey {
   readonly rotateAfter?: string;
 }
 
+export const STORAGE_REPLICATIONS: readonly StorageReplication[] = ['LRS', 'ZRS', 'GRS', 'GZRS', 'RAGRS', 'RAGZRS'];
+
 export interface IngestionStorageProps {
   /** Model name; prefixes the derived account name. */
   readonly name: string;
   readonly resourceGroup: IResourceGroupRef;
   readonly location: string;
+  /**
+   * A storage account to create the containers in instead of creating one (its name must be a literal: blob URIs are
+   * built from it). Its settings (keys, firewall, encryption, deletion) stay yours. Import one with
+   * `ExistingAzure.storageAccountFromId(id)` or `ExistingAzure.storageAccount(...)`.
+   * @default - a new account
+   */
+  readonly existingAccount?: IStorageAccountRef;
   /**
    * Storage account name: 3-24 lowercase letters and digits, globally unique.
    * @default - `st` + model name + a 6-character hash of the construct path
@@ -71,17 +81,27 @@ export interface IngestionStorageProps {
    */
   readonly customerManagedKey?: StorageCustomerManagedKey;
   /**
-   * Default network action. `Allow` keeps the public endpoint open to authenticated Entra ID callers
-   * (the Flex Consumption function and the ML workspace reach it without a VNet); `Deny` only lets trusted
-   * Azure services (Event Grid, Azure ML, Monitor) and `allowedIpRanges` through.
+   * Default network action for the public endpoint. `Deny` only lets trusted Azure services (`AzureServices`
+   * bypass: Event Grid dead-lettering with its identity, Azure ML, Monitor), private endpoints, `allowedIpRanges`
+   * and `allowedSubnetIds` through. Without a VNet the serving app (Container Apps), the functions (Flex Consumption)
+   * and the people uploading inputs reach the account from addresses no firewall rule can name, so the default
+   * keeps the endpoint open to authenticated Entra ID callers only (no shared keys, no anonymous access).
+   * PrivateNetworking sets `Deny`.
    * @default 'Allow'
    */
   readonly networkDefaultAction?: 'Allow' | 'Deny';
   /**
-   * Public IP ranges allowed when `networkDefaultAction` is `Deny`.
+   * Public IPv4 ranges allowed when `networkDefaultAction` is `Deny`.
    * @default - none
    */
   readonly allowedIpRanges?: readonly string[];
+  /**
+   * Let the account be reached over its public endpoint at all. Off: only private endpoints; the firewall's trusted
+   * service exceptions no longer apply either, so Event Grid cannot dead-letter into the account (keep it on with
+   * batch inference, and `Deny` the rest).
+   * @default true
+   */
+  readonly publicNetworkAccess?: boolean;
   /**
    * Private containers to create besides `incoming`, `predictions`, `capture`, `baseline` and `deadletter`.
    * @default - none
@@ -100,7 +120,9 @@ const CONTAINER_PATTERN = /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 
 /** The ingestion storage account and its private containers. */
 export class IngestionStorage extends Construct {
-  readonly storageAccount: StorageAccount & IStorageAccountRef;
+  readonly storageAccount: IStorageAccountRef;
+  /** The account created here (none with `existingAccount`). */
+  readonly createdAccount?: StorageAccount;
   readonly storageAccountName: string;
   /** Where clients drop inputs; blob creation here triggers batch inference. */
   readonly incomingContainer: IBlobContainerRef;
@@ -126,19 +148,30 @@ export class IngestionStorage extends Construct {
     super(scope, id);
     const errors = new ValidationErrors('IngestionStorage');
     errors.checkPattern('storageAccountName', props.storageAccountName, STORAGE_ACCOUNT_NAME_PATTERN, '3-24 lowercase letters and digits (no hyphens or capitals), globally unique');
-    errors.checkOneOf('replication', props.replication, ['LRS', 'ZRS', 'GRS', 'GZRS', 'RAGRS', 'RAGZRS']);
+    errors.checkOneOf('replication', props.replication, STORAGE_REPLICATIONS);
+    errors.checkOneOf('networkDefaultAction', props.networkDefaultAction, ['Allow', 'Deny']);
     errors.checkNumber('blobSoftDeleteDays', props.blobSoftDeleteDays, { min: 1, max: 365, integer: true });
     errors.checkNumber('containerSoftDeleteDays', props.containerSoftDeleteDays, { min: 1, max: 365, integer: true });
     errors.checkPattern('customerManagedKey.rotateAfter', props.customerManagedKey?.rotateAfter, /^P(\d+Y)?(\d+M)?(\d+D)?$/, 'an ISO 8601 duration in days, months or years, e.g. "P90D"');
     (props.extraContainers ?? []).forEach((c, i) => errors.checkPattern(`extraContainers[${i}]`, c, CONTAINER_PATTERN, '3-63 lowercase letters, digits and single hyphens'));
-    (props.allowedIpRanges ?? []).forEach((r, i) => errors.checkPattern(`allowedIpRanges[${i}]`, r, /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/, 'an IPv4 address or CIDR range'));
+    checkIpRanges(errors, 'allowedIpRanges', props.allowedIpRanges);
+    const existing = props.existingAccount;
+    exclusive(errors, 'existingAccount', existing, {
+      storageAccountName: props.storageAccountName, replication: props.replication, blobSoftDeleteDays: props.blobSoftDeleteDays,
+      containerSoftDeleteDays: props.containerSoftDeleteDays, sharedAccessKeyEnabled: props.sharedAccessKeyEnabled, customerManagedKey: props.customerManagedKey,
+      networkDefaultAction: props.networkDefaultAction, allowedIpRanges: props.allowedIpRanges, publicNetworkAccess: props.publicNetworkAccess, retainOnDestroy: props.retainOnDestroy,
+    });
+    if (existing) {
+      errors.check(typeof existing.name === 'string' && !isTokenString(existing.name) && STORAGE_ACCOUNT_NAME_PATTERN.test(existing.name), 'existingAccount.name', existing.name,
+        'the account name as a literal (blob URIs are built from it at synth time)');
+    }
     errors.throwIfAny();
 
     const tags = { ...props.tags };
     const cmk = props.customerManagedKey;
-    this.storageAccountName = props.storageAccountName ?? compactName('st', props.name, 24, this.node.path);
+    this.storageAccountName = existing?.name ?? props.storageAccountName ?? compactName('st', props.name, 24, this.node.path);
 
-    this.storageAccount = new StorageAccount(this, 'Account', {
+    this.createdAccount = existing ? undefined : new StorageAccount(this, 'Account', {
       name: this.storageAccountName,
       resourceGroupName: props.resourceGroup.name,
       location: props.location,
@@ -157,6 +190,7 @@ export class IngestionStorage extends Construct {
       localUserEnabled: false,
       sftpEnabled: false,
       infrastructureEncryptionEnabled: true,
+      publicNetworkAccessEnabled: props.publicNetworkAccess ?? true,
       identity: cmk ? { type: 'UserAssigned', identityIds: [cmk.identity.id] } : undefined,
       blobProperties: {
         versioningEnabled: true,
@@ -174,6 +208,7 @@ export class IngestionStorage extends Construct {
       // Losing the account loses every input and prediction: `terraform destroy` must be deliberate.
       lifecycle: { preventDestroy: props.retainOnDestroy ?? true },
     });
+    this.storageAccount = existing ?? this.createdAccount!;
 
     const containers: Record<string, IBlobContainerRef> = {};
     for (const name of ['incoming', 'predictions', 'capture', 'baseline', 'deadletter', ...(props.extraContainers ?? [])]) {

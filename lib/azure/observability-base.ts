@@ -7,7 +7,8 @@ import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Construct } from 'constructs';
-import { MODEL_NAME_PATTERN, ValidationErrors } from '../core';
+import { isTokenString, MODEL_NAME_PATTERN, ValidationErrors } from '../core';
+import { checkIpRanges, exclusive } from './private/checks';
 import { AZURE_LOCATIONS, compactName, KEY_VAULT_NAME_PATTERN, RESOURCE_GROUP_NAME_PATTERN } from './private/azure-facts';
 import { IApplicationInsightsRef, IKeyVaultRef, ILogAnalyticsWorkspaceRef, IResourceGroupRef, IUserAssignedIdentityRef } from './references';
 
@@ -32,6 +33,18 @@ export interface ObservabilityBaseProps {
    */
   readonly logRetentionDays?: number;
   /**
+   * A Log Analytics workspace to use instead of creating one (Application Insights, the Container Apps environment's
+   * logs and the log alerts use it). Import one with `ExistingAzure.logAnalyticsWorkspaceFromId(id)`.
+   * @default - a new workspace `log-<name>`
+   */
+  readonly existingLogAnalyticsWorkspace?: ILogAnalyticsWorkspaceRef;
+  /**
+   * A Key Vault to use instead of creating one (the customer-managed key and the ML workspace use it). For a
+   * customer-managed key it needs purge protection and RBAC authorization. Import one with `ExistingAzure.keyVaultFromId(id)`.
+   * @default - a new Key Vault
+   */
+  readonly existingKeyVault?: IKeyVaultRef;
+  /**
    * Key Vault name, globally unique: 3-24 letters, digits and hyphens.
    * @default - `kv` + model name + a 6-character hash of the construct path
    */
@@ -48,14 +61,21 @@ export interface ObservabilityBaseProps {
    */
   readonly keyVaultPurgeProtection?: boolean;
   /**
-   * Let the Key Vault be reached over the public endpoint (still Entra ID + RBAC only). When false, the network
-   * ACL denies everything except trusted Azure services (`AzureServices` bypass) and `keyVaultAllowedIpRanges`;
-   * Terraform must then run from an allowed address or a private network.
+   * Let the Key Vault be reached over the public endpoint at all. Off: only through a private endpoint
+   * (PrivateNetworking creates one) and trusted Azure services.
    * @default true
    */
   readonly keyVaultPublicNetworkAccess?: boolean;
   /**
-   * Public IP ranges (CIDR) allowed through the Key Vault firewall when public access is off.
+   * What the Key Vault firewall does with public traffic that is neither from a trusted Azure service
+   * (`AzureServices` bypass: storage encryption with a customer-managed key, Azure ML) nor from
+   * `keyVaultAllowedIpRanges`. Nothing in the stack reads the vault's data plane at run time, so `Deny` costs
+   * nothing; Terraform creating a customer-managed key does, and needs `Allow` or its address listed.
+   * @default 'Deny'
+   */
+  readonly keyVaultNetworkDefaultAction?: 'Allow' | 'Deny';
+  /**
+   * Public IP ranges (CIDR) allowed through the Key Vault firewall.
    * @default - none
    */
   readonly keyVaultAllowedIpRanges?: readonly string[];
@@ -79,9 +99,13 @@ const DEFAULT_PURPOSES = ['serving', 'batch', 'gateway', 'encryption'] as const;
 /** Resource group, Log Analytics, Application Insights, Key Vault and managed identities for one model. */
 export class ObservabilityBase extends Construct {
   readonly resourceGroup: IResourceGroupRef;
-  readonly logAnalyticsWorkspace: LogAnalyticsWorkspace & ILogAnalyticsWorkspaceRef;
+  readonly logAnalyticsWorkspace: ILogAnalyticsWorkspaceRef;
+  /** The workspace created here (none with `existingLogAnalyticsWorkspace`). */
+  readonly createdLogAnalyticsWorkspace?: LogAnalyticsWorkspace;
   readonly applicationInsights: ApplicationInsights & IApplicationInsightsRef;
-  readonly keyVault: KeyVault & IKeyVaultRef;
+  readonly keyVault: IKeyVaultRef;
+  /** The Key Vault created here (none with `existingKeyVault`). */
+  readonly createdKeyVault?: KeyVault;
   /** The Entra ID tenant and the principal running Terraform. */
   readonly clientConfig: DataAzurermClientConfig;
   /** Identities by purpose (`serving`, `batch`, `gateway`, `encryption` by default). */
@@ -93,15 +117,21 @@ export class ObservabilityBase extends Construct {
     super(scope, id);
     const errors = new ValidationErrors('ObservabilityBase');
     errors.checkPattern('name', props.name, MODEL_NAME_PATTERN, '2-32 lowercase letters, digits or hyphens, starting with a letter');
-    errors.check(AZURE_LOCATIONS.includes(props.location), 'location', props.location, `an Azure region name such as "eastus" or "westeurope" (one of ${AZURE_LOCATIONS.length} public regions)`);
+    errors.check(isTokenString(props.location) || AZURE_LOCATIONS.includes(props.location), 'location', props.location, `an Azure region name such as "eastus" or "westeurope" (one of ${AZURE_LOCATIONS.length} public regions)`);
     errors.checkNumber('logRetentionDays', props.logRetentionDays, { min: 30, max: 730, integer: true });
     errors.checkNumber('keyVaultSoftDeleteRetentionDays', props.keyVaultSoftDeleteRetentionDays, { min: 7, max: 90, integer: true });
     errors.checkPattern('keyVaultName', props.keyVaultName, KEY_VAULT_NAME_PATTERN, '3-24 letters, digits and hyphens, starting with a letter, not ending with or doubling a hyphen');
     errors.checkPattern('resourceGroupName', props.resourceGroupName, RESOURCE_GROUP_NAME_PATTERN, '1-90 letters, digits, underscores, hyphens, periods or parentheses, not ending with a period');
-    errors.check(!(props.existingResourceGroup && props.resourceGroupName), 'resourceGroupName', props.resourceGroupName, 'no name together with existingResourceGroup (use one or the other)');
+    errors.checkOneOf('keyVaultNetworkDefaultAction', props.keyVaultNetworkDefaultAction, ['Allow', 'Deny']);
+    exclusive(errors, 'existingResourceGroup', props.existingResourceGroup, { resourceGroupName: props.resourceGroupName });
+    exclusive(errors, 'existingLogAnalyticsWorkspace', props.existingLogAnalyticsWorkspace, { logRetentionDays: props.logRetentionDays });
+    exclusive(errors, 'existingKeyVault', props.existingKeyVault, {
+      keyVaultName: props.keyVaultName, keyVaultSoftDeleteRetentionDays: props.keyVaultSoftDeleteRetentionDays, keyVaultPurgeProtection: props.keyVaultPurgeProtection,
+      keyVaultPublicNetworkAccess: props.keyVaultPublicNetworkAccess, keyVaultNetworkDefaultAction: props.keyVaultNetworkDefaultAction, keyVaultAllowedIpRanges: props.keyVaultAllowedIpRanges,
+    });
     const purposes = props.identityPurposes ?? DEFAULT_PURPOSES;
     purposes.forEach((p, i) => errors.checkPattern(`identityPurposes[${i}]`, p, /^[a-z][a-z0-9-]{0,23}$/, '1-24 lowercase letters, digits or hyphens, starting with a letter'));
-    (props.keyVaultAllowedIpRanges ?? []).forEach((r, i) => errors.checkPattern(`keyVaultAllowedIpRanges[${i}]`, r, /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/, 'an IPv4 address or CIDR range'));
+    checkIpRanges(errors, 'keyVaultAllowedIpRanges', props.keyVaultAllowedIpRanges);
     errors.throwIfAny();
 
     this.location = props.location;
@@ -116,7 +146,7 @@ export class ObservabilityBase extends Construct {
     const rg = this.resourceGroup.name;
     this.clientConfig = new DataAzurermClientConfig(this, 'ClientConfig', {});
 
-    this.logAnalyticsWorkspace = new LogAnalyticsWorkspace(this, 'Logs', {
+    this.createdLogAnalyticsWorkspace = props.existingLogAnalyticsWorkspace ? undefined : new LogAnalyticsWorkspace(this, 'Logs', {
       name: `log-${props.name}`,
       location: props.location,
       resourceGroupName: rg,
@@ -124,6 +154,7 @@ export class ObservabilityBase extends Construct {
       retentionInDays: props.logRetentionDays ?? 30,
       tags,
     });
+    this.logAnalyticsWorkspace = props.existingLogAnalyticsWorkspace ?? this.createdLogAnalyticsWorkspace!;
 
     this.applicationInsights = new ApplicationInsights(this, 'AppInsights', {
       name: `appi-${props.name}`,
@@ -136,8 +167,7 @@ export class ObservabilityBase extends Construct {
       tags,
     });
 
-    const publicAccess = props.keyVaultPublicNetworkAccess ?? true;
-    this.keyVault = new KeyVault(this, 'KeyVault', {
+    this.createdKeyVault = props.existingKeyVault ? undefined : new KeyVault(this, 'KeyVault', {
       name: props.keyVaultName ?? compactName('kv', props.name, 24, this.node.path),
       location: props.location,
       resourceGroupName: rg,
@@ -147,14 +177,15 @@ export class ObservabilityBase extends Construct {
       rbacAuthorizationEnabled: true,
       purgeProtectionEnabled: props.keyVaultPurgeProtection ?? true,
       softDeleteRetentionDays: props.keyVaultSoftDeleteRetentionDays ?? 90,
-      publicNetworkAccessEnabled: publicAccess,
+      publicNetworkAccessEnabled: props.keyVaultPublicNetworkAccess ?? true,
       networkAcls: {
         bypass: 'AzureServices',
-        defaultAction: publicAccess && !props.keyVaultAllowedIpRanges?.length ? 'Allow' : 'Deny',
+        defaultAction: props.keyVaultNetworkDefaultAction ?? 'Deny',
         ipRules: props.keyVaultAllowedIpRanges ? [...props.keyVaultAllowedIpRanges] : undefined,
       },
       tags,
     });
+    this.keyVault = props.existingKeyVault ?? this.createdKeyVault!;
 
     const identities: Record<string, IUserAssignedIdentityRef> = {};
     for (const purpose of purposes) {

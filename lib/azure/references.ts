@@ -21,6 +21,11 @@ export interface IKeyVaultRef {
   readonly vaultUri: string;
 }
 
+/** An Azure Monitor action group (who gets alerts). */
+export interface IActionGroupRef {
+  readonly id: string;
+}
+
 /** A Log Analytics workspace. */
 export interface ILogAnalyticsWorkspaceRef {
   readonly id: string;
@@ -73,13 +78,30 @@ export interface DataCaptureDestination {
   readonly uri: string;
 }
 
-/** A scheduled drift job whose console lines the alerts read. */
+/** A scheduled drift job (Container Apps job or function) whose log lines the alerts read. */
 export interface IDriftJobRef {
-  /** The Container Apps job name. */
+  /** The Container Apps job or function app name. */
   readonly name: string;
+  /**
+   * Where to read a run's lines, for the alert descriptions.
+   * @default - the Container Apps job's executions (`az containerapp job execution list -n <name>`)
+   */
+  readonly logsHint?: string;
   /**
    * Longest gap between two scheduled runs, in hours.
    * @default - unknown (manual trigger or an irregular schedule): no "job went silent" alert
    */
   readonly maxHoursBetweenRuns?: number;
+}
+
+/** Where a Flex Consumption function app sits in your virtual network (see PrivateNetworking). */
+export interface FunctionNetwork {
+  /** Subnet the app integrates with (outbound through the VNet): delegated to `Microsoft.App/environments`, used by Flex Consumption apps only. */
+  readonly subnetId: string;
+  /**
+   * Public IPv4 ranges still allowed through the host storage firewall, e.g. the Terraform runner that uploads the
+   * package (a data-plane call).
+   * @default - none: run Terraform from inside the network
+   */
+  readonly allowedIpRanges?: readonly string[];
 }

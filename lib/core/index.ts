@@ -15,3 +15,4 @@ export * from './frameworks';
 export * from './quality-job';
 export * from './retraining-event';
 export * from './sagemaker-instances';
+export * from './azure-network-cost';

@@ -1,13 +1,20 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { App, Testing } from 'cdktf';
+import { App, Fn, Testing } from 'cdktf';
 import { addAzureExample } from '../../bin/azure-example';
 import { AzureModelStack, AzureModelStackProps } from '../../lib/azure/azure-model-stack';
+import { ExistingAzure } from '../../lib/azure/existing-azure';
+import { setWarningSink } from '../../lib/core/warnings';
 import { CONTAINER_APPS_NAME_PATTERN } from '../../lib/azure/private/azure-facts';
 import { parseReviewMetadata, REVIEW_METADATA_KEY } from '../../lib/review/contract';
 import { all, at, only, parse, ref, roleAssignments, Synthesized } from './private/synth';
 
 const stackOf = (props: AzureModelStackProps, app: App = Testing.app()) => new AzureModelStack(app, 'model', props);
+const registry = (name: string) => ExistingAzure.containerRegistryFromId(`/subscriptions/0/resourceGroups/rg-shared/providers/Microsoft.ContainerRegistry/registries/${name}`);
+const printed: string[] = [];
+let restoreSink: (line: string) => void;
+beforeAll(() => { restoreSink = setWarningSink((line) => printed.push(line)); });
+afterAll(() => { setWarningSink(restoreSink); });
 
 describe('AzureModelStack', () => {
   let json: Synthesized;
@@ -17,15 +24,16 @@ describe('AzureModelStack', () => {
     json = parse(stackOf({
       spec: { name: 'fraud', image: 'crfraud.azurecr.io/fraud:1', monthlyBudgetUsd: 800, monitoring: { alarmEmails: ['oncall@example.com'] } },
       customerManagedKey: true,
+      existingRegistry: registry('crfraud'),
       backend: { resourceGroupName: 'rg-tfstate', storageAccountName: 'sttfstate0001', containerName: 'tfstate', key: 'fraud.tfstate' },
     }));
-    gpu = parse(stackOf({ spec: { name: 'vision', image: 'crv.azurecr.io/v:1', compute: 'gpu-t4' }, location: 'swedencentral', apiFront: false, batchInference: false, mlWorkspace: false, driftJob: false }));
+    gpu = parse(stackOf({ spec: { name: 'vision', image: 'crvision.azurecr.io/v:1', compute: 'gpu-t4' }, existingRegistry: registry('crvision'), location: 'swedencentral', apiFront: false, batchInference: false, mlWorkspace: false, driftJob: false }));
     const app = Testing.app();
     example = parse(addAzureExample(app));
   });
 
-  it('configures the azurerm provider with features, scoped provider registration and Entra ID storage access', () => {
-    expect(json.provider!.azurerm[0]).toMatchObject({ features: [{}], resource_provider_registrations: 'none', storage_use_azuread: true });
+  it('configures the azurerm provider with storage through Resource Manager only, scoped provider registration and Entra ID storage access', () => {
+    expect(json.provider!.azurerm[0]).toMatchObject({ features: [{ storage: [{ data_plane_available: false }] }], resource_provider_registrations: 'none', storage_use_azuread: true });
     expect(json.provider!.azurerm[0].resource_providers_to_register).toContain('Microsoft.App');
   });
 
@@ -54,7 +62,7 @@ describe('AzureModelStack', () => {
       storage_account_id: ref(json, 'azurerm_storage_account', 'Storage/Account'),
       key_vault_id: ref(json, 'azurerm_key_vault', 'Base/KeyVault'),
       application_insights_id: ref(json, 'azurerm_application_insights', 'Base/AppInsights'),
-      container_registry_id: ref(json, 'azurerm_container_registry', 'Serving/Registry'),
+      container_registry_id: '/subscriptions/0/resourceGroups/rg-shared/providers/Microsoft.ContainerRegistry/registries/crfraud',
     });
   });
 
@@ -76,7 +84,7 @@ describe('AzureModelStack', () => {
     const servingClient = ref(json, 'azurerm_user_assigned_identity', 'Base/Identity-serving', 'client_id');
     const params: string = at(json, 'azurerm_resource_group_template_deployment', 'Serving/CallerAuthentication').parameters_content;
     expect(params).toContain(batchClient.slice(2, -1));
-    expect(only(json, 'azurerm_function_app_flex_consumption').app_settings).toMatchObject({
+    expect(at(json, 'azurerm_function_app_flex_consumption', 'Batch/Function').app_settings).toMatchObject({
       SERVING_URL: `https://${ref(json, 'azurerm_container_app', 'Serving/App', 'ingress[0].fqdn')}`,
       BACKEND_AUDIENCE: servingClient,
       ERROR_CONTAINER: ref(json, 'azurerm_storage_container', 'Storage/Container-errors', 'name'),
@@ -84,7 +92,7 @@ describe('AzureModelStack', () => {
   });
 
   it('deploys the bundled batch function in the same apply, uploaded by the deploying principal', () => {
-    expect(only(json, 'azurerm_storage_blob').name).toBe('released-package.zip');
+    expect(at(json, 'azurerm_storage_blob', 'Batch/FunctionPackage').name).toBe('released-package.zip');
     expect(roleAssignments(json)).toEqual(expect.arrayContaining([
       { role: 'Storage Blob Data Contributor', scope: ref(json, 'azurerm_storage_container', 'Batch/DeploymentContainer'), principal: expect.stringMatching(/data\.azurerm_client_config\..*\.object_id/) },
       { role: 'Storage Blob Data Contributor', scope: ref(json, 'azurerm_storage_container', 'Storage/Container-errors'), principal: ref(json, 'azurerm_user_assigned_identity', 'Base/Identity-batch', 'principal_id') },
@@ -93,10 +101,12 @@ describe('AzureModelStack', () => {
     expect(Object.values(all(gpu, 'azurerm_storage_container')).map((c) => c.name)).not.toContain('errors');
   });
 
-  it('warns that an internal serving ingress is out of the batch function\'s reach', () => {
+  it('warns, recorded and printed, that an internal serving ingress is out of the batch function\'s reach', () => {
+    printed.length = 0;
     const stack = stackOf({ spec: { name: 'fraud', image: 'x.io/f:1' }, apiFront: false, driftJob: false, mlWorkspace: false });
     const warnings = stack.node.metadata.filter((m) => m.type.includes('warn')).map((m) => String(m.data));
     expect(warnings).toContainEqual(expect.stringContaining('batchInference with apiFront off'));
+    expect(printed).toContainEqual(expect.stringMatching(/^\[deploy-ai-smarter\] WARNING model: AzureModelStack batchInference with apiFront off/));
   });
 
   it('alerts on the serving app and emails the spec addresses', () => {
@@ -104,25 +114,50 @@ describe('AzureModelStack', () => {
     expect(only(json, 'azurerm_monitor_action_group').email_receiver[0].email_address).toBe('oncall@example.com');
   });
 
-  it('runs the drift job in the serving environment on the stack baseline and the serving app capture folder', () => {
+  it('runs the drift check as the bundled drift function on the stack baseline and the serving app capture folder', () => {
     const account = at(json, 'azurerm_storage_account', 'Storage/Account').name;
     const captureUri = `https://${account}.blob.core.windows.net/capture/fraud/`;
-    const job = only(json, 'azurerm_container_app_job');
-    expect(job).toMatchObject({ name: 'fraud-drift', container_app_environment_id: ref(json, 'azurerm_container_app_environment', 'Serving/Environment'), schedule_trigger_config: { cron_expression: '5 * * * *' } });
-    const env = Object.fromEntries(job.template.container[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
-    expect(env).toMatchObject({ BASELINE_URI: `https://${account}.blob.core.windows.net/baseline/`, CAPTURE_URI: captureUri, DRIFT_THRESHOLD: '0.1', PSI_THRESHOLD: '0.2', LOG_FORMAT: 'azure' });
+    const drift = at(json, 'azurerm_function_app_flex_consumption', 'Drift/Function');
+    expect(drift.app_settings).toMatchObject({
+      MODEL_NAME: 'fraud', BASELINE_URI: `https://${account}.blob.core.windows.net/baseline/`, CAPTURE_URI: captureUri, DRIFT_THRESHOLD: '0.1', PSI_THRESHOLD: '0.2',
+      WINDOW_HOURS: '1', LOG_FORMAT: 'azure', DRIFT_EXIT_CODE: '0', DRIFT_SCHEDULE: '0 5 * * * *',
+      AZURE_CLIENT_ID: ref(json, 'azurerm_user_assigned_identity', 'Drift/Identity', 'client_id'),
+    });
+    expect(at(json, 'azurerm_storage_blob', 'Drift/FunctionPackage')).toMatchObject({ name: 'released-package.zip', source: expect.stringMatching(/azure-drift-function|FunctionAsset/) });
+    expect(json.resource.azurerm_container_app_job).toBeUndefined();
     expect(only(json, 'azurerm_container_app').template.container[0].env).toContainEqual({ name: 'CAPTURE_URI', value: captureUri });
-    expect(only(json, 'azurerm_function_app_flex_consumption').app_settings.CAPTURE_URI).toBe(captureUri);
-    expect(json.output!.drift_job_name.value).toBe(ref(json, 'azurerm_container_app_job', 'Drift/Job', 'name'));
+    expect(at(json, 'azurerm_function_app_flex_consumption', 'Batch/Function').app_settings.CAPTURE_URI).toBe(captureUri);
+    expect(json.output!.drift_job_name.value).toBe(ref(json, 'azurerm_function_app_flex_consumption', 'Drift/Function', 'name'));
   });
 
-  it('lets the drift identity read baseline and capture, and only the writers write capture', () => {
+  it('synthesizes no npx anywhere: nothing is downloaded at run time', () => {
+    for (const stack of [json, gpu, example]) expect(JSON.stringify(stack)).not.toMatch(/npx/);
+    const imageJob = parse(stackOf({ spec: { name: 'fraud', image: 'crfraud.azurecr.io/fraud:1' }, existingRegistry: registry('crfraud'), driftJobImage: 'crfraud.azurecr.io/drift-job:1.0.0', batchInference: false, mlWorkspace: false }));
+    expect(JSON.stringify(imageJob)).not.toMatch(/npx/);
+  });
+
+  it('runs a pushed drift-job image as a Container Apps job pulled from the serving registry', () => {
+    const imageJob = parse(stackOf({ spec: { name: 'fraud', image: 'crfraud.azurecr.io/fraud:1' }, existingRegistry: registry('crfraud'), driftJobImage: 'crfraud.azurecr.io/drift-job:1.0.0', batchInference: false, mlWorkspace: false }));
+    const job = only(imageJob, 'azurerm_container_app_job');
+    expect(job).toMatchObject({ name: 'fraud-drift', container_app_environment_id: ref(imageJob, 'azurerm_container_app_environment', 'Serving/Environment'), schedule_trigger_config: { cron_expression: '5 * * * *' } });
+    expect(job.template.container[0]).toMatchObject({ image: 'crfraud.azurecr.io/drift-job:1.0.0' });
+    expect(job.registry).toEqual([{ server: 'crfraud.azurecr.io', identity: ref(imageJob, 'azurerm_user_assigned_identity', 'Drift/Identity') }]);
+    expect(roleAssignments(imageJob)).toContainEqual({ role: 'AcrPull', scope: registry('crfraud').id, principal: ref(imageJob, 'azurerm_user_assigned_identity', 'Drift/Identity', 'principal_id') });
+    expect(imageJob.resource.azurerm_function_app_flex_consumption).toBeUndefined();
+  });
+
+  it('lets the drift identity read baseline and capture, run its own function host and publish telemetry, and only the writers write capture', () => {
     const capture = ref(json, 'azurerm_storage_container', 'Storage/Container-capture');
     const drift = ref(json, 'azurerm_user_assigned_identity', 'Drift/Identity', 'principal_id');
+    const host = ref(json, 'azurerm_storage_account', 'Drift/HostStorage');
     const grants = roleAssignments(json);
-    expect(grants.filter((g) => g.principal === drift)).toEqual([
+    expect(grants.filter((g) => g.principal === drift).sort((a, b) => a.role.localeCompare(b.role))).toEqual([
+      { role: 'Monitoring Metrics Publisher', scope: ref(json, 'azurerm_application_insights', 'Base/AppInsights'), principal: drift },
+      { role: 'Storage Blob Data Owner', scope: host, principal: drift },
       { role: 'Storage Blob Data Reader', scope: ref(json, 'azurerm_storage_container', 'Storage/Container-baseline'), principal: drift },
       { role: 'Storage Blob Data Reader', scope: capture, principal: drift },
+      { role: 'Storage Queue Data Contributor', scope: host, principal: drift },
+      { role: 'Storage Table Data Contributor', scope: host, principal: drift },
     ]);
     expect(grants.filter((g) => g.scope === capture && g.role !== 'Storage Blob Data Reader')).toEqual(expect.arrayContaining([
       { role: 'Storage Blob Data Contributor', scope: capture, principal: ref(json, 'azurerm_user_assigned_identity', 'Base/Identity-serving', 'principal_id') },
@@ -137,6 +172,7 @@ describe('AzureModelStack', () => {
 
   it('runs no drift job and captures nothing when driftJob is off', () => {
     expect(gpu.resource.azurerm_container_app_job).toBeUndefined();
+    expect(gpu.resource.azurerm_function_app_flex_consumption).toBeUndefined();
     expect(only(gpu, 'azurerm_container_app').template.container[0].env.map((e: { name: string }) => e.name)).not.toContain('CAPTURE_URI');
     expect(Object.keys(all(gpu, 'azurerm_monitor_scheduled_query_rules_alert_v2'))).toHaveLength(1);
     expect(gpu.output!.drift_job_name).toBeUndefined();
@@ -174,7 +210,7 @@ describe('AzureModelStack', () => {
   it('records the spec and its cost choices for the review, readable with parseReviewMetadata', () => {
     // The written cdk.tf.json, as `npm run review` reads it (Testing.synth strips the "//" block).
     const app = Testing.app();
-    stackOf({ spec: { name: 'fraud', image: 'crfraud.azurecr.io/fraud:1', monthlyBudgetUsd: 800, monitoring: { alarmEmails: ['oncall@example.com'] } } }, app);
+    stackOf({ spec: { name: 'fraud', image: 'crfraud.azurecr.io/fraud:1', monthlyBudgetUsd: 800, monitoring: { alarmEmails: ['oncall@example.com'] } }, existingRegistry: registry('crfraud') }, app);
     app.synth();
     const written = JSON.parse(readFileSync(join(app.outdir, 'stacks', 'model', 'cdk.tf.json'), 'utf8'));
     const { entries, problems } = parseReviewMetadata(written['//'][REVIEW_METADATA_KEY], 'model');
@@ -194,7 +230,8 @@ describe('AzureModelStack', () => {
   it('marks every managed-identity role assignment as a service principal and leaves the deployer\'s type to Azure', () => {
     const assignments = Object.values(all(json, 'azurerm_role_assignment'));
     const deployer = assignments.filter((a) => /data\.azurerm_client_config\./.test(a.principal_id));
-    expect(deployer).toHaveLength(2);
+    // The batch and drift function packages, and the customer-managed key.
+    expect(deployer).toHaveLength(3);
     for (const a of deployer) expect(a.principal_type).toBeUndefined();
     const identities = assignments.filter((a) => !deployer.includes(a));
     expect(identities.length).toBeGreaterThan(10);
@@ -204,7 +241,7 @@ describe('AzureModelStack', () => {
   it('derives valid Container Apps names of at most 32 characters for a 32-character model name', () => {
     const name = 'fraud-detection-model-v2-eu-west';
     expect(name).toHaveLength(32);
-    const long = parse(stackOf({ spec: { name, image: 'x.io/f:1' } }));
+    const long = parse(stackOf({ spec: { name, image: 'x.io/f:1' }, driftJobImage: 'docker.io/acme/drift-job:1' }));
     const names = [
       only(long, 'azurerm_container_app').name,
       only(long, 'azurerm_container_app_job').name,
@@ -227,11 +264,29 @@ describe('AzureModelStack', () => {
     ['bad scaling bounds', { spec: { name: 'v', image: 'x.io/v:1', scaling: { minInstances: -1, maxInstances: 0 } } }, 'AzureModelStack spec.scaling.minInstances: got -1; expected an integer from 0 to 1000'],
     ['bad alarm emails', { spec: { name: 'v', image: 'x.io/v:1', monitoring: { alarmEmails: ['nobody'] } } }, 'AzureModelStack spec.monitoring.alarmEmails[0]: got "nobody"; expected an email address'],
     ['a storage account name with capitals', { storageAccountName: 'StFraud' }, 'IngestionStorage storageAccountName: got "StFraud"; expected 3-24 lowercase letters and digits'],
-    ['a drift schedule with six fields', { driftSchedule: '0 5 * * * *' }, 'DriftJob schedule: got "0 5 * * * *"; expected a five-field cron expression (minute hour day-of-month month day-of-week, UTC) such as "5 * * * *": 6 fields instead of 5'],
+    ['a drift schedule with six fields', { driftSchedule: '0 5 * * * *' }, 'DriftFunction schedule: got "0 5 * * * *"; expected a five-field cron expression (minute hour day-of-month month day-of-week, UTC) such as "5 * * * *": 6 fields instead of 5'],
     ['a budget start date mid-month', { spec: { name: 'fraud', image: 'x.io/f:1', monthlyBudgetUsd: 100 }, budgetStartDate: '2027-01-15T00:00:00Z' }, 'ResourceGroupBudget startDate: got "2027-01-15T00:00:00Z"; expected the first day of a month at midnight UTC'],
     ['a negative budget', { spec: { name: 'fraud', image: 'x.io/f:1', monthlyBudgetUsd: -5 } }, 'AzureModelStack spec.monthlyBudgetUsd: got -5; expected'],
-    ['a drift baseline outside Azure Blob', { driftBaselineUri: 'gs://bucket/baseline/' }, 'DriftJob baselineUri: got "gs://bucket/baseline/"; expected an https://<account>.blob.core.windows.net/<container>/<prefix>/ folder URI'],
+    ['a drift baseline outside Azure Blob', { driftBaselineUri: 'gs://bucket/baseline/' }, 'DriftFunction baselineUri: got "gs://bucket/baseline/"; expected an https://<account>.blob.core.windows.net/<container>/<prefix>/ folder URI'],
+    ['an s3:// model artifact', { spec: { name: 'fraud', image: 'x.io/f:1', modelArtifact: 's3://models/fraud/model.tar.gz' } }, 'ContainerAppServing spec.modelArtifact: got "s3://models/fraud/model.tar.gz"; expected an https:// URL the serving container can read'],
+    ['an ACR image with no registry for it', { spec: { name: 'fraud', image: 'myacr.azurecr.io/fraud:1.4' } }, 'ContainerAppServing spec.image: got "myacr.azurecr.io/fraud:1.4"; expected an image the app can pull: pass existingRegistry for myacr.azurecr.io'],
+    ['registrySku Gold', { registryName: 'crfraud', registrySku: 'Gold', spec: { name: 'fraud', image: 'crfraud.azurecr.io/f:1' } }, 'ContainerAppServing registrySku: got "Gold"; expected one of "Basic", "Standard", "Premium"'],
+    ['apiSku Platinum', { apiSku: 'Platinum_1' }, 'ApiFront sku: got "Platinum_1"; expected one of "Consumption_0"'],
+    ['a drift-job image in a registry the stack does not pull from', { driftJobImage: 'other.azurecr.io/drift-job:1' }, 'AzureModelStack driftJobImage: got "other.azurecr.io/drift-job:1"; expected an image in the serving registry or a public registry'],
+    ['storageReplication XYZ', { storageReplication: 'XYZ' }, 'IngestionStorage replication: got "XYZ"; expected one of "LRS", "ZRS"'],
   ])('rejects %s', (_what, over, message) => {
     expect(() => stackOf({ spec: { name: 'fraud', image: 'x.io/f:1' }, ...over } as AzureModelStackProps)).toThrow(message);
+  });
+
+  it('accepts a location token and a list token of alarm emails', () => {
+    const tokens = parse(stackOf({
+      spec: { name: 'fraud', image: 'x.io/f:1', monthlyBudgetUsd: 100, monitoring: { alarmEmails: Fn.split(',', 'a@example.com,b@example.com') } },
+      location: Fn.lower('EastUS'), batchInference: false, mlWorkspace: false,
+    }));
+    expect(only(tokens, 'azurerm_resource_group').location).toBe('${lower("EastUS")}');
+    expect(only(tokens, 'azurerm_monitor_action_group').dynamic.email_receiver).toMatchObject({
+      for_each: '${toset(split(",", "a@example.com,b@example.com"))}', content: { email_address: '${each.value}', use_common_alert_schema: true },
+    });
+    expect(only(tokens, 'azurerm_consumption_budget_resource_group').notification[0].contact_emails).toBe('${split(",", "a@example.com,b@example.com")}');
   });
 });

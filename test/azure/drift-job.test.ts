@@ -1,5 +1,6 @@
 import { TerraformStack, Testing } from 'cdktf';
 import { DriftJob, DriftJobProps } from '../../lib/azure/drift-job';
+import { setWarningSink } from '../../lib/core/warnings';
 import { container, RG, STORAGE } from './private/fixtures';
 import { only, ref, roleAssignments, synth, Synthesized } from './private/synth';
 
@@ -16,10 +17,16 @@ const base = (over: Partial<DriftJobProps> = {}): DriftJobProps => ({
   location: 'eastus',
   environment: ENVIRONMENT,
   storage: { accountName: 'sttest', account: STORAGE, containers: { capture: container('capture'), baseline: container('baseline') } },
+  image: 'docker.io/acme/drift-job:1.2.0',
   ...over,
 });
 const envOf = (json: Synthesized): Record<string, string> =>
   Object.fromEntries(only(json, 'azurerm_container_app_job').template.container[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
+
+const printed: string[] = [];
+let restoreSink: (line: string) => void;
+beforeAll(() => { restoreSink = setWarningSink((line) => printed.push(line)); });
+afterAll(() => { setWarningSink(restoreSink); });
 
 describe('DriftJob', () => {
   let json: Synthesized;
@@ -52,11 +59,12 @@ describe('DriftJob', () => {
     expect(only(json, 'azurerm_container_app_job').manual_trigger_config).toBeUndefined();
   });
 
-  it('runs the published package with npx in the official Node.js image', () => {
+  it('runs the given drift-job image with its own entrypoint, and never downloads a package at run time', () => {
     const c = only(json, 'azurerm_container_app_job').template.container[0];
-    expect(c.image).toBe('docker.io/library/node:22-slim');
-    expect(c.command).toEqual(['npx']);
-    expect(c.args).toEqual(['--yes', expect.stringMatching(/^deploy-ai-smarter@\d+\.\d+\.\d+/), 'drift']);
+    expect(c.image).toBe('docker.io/acme/drift-job:1.2.0');
+    expect(c.command).toBeUndefined();
+    expect(c.args).toBeUndefined();
+    expect(JSON.stringify(json)).not.toContain('npx');
   });
 
   it('passes the spec thresholds, the default stack URIs and LOG_FORMAT azure', () => {
@@ -109,6 +117,7 @@ describe('DriftJob', () => {
     expect(roleAssignments(custom)).toHaveLength(2);
     const warnings = customJob.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => m.data);
     expect(warnings).toEqual([expect.stringContaining('DriftJob captureUri: https://stother.blob.core.windows.net/capture/fraud/ is not in storage account sttest')]);
+    expect(printed).toContainEqual(expect.stringContaining('DriftJob captureUri: https://stother.blob.core.windows.net/capture/fraud/ is not in storage account sttest'));
   });
 
   it('switches to a manual trigger when monitoring is off, and analyzes the schedule gap', () => {
@@ -135,6 +144,7 @@ describe('DriftJob', () => {
     ['a window beyond a week', { windowHours: 169 }, 'DriftJob windowHours: got 169; expected an integer from 1 to 168'],
     ['too many retries', { replicaRetryLimit: 11 }, 'DriftJob replicaRetryLimit: got 11; expected an integer from 0 to 10'],
     ['a job name with capitals', { jobName: 'Fraud-Drift' }, 'DriftJob jobName: got "Fraud-Drift"; expected 2-32 lowercase letters'],
+    ['no image (JavaScript callers)', { image: undefined }, 'DriftJob image: got undefined; expected the drift-job image you pushed (docker/drift-job), or DriftFunction for a deployment without an image'],
   ])('rejects %s', (_what, over, message) => {
     expect(() => new DriftJob(new TerraformStack(Testing.app(), 'bad'), 'Drift', base(over as Partial<DriftJobProps>))).toThrow(message);
   });

@@ -38,13 +38,13 @@ describe('InferenceAlerts', () => {
     expect(alert('Replicas')).toMatchObject({ window_size: 'PT15M', criteria: [{ aggregation: 'Maximum', operator: 'GreaterThanOrEqual', threshold: 7 }] });
   });
 
-  it('queries the drift job console lines for this model and its thresholds on the workspace', () => {
+  it('queries the drift lines (Container Apps job console logs and drift function traces) for this model and its thresholds on the workspace', () => {
     const drift = logAlert('fraud-feature-drift');
     expect(drift).toMatchObject({ scopes: [WORKSPACE.id], evaluation_frequency: 'PT1H', window_duration: 'PT1H', enabled: true, action: { action_groups: [ref(json, 'azurerm_monitor_action_group', 'Alerts/ActionGroup')] } });
     const { query, operator, threshold, time_aggregation_method: agg } = drift.criteria[0];
     expect({ operator, threshold, agg }).toEqual({ operator: 'GreaterThan', threshold: 0, agg: 'Count' });
     expect(query).toContain('ContainerAppConsoleLogs_CL | project TimeGenerated, Line = Log_s');
-    expect(query).not.toContain('AppTraces');
+    expect(query).toContain('AppTraces | project TimeGenerated, Line = Message');
     expect(query).toContain("tostring(record.event) == 'feature_drift' and tostring(record.model) == 'fraud'");
     expect(query).toContain('crossed = tobool(record.threshold_crossed)');
     expect(query).toContain('| where crossed == true and (distance > 0.15 or psi > 0.25)');
@@ -56,7 +56,20 @@ describe('InferenceAlerts', () => {
     expect(errors).toMatchObject({ scopes: [WORKSPACE.id], severity: 3, window_duration: 'PT1H', auto_mitigation_enabled: false });
     expect(errors.criteria[0]).toMatchObject({ time_aggregation_method: 'Count', operator: 'GreaterThan', threshold: 0 });
     expect(errors.criteria[0].query).toContain("tostring(record.event) == 'drift_job_error' and tostring(record.model) == 'fraud'");
-    expect(errors.description).toContain('fraud-drift');
+    expect(errors.description).toContain('az containerapp job execution list -n fraud-drift');
+  });
+
+  it('points the error alert at where the drift function logs, and notifies an existing action group', () => {
+    const group = '/subscriptions/0/resourceGroups/rg-ops/providers/Microsoft.Insights/actionGroups/ag-oncall';
+    const other = synth((s) => new InferenceAlerts(s, 'Alerts', {
+      spec: { name: 'fraud', image: 'x', monitoring: { alarmEmails: ['oncall@example.com'] } }, resourceGroup: RG, location: 'eastus', containerAppId: APP_ID, logAnalyticsWorkspace: WORKSPACE,
+      driftJob: { name: 'func-fraud', maxHoursBetweenRuns: 1, logsHint: 'AppTraces of function app func-fraud' }, existingActionGroup: { id: group },
+    }));
+    expect(other.resource.azurerm_monitor_action_group).toBeUndefined();
+    for (const a of Object.values(all(other, 'azurerm_monitor_metric_alert'))) expect(a.action).toEqual([{ action_group_id: group }]);
+    for (const a of Object.values(all(other, 'azurerm_monitor_scheduled_query_rules_alert_v2'))) expect(a.action.action_groups).toEqual([group]);
+    const errors = Object.values(all(other, 'azurerm_monitor_scheduled_query_rules_alert_v2')).find((a) => a.name === 'fraud-drift-job-error')!;
+    expect(errors.description).toBe('Drift job func-fraud failed (drift_job_error line): see AppTraces of function app func-fraud');
   });
 
   it('alerts when no drift_summary line arrived for two hours, counting absence as zero', () => {

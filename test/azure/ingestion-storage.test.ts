@@ -87,4 +87,26 @@ describe('IngestionStorage', () => {
     expect(() => synth((s) => new IngestionStorage(s, 'Storage', { name: 'fraud', resourceGroup: RG, location: 'eastus', blobSoftDeleteDays: 0, replication: 'XRS' as never })))
       .toThrow(/IngestionStorage replication: got "XRS"; expected one of "LRS", "ZRS"[\s\S]*IngestionStorage blobSoftDeleteDays: got 0; expected an integer from 1 to 365/);
   });
+
+  it('closes the public endpoint when asked, and denies it except trusted services and listed ranges', () => {
+    const closed = synth((s) => new IngestionStorage(s, 'Storage', { name: 'fraud', resourceGroup: RG, location: 'eastus', publicNetworkAccess: false, networkDefaultAction: 'Deny', allowedIpRanges: ['198.51.100.0/24'] }));
+    expect(only(closed, 'azurerm_storage_account')).toMatchObject({ public_network_access_enabled: false, network_rules: { default_action: 'Deny', bypass: ['AzureServices', 'Logging', 'Metrics'], ip_rules: ['198.51.100.0/24'] } });
+  });
+
+  it('creates only its containers in an existing account, granting on containers', () => {
+    const account = { id: '/subscriptions/0/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/stshared01', name: 'stshared01', primaryBlobEndpoint: 'https://stshared01.blob.core.windows.net/' };
+    let storage: IngestionStorage | undefined;
+    const existing = synth((s) => { storage = new IngestionStorage(s, 'Storage', { name: 'fraud', resourceGroup: RG, location: 'eastus', existingAccount: account }); });
+    expect(existing.resource.azurerm_storage_account).toBeUndefined();
+    for (const c of Object.values(all(existing, 'azurerm_storage_container'))) expect(c.storage_account_id).toBe(account.id);
+    expect(storage!.blobUrl('capture', 'fraud/')).toBe('https://stshared01.blob.core.windows.net/capture/fraud/');
+  });
+
+  it('rejects an unknown network action and account settings next to an existing account', () => {
+    expect(() => synth((s) => new IngestionStorage(s, 'Storage', { name: 'fraud', resourceGroup: RG, location: 'eastus', networkDefaultAction: 'Open' as 'Deny' })))
+      .toThrow('IngestionStorage networkDefaultAction: got "Open"; expected one of "Allow", "Deny"');
+    const account = { id: 'x', name: 'stshared01', primaryBlobEndpoint: 'y' };
+    expect(() => synth((s) => new IngestionStorage(s, 'Storage', { name: 'fraud', resourceGroup: RG, location: 'eastus', existingAccount: account, replication: 'LRS' })))
+      .toThrow('IngestionStorage replication: got "LRS"; expected nothing with existingAccount');
+  });
 });

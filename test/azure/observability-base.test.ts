@@ -60,4 +60,24 @@ describe('ObservabilityBase', () => {
     expect(() => synth((s) => new ObservabilityBase(s, 'Base', { name: 'fraud', location: 'moonbase1' })))
       .toThrow('ObservabilityBase location: got "moonbase1"; expected an Azure region name such as "eastus" or "westeurope"');
   });
+
+  it('denies the Key Vault firewall by default, trusted Azure services excepted', () => {
+    expect(only(json, 'azurerm_key_vault').network_acls).toEqual({ bypass: 'AzureServices', default_action: 'Deny' });
+  });
+
+  it('uses an existing Key Vault and Log Analytics workspace without creating them', () => {
+    const vault = { id: '/subscriptions/0/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-shared', vaultUri: 'https://kv-shared.vault.azure.net/' };
+    const logs = { id: '/subscriptions/0/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/log-shared' };
+    const existing = synth((s) => new ObservabilityBase(s, 'Base', { name: 'fraud', location: 'eastus', existingKeyVault: vault, existingLogAnalyticsWorkspace: logs }));
+    expect(existing.resource.azurerm_key_vault).toBeUndefined();
+    expect(existing.resource.azurerm_log_analytics_workspace).toBeUndefined();
+    expect(only(existing, 'azurerm_application_insights').workspace_id).toBe(logs.id);
+  });
+
+  it('rejects an unknown firewall action and vault settings next to an existing vault', () => {
+    expect(() => synth((s) => new ObservabilityBase(s, 'Base', { name: 'fraud', location: 'eastus', keyVaultNetworkDefaultAction: 'Maybe' as 'Deny' })))
+      .toThrow('ObservabilityBase keyVaultNetworkDefaultAction: got "Maybe"; expected one of "Allow", "Deny"');
+    expect(() => synth((s) => new ObservabilityBase(s, 'Base', { name: 'fraud', location: 'eastus', existingKeyVault: { id: 'x', vaultUri: 'y' }, keyVaultPurgeProtection: false })))
+      .toThrow('ObservabilityBase keyVaultPurgeProtection: got false; expected nothing with existingKeyVault');
+  });
 });

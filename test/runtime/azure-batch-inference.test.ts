@@ -1,6 +1,6 @@
 // Tests the Azure batch inference function with a stubbed fetch (managed identity endpoint, Blob REST API,
 // the serving app) and Event Grid BlobCreated events; the @azure/functions registration with a mocked worker API.
-import { createBatchHandler, loadConfig, RetryableFailure, type LogEntry } from '../../lib/runtime/azure-batch-inference/handler';
+import { createBatchHandler, loadConfig, RetryableFailure, TOKEN_TIMEOUT_MS, type LogEntry } from '../../lib/runtime/azure-batch-inference/handler';
 import { parseEvent } from '../../lib/runtime/azure-batch-inference/events';
 import { parseCaptureLine } from '../../lib/runtime/drift/capture';
 import { routedFetch, type Route } from './shared/stub-fetch';
@@ -160,13 +160,20 @@ describe('azure batch inference function', () => {
   });
 
   it.each([
-    ['a blob of another container', blobCreated('a.csv', { container: 'predictions' }), /container is not incoming/],
-    ['a blob of another account', blobCreated('a.csv', { account: 'stother' }), /account is not/],
-    ['a folder placeholder', blobCreated('2026/'), /folder placeholder/],
-  ])('skips %s without reading it', async (_what, event, reason) => {
+    ['a blob of another container', blobCreated('a.csv', { container: 'predictions' }), 'misrouted event: container is not incoming'],
+    ['a blob of another account', blobCreated('a.csv', { account: 'stother' }), `misrouted event: account is not ${ACCOUNT}`],
+  ])('fails on %s without reading it, so Event Grid dead-letters it instead of dropping it', async (_what, event, message) => {
     const { outcome, logs, fetch } = await run(event);
+    expect(outcome).toBeInstanceOf(RetryableFailure);
+    expect(outcome).toMatchObject({ code: 'MisroutedEvent', message });
+    expect(logs.at(-1)).toMatchObject({ severity: 'WARNING', outcome: 'retry', errorCode: 'MisroutedEvent' });
+    expect(fetch.calls.filter((c) => !c.url.startsWith(IDENTITY_ENDPOINT))).toEqual([]);
+  });
+
+  it('skips a folder placeholder without reading it', async () => {
+    const { outcome, logs, fetch } = await run(blobCreated('2026/'));
     expect(outcome).toBe('skipped');
-    expect(logs.at(-1)!.reason).toMatch(reason);
+    expect(logs.at(-1)!.reason).toMatch(/folder placeholder/);
     expect(fetch.calls.filter((c) => !c.url.startsWith(IDENTITY_ENDPOINT))).toEqual([]);
   });
 
@@ -179,8 +186,49 @@ describe('azure batch inference function', () => {
     expect(logs.at(-1)!.reason).toMatch(reason);
   });
 
-  it('skips events that are not BlobCreated', async () => {
-    expect((await run(blobCreated('a.csv', { eventType: 'Microsoft.Storage.BlobDeleted' }))).outcome).toBe('skipped');
+  it('fails on events that are not BlobCreated, so they end in the dead-letter container', async () => {
+    const { outcome, logs } = await run(blobCreated('a.csv', { eventType: 'Microsoft.Storage.BlobDeleted' }));
+    expect(outcome).toMatchObject({ code: 'UnexpectedEvent', message: 'unexpected event: event type Microsoft.Storage.BlobDeleted' });
+    expect(logs).toEqual([expect.objectContaining({ severity: 'ERROR', outcome: 'retry', eventId: EVENT_ID })]);
+  });
+
+  describe('deadlines (fake clock)', () => {
+    afterEach(() => jest.useRealTimers());
+    const never = () => new Promise<never>(() => undefined);
+
+    it('gives up on an identity endpoint that never answers the serving-audience token request, and retries', async () => {
+      jest.useFakeTimers({ now: NOW });
+      const fetch = stubFetch();
+      const hanging: typeof fetch.fetchFn = (url, init) => (url.includes(`resource=${AUDIENCE}`) ? never() : fetch.fetchFn(url, init));
+      const logs: LogEntry[] = [];
+      const handler = createBatchHandler({ env: ENV, fetchFn: hanging, now: () => NOW });
+      const outcome = handler(blobCreated('a.csv'), (e) => logs.push(e)).catch((error: unknown) => error);
+      await jest.advanceTimersByTimeAsync(TOKEN_TIMEOUT_MS);
+      expect(await outcome).toMatchObject({ code: 'Timeout', message: `no answer within ${TOKEN_TIMEOUT_MS} ms` });
+      expect(logs.at(-1)).toMatchObject({ outcome: 'retry', errorCode: 'Timeout' });
+      expect(fetch.calls.some((c) => c.url === `${SERVING_URL}/invocations`)).toBe(false);
+    });
+
+    it('gives up on a storage token request that never answers, and retries', async () => {
+      jest.useFakeTimers({ now: NOW });
+      const fetch = stubFetch();
+      const hanging: typeof fetch.fetchFn = (url, init) => (url.startsWith(IDENTITY_ENDPOINT) ? never() : fetch.fetchFn(url, init));
+      const handler = createBatchHandler({ env: ENV, fetchFn: hanging, now: () => NOW });
+      const outcome = handler(blobCreated('a.csv'), () => undefined).catch((error: unknown) => error);
+      await jest.advanceTimersByTimeAsync(30_000);
+      expect(await outcome).toMatchObject({ code: 'Timeout' });
+    });
+
+    it('gives up on a model that never answers at INVOKE_TIMEOUT_MS, and retries', async () => {
+      jest.useFakeTimers({ now: NOW });
+      const fetch = stubFetch();
+      const hanging: typeof fetch.fetchFn = (url, init) => (url === `${SERVING_URL}/invocations` ? never() : fetch.fetchFn(url, init));
+      const handler = createBatchHandler({ env: { ...ENV, INVOKE_TIMEOUT_MS: '5000' }, fetchFn: hanging, now: () => NOW });
+      const outcome = handler(blobCreated('a.csv'), () => undefined).catch((error: unknown) => error);
+      await jest.advanceTimersByTimeAsync(5000);
+      expect(await outcome).toMatchObject({ code: 'Timeout', message: 'no answer within 5000 ms' });
+      expect(fetch.puts()).toEqual([]);
+    });
   });
 
   it('throws on an unrecognized event, so it ends in the dead-letter container', async () => {

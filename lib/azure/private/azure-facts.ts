@@ -106,3 +106,6 @@ export function parseBlobUrl(uri: string): { account: string; container: string 
 
 /** `https://<account>.blob.core.windows.net/<container>/` with an optional folder path below it. */
 export const BLOB_FOLDER_URI = /^https:\/\/[a-z0-9]{3,24}\.blob\.core\.windows\.net\/[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])?\/(?:[^\s?#]*)$/;
+
+/** An IPv4 address or CIDR range. */
+export const IPV4_RANGE_PATTERN = /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/;

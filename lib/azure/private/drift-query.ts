@@ -1,5 +1,5 @@
-// KQL over the drift job's console lines (lib/runtime/drift, LOG_FORMAT=azure: one JSON object per stdout line)
-// as the Container Apps environment stores them in Log Analytics, for the alerts and the workbook.
+// KQL over the drift job's lines (lib/runtime/drift, LOG_FORMAT=azure: one JSON object per line) as Log Analytics
+// stores them for a Container Apps job (console logs) or the drift function (traces), for the alerts and the workbook.
 //
 // Where the lines land: an environment with `logs_destination = "log-analytics"` (ContainerAppServing) writes
 // console output to the custom-log table `ContainerAppConsoleLogs_CL`, the line in `Log_s` (Microsoft Learn,
@@ -10,8 +10,12 @@
 // read both through a fuzzy union: the built-in table always resolves, so the rule stays valid before the first
 // line creates the `_CL` table, and a switch of destination keeps the alerts working.
 //
+// The drift function (DriftFunction, Flex Consumption) logs the same lines as traces of its invocations: with a
+// workspace-based Application Insights they land in the workspace's `AppTraces` table, the line in `Message`
+// (Azure Monitor table reference "AppTraces"). The union reads all three, so either runner feeds the same alerts.
+//
 // Records are matched on the `model` field of the line, not on the job-name column: the line says which model it
-// measured, and the job column is named differently in the two schemas.
+// measured, and the job column is named differently in each schema.
 
 /** Value of `event` in a per-feature line. */
 export const DRIFT_EVENT = 'feature_drift';
@@ -30,7 +34,8 @@ function jobRecords(event: string, model: string): string[] {
   return [
     'union isfuzzy=true',
     '  (ContainerAppConsoleLogs_CL | project TimeGenerated, Line = Log_s),',
-    '  (ContainerAppConsoleLogs | project TimeGenerated, Line = Log)',
+    '  (ContainerAppConsoleLogs | project TimeGenerated, Line = Log),',
+    '  (AppTraces | project TimeGenerated, Line = Message)',
     // `has` uses the term index and drops most lines before parse_json.
     `| where Line has ${kqlString(event)}`,
     '| extend record = parse_json(Line)',

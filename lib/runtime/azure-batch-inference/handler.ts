@@ -11,7 +11,7 @@ import { withDeadline } from '../shared/deadline';
 import { Env, integer, keyPrefix, optionalString, requiredString } from '../shared/env';
 import { globalFetch, type HttpFetch } from '../shared/http';
 import { BlobClient, managedIdentityToken } from './azure-apis';
-import { AZURE_STORAGE_RESOURCE } from '../drift/cloud-tokens';
+import { AZURE_STORAGE_RESOURCE, type TokenProvider } from '../drift/cloud-tokens';
 import { parseEvent, type BlobCreated } from './events';
 
 /** Default input limit; one request body to the serving app. */
@@ -26,6 +26,8 @@ export const DEFAULT_INVOKE_TIMEOUT_MS = 20_000;
 export const MAX_INVOKE_TIMEOUT_MS = 230_000;
 /** Per storage call: generous for 100 MiB in-region, short enough not to eat the event's time. */
 const STORAGE_TIMEOUT_MS = 30_000;
+/** Per managed-identity token request (the identity endpoint is local to the instance and answers in milliseconds). */
+export const TOKEN_TIMEOUT_MS = 10_000;
 
 export interface BatchConfig {
   readonly modelName?: string;
@@ -133,15 +135,19 @@ export function createBatchHandler(deps: HandlerDeps = {}): BatchHandler {
     fetchFn,
     servingUrl: config.servingUrl,
     timeoutMs: config.invokeTimeoutMs,
-    token: config.backendAudience ? managedIdentityToken(fetchFn, config.backendAudience, env) : undefined,
+    // Every await of the handler runs under a deadline: the token request too, so a stuck identity endpoint ends in
+    // a retry (and finally a dead letter) instead of an invocation that hangs until the host's timeout.
+    token: config.backendAudience ? withTokenDeadline(managedIdentityToken(fetchFn, config.backendAudience, env)) : undefined,
   };
 
   return async (event, log) => {
     const started = performance.now();
     const parsed = parseEvent(event);
     if (parsed.kind === 'ignored') {
-      log({ severity: 'INFO', message: 'event skipped', eventId: parsed.eventId, reason: parsed.reason, outcome: 'skipped' });
-      return 'skipped';
+      // The subscription delivers BlobCreated only: anything else was routed here by mistake. Failing keeps it: Event
+      // Grid retries, then writes it to the dead-letter container, instead of the event vanishing.
+      log({ severity: 'ERROR', message: 'unexpected event', eventId: parsed.eventId, reason: parsed.reason, outcome: 'retry' });
+      throw new RetryableFailure('UnexpectedEvent', `unexpected event: ${parsed.reason}`);
     }
     if (parsed.kind === 'invalid') {
       // Retried, then dead-lettered: the dead-letter container keeps the event for someone to look at.
@@ -179,8 +185,9 @@ export function createBatchHandler(deps: HandlerDeps = {}): BatchHandler {
   };
 
   async function score(blob: BlobCreated, fields: LogEntry): Promise<Outcome> {
-    if (blob.account !== config.accountName) return skip(fields, `account is not ${config.accountName}`);
-    if (blob.container !== config.inputContainer) return skip(fields, `container is not ${config.inputContainer}`);
+    // A blob of another account or container means a misrouted subscription: dead-lettered, never dropped.
+    if (blob.account !== config.accountName) throw new MisroutedEvent(`account is not ${config.accountName}`);
+    if (blob.container !== config.inputContainer) throw new MisroutedEvent(`container is not ${config.inputContainer}`);
     if (blob.name.endsWith('/')) return skip(fields, 'folder placeholder');
 
     const tooLarge = (size: number) => inputTooLarge('blob', size, config.maxObjectBytes);
@@ -228,9 +235,21 @@ export function createBatchHandler(deps: HandlerDeps = {}): BatchHandler {
   }
 }
 
+/** An event for a blob this function does not score (another account or container). */
+class MisroutedEvent extends Error {
+  readonly name = 'MisroutedEvent';
+}
+
+/** A token provider whose every request is bounded by TOKEN_TIMEOUT_MS. */
+function withTokenDeadline(provider: TokenProvider): TokenProvider {
+  return () => withDeadline(TOKEN_TIMEOUT_MS, () => provider());
+}
+
 /** Logs a transient failure and returns the error to throw, so Event Grid redelivers the event. */
 function retry(error: unknown, fields: LogEntry, started: number, log: Logger): RetryableFailure {
-  const { errorCode, errorMessage, ...call } = describeTransient(error);
+  const { errorCode, errorMessage, ...call } = error instanceof MisroutedEvent
+    ? { errorCode: 'MisroutedEvent', errorMessage: `misrouted event: ${error.message}` }
+    : describeTransient(error);
   Object.assign(fields, call);
   log({ ...fields, severity: 'WARNING', errorCode, errorMessage, outcome: 'retry', latencyMs: Math.round(performance.now() - started) });
   return new RetryableFailure(errorCode, errorMessage);

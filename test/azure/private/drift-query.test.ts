@@ -1,9 +1,9 @@
 import { driftJobErrorQuery, driftQuery, driftSummaryCountQuery, kqlString, silenceWindow } from '../../../lib/azure/private/drift-query';
 
 describe('drift queries', () => {
-  it('reads console lines from the legacy _CL table and the resource-specific table', () => {
+  it('reads console lines of a Container Apps job (legacy _CL and resource-specific tables) and the drift function\'s traces', () => {
     for (const query of [driftQuery('fraud', 0.1, 0.2, []), driftJobErrorQuery('fraud'), driftSummaryCountQuery('fraud')]) {
-      expect(query).toMatch(/^union isfuzzy=true\n {2}\(ContainerAppConsoleLogs_CL \| project TimeGenerated, Line = Log_s\),\n {2}\(ContainerAppConsoleLogs \| project TimeGenerated, Line = Log\)\n/);
+      expect(query).toMatch(/^union isfuzzy=true\n {2}\(ContainerAppConsoleLogs_CL \| project TimeGenerated, Line = Log_s\),\n {2}\(ContainerAppConsoleLogs \| project TimeGenerated, Line = Log\),\n {2}\(AppTraces \| project TimeGenerated, Line = Message\)\n/);
       expect(query).toContain('| extend record = parse_json(Line)');
       expect(query).toContain("tostring(record.model) == 'fraud'");
     }
