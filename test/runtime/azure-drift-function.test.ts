@@ -79,9 +79,10 @@ describe('azure drift function (the bundle Terraform uploads)', () => {
     const { outcome, records } = await runRegistered(env('same'));
     expect(outcome).toBe('ok');
     expect(records.map((r) => [r.level, r.event, r.feature])).toEqual([
-      ['info', 'feature_drift', 'x'], ['info', 'feature_drift', 'color'], ['info', 'drift_summary', undefined],
+      ['info', 'feature_drift', 'x'], ['info', 'feature_drift', 'color'], ['info', 'constraint_violations', undefined], ['info', 'drift_summary', undefined],
     ]);
-    expect(records[2]).toMatchObject({ model: 'churn', status: 'ok', records: 800, capture_files: 1, window_start: '2026-01-15T09:00:00.000Z', window_end: '2026-01-15T10:00:00.000Z' });
+    expect(records[2]).toMatchObject({ event: 'constraint_violations', total: 0 });
+    expect(records[3]).toMatchObject({ model: 'churn', status: 'ok', records: 800, capture_files: 1, window_start: '2026-01-15T09:00:00.000Z', window_end: '2026-01-15T10:00:00.000Z' });
   });
 
   it('reports drift in its lines and still succeeds (a run that found drift is not a failed run)', async () => {
