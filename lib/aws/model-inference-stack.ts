@@ -419,8 +419,11 @@ export class ModelInferenceStack extends Stack {
       // A type given as a token is priced as the spec's class (the review has no parameter values).
       ...(this.endpoint.instanceType !== undefined && !Token.isUnresolved(this.endpoint.instanceType) ? { instanceType: this.endpoint.instanceType } : {}),
       functionMemoryMb: (this.api.handler.node.defaultChild as lambda.CfnFunction).memorySize,
-      // Model Monitor's hourly run; the portable job runs on Lambda, priced as nothing next to it.
-      driftJobMinutes: this.driftMonitor ? 10 : 0,
+      // The scheduled jobs on their runners: Model Monitor processing and/or the portable job on Lambda.
+      jobs: [
+        ...(this.driftMonitor ? [{ item: 'Hourly drift job (SageMaker Model Monitor)', runner: 'sagemaker-processing' as const, minutesPerRun: 10 }] : []),
+        ...(this.portableDriftJob ? [{ item: 'Hourly drift job (portable, Lambda)', runner: 'aws-lambda' as const, minutesPerRun: 10, memoryGb: ((this.portableDriftJob.function.node.defaultChild as lambda.CfnFunction).memorySize ?? 1024) / 1024 }] : []),
+      ],
       alarmCount: this.node.findAll().filter((c) => c instanceof cloudwatch.Alarm).length,
       keyCount: this.node.findAll().filter((c) => c instanceof kms.Key).length,
     }));

@@ -290,7 +290,10 @@ export class AzureModelStack extends TerraformStack {
     this.addOverride(`//.${REVIEW_METADATA_KEY}`, reviewMetadata(props.spec, 'azure', {
       // Three metric alerts plus the log alerts: what Azure Monitor bills per rule.
       alarmCount: 3 + logAlerts.length,
-      ...(this.driftJob ? {} : { driftJobMinutes: 0 }),
+      jobs: this.driftJob
+        ? [{ item: 'Hourly drift job', runner: this.driftJob instanceof DriftFunction ? 'azure-flex-function' : 'azure-container-apps-job', minutesPerRun: 10 }]
+        : [],
+      ...(this.networkCost ? { azureNetwork: this.networkCost } : {}),
     }));
   }
 

@@ -3,8 +3,10 @@
 import { Cloud, listComputeClasses } from './compute-catalog';
 import { ValidationErrors } from './errors';
 import { ModelSpec, ResolvedModelSpec, resolveModelSpec } from './model-spec';
+import { AzureNetworkCostOptions, azurePrivateNetworkingCostLines } from './azure-network-cost';
+import { GcpNetworkCostOptions, gcpNetworkCostLines } from './gcp-network-cost';
 import { checkSageMakerInstanceType, findSageMakerInstanceType } from './sagemaker-instances';
-import { AZURE_DEDICATED_PLAN_FEE, MODEL_MONITOR_PROCESSING, SAGEMAKER_SERVERLESS, USAGE_PRICES, USAGE_PRICES_AS_OF } from './usage-prices';
+import { AZURE_DEDICATED_PLAN_FEE, JOB_RUNNER_PRICES, JobRunner, SAGEMAKER_SERVERLESS, USAGE_PRICES, USAGE_PRICES_AS_OF } from './usage-prices';
 
 /** Hours in an average month (24 x 365 / 12). */
 export const HOURS_PER_MONTH = 730;
@@ -30,8 +32,21 @@ export interface CostOptions {
   readonly serverlessMemoryMb?: number;
   /** Memory of the API's glue function (AWS Lambda proxy) in MB. @default 512 */
   readonly functionMemoryMb?: number;
-  /** Minutes one drift-monitoring run takes; runs are hourly. @default 10 */
+  /**
+   * Minutes one run of the default hourly drift job takes (0: the stack has no drift job). Ignored when `jobs` is given.
+   * @default 10
+   */
   readonly driftJobMinutes?: number;
+  /**
+   * The scheduled monitoring jobs the stack runs (drift, quality, explainability), each priced on its runner.
+   * @default - one hourly drift job of `driftJobMinutes` minutes on the cloud's default runner (AWS Lambda, a Cloud Run
+   * function, an Azure Flex Consumption function), 1 vCPU and 2 GB
+   */
+  readonly jobs?: readonly ScheduledJobCost[];
+  /** GCP: the network options of the stack (VPC connector, load balancer). @default - none */
+  readonly gcpNetwork?: GcpNetworkCostOptions;
+  /** Azure: the private endpoints and DNS zones of the stack. @default - none */
+  readonly azureNetwork?: AzureNetworkCostOptions;
   /** Count of alarms / alert conditions the stack creates. @default 4 plus one per drift feature */
   readonly alarmCount?: number;
   /** Count of customer-managed keys the stack creates. @default 1 */
@@ -48,6 +63,23 @@ export interface CostOptions {
    */
   readonly variants?: readonly CostVariant[];
 }
+
+/** A scheduled job the stack runs, for the cost estimate. */
+export interface ScheduledJobCost {
+  /** Line item, e.g. `Hourly drift job`. */
+  readonly item: string;
+  readonly runner: JobRunner;
+  /** @default 730 (hourly) */
+  readonly runsPerMonth?: number;
+  readonly minutesPerRun: number;
+  /** Memory of one run in GB (functions bill on it). @default 2 */
+  readonly memoryGb?: number;
+  /** vCPUs of one run (Cloud Run and Container Apps bill on them). @default 1 */
+  readonly vcpu?: number;
+}
+
+/** The runner each cloud's default drift job runs on. */
+export const DEFAULT_JOB_RUNNER: Readonly<Record<Cloud, JobRunner>> = { aws: 'aws-lambda', gcp: 'gcp-cloud-run-function', azure: 'azure-flex-function' };
 
 /** One production (or shadow) variant of an AWS endpoint, for the cost estimate. */
 export interface CostVariant {
@@ -181,12 +213,22 @@ export function estimateMonthlyCost(spec: ModelSpec | ResolvedModelSpec, cloud: 
     const alarmCount = options.alarmCount ?? 4 + resolved.monitoring.driftFeatures.length;
     const alarms = alarmCount * prices.alarmMonth.usd + prices.dashboardMonth.usd;
     add('Alarms and dashboard', alarms, alarms, `${alarmCount} x ${usd(prices.alarmMonth.usd)} + ${usd(prices.dashboardMonth.usd)} dashboard`, prices.alarmMonth.source);
-    const runHours = HOURS_PER_MONTH * ((options.driftJobMinutes ?? 10) / 60);
-    // AWS runs Model Monitor on ml.m5.xlarge; GCP and Azure run our drift job on 1 vCPU / 2 GiB.
-    const driftHourly = cloud === 'aws' ? MODEL_MONITOR_PROCESSING.usd : cloud === 'gcp' ? 3600 * (0.000018 + 2 * 0.000002) : 3600 * (0.000024 + 2 * 0.000003);
-    const drift = runHours * driftHourly;
-    add('Hourly drift monitoring job', drift, drift, `${runHours.toFixed(1)} h x ${usd(driftHourly)}/h`, cloud === 'aws' ? MODEL_MONITOR_PROCESSING.source : machine.price.source);
   }
+  const jobs = options.jobs ?? (resolved.monitoring.enabled && options.driftJobMinutes !== 0
+    ? [{ item: 'Hourly drift monitoring job', runner: DEFAULT_JOB_RUNNER[cloud], minutesPerRun: options.driftJobMinutes ?? 10 }]
+    : []);
+  for (const job of jobs) {
+    const runner = JOB_RUNNER_PRICES[job.runner];
+    const runs = job.runsPerMonth ?? HOURS_PER_MONTH;
+    const seconds = runs * job.minutesPerRun * 60;
+    const memoryGb = job.memoryGb ?? 2;
+    const vcpu = job.vcpu ?? 1;
+    const hourly = runner.perHour + 3600 * (runner.perGbSecond * memoryGb + runner.perVcpuSecond * vcpu);
+    const monthly = (seconds / 3600) * hourly;
+    add(job.item, monthly, monthly, `${runs} runs x ${job.minutesPerRun} min on ${runner.label} (${memoryGb} GB${runner.perVcpuSecond > 0 ? `, ${vcpu} vCPU` : ''}) x ${usd(hourly)}/h`, runner.source);
+  }
+  if (cloud === 'gcp' && options.gcpNetwork) lines.push(...gcpNetworkCostLines(options.gcpNetwork, traffic, HOURS_PER_MONTH));
+  if (cloud === 'azure' && options.azureNetwork) lines.push(...azurePrivateNetworkingCostLines(options.azureNetwork, captureGb, HOURS_PER_MONTH));
   const keyCount = options.keyCount ?? 1;
   const keys = keyCount * prices.keyMonth.usd;
   if (keys > 0) add('Customer-managed keys', keys, keys, `${keyCount} x ${usd(prices.keyMonth.usd)} ${prices.keyMonth.unit}`, prices.keyMonth.source);

@@ -78,3 +78,34 @@ export const MODEL_MONITOR_PROCESSING = { usd: 0.23, unit: 'per ml.m5.xlarge pro
 
 /** Azure Container Apps dedicated plan management fee per environment-hour. */
 export const AZURE_DEDICATED_PLAN_FEE = { usd: 0.1, unit: 'per environment-hour with a dedicated workload profile', source: 'https://azure.microsoft.com/pricing/details/container-apps/' } as const;
+
+/** Where a scheduled monitoring job (drift, quality, explainability) runs; each bills differently. */
+export type JobRunner =
+  | 'sagemaker-processing'
+  | 'aws-lambda'
+  | 'gcp-cloud-run-function'
+  | 'gcp-cloud-run-job'
+  | 'azure-flex-function'
+  | 'azure-container-apps-job';
+
+/** What one running hour of a job costs: a flat rate, plus per GB-second of memory and per vCPU-second. */
+export interface JobRunnerPrice {
+  readonly label: string;
+  readonly perHour: number;
+  readonly perGbSecond: number;
+  readonly perVcpuSecond: number;
+  readonly source: string;
+}
+
+/**
+ * Job runner list prices (us-east-1 / us-central1 / East US), before free grants, read 2026-11-24 to 2026-12-04.
+ * AWS Lambda is priced at the x86 rate (our functions run on Arm, which is cheaper): an upper bound.
+ */
+export const JOB_RUNNER_PRICES: Readonly<Record<JobRunner, JobRunnerPrice>> = {
+  'sagemaker-processing': { label: 'SageMaker Model Monitor (ml.m5.xlarge processing)', perHour: MODEL_MONITOR_PROCESSING.usd, perGbSecond: 0, perVcpuSecond: 0, source: MODEL_MONITOR_PROCESSING.source },
+  'aws-lambda': { label: 'AWS Lambda', perHour: 0, perGbSecond: USAGE_PRICES.aws.functionGbSecond.usd, perVcpuSecond: 0, source: USAGE_PRICES.aws.functionGbSecond.source },
+  'gcp-cloud-run-function': { label: 'Cloud Run function (request-based billing)', perHour: 0, perGbSecond: 0.0000025, perVcpuSecond: 0.000024, source: 'Cloud Run request-based billing, Tier 1: $0.000024/vCPU-s, $0.0000025/GiB-s; https://cloud.google.com/run/pricing' },
+  'gcp-cloud-run-job': { label: 'Cloud Run job (instance-based billing)', perHour: 0, perGbSecond: 0.000002, perVcpuSecond: 0.000018, source: 'Cloud Run instance-based billing, Tier 1: $0.000018/vCPU-s, $0.000002/GiB-s; https://cloud.google.com/run/pricing' },
+  'azure-flex-function': { label: 'Azure Functions Flex Consumption (on demand)', perHour: 0, perGbSecond: 0.000026, perVcpuSecond: 0, source: 'Azure Functions Flex Consumption on-demand execution time $0.000026/GB-s; https://azure.microsoft.com/pricing/details/functions/' },
+  'azure-container-apps-job': { label: 'Container Apps job (consumption)', perHour: 0, perGbSecond: 0.000003, perVcpuSecond: 0.000024, source: 'Azure Container Apps consumption: $0.000024/vCPU-s, $0.000003/GiB-s; https://azure.microsoft.com/pricing/details/container-apps/' },
+};

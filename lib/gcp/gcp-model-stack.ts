@@ -338,7 +338,10 @@ export class GcpModelStack extends TerraformStack {
     // What `npm run review` prices the stack from: the spec as given, and the choices that change the bill.
     this.addOverride(`//.${REVIEW_METADATA_KEY}`, reviewMetadata(props.spec, 'gcp', {
       alarmCount: this.alerting?.conditionCount ?? 0,
-      ...(this.driftJob ? {} : { driftJobMinutes: 0 }),
+      jobs: this.driftJob
+        ? [{ item: 'Hourly drift job', runner: this.driftJob.runtime === 'function' ? 'gcp-cloud-run-function' : 'gcp-cloud-run-job', minutesPerRun: 10 }]
+        : [],
+      ...(Object.values(this.networkCost).some((v) => v !== undefined && v !== false) ? { gcpNetwork: this.networkCost } : {}),
     }));
   }
 }

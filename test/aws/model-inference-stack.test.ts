@@ -332,7 +332,7 @@ describe('ModelInferenceStack monitoring (drift, dashboard, safe deployments)', 
 
   it('records the spec and cost choices for the review', () => {
     const metadata = t.toJSON().Metadata?.['deploy-ai-smarter'];
-    expect(metadata).toMatchObject({ version: 1, cloud: 'aws', spec: { name: 'churn-model' }, costOptions: { mode: 'realtime', functionMemoryMb: 512, driftJobMinutes: 10 } });
+    expect(metadata).toMatchObject({ version: 1, cloud: 'aws', spec: { name: 'churn-model' }, costOptions: { mode: 'realtime', functionMemoryMb: 512, jobs: [{ runner: 'sagemaker-processing', minutesPerRun: 10 }] } });
     expect(metadata.costOptions.alarmCount).toBe(Object.keys(t.findResources('AWS::CloudWatch::Alarm')).length);
     expect(metadata.costOptions.keyCount).toBe(Object.keys(t.findResources('AWS::KMS::Key')).length);
   });

@@ -220,11 +220,11 @@ describe('AzureModelStack', () => {
       cloud: 'azure',
       spec: { name: 'fraud', image: 'crfraud.azurecr.io/fraud:1', monthlyBudgetUsd: 800, monitoring: { alarmEmails: ['oncall@example.com'] } },
       // 3 metric alerts + drift, drift-job-error and drift-job-silent log alerts.
-      costOptions: { alarmCount: 6 },
+      costOptions: { alarmCount: 6, jobs: [{ item: 'Hourly drift job', runner: 'azure-flex-function', minutesPerRun: 10 }] },
     }]);
     const bare = stackOf({ spec: { name: 'vision', image: 'x.io/v:1' }, driftJob: false, batchInference: false, mlWorkspace: false });
     const bareEntry = parseReviewMetadata((bare.toTerraform() as { '//': Record<string, unknown> })['//'][REVIEW_METADATA_KEY], 'vision').entries[0];
-    expect(bareEntry.costOptions).toEqual({ alarmCount: 4, driftJobMinutes: 0 });
+    expect(bareEntry.costOptions).toEqual({ alarmCount: 4, jobs: [] });
   });
 
   it('marks every managed-identity role assignment as a service principal and leaves the deployer\'s type to Azure', () => {

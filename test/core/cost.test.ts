@@ -13,18 +13,18 @@ describe('estimateMonthlyCost', () => {
     expect(line(aws, /Lambda/)!.minUsd).toBe(1.2); // 1e6 x 0.5 GB x 0.12 s x 0.0000166667 + 1 M x 0.20
     expect(line(aws, /capture/)!.minUsd).toBe(0.22); // 1e6 x 10 KB = 9.537 GB x 0.023
     expect(line(aws, /Alarms/)!.minUsd).toBe(3.4); // 4 x 0.10 + 3 dashboard
-    expect(line(aws, /drift/)!.minUsd).toBe(27.98); // 730 x 10/60 h x 0.23
+    expect(line(aws, /drift/)!.minUsd).toBe(14.6); // Lambda: 730 runs x 600 s x 2 GB x $0.0000166667/GB-s
     expect(line(aws, /key/)!.minUsd).toBe(1);
-    expect(aws.minMonthlyUsd).toBe(205.2);
-    expect(aws.maxMonthlyUsd).toBe(708.9);
+    expect(aws.minMonthlyUsd).toBe(191.82);
+    expect(aws.maxMonthlyUsd).toBe(695.52);
   });
 
   it('prices the default GCP stack: Cloud Run 4 vCPU / 16 GiB instance-hours, no per-request fee', () => {
     const gcp = estimateMonthlyCost(spec, 'gcp');
     expect(line(gcp, /instances/)).toMatchObject({ minUsd: 273.31, maxUsd: 1093.25 }); // 0.3744/h x 730 x 1..4
     expect(line(gcp, /API requests/)).toBeUndefined();
-    expect(line(gcp, /drift/)!.minUsd).toBe(9.64); // 121.67 h x (0.000018 + 2 x 0.000002) x 3600
-    expect(gcp.minMonthlyUsd).toBe(283.6);
+    expect(line(gcp, /drift/)!.minUsd).toBe(12.7); // Cloud Run function: 730 x 600 s x ($0.000024 x 1 vCPU + $0.0000025 x 2 GiB)
+    expect(gcp.minMonthlyUsd).toBe(286.66);
   });
 
   it('costs nothing for instances when GCP and Azure scale to zero, but keeps the per-use parts', () => {
@@ -68,7 +68,7 @@ describe('estimateMonthlyCost', () => {
   it('compares the three clouds and summarizes each on one line', () => {
     const estimates = compareClouds(spec);
     expect(estimates.map((e) => e.cloud)).toEqual(['aws', 'gcp', 'azure']);
-    expect(formatCostSummary(estimates[0])).toBe('churn-model on aws (ml.m5.xlarge, us-east-1): $205.20-$708.90/month at 1,000,000 requests, prices of 2026-11-24');
+    expect(formatCostSummary(estimates[0])).toBe('churn-model on aws (ml.m5.xlarge, us-east-1): $191.82-$695.52/month at 1,000,000 requests, prices of 2026-11-24');
     expect(computePriceTable()).toContain('| gpu-a10g | ml.g5.xlarge $1.408 |');
   });
 });
@@ -99,5 +99,25 @@ describe('estimateMonthlyCost on any SageMaker hosting type', () => {
 
   it('refuses a misspelt instance type', () => {
     expect(() => estimateMonthlyCost(spec, 'aws', { instanceType: 'ml.g5.xxlarge' })).toThrow(/instanceType: got "ml.g5.xxlarge".*did you mean/);
+  });
+
+  it('prices each scheduled job on its runner, and none when the stack has no job', () => {
+    const modelMonitor = estimateMonthlyCost(spec, 'aws', { jobs: [{ item: 'Model Monitor drift job', runner: 'sagemaker-processing', minutesPerRun: 10 }] });
+    expect(line(modelMonitor, /Model Monitor/)!.minUsd).toBe(27.98); // 730 x 10/60 h x $0.23/h
+    const azure = estimateMonthlyCost(spec, 'azure', { jobs: [
+      { item: 'Drift job', runner: 'azure-flex-function', minutesPerRun: 1, memoryGb: 2 },
+      { item: 'Quality job', runner: 'azure-container-apps-job', runsPerMonth: 30, minutesPerRun: 5, vcpu: 0.5, memoryGb: 1 },
+    ] });
+    expect(line(azure, /Drift job/)!.minUsd).toBe(2.28); // 730 x 60 s x 2 GB x $0.000026/GB-s
+    expect(line(azure, /Quality job/)!.minUsd).toBe(0.14); // 30 x 300 s x (0.5 x $0.000024 + 1 x $0.000003)
+    expect(line(estimateMonthlyCost(spec, 'gcp', { driftJobMinutes: 0 }), /drift/)).toBeUndefined();
+    expect(line(estimateMonthlyCost(spec, 'gcp', { jobs: [] }), /drift/)).toBeUndefined();
+  });
+
+  it('adds the network lines of the GCP and Azure private options', () => {
+    const gcp = estimateMonthlyCost(spec, 'gcp', { gcpNetwork: { connector: { machineType: 'e2-micro', minInstances: 2, maxInstances: 3 } } });
+    expect(gcp.lines.some((l) => /connector/i.test(l.item))).toBe(true);
+    const azure = estimateMonthlyCost(spec, 'azure', { azureNetwork: { privateEndpoints: 8, privateDnsZones: 4 } });
+    expect(azure.lines.some((l) => /private endpoint/i.test(l.item))).toBe(true);
   });
 });

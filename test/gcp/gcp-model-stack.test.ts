@@ -137,7 +137,7 @@ describe('GcpModelStack', () => {
           monthlyBudgetUsd: 500,
         },
         // latency, 5xx, CPU, saturation, any-feature drift, dead letters, drift job error, failure and silence
-        costOptions: { alarmCount: 10 },
+        costOptions: { alarmCount: 10, jobs: [{ item: 'Hourly drift job', runner: 'gcp-cloud-run-function', minutesPerRun: 10 }] },
       });
       expect(parseReviewMetadata(metadata[REVIEW_METADATA_KEY], 'gcp-model')).toEqual({ entries: [expect.objectContaining({ cloud: 'gcp' })], problems: [] });
     });
@@ -220,7 +220,7 @@ describe('GcpModelStack', () => {
         expect(resource(json, 'google_monitoring_alert_policy', `Alerting/${id}`).notification_channels).toEqual(channels);
       }
       const metadata = (stack.toTerraform() as { '//': Record<string, { costOptions: unknown }> })['//'][REVIEW_METADATA_KEY];
-      expect(metadata.costOptions).toEqual({ alarmCount: 10 });
+      expect(metadata.costOptions).toEqual({ alarmCount: 10, jobs: [{ item: 'Hourly drift job', runner: 'gcp-cloud-run-function', minutesPerRun: 10 }] });
       expect(stack.alerting!.conditionCount).toBe(10);
     });
 
@@ -303,7 +303,7 @@ describe('GcpModelStack', () => {
     // Batch inference still captures its own traffic; the review prices no drift job.
     expect(stack.batch!.captureUri).toBeDefined();
     const metadata = (stack.toTerraform() as { '//': Record<string, { costOptions: unknown }> })['//'][REVIEW_METADATA_KEY];
-    expect(metadata.costOptions).toEqual({ alarmCount: 7, driftJobMinutes: 0 });
+    expect(metadata.costOptions).toEqual({ alarmCount: 7, jobs: [] });
   });
 
   it('leaves out batch inference, alerting and API enablement when asked', () => {
