@@ -9,3 +9,4 @@ export * from './version';
 export * from './drift-job';
 export * from './cron';
 export * from './budget';
+export * from './key-prefix';
