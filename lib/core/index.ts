@@ -9,4 +9,5 @@ export * from './version';
 export * from './drift-job';
 export * from './cron';
 export * from './budget';
+export * from './review-contract';
 export * from './key-prefix';
