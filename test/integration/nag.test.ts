@@ -43,9 +43,17 @@ function synthFindings(app: App): { findings: string[]; plugins: string[] } {
   return { findings, plugins: reportingPlugins(app.outdir) };
 }
 
+/** A fresh output folder per synthesis, removed after the file's tests. */
+const outdirs: string[] = [];
+function freshOutdir(prefix: string): string {
+  outdirs.push(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  return outdirs[outdirs.length - 1];
+}
+afterAll(() => outdirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
 describe('cdk-nag gate', () => {
   it('example stacks have no unacknowledged AwsSolutions or CloudFormation validation findings', () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'nag-examples-'));
+    const outdir = freshOutdir('nag-examples-');
     const app = new App({ outdir });
     for (const [name, props] of Object.entries(VARIANTS)) {
       new ModelInferenceStack(app, `Example${name}`, { spec: SPEC, ...props });
@@ -61,7 +69,7 @@ describe('cdk-nag gate', () => {
   });
 
   it('stays clean under the recommended feature flags a `cdk init` app sets (cdk.json)', () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'nag-flags-'));
+    const outdir = freshOutdir('nag-flags-');
     const { context } = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
     expect(Object.keys(context).length).toBeGreaterThan(50);
     const app = new App({ outdir, context });
@@ -73,7 +81,7 @@ describe('cdk-nag gate', () => {
   });
 
   it('the same gate reports a finding nobody acknowledged (control)', () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'nag-control-'));
+    const outdir = freshOutdir('nag-control-');
     const app = new App({ outdir });
     const control = new Stack(app, 'Control');
     new s3.Bucket(control, 'PlainBucket');
