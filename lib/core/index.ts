@@ -16,3 +16,5 @@ export * from './quality-job';
 export * from './retraining-event';
 export * from './sagemaker-instances';
 export * from './azure-network-cost';
+export * from './review-contract';
+export * from './key-prefix';

@@ -79,7 +79,7 @@ export async function runReviewCli(argv: readonly string[], io: { log(line: stri
     return 2;
   }
   // Loaded here so `--help` and argument errors stay instant.
-  const { reviewAssemblies, formatSynthCostLines } = await import('./index');
+  const { reviewAssemblies, formatSynthCostLines } = await import('./review-assemblies');
   try {
     if (switches.has('costs-only')) {
       for (const line of formatSynthCostLines({ cdkOut: values.get('cdk-out'), cdktfOut: values.get('cdktf-out'), traffic: profile })) io.log(line);

@@ -1,7 +1,7 @@
 // Prices each model a stack records in its review metadata: the estimate on the stack's cloud with its
 // breakdown, and the same spec on AWS, GCP and Azure side by side.
 import { CostOptions, TrafficProfile, compareClouds, estimateMonthlyCost } from '../core/cost';
-import { REVIEW_METADATA_KEY, ReviewMetadata, parseReviewMetadata } from './contract';
+import { REVIEW_METADATA_KEY, ReviewMetadata, parseReviewMetadata } from '../core/review-contract';
 import { CostReview, ModelCost } from './model';
 
 /** Options for `costOptions` that the reader of the review chooses, overriding what the stack recorded. */

@@ -1,11 +1,9 @@
 // Small helpers for walking synthesized JSON (CloudFormation templates, cdk.tf.json) without `any`.
 import * as fs from 'fs';
+import { type JsonObject, isObject } from '../core/private/json';
 
-export type JsonObject = { readonly [key: string]: unknown };
-
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export type { JsonObject };
+export { isObject };
 
 export function asObject(value: unknown): JsonObject {
   return isObject(value) ? value : {};

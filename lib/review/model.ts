@@ -1,7 +1,7 @@
 // The review's data: what `reviewAssemblies` finds in each synthesized stack, before it becomes Markdown.
 // Every row carries `flags`: short reasons a reviewer should look twice (empty when nothing stands out).
 import { CostEstimate } from '../core/cost';
-import { ReviewMetadata } from './contract';
+import { ReviewMetadata } from '../core/review-contract';
 
 export type ReviewCloud = 'aws' | 'gcp' | 'azure';
 

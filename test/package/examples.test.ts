@@ -1,5 +1,5 @@
 // Every example in examples/ synthesizes, and produces what its name promises (cdk-nag is left to the examples'
-// own synth and to test/aws/nag.test.ts, to keep this file fast).
+// own synth and to test/integration/nag.test.ts, to keep this file fast).
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { App as TfApp, Testing } from 'cdktf';

@@ -1,5 +1,5 @@
-// Shared by the package tests: a fresh dist/ (built once, under a lock, when lib/ changed since the last build)
-// and child-process helpers. Not a test file itself.
+// Shared by the package and integration tests: a fresh dist/ (built once, under a lock, when lib/ changed since
+// the last build), the packed tarball, and child-process helpers. Not a test file itself.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -82,4 +82,18 @@ export function runNode(args: readonly string[], cwd: string, extraEnv: Readonly
 export function modulesLoadedBy(target: string, cwd = REPO, nodeArgs: readonly string[] = []): string[] {
   const script = `require(${JSON.stringify(target)}); process.stdout.write(JSON.stringify(Object.keys(require.cache)));`;
   return JSON.parse(runNode([...nodeArgs, '-e', script], cwd)) as string[];
+}
+
+/** What `npm pack` wrote: the tarball's path and the files it holds. */
+export interface PackedTarball {
+  readonly tarball: string;
+  readonly files: readonly string[];
+}
+
+/** Builds the package when stale (see ensureBuilt) and packs it into `destination`, as `npm publish` would. */
+export async function packTarball(destination: string): Promise<PackedTarball> {
+  await ensureBuilt();
+  const out = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', destination], { cwd: REPO, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const [result] = JSON.parse(out) as Array<{ readonly filename: string; readonly files: ReadonlyArray<{ readonly path: string }> }>;
+  return { tarball: path.join(destination, result.filename), files: result.files.map((f) => f.path) };
 }

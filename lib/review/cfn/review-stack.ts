@@ -1,5 +1,5 @@
 // Reviews one CloudFormation stack of a cloud assembly.
-import { REVIEW_METADATA_KEY } from '../contract';
+import { REVIEW_METADATA_KEY } from '../../core/review-contract';
 import { CostOverrides, reviewCost } from '../cost-section';
 import { JsonObject, asObject, countBy } from '../json';
 import { StackReview } from '../model';

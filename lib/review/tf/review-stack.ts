@@ -1,5 +1,5 @@
 // Reviews one cdktf stack (cdk.tf.json).
-import { REVIEW_METADATA_KEY } from '../contract';
+import { REVIEW_METADATA_KEY } from '../../core/review-contract';
 import { CostOverrides, reviewCost } from '../cost-section';
 import { asObject, countBy } from '../json';
 import { ReviewCloud, StackReview } from '../model';

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ASSETS, REPO, ensureBuilt, modulesLoadedBy, runNode } from './support';
+import { ASSETS, REPO, modulesLoadedBy, packTarball, runNode } from '../package/support';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const DEV_TOOLING = ['tsx', 'esbuild', 'typescript', 'ts-node', '@swc/core', 'jest'];
@@ -15,12 +15,11 @@ const AWS_CDK_PATH = /[\\/]node_modules[\\/]aws-cdk-lib[\\/]/;
 /** Every runtime entry (lib/runtime/<name>/index.ts) is bundled to assets/<name>/index.js by `npm run bundle`. */
 const BUNDLES = fs.readdirSync(path.join(REPO, 'lib', 'runtime')).filter((name) => fs.existsSync(path.join(REPO, 'lib', 'runtime', name, 'index.ts')));
 
-interface PackResult { readonly filename: string; readonly files: ReadonlyArray<{ readonly path: string }> }
 interface PackageJson { readonly exports: Record<string, string | Record<string, string>>; readonly bin: Record<string, string> }
 
 let work: string;
 let tarball: string;
-let files: string[];
+let files: readonly string[];
 
 /** A temporary app: its files, our extracted tarball, and symlinks to exactly the peers it is allowed. */
 function makeApp(name: string, peers: readonly string[]): string {
@@ -52,12 +51,8 @@ function unresolvable(appDir: string, names: readonly string[]): string[] {
 }
 
 beforeAll(async () => {
-  await ensureBuilt();
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'consumer-'));
-  const out = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: REPO, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const [result] = JSON.parse(out) as PackResult[];
-  tarball = path.join(work, result.filename);
-  files = result.files.map((f) => f.path);
+  ({ tarball, files } = await packTarball(work));
 }, 300_000);
 
 afterAll(() => {

@@ -3,7 +3,7 @@
 // The sources (lib/<cloud>/index.ts, through tsx) are checked, so the test needs no build: tsc emits the same
 // require() calls for them. The built package is checked the same way, installed, in consumer.test.ts.
 import * as path from 'node:path';
-import { REPO, modulesLoadedBy } from './support';
+import { REPO, modulesLoadedBy } from '../package/support';
 
 const PACKAGES: Record<string, RegExp> = {
   'aws-cdk-lib': /[\\/]node_modules[\\/]aws-cdk-lib[\\/]/,
