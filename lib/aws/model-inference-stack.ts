@@ -8,7 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { ValidationErrors } from '../core/errors';
 import { ModelSpec, ResolvedModelSpec, resolveModelSpec } from '../core/model-spec';
-import { REVIEW_METADATA_KEY, reviewMetadata } from '../review/contract';
+import { REVIEW_METADATA_KEY, reviewMetadata } from '../core/review-contract';
 import { DriftMonitor, LocalBaseline, S3Baseline } from './drift-monitor';
 import { InferenceAlarms, InferenceAlarmsThresholds } from './inference-alarms';
 import { InferenceApi, InferenceApiAuthorization, InferenceApiQuota, InferenceApiThrottle } from './inference-api';

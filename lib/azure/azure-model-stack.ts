@@ -5,7 +5,7 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { AzurermBackend, Fn, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { AzureNetworkCostOptions, isTokenList, isTokenString, ResolvedModelSpec, resolveModelSpec, ValidationErrors } from '../core';
-import { REVIEW_METADATA_KEY, reviewMetadata } from '../review/contract';
+import { REVIEW_METADATA_KEY, reviewMetadata } from '../core/review-contract';
 import { ApiFront } from './api-front';
 import { AzureModelStackProps } from './azure-model-stack-props';
 import { BatchInference } from './batch-inference';

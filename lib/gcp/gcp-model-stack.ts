@@ -7,7 +7,7 @@ import { GcsBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { GcpNetworkCostOptions } from '../core/gcp-network-cost';
 import { isTokenList, ModelSpec, ResolvedModelSpec, resolveModelSpec, ValidationErrors } from '../core';
-import { REVIEW_METADATA_KEY, reviewMetadata } from '../review/contract';
+import { REVIEW_METADATA_KEY, reviewMetadata } from '../core/review-contract';
 import { BatchInference, BatchInferenceProps } from './batch-inference';
 import { DriftJob, DriftJobProps } from './drift-job';
 import { checkCryptoKeyId, EncryptionKey, IEncryptionKey } from './encryption-key';

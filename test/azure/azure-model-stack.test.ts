@@ -6,7 +6,7 @@ import { AzureModelStack, AzureModelStackProps } from '../../lib/azure/azure-mod
 import { ExistingAzure } from '../../lib/azure/existing-azure';
 import { setWarningSink } from '../../lib/core/warnings';
 import { CONTAINER_APPS_NAME_PATTERN } from '../../lib/azure/private/azure-facts';
-import { parseReviewMetadata, REVIEW_METADATA_KEY } from '../../lib/review/contract';
+import { parseReviewMetadata, REVIEW_METADATA_KEY } from '../../lib/core/review-contract';
 import { all, at, only, parse, ref, roleAssignments, Synthesized } from './private/synth';
 
 const stackOf = (props: AzureModelStackProps, app: App = Testing.app()) => new AzureModelStack(app, 'model', props);

@@ -6,7 +6,7 @@ import { setWarningSink } from '../../lib/core/warnings';
 import { ServiceIdentity } from '../../lib/gcp/service-identity';
 import { addGcpExample } from '../../bin/gcp-example';
 import { GcpModelStack, GcpModelStackProps } from '../../lib/gcp/gcp-model-stack';
-import { parseReviewMetadata, REVIEW_METADATA_KEY } from '../../lib/review/contract';
+import { parseReviewMetadata, REVIEW_METADATA_KEY } from '../../lib/core/review-contract';
 import { address, iamBindings, resource, resourcesOf, synth, testStack, TfJson } from './private/tf-json';
 
 type Container = { env: { name: string; value: string }[] };
