@@ -7,21 +7,9 @@ import { DRIFT_JOB_USAGE, DriftJobConfigError, parseDriftJobArgs, runDriftJob } 
 import { EXPLAIN_COMMAND } from './runtime/explain/cli-command';
 import { QUALITY_COMMAND } from './runtime/quality/cli-command';
 import { parseMissingValues } from './runtime/drift/drift-job-args';
+import type { CliCommand, CliIo } from './runtime/shared/cli-command';
 
-/** Where a command writes; tests pass buffers. */
-export interface CliIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  readonly env: NodeJS.ProcessEnv;
-}
-
-export interface CliCommand {
-  /** One line for the command list. */
-  readonly summary: string;
-  readonly usage: string;
-  /** Returns the process exit code. */
-  run(args: readonly string[], io: CliIo): Promise<number>;
-}
+export type { CliCommand, CliIo } from './runtime/shared/cli-command';
 
 /** Bad arguments: printed with the command's usage, exit code 2. */
 export class UsageError extends Error {}

@@ -1,7 +1,7 @@
 // What the Azure private-networking option (AzureModelStack `privateNetworking`) adds to the monthly bill: private
 // endpoints (per hour and per GB processed), the private DNS zones they resolve through, and a Premium registry when
 // the stack creates one (only Premium registries take a private endpoint). Dated list prices with their sources.
-import type { CostLine } from './cost';
+import type { CostLine } from './cost-line';
 import type { UsagePrice } from './usage-prices';
 
 /** When the prices below were read. */

@@ -4,9 +4,12 @@ import { Cloud, listComputeClasses } from './compute-catalog';
 import { ValidationErrors } from './errors';
 import { ModelSpec, ResolvedModelSpec, resolveModelSpec } from './model-spec';
 import { AzureNetworkCostOptions, azurePrivateNetworkingCostLines } from './azure-network-cost';
+import { CostLine } from './cost-line';
 import { GcpNetworkCostOptions, gcpNetworkCostLines } from './gcp-network-cost';
 import { checkSageMakerInstanceType, findSageMakerInstanceType } from './sagemaker-instances';
 import { AZURE_DEDICATED_PLAN_FEE, JOB_RUNNER_PRICES, JobRunner, SAGEMAKER_SERVERLESS, USAGE_PRICES, USAGE_PRICES_AS_OF } from './usage-prices';
+
+export type { CostLine } from './cost-line';
 
 /** Hours in an average month (24 x 365 / 12). */
 export const HOURS_PER_MONTH = 730;
@@ -90,16 +93,6 @@ export interface CostVariant {
   readonly maxInstances: number;
 }
 
-export interface CostLine {
-  readonly item: string;
-  readonly minUsd: number;
-  readonly maxUsd: number;
-  /** How the number was computed, e.g. `1 x 730 h x $0.23/h`. */
-  readonly basis: string;
-  readonly source: string;
-  /** True when the item has no recorded price: its amounts are 0 and it is listed in `notPriced`. */
-  readonly notPriced?: boolean;
-}
 
 export interface CostEstimate {
   readonly cloud: Cloud;

@@ -1,7 +1,7 @@
 // What the GCP stack's network options add to the monthly bill: the Serverless VPC Access connector it creates, Direct
 // VPC egress (no charge of its own), and the external HTTPS load balancer with Cloud Armor of `publicApi`. List prices,
 // us-central1, dated; estimateMonthlyCost adds these lines for GCP.
-import type { CostLine } from './cost';
+import type { CostLine } from './cost-line';
 import type { UsagePrice } from './usage-prices';
 
 /** When the prices below were read. */

@@ -2,7 +2,7 @@
 // ResolvedModelSpec (defaults filled in, compute class looked up) that every cloud's stack consumes.
 import { ComputeClass, DEFAULT_COMPUTE_CLASS, findComputeClass, resolveComputeClass } from './compute-catalog';
 import { isTokenList, isTokenNumber, isTokenString, ValidationErrors } from './errors';
-import { QualityMonitoringSpec, ResolvedQualityMonitoring, resolveQualityMonitoring } from './quality-job';
+import { QualityMonitoringSpec, ResolvedQualityMonitoring, resolveQualityMonitoring } from './quality-spec';
 import { checkShape, Shape } from './shape';
 
 /** How the model scales. */

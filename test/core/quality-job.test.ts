@@ -73,7 +73,7 @@ describe('resolveQualityMonitoring (the proposed spec.monitoring.quality)', () =
 
   it('names an unknown key with a did-you-mean', () => {
     expect(problems({ problemType: 'Regression', maxRsme: 3 })).toEqual([
-      expect.stringMatching(/^Spec spec.monitoring.quality.maxRsme: got 3; expected no such key \(did you mean "maxRmse"\?\); known keys: problemType, minAccuracy/),
+      expect.stringMatching(/^Spec spec.monitoring.quality.maxRsme: got 3; expected no such key: a quality block with at least problemType takes problemType, minAccuracy, .* \(did you mean "maxRmse"\?\)$/),
     ]);
   });
 
@@ -83,21 +83,23 @@ describe('resolveQualityMonitoring (the proposed spec.monitoring.quality)', () =
       probabilityThreshold: 2, inferenceAttribute: '', positiveLabel: 5,
     })).toEqual([
       'Spec spec.monitoring.quality.problemType: got "Ranking"; expected one of "BinaryClassification", "MulticlassClassification", "Regression"',
+      'Spec spec.monitoring.quality.minSamples: got "30"; expected a number',
+      'Spec spec.monitoring.quality.positiveLabel: got 5; expected a string',
       'Spec spec.monitoring.quality.minAccuracy: got 1.2; expected a number from 0 to 1',
       'Spec spec.monitoring.quality.labelTimeoutHours: got 1000; expected an integer from 0 to 744',
       'Spec spec.monitoring.quality.minLabelCoverage: got -0.1; expected a number from 0 to 1',
       'Spec spec.monitoring.quality.windowHours: got 0.5; expected an integer from 1 to 744',
-      'Spec spec.monitoring.quality.minSamples: got "30"; expected an integer from 1 to 1000000',
       'Spec spec.monitoring.quality.probabilityThreshold: got 2; expected a number from 0 to 1',
       'Spec spec.monitoring.quality.inferenceAttribute: got ""; expected a non-empty string of at most 256 characters',
-      'Spec spec.monitoring.quality.positiveLabel: got 5; expected a non-empty string of at most 256 characters',
-      'Spec spec.monitoring.quality.probabilityThreshold: got 2; expected no value: it applies to problemType "BinaryClassification" only',
-      'Spec spec.monitoring.quality.positiveLabel: got 5; expected no value: it applies to problemType "BinaryClassification" only',
+    ]);
+    expect(problems({ problemType: 'Regression', probabilityThreshold: 0.7, positiveLabel: 'yes' })).toEqual([
+      'Spec spec.monitoring.quality.probabilityThreshold: got 0.7; expected no value: it applies to problemType "BinaryClassification" only',
+      'Spec spec.monitoring.quality.positiveLabel: got "yes"; expected no value: it applies to problemType "BinaryClassification" only',
     ]);
     expect(problems({ problemType: 'BinaryClassification', maxRmse: 3 })).toEqual([
       'Spec spec.monitoring.quality.maxRmse: got 3; expected no value for BinaryClassification: regression thresholds (maxRmse, maxMae, minR2) need problemType "Regression"',
     ]);
-    expect(problems('yes')).toEqual(['Spec spec.monitoring.quality: got "yes"; expected an object with at least problemType']);
+    expect(problems('yes')).toEqual(['Spec spec.monitoring.quality: got "yes"; expected a quality block with at least problemType']);
   });
 
   it('lets a number token through its range check', () => {

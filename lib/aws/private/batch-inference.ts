@@ -9,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IDependable } from 'constructs';
-import type { BatchInferenceOptions, BatchInferenceResources } from '../ingestion-bucket';
+import type { BatchInferenceOptions, BatchInferenceResources } from '../ingestion-bucket-props';
 import { createBundledFunction } from './bundled-function';
 import { BatchInferencePlan } from './ingestion-checks';
 import { acknowledgeWildcardArns } from './nag-findings';

@@ -3,7 +3,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { ValidationErrors, isTokenString } from '../../core/errors';
-import type { BatchInferenceOptions, IngestionBucketProps } from '../ingestion-bucket';
+import type { BatchInferenceOptions, IngestionBucketProps } from '../ingestion-bucket-props';
 import {
   checkBoolean, checkBucket, checkDuration, checkEndpoint, checkKey, checkLiteralOneOf, checkNumberOneOf, checkObject, checkString, isDuration,
 } from './prop-checks';

@@ -1,7 +1,7 @@
 // `deploy-ai-smarter explain`: explains a served model from the outside. Sends a sample of a CSV file to its
 // /invocations, computes permutation feature importance and partial dependence for the top features, writes a
 // Markdown + HTML report with SVG plots, and prints one JSON line (the last line of output) with the importance.
-import type { CliCommand, CliIo } from '../../cli';
+import type { CliCommand, CliIo } from '../shared/cli-command';
 import { JobConfigError, JobOptionReader } from '../shared/job-options';
 import { round6 } from '../shared/metric-lines';
 import { readDatasetSample } from './dataset';

@@ -1,6 +1,6 @@
 // `deploy-ai-smarter quality`: the quality job run on a laptop over local folders (or the job's storage URIs).
 // A short readable summary goes to stderr; stdout gets the job's JSON line, so its last line is one JSON object.
-import type { CliCommand, CliIo } from '../../cli';
+import type { CliCommand, CliIo } from '../shared/cli-command';
 import { JobConfigError } from '../shared/job-options';
 import { runQualityJob } from './quality-job';
 import { QUALITY_JOB_USAGE, parseQualityJobArgs } from './quality-options';
