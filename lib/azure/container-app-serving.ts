@@ -6,7 +6,7 @@ import { ContainerRegistry } from '@cdktf/provider-azurerm/lib/container-registr
 import { ResourceGroupTemplateDeployment } from '@cdktf/provider-azurerm/lib/resource-group-template-deployment';
 import { Fn, TerraformIterator } from 'cdktf';
 import { Construct } from 'constructs';
-import { isTokenList, isTokenString, ModelSpec, ResolvedModelSpec, resolveModelSpec, ValidationErrors } from '../core';
+import { isTokenList, isTokenString, ModelSpec, ResolvedModelSpec, requireOwnImage, resolveModelSpec, ValidationErrors } from '../core';
 import { AZURE_LOCATIONS, BLOB_FOLDER_URI, containerAppsName, CONTAINER_REGISTRY_NAME_PATTERN, parseBlobUrl, SERVERLESS_GPU_REGIONS } from './private/azure-facts';
 import { EASY_AUTH_TEMPLATE } from './private/easy-auth-template';
 import { checkIpRanges } from './private/checks';
@@ -172,7 +172,8 @@ export class ContainerAppServing extends Construct {
     if (props.callerAuthentication && !isTokenList(props.callerAuthentication.allowedClientIds)) {
       errors.check(props.callerAuthentication.allowedClientIds.length > 0, 'callerAuthentication.allowedClientIds', [], 'at least one client id');
     }
-    checkRegistry(errors, spec.image, props);
+    const image = requireOwnImage(spec, errors, 'spec.image instead: this construct serves an image of your own');
+    checkRegistry(errors, image, props);
     checkArtifact(errors, spec.modelArtifact);
     errors.throwIfAny();
     this.spec = spec;
@@ -219,12 +220,12 @@ export class ContainerAppServing extends Construct {
         networkRuleBypassOption: 'AzureServices',
         tags,
       });
-      warn(this, `ContainerAppServing registryName: the registry ${props.registryName} is created empty, and the app cannot start until ${spec.image} is pushed to it: apply the registry first (terraform apply -target), push the image, then apply the rest`);
+      warn(this, `ContainerAppServing registryName: the registry ${props.registryName} is created empty, and the app cannot start until ${image} is pushed to it: apply the registry first (terraform apply -target), push the image, then apply the rest`);
     }
     this.registry = props.existingRegistry ?? this.createdRegistry;
-    const source = imageSource(spec.image);
+    const source = imageSource(image);
     if (!this.registry && (source.kind === 'other' || source.kind === 'token')) {
-      warn(this, `ContainerAppServing spec.image: ${spec.image} is pulled without credentials (${source.kind === 'token' ? 'its registry is unknown at synth time' : `${source.host} is not an Azure Container Registry`}); a private image there fails to pull: use an Azure Container Registry with existingRegistry`);
+      warn(this, `ContainerAppServing spec.image: ${image} is pulled without credentials (${source.kind === 'token' ? 'its registry is unknown at synth time' : `${source.host} is not an Azure Container Registry`}); a private image there fails to pull: use an Azure Container Registry with existingRegistry`);
     }
     const grants = this.registry ? [grantRole(this, 'AcrPull', {
       principalId: props.identity.principalId,
@@ -284,7 +285,7 @@ export class ContainerAppServing extends Construct {
         maxReplicas: spec.scaling.maxInstances,
         container: [{
           name: 'model',
-          image: spec.image,
+          image,
           cpu: azure.containerCpu,
           memory: azure.containerMemory,
           env: Object.entries(env).map(([name, value]) => ({ name, value })),

@@ -3,6 +3,8 @@
 import { ComputeClass, DEFAULT_COMPUTE_CLASS, findComputeClass, resolveComputeClass } from './compute-catalog';
 import { isTokenList, isTokenNumber, isTokenString, ValidationErrors } from './errors';
 import { QualityMonitoringSpec, ResolvedQualityMonitoring, resolveQualityMonitoring } from './quality-spec';
+import { FRAMEWORK_SPEC_SHAPE, HUGGING_FACE_MODEL_ID_PATTERN } from './frameworks/resolve-framework-image';
+import { FrameworkSpec } from './frameworks/types';
 import { checkShape, Shape } from './shape';
 
 /** How the model scales. */
@@ -54,10 +56,51 @@ export interface MonitoringSpec {
    */
   readonly driftThreshold?: number;
   /**
-   * Population stability index above which a feature counts as drifted.
+   * Population stability index above which a feature counts as drifted (only together with a significant test:
+   * PSI never decides alone).
    * @default 0.2
    */
   readonly psiThreshold?: number;
+  /**
+   * Significance level of the per-feature drift tests after the correction across features.
+   * @default 0.01
+   */
+  readonly driftPValue?: number;
+  /**
+   * How p-values are corrected for testing many features at once: Benjamini-Hochberg, Bonferroni, or none.
+   * @default 'bh'
+   */
+  readonly driftCorrection?: 'bh' | 'bonferroni' | 'none';
+  /**
+   * Fewest values a feature needs in a window for a verdict (fewer: "insufficient data", never drift).
+   * @default 30
+   */
+  readonly driftMinWindowRows?: number;
+  /**
+   * Values from which a window counts as large: effect sizes (Wasserstein, Jensen-Shannon) decide instead of p-values.
+   * @default 1000
+   */
+  readonly driftLargeWindowRows?: number;
+  /**
+   * Wasserstein distance, in baseline standard deviations, above which a numeric feature of a large window drifted.
+   * @default 0.1
+   */
+  readonly wassersteinThreshold?: number;
+  /**
+   * Jensen-Shannon distance (0..1) above which a categorical feature of a large window drifted.
+   * @default 0.1
+   */
+  readonly jensenShannonThreshold?: number;
+  /**
+   * Share of evaluated features (0..1) that must drift for the window's dataset-level verdict to be drift.
+   * @default 0.5
+   */
+  readonly datasetDriftShare?: number;
+  /**
+   * Text values counted as missing (the empty field and JSON null always are).
+   * @default - NA, N/A, NaN, nan, null, NULL, None
+   */
+  readonly missingValues?: readonly string[];
   /**
    * Addresses that get every alarm by email.
    * @default - no subscription; subscribe to the alarm topic / channel yourself
@@ -121,9 +164,24 @@ export interface ModelSpec {
   readonly modelArtifact?: string;
   /**
    * Serving container image URI. It must answer `GET /ping` and `POST /invocations` on port 8080
-   * (the SageMaker serving contract, which the GCP and Azure stacks use too).
+   * (the SageMaker serving contract; on GCP and Azure, `serving` can name another port and routes).
+   * Give exactly one of `image`, `framework` or `huggingFaceModelId`.
+   * @default - from `framework` or `huggingFaceModelId`
    */
-  readonly image: string;
+  readonly image?: string;
+  /**
+   * A prebuilt serving image of the cloud, chosen by framework and version (and CPU or GPU by the compute
+   * class) instead of an image of your own: `{ name: 'sklearn', version: '1.2-1' }`. See docs/frameworks.md.
+   * @default - none: `image` or `huggingFaceModelId` names what serves the model
+   */
+  readonly framework?: FrameworkSpec;
+  /**
+   * An open model from the Hugging Face Hub (`mistralai/Mistral-7B-Instruct-v0.3`), served by each cloud's
+   * text-generation serving (the Hugging Face TGI image on AWS). With `framework` (huggingface-tgi or
+   * large-model), that framework's version serves it.
+   * @default - none
+   */
+  readonly huggingFaceModelId?: string;
   /**
    * Compute class from the catalog (`cpu-xlarge`, `gpu-t4`, `gpu-a10g`...), or a SageMaker instance
    * type from the catalog (`ml.g5.xlarge`).
@@ -156,7 +214,10 @@ export interface ModelSpec {
 export interface ResolvedModelSpec {
   readonly name: string;
   readonly modelArtifact?: string;
-  readonly image: string;
+  /** The image the spec names; undefined when `framework` or `huggingFaceModelId` says what serves the model. */
+  readonly image?: string;
+  readonly framework?: FrameworkSpec;
+  readonly huggingFaceModelId?: string;
   readonly compute: ComputeClass;
   readonly scaling: Required<ScalingSpec>;
   readonly monitoring: {
@@ -166,6 +227,14 @@ export interface ResolvedModelSpec {
     readonly driftFeatures: readonly string[];
     readonly driftThreshold: number;
     readonly psiThreshold: number;
+    readonly driftPValue?: number;
+    readonly driftCorrection?: 'bh' | 'bonferroni' | 'none';
+    readonly driftMinWindowRows?: number;
+    readonly driftLargeWindowRows?: number;
+    readonly wassersteinThreshold?: number;
+    readonly jensenShannonThreshold?: number;
+    readonly datasetDriftShare?: number;
+    readonly missingValues?: readonly string[];
     readonly alarmEmails: readonly string[];
     readonly quality?: ResolvedQualityMonitoring;
   };
@@ -202,6 +271,14 @@ const MONITORING_SHAPE: Shape = {
   driftFeatures: 'stringList',
   driftThreshold: 'number',
   psiThreshold: 'number',
+  driftPValue: 'number',
+  driftCorrection: { oneOf: ['bh', 'bonferroni', 'none'] },
+  driftMinWindowRows: 'number',
+  driftLargeWindowRows: 'number',
+  wassersteinThreshold: 'number',
+  jensenShannonThreshold: 'number',
+  datasetDriftShare: 'number',
+  missingValues: 'stringList',
   alarmEmails: 'stringList',
   quality: 'object',
   enabled: 'boolean',
@@ -212,6 +289,8 @@ export const MODEL_SPEC_SHAPE: Shape = {
   name: 'string',
   modelArtifact: 'string',
   image: 'string',
+  framework: { shape: FRAMEWORK_SPEC_SHAPE, describe: 'a framework block ({ name, version, pythonVersion? })' },
+  huggingFaceModelId: 'string',
   compute: 'string',
   scaling: { shape: SCALING_SHAPE, describe: 'a scaling block' },
   monitoring: { shape: MONITORING_SHAPE, describe: 'a monitoring block' },
@@ -222,6 +301,8 @@ export const MODEL_SPEC_SHAPE: Shape = {
 
 const PATH_PATTERN = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%\/-]*$/;
 const PATH_EXPECTED = "an absolute URL path starting with '/', without spaces or query string";
+/** The frameworks that serve an open model given by `huggingFaceModelId`. */
+const TEXT_GENERATION_SERVERS: readonly string[] = ['huggingface-tgi', 'large-model'];
 const NAME_EXPECTED = '2-32 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen';
 
 /** Specs this module resolved, so a child construct handed one does not validate it again. */
@@ -251,8 +332,20 @@ export function resolveModelSpec(input: ModelSpecInput, errors: ValidationErrors
   if (!given('name')) errors.add(p('name'), undefined, `a model name: ${NAME_EXPECTED}`);
   errors.checkPattern(p('name'), spec.name, MODEL_NAME_PATTERN, NAME_EXPECTED);
   const IMAGE_EXPECTED = 'a container image URI without spaces, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/my-model:1.0';
-  if (!given('image')) errors.add(p('image'), undefined, IMAGE_EXPECTED);
+  // What serves the model: an image, a framework's prebuilt image, or an open model (a framework may pin its server).
+  if (!given('image') && !given('framework') && !given('huggingFaceModelId')) {
+    errors.add(p('image'), undefined, `${IMAGE_EXPECTED}, or spec.framework / spec.huggingFaceModelId instead`);
+  }
+  if (given('image') && (given('framework') || given('huggingFaceModelId'))) {
+    errors.add(p(given('framework') ? 'framework' : 'huggingFaceModelId'), (input as Partial<ModelSpec>)[given('framework') ? 'framework' : 'huggingFaceModelId'],
+      'no value next to spec.image: give exactly one of image, framework or huggingFaceModelId');
+  }
   if (spec.image !== undefined) errors.check(spec.image.trim().length > 0 && !/\s/.test(spec.image), p('image'), spec.image, IMAGE_EXPECTED);
+  if (spec.huggingFaceModelId !== undefined) {
+    errors.checkPattern(p('huggingFaceModelId'), spec.huggingFaceModelId, HUGGING_FACE_MODEL_ID_PATTERN, 'a Hugging Face model id such as "mistralai/Mistral-7B-Instruct-v0.3"');
+    const server = spec.framework?.name;
+    if (server !== undefined) errors.check(TEXT_GENERATION_SERVERS.includes(server), p('framework.name'), server, `${TEXT_GENERATION_SERVERS.map((n) => JSON.stringify(n)).join(' or ')} with spec.huggingFaceModelId (the server of the open model), or no framework`);
+  }
   if (spec.modelArtifact !== undefined) {
     errors.check(spec.modelArtifact.trim().length > 0 && !/\s/.test(spec.modelArtifact), p('modelArtifact'), spec.modelArtifact, 'an s3://, gs:// or https:// URI, or a local file path, without spaces');
   }
@@ -287,6 +380,15 @@ export function resolveModelSpec(input: ModelSpecInput, errors: ValidationErrors
     driftFeatures: m.driftFeatures ?? [],
     driftThreshold: m.driftThreshold ?? SPEC_DEFAULTS.driftThreshold,
     psiThreshold: m.psiThreshold ?? SPEC_DEFAULTS.psiThreshold,
+    // The drift job's own defaults apply to the keys left out (the job documents them): undefined stays undefined.
+    driftPValue: m.driftPValue,
+    driftCorrection: m.driftCorrection,
+    driftMinWindowRows: m.driftMinWindowRows,
+    driftLargeWindowRows: m.driftLargeWindowRows,
+    wassersteinThreshold: m.wassersteinThreshold,
+    jensenShannonThreshold: m.jensenShannonThreshold,
+    datasetDriftShare: m.datasetDriftShare,
+    missingValues: m.missingValues,
     alarmEmails: m.alarmEmails ?? [],
     quality: m.quality === undefined ? undefined : resolveQualityMonitoring(m.quality, errors, p('monitoring.quality')),
   };
@@ -294,6 +396,16 @@ export function resolveModelSpec(input: ModelSpecInput, errors: ValidationErrors
   errors.checkNumber(p('monitoring.errorRatePercent'), monitoring.errorRatePercent, { min: 0.01, max: 100 });
   errors.checkNumber(p('monitoring.driftThreshold'), monitoring.driftThreshold, { min: 0.001, max: 1 });
   errors.checkNumber(p('monitoring.psiThreshold'), monitoring.psiThreshold, { min: 0.001, max: 10 });
+  errors.checkNumber(p('monitoring.driftPValue'), monitoring.driftPValue, { min: 1e-9, max: 0.5 });
+  const minRowsOk = errors.checkNumber(p('monitoring.driftMinWindowRows'), monitoring.driftMinWindowRows, { min: 1, max: 1_000_000, integer: true });
+  const largeRowsOk = errors.checkNumber(p('monitoring.driftLargeWindowRows'), monitoring.driftLargeWindowRows, { min: 1, max: 100_000_000, integer: true });
+  if (minRowsOk && largeRowsOk && monitoring.driftMinWindowRows !== undefined && monitoring.driftLargeWindowRows !== undefined
+    && !isTokenNumber(monitoring.driftMinWindowRows) && !isTokenNumber(monitoring.driftLargeWindowRows)) {
+    errors.check(monitoring.driftMinWindowRows <= monitoring.driftLargeWindowRows, p('monitoring.driftMinWindowRows'), monitoring.driftMinWindowRows, `at most monitoring.driftLargeWindowRows (${monitoring.driftLargeWindowRows})`);
+  }
+  errors.checkNumber(p('monitoring.wassersteinThreshold'), monitoring.wassersteinThreshold, { min: 0.001, max: 100 });
+  errors.checkNumber(p('monitoring.jensenShannonThreshold'), monitoring.jensenShannonThreshold, { min: 0.001, max: 1 });
+  errors.checkNumber(p('monitoring.datasetDriftShare'), monitoring.datasetDriftShare, { min: 0.01, max: 1 });
   // A list token (features from a parameter) cannot be checked name by name.
   if (!isTokenList(monitoring.driftFeatures)) {
     monitoring.driftFeatures.forEach((f, i) => errors.checkPattern(p(`monitoring.driftFeatures[${i}]`), f, FEATURE_PATTERN, '1-100 letters, digits, underscores, dots or hyphens'));
@@ -319,7 +431,9 @@ export function resolveModelSpec(input: ModelSpecInput, errors: ValidationErrors
   const resolved: ResolvedModelSpec = {
     name: spec.name ?? '',
     modelArtifact: spec.modelArtifact,
-    image: spec.image ?? '',
+    image: spec.image,
+    framework: spec.framework,
+    huggingFaceModelId: spec.huggingFaceModelId,
     // A placeholder keeps the return type total; callers throw before using it when compute is unknown.
     compute: compute ?? findComputeClass(SPEC_DEFAULTS.compute)!,
     scaling,
@@ -331,6 +445,17 @@ export function resolveModelSpec(input: ModelSpecInput, errors: ValidationErrors
   // Only a spec without problems counts as resolved: a child must not skip validation of a bad one.
   if (!errors.hasProblems) RESOLVED.add(resolved);
   return resolved;
+}
+
+/**
+ * The spec's own image, for constructs that serve only an image of the user's: a spec naming a framework or an
+ * open model instead records a problem at that key saying so (`why`), and '' is returned (the caller throws).
+ */
+export function requireOwnImage(spec: ResolvedModelSpec, errors: ValidationErrors, why: string, prefix = 'spec'): string {
+  if (spec.image !== undefined) return spec.image;
+  const key = spec.framework !== undefined ? 'framework' : 'huggingFaceModelId';
+  errors.add(`${prefix}.${key}`, spec[key], why);
+  return '';
 }
 
 /** Validates a ModelSpec on its own and throws one ValidationError listing every problem. */

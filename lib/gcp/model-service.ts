@@ -8,7 +8,7 @@ import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
-import { isTokenList, ModelSpec, ResolvedModelSpec, resolveModelSpec, ValidationErrors } from '../core';
+import { isTokenList, ModelSpec, ResolvedModelSpec, requireOwnImage, resolveModelSpec, ValidationErrors } from '../core';
 import { EncryptionKey, IEncryptionKey } from './encryption-key';
 import { checkPullableImage, checkReadableArtifact, parseGcsArtifact } from './private/artifact-sources';
 import { boundedName, checkMembers, checkProjectId, checkGpuRegion, checkRegion, memberId } from './private/gcp-names';
@@ -185,7 +185,8 @@ export class ModelService extends Construct implements IModelService {
     }
     if (regionOk) checkGpuRegion(errors, 'region', props.region, spec.compute, props.additionalGpuRegions);
     // What Cloud Run cannot pull or the container cannot read would deploy and then fail: refused here.
-    checkPullableImage(errors, 'spec.image', spec.image);
+    const image = requireOwnImage(spec, errors, 'spec.image instead: this construct serves an image of your own');
+    checkPullableImage(errors, 'spec.image', image);
     checkReadableArtifact(errors, 'spec.modelArtifact', spec.modelArtifact);
     const vpc = props.vpcAccess;
     if (vpc) {
@@ -289,7 +290,7 @@ export class ModelService extends Construct implements IModelService {
         vpcAccess,
         containers: [{
           name: 'model',
-          image: spec.image,
+          image,
           ports: { containerPort: 8080 },
           env,
           resources: {

@@ -25,7 +25,7 @@ describe('driftJobContainer', () => {
   });
 
   it('passes the optional drift-verdict settings of spec.monitoring as the job variables, only when set', () => {
-    const monitoring = { ...spec.monitoring, driftPValue: 0.05, driftCorrection: 'bonferroni', datasetDriftShare: 0.3, missingValues: ['NA', ''], wassersteinThreshold: undefined };
+    const monitoring = { ...spec.monitoring, driftPValue: 0.05, driftCorrection: 'bonferroni' as const, datasetDriftShare: 0.3, missingValues: ['NA', ''], wassersteinThreshold: undefined };
     const env = driftJobEnvironment({ ...spec, monitoring }, { baselineUri: 's3://b/baseline/', captureUri: 's3://b/capture/', logFormat: 'aws' }, 'X');
 
     expect(env).toMatchObject({ DRIFT_ALPHA: '0.05', DRIFT_CORRECTION: 'bonferroni', DATASET_DRIFT_SHARE: '0.3', MISSING_VALUES: '["NA",""]' });

@@ -172,3 +172,39 @@ describe('monitoring.quality', () => {
     ]);
   });
 });
+
+describe('what serves the model', () => {
+  it('takes a framework or an open model instead of an image', () => {
+    const framework = validateModelSpec({ name: 'churn', framework: { name: 'sklearn', version: '1.2-1' } });
+    expect(framework).toMatchObject({ image: undefined, framework: { name: 'sklearn', version: '1.2-1' } });
+    const open = validateModelSpec({ name: 'chat', huggingFaceModelId: 'mistralai/Mistral-7B-Instruct-v0.3', compute: 'gpu-a10g' });
+    expect(open.huggingFaceModelId).toBe('mistralai/Mistral-7B-Instruct-v0.3');
+    expect(validateModelSpec({ name: 'chat', huggingFaceModelId: 'org/model', framework: { name: 'huggingface-tgi', version: '3.3.6' } }).framework?.name).toBe('huggingface-tgi');
+  });
+
+  it('refuses none of them, two of them, or a framework that cannot serve an open model', () => {
+    expect(problemsOf({ name: 'churn' } as ModelSpec)).toEqual([expect.stringMatching(/spec\.image: got undefined; expected a container image URI .*, or spec\.framework \/ spec\.huggingFaceModelId instead/)]);
+    expect(problemsOf({ ...base, framework: { name: 'sklearn', version: '1.2-1' } })).toEqual([
+      expect.stringMatching(/spec\.framework: got .*; expected no value next to spec\.image: give exactly one of image, framework or huggingFaceModelId/),
+    ]);
+    expect(problemsOf({ name: 'chat', huggingFaceModelId: 'org/model', framework: { name: 'sklearn', version: '1.2-1' } })).toEqual([
+      expect.stringMatching(/spec\.framework\.name: got "sklearn"; expected "huggingface-tgi" or "large-model" with spec\.huggingFaceModelId/),
+    ]);
+    expect(problemsOf({ name: 'chat', huggingFaceModelId: 'not a model id' })).toEqual([expect.stringMatching(/spec\.huggingFaceModelId: got "not a model id"; expected a Hugging Face model id/)]);
+    expect(problemsOf({ name: 'churn', framework: { name: 'sklearm', version: '1.2-1' } })).toEqual([expect.stringMatching(/spec\.framework\.name: got "sklearm"; .*did you mean "sklearn"/)]);
+  });
+});
+
+describe('drift verdict settings', () => {
+  it('keeps the keys left out undefined (the drift job applies its own defaults) and checks the ones given', () => {
+    expect(validateModelSpec(base).monitoring.driftPValue).toBeUndefined();
+    expect(validateModelSpec({ ...base, monitoring: { driftPValue: 0.05, driftCorrection: 'bonferroni', missingValues: ['?'] } }).monitoring)
+      .toMatchObject({ driftPValue: 0.05, driftCorrection: 'bonferroni', missingValues: ['?'] });
+    expect(problemsOf({ ...base, monitoring: { driftPValue: 0.9, driftCorrection: 'holm' as 'bh', datasetDriftShare: 0, driftMinWindowRows: 500, driftLargeWindowRows: 100 } })).toEqual([
+      expect.stringMatching(/spec\.monitoring\.driftCorrection: got "holm"; expected one of "bh", "bonferroni", "none"/),
+      'ModelSpec spec.monitoring.driftPValue: got 0.9; expected a number from 1e-9 to 0.5',
+      'ModelSpec spec.monitoring.driftMinWindowRows: got 500; expected at most monitoring.driftLargeWindowRows (100)',
+      'ModelSpec spec.monitoring.datasetDriftShare: got 0; expected a number from 0.01 to 1',
+    ]);
+  });
+});
