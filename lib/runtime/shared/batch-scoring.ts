@@ -1,4 +1,4 @@
-// The cloud-neutral steps of the GCP and Azure batch functions: calling the serving container's /invocations,
+// The cloud-neutral steps of the GCP and Azure batch functions: calling the serving container's prediction route,
 // telling inputs the model can never score (reported, then done) from transient failures (retried), the error
 // report's shape, and the log entry both fill in. Storage, tokens and event parsing stay in each cloud's folder.
 import type { TokenProvider } from '../drift/cloud-tokens';
@@ -49,6 +49,8 @@ export interface ModelTarget {
   readonly fetchFn: HttpFetch;
   /** Base URL, without the trailing slash. */
   readonly servingUrl: string;
+  /** Path of the prediction route (`spec.serving.predictPath`). @default '/invocations' */
+  readonly predictPath?: string;
   readonly timeoutMs: number;
   /** Bearer token for the serving app; no Authorization header when undefined. */
   readonly token?: TokenProvider;
@@ -60,7 +62,7 @@ export interface ModelOutput {
 }
 
 /**
- * POSTs the input to `<servingUrl>/invocations` within the timeout, recording the model's status, latency and
+ * POSTs the input to `<servingUrl><predictPath>` (default `/invocations`) within the timeout, recording the model's status, latency and
  * response size in `fields`. An input rejection throws a PermanentFailure, any other error answer a CallError.
  * The timeout covers every awaited step, the token request included: a metadata server or identity endpoint that
  * never answers must not hold the function until the platform kills it.
@@ -70,7 +72,7 @@ export async function invokeModel(target: ModelTarget, input: ModelOutput, field
   const output = await withDeadline(target.timeoutMs, async (signal) => {
     const headers: Record<string, string> = { 'Content-Type': input.contentType };
     if (target.token) headers.Authorization = `Bearer ${await target.token()}`;
-    const response = await target.fetchFn(`${target.servingUrl}/invocations`, { method: 'POST', headers, body: input.body, signal });
+    const response = await target.fetchFn(`${target.servingUrl}${target.predictPath ?? '/invocations'}`, { method: 'POST', headers, body: input.body, signal });
     fields.modelStatus = response.status;
     if (response.ok) {
       return { body: new Uint8Array(await response.arrayBuffer()), contentType: response.headers.get('content-type') ?? 'application/octet-stream' };

@@ -35,4 +35,10 @@ describe('invokeModel', () => {
     }));
     expect(fields).toMatchObject({ modelStatus: 200, responseBytes: 3 });
   });
+
+  it('posts to the prediction path of the serving contract when one is given', async () => {
+    const fetchFn = jest.fn<ReturnType<HttpFetch>, Parameters<HttpFetch>>(async () => response({ status: 200, body: '1', headers: {} }));
+    await invokeModel({ fetchFn, servingUrl: 'https://model.example', predictPath: '/v1/predict', timeoutMs: 5000 }, input, { severity: 'INFO', message: 'object' });
+    expect(fetchFn).toHaveBeenCalledWith('https://model.example/v1/predict', expect.objectContaining({ method: 'POST' }));
+  });
 });
