@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { EXAMPLES } from '../examples';
 import type { SynthTimings } from '../examples/synth-all';
+import { benchDriftJob, DriftBenchResult } from './bench-drift';
 
 const ROOT = path.join(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
@@ -26,6 +27,11 @@ const BUDGET = {
   handlerBundleBytes: 100 * 1024,
   handlerP99Us: 1000,
   growth10To50: 5,
+  /** The unit loop on 2 cores (issue 17), CPU of the whole process tree. */
+  unitTestCpuMs: 120_000,
+  /** The drift job on a day of capture runs inside a Lambda invocation (15 min) and 1,024 MB. */
+  driftDayMs: 900_000,
+  driftDayRssKb: 1024 * 1024,
 };
 
 type Timed = { wallMs: number; cpuMs: number; maxRssKb: number; ok: boolean };
@@ -232,6 +238,12 @@ function benchHandler(): HandlerResult {
   return JSON.parse(fs.readFileSync(resultFile, 'utf-8')) as HandlerResult;
 }
 
+/** `npm test` as a fresh clone runs it (Jest's transform cache cleared), under GNU time: CPU of the whole tree. */
+function benchUnitTests(): Timed {
+  execFileSync('npx', ['jest', '--clearCache'], { cwd: ROOT, stdio: 'ignore' });
+  return timedEnv('npm', ['test', '--silent'], {});
+}
+
 function main(): void {
   const startedAt = new Date();
   const load = os.loadavg();
@@ -251,6 +263,10 @@ function main(): void {
       stacks.push(benchStacks(count, validation));
     }
   }
+  log('drift job on a day of capture (1,000,000 rows)...');
+  const drift: DriftBenchResult = benchDriftJob(ROOT, tmp);
+  log('unit tests (npm test, cold Jest cache)...');
+  const unitTests = benchUnitTests();
   const loadAfter = os.loadavg();
 
   const byCount = (n: number, validation = true) => stacks.find((s) => s.stacks === n && s.validation === validation)!;
@@ -280,6 +296,8 @@ function main(): void {
   row(['10 -> 50 stacks no worse than linear (<= 5x)', `${growth.toFixed(2)}x (construct + synth: ${ms(work(byCount(10)))} -> ${ms(work(byCount(50)))}); ${growthOwn.toFixed(2)}x without the built-in CloudFormation validation (${ms(work(byCount(10, false)))} -> ${ms(work(byCount(50, false)))})`, verdict(growth <= BUDGET.growth10To50 && growthOwn <= BUDGET.growth10To50)]);
   row(['handler bundle < 100 KB', kib(handlerBundle.bytes), verdict(handlerBundle.bytes < BUDGET.handlerBundleBytes)]);
   row(['handler overhead < 1 ms p99', `${handler.p99Us.toFixed(0)} µs`, verdict(handler.p99Us < BUDGET.handlerP99Us)]);
+  row(['drift job: a day of capture (1,000,000 rows) in one Lambda run (< 15 min, < 1,024 MB)', `${ms(drift.wallMs)} wall, ${ms(drift.cpuMs)} CPU, ${mb(drift.maxRssKb)} peak`, verdict(drift.exitCode === 0 && drift.wallMs < BUDGET.driftDayMs && drift.maxRssKb < BUDGET.driftDayRssKb)]);
+  row(['`npm test` (unit loop) at most 120 s CPU on this machine, cold Jest cache', `${ms(unitTests.cpuMs)} CPU, ${ms(unitTests.wallMs)} wall`, verdict(unitTests.ok && unitTests.cpuMs <= BUDGET.unitTestCpuMs)]);
   lines.push('');
 
   lines.push('## Synthesizing the examples', '');
@@ -314,6 +332,13 @@ function main(): void {
   for (const b of bundles) row([`assets/${b.name}/index.js`, kib(b.bytes), kib(b.gzipBytes)]);
   lines.push('', 'The Lambda bundles leave out the AWS SDK (the Node.js 22 runtime provides it); drift-job runs in a container and carries its dependencies.', '');
 
+  lines.push('## The drift job on a day of capture', '');
+  lines.push(`A seeded 50,000-row training set profiled into a baseline (\`deploy-ai-smarter baseline\`, ${ms(drift.baselineWallMs)} wall), then ${drift.rows.toLocaleString('en-US')} captured requests of ${drift.features} features (numeric and categorical, a 300-value text column among them) in 24 hourly partitions, analyzed in one 24-hour window by the bundled job (\`node assets/drift-job/index.js\`: the code the AWS Lambda, the GCP and Azure functions run).`, '');
+  row(['rows', 'wall', 'CPU (user + sys)', 'peak RSS', 'exit code', 'verdict']);
+  row(['---', '---', '---', '---', '---', '---']);
+  row([drift.rows.toLocaleString('en-US'), ms(drift.wallMs), ms(drift.cpuMs), mb(drift.maxRssKb), String(drift.exitCode), `${String(drift.summary.status ?? '?')} (${String(drift.summary.records ?? '?')} records)`]);
+  lines.push('');
+
   lines.push('## Inference handler overhead per request', '');
   lines.push(`The bundled handler (assets/inference-handler/index.js) with \`SageMakerRuntimeClient.prototype.send\` stubbed to resolve at once, ${handler.requests.toLocaleString('en-US')} POST /predict requests after 1,000 warm-up ones, one at a time; includes request validation, the response and the JSON log line (written to /dev/null).`, '');
   row(['p50', 'p90', 'p99', 'max', 'statuses']);
@@ -331,6 +356,8 @@ function main(): void {
   if (growth > BUDGET.growth10To50 || growthOwn > BUDGET.growth10To50) failures.push(`10 -> 50 stacks grows ${growth.toFixed(2)}x (${growthOwn.toFixed(2)}x without validation; linear is 5x).`);
   if (handlerBundle.bytes >= BUDGET.handlerBundleBytes) failures.push(`The handler bundle is ${kib(handlerBundle.bytes)}.`);
   if (handler.p99Us >= BUDGET.handlerP99Us) failures.push(`Handler p99 overhead is ${handler.p99Us.toFixed(0)} µs.`);
+  if (!(drift.exitCode === 0 && drift.wallMs < BUDGET.driftDayMs && drift.maxRssKb < BUDGET.driftDayRssKb)) failures.push(`The drift job on a day of capture took ${ms(drift.wallMs)} and ${mb(drift.maxRssKb)} (exit code ${drift.exitCode}).`);
+  if (!(unitTests.ok && unitTests.cpuMs <= BUDGET.unitTestCpuMs)) failures.push(`\`npm test\` took ${ms(unitTests.cpuMs)} CPU${unitTests.ok ? '' : ' and failed'} (budget 120 s).`);
   if (!examples.nag.ok) failures.push(`Synthesizing the examples with cdk-nag fails: ${examples.nag.error ?? ''}`);
   if (examples.nag.ok && examples.nag.wallMs >= BUDGET.examplesTotalMs) failures.push(`With cdk-nag (as \`npm run synth\` runs them) the examples take ${ms(examples.nag.wallMs)}.`);
   lines.push('## Over budget', '');
