@@ -1,17 +1,15 @@
 // The drift job: reads a baseline and one window of capture files through an ObjectStore, compares them,
 // writes one JSON line per feature, one constraint_violations line and a summary (and a report when asked),
 // and returns the exit code (0 ok, 1 drift or violations, 2 error).
-import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { parseCaptureLine } from './capture';
 import { WindowAnalyzer } from './drift-analysis';
 import { DriftJobConfig } from './drift-job-args';
 import { writeDriftReport } from './drift-report';
 import { DriftSummary, WindowContext, errorLine, featureLine, summaryLine, violationsLine } from './emitters';
 import { readConstraints, readStatistics } from './model-monitor-format';
-import { ObjectStore, hourPartitions, joinKey, readText } from './object-store';
+import { joinKey, readText } from './object-store';
 import { StoreLocation, openStore } from './open-store';
+import { partitionObjects, readObjectLines } from '../shared/object-lines';
 
 export const EXIT_OK = 0;
 export const EXIT_DRIFT = 1;
@@ -52,29 +50,25 @@ export async function runDriftJob(config: DriftJobConfig, deps: DriftJobDeps = {
     const capture = await open(config.captureUri);
     const counters = { files: 0, lines: 0, malformed: 0, outOfWindow: 0 };
     const examples: { key: string; line: number; reason: string }[] = [];
-    const lastPartition = hourPartitions(windowEnd, windowEnd)[0];
-    for (const partition of hourPartitions(windowStart, windowEnd)) {
-      // The partition of the end hour only holds late writes: take its records only if they say when they ran.
-      const lateOnly = partition === lastPartition;
-      for await (const object of capture.store.list(joinKey(capture.prefix, partition), { since: windowStart })) {
-        counters.files += 1;
-        await readCaptureFile(capture.store, object.key, (lineNumber, text) => {
-          counters.lines += 1;
-          const parsed = parseCaptureLine(text, config.capturePart);
-          if (!parsed.ok) {
-            counters.malformed += 1;
-            if (examples.length < MAX_MALFORMED_EXAMPLES) examples.push({ key: object.key, line: lineNumber, reason: parsed.reason });
-            return;
-          }
-          const t = parsed.record.inferenceTime;
-          const inWindow = t ? t >= windowStart && t < windowEnd : !lateOnly;
-          if (!inWindow) {
-            counters.outOfWindow += 1;
-            return;
-          }
-          for (const row of parsed.record.rows) analyzer.add(row);
-        });
-      }
+    // The partition of the end hour only holds late writes: its records count only if they say when they ran.
+    for await (const { key, lateOnly } of partitionObjects(capture.store, capture.prefix, windowStart, windowEnd)) {
+      counters.files += 1;
+      await readObjectLines(capture.store, key, (lineNumber, text) => {
+        counters.lines += 1;
+        const parsed = parseCaptureLine(text, config.capturePart);
+        if (!parsed.ok) {
+          counters.malformed += 1;
+          if (examples.length < MAX_MALFORMED_EXAMPLES) examples.push({ key, line: lineNumber, reason: parsed.reason });
+          return;
+        }
+        const t = parsed.record.inferenceTime;
+        const inWindow = t ? t >= windowStart && t < windowEnd : !lateOnly;
+        if (!inWindow) {
+          counters.outOfWindow += 1;
+          return;
+        }
+        for (const row of parsed.record.rows) analyzer.add(row);
+      });
     }
 
     const ctx: WindowContext = { model: config.modelName, windowStart, windowEnd, timestamp: now() };
@@ -135,15 +129,3 @@ export async function runDriftJob(config: DriftJobConfig, deps: DriftJobDeps = {
   }
 }
 
-// Streams a capture file line by line (gunzipping .gz files); a file is never held in memory whole.
-async function readCaptureFile(store: ObjectStore, key: string, onLine: (lineNumber: number, text: string) => void): Promise<void> {
-  let input: Readable = store.read(key);
-  if (key.endsWith('.gz')) input = input.pipe(createGunzip());
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  let lineNumber = 0;
-  for await (const line of lines) {
-    lineNumber += 1;
-    if (line.trim().length === 0) continue;
-    onLine(lineNumber, line);
-  }
-}

@@ -3,6 +3,7 @@
 // docs/drift.md "Metric and log contract" is the contract these lines keep; change both together.
 import { CONSTRAINT_CHECKS, ConstraintCheck, Violation, countByCheck } from './constraint-checks';
 import { FeatureDriftResult } from './drift-analysis';
+import { EmfMetric, GcpSeverity, emfMetadata, gcpStructuredLine } from '../shared/metric-lines';
 
 export type LogFormat = 'aws' | 'gcp' | 'azure' | 'json';
 export const LOG_FORMATS: readonly LogFormat[] = ['aws', 'gcp', 'azure', 'json'];
@@ -110,7 +111,7 @@ export function featureLine(result: FeatureDriftResult, ctx: WindowContext, form
     line.Model = ctx.model;
     line.Feature = result.feature;
     if (!result.emit_metrics) return line;
-    const metrics: { Name: string; Unit: string }[] = [];
+    const metrics: EmfMetric[] = [];
     const put = (name: string, value: number | null) => {
       if (value === null) return;
       metrics.push({ Name: name, Unit: 'None' });
@@ -149,7 +150,7 @@ export function violationsLine(violations: readonly Violation[], ctx: WindowCont
     if (!emitMetrics) return line;
     line.ConstraintViolations = total;
     for (const check of CONSTRAINT_CHECKS) line[VIOLATION_METRICS[check]] = counts[check];
-    line._aws = emf(ctx, [['Model']], [{ Name: 'ConstraintViolations', Unit: 'Count' }, ...CONSTRAINT_CHECKS.map((c) => ({ Name: VIOLATION_METRICS[c], Unit: 'Count' }))]);
+    line._aws = emf(ctx, [['Model']], [{ Name: 'ConstraintViolations', Unit: 'Count' }, ...CONSTRAINT_CHECKS.map((c) => ({ Name: VIOLATION_METRICS[c], Unit: 'Count' as const }))]);
   } else if (format === 'gcp') {
     const failed = CONSTRAINT_CHECKS.filter((c) => counts[c] > 0).map((c) => `${c} ${counts[c]}`);
     return gcp(line, total > 0 ? 'WARNING' : 'INFO', `constraint violations: ${total}${failed.length > 0 ? ` (${failed.join(', ')})` : ''}`, ctx.model);
@@ -197,22 +198,12 @@ export function errorLine(model: string, error: string, format: LogFormat, times
   return format === 'gcp' ? gcp(line, 'ERROR', `drift job failed: ${error}`, model) : line;
 }
 
-function emf(ctx: WindowContext, dimensions: string[][], metrics: { Name: string; Unit: string }[]): Record<string, unknown> {
-  return {
-    Timestamp: ctx.timestamp.getTime(),
-    CloudWatchMetrics: [{ Namespace: DRIFT_METRIC_NAMESPACE, Dimensions: dimensions, Metrics: metrics }],
-  };
+function emf(ctx: WindowContext, dimensions: string[][], metrics: EmfMetric[]): Record<string, unknown> {
+  return emfMetadata(DRIFT_METRIC_NAMESPACE, ctx.timestamp, dimensions, metrics);
 }
 
-// Cloud Logging lifts `severity` and `message` out of a JSON line and keeps the rest as jsonPayload;
-// the labels make per-model / per-feature filters cheap.
-function gcp(line: Record<string, unknown>, severity: string, message: string, model: string, feature?: string): Record<string, unknown> {
-  return {
-    severity,
-    message,
-    ...line,
-    'logging.googleapis.com/labels': feature === undefined ? { model } : { model, feature },
-  };
+function gcp(line: Record<string, unknown>, severity: GcpSeverity, message: string, model: string, feature?: string): Record<string, unknown> {
+  return gcpStructuredLine(line, severity, message, feature === undefined ? { model } : { model, feature });
 }
 
 function fmt(x: number | null): string {

@@ -1,6 +1,6 @@
 // The per-cloud decorations of a JSON log line: CloudWatch embedded metric format metadata (aws) and Cloud
-// Logging's structured fields (gcp). Azure and plain JSON lines need none. Used by the quality and
-// explainability jobs; lib/runtime/drift/emitters.ts keeps the drift job's own copy.
+// Logging's structured fields (gcp). Azure and plain JSON lines need none. Used by the drift, quality and
+// explainability jobs.
 
 /** A metric published from a log line: its name (a top-level field of the line) and CloudWatch unit. */
 export interface EmfMetric {

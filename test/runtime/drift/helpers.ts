@@ -1,17 +1,8 @@
 // Shared test helpers for the drift tests: seeded random numbers and in-memory datasets.
 import { Readable } from 'node:stream';
 
-/** Deterministic PRNG (mulberry32) so synthetic data is the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32) so synthetic data is the same on every run: the jobs' own. */
+export { seededRandom } from '../../../lib/runtime/shared/seeded-random';
 
 /** Standard normal samples (Box-Muller). */
 export function normal(random: () => number): () => number {
