@@ -4,7 +4,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FeatureDriftResult, FeatureHistogram, WindowAnalysis } from './drift-analysis';
 import { WindowContext } from './emitters';
-import { escapeXml, histogramSvg } from './histogram-svg';
+import { escapeXml } from '../shared/xml';
+import { histogramSvg } from './histogram-svg';
 
 /** Writes the report into `dir` (created if needed); returns the Markdown file's path. */
 export async function writeDriftReport(dir: string, analysis: WindowAnalysis, histograms: readonly FeatureHistogram[], ctx: WindowContext): Promise<string> {

@@ -1,5 +1,6 @@
 // Draws one feature's baseline-versus-window histogram as a self-contained SVG (shares of each side per bucket,
 // side by side), so the report needs no plotting library and renders in any browser or Markdown viewer.
+import { escapeXml } from '../shared/xml';
 import { FeatureHistogram } from './drift-analysis';
 
 const WIDTH = 640;
@@ -7,11 +8,6 @@ const HEIGHT = 300;
 const MARGIN = { top: 36, right: 16, bottom: 84, left: 48 };
 const BASELINE_COLOR = '#4c78a8';
 const WINDOW_COLOR = '#f58518';
-
-/** Escapes text for XML and HTML. */
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-}
 
 /** The histogram as SVG markup; `title` goes on top. */
 export function histogramSvg(h: FeatureHistogram, title: string): string {

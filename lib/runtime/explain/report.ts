@@ -3,7 +3,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ImportanceResult, PartialDependence } from './importance';
-import { barChartSvg, escapeXml, lineChartSvg } from './svg-plot';
+import { escapeXml } from '../shared/xml';
+import { barChartSvg, lineChartSvg } from './svg-plot';
 
 export interface ExplainReport {
   /** What was explained (an endpoint URL, a model name). */

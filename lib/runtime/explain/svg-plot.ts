@@ -1,5 +1,6 @@
 // Dependency-free SVG charts for the explainability report: a line chart (partial dependence) and a horizontal
 // bar chart (feature importance). Plain SVG 1.1 that browsers, GitHub's Markdown view and image viewers render.
+import { escapeXml } from '../shared/xml';
 
 export interface LineChart {
   readonly title: string;
@@ -111,8 +112,4 @@ function f(x: number): string {
 
 function shorten(text: string): string {
   return text.length > 24 ? `${text.slice(0, 23)}…` : text;
-}
-
-export function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }

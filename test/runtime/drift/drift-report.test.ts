@@ -1,6 +1,7 @@
 import { FeatureDriftResult, FeatureHistogram, WindowAnalysis } from '../../../lib/runtime/drift/drift-analysis';
 import { renderDriftReport } from '../../../lib/runtime/drift/drift-report';
-import { escapeXml, histogramSvg } from '../../../lib/runtime/drift/histogram-svg';
+import { histogramSvg } from '../../../lib/runtime/drift/histogram-svg';
+import { escapeXml } from '../../../lib/runtime/shared/xml';
 
 const ctx = { model: 'churn', windowStart: new Date('2026-01-15T09:00:00Z'), windowEnd: new Date('2026-01-15T10:00:00Z'), timestamp: new Date('2026-01-15T10:05:00Z') };
 const base: FeatureDriftResult = {

@@ -1,4 +1,5 @@
-import { barChartSvg, escapeXml, lineChartSvg, ticks } from '../../../lib/runtime/explain/svg-plot';
+import { barChartSvg, lineChartSvg, ticks } from '../../../lib/runtime/explain/svg-plot';
+import { escapeXml } from '../../../lib/runtime/shared/xml';
 
 describe('lineChartSvg', () => {
   it('draws one marker per point on a polyline, with escaped labels', () => {
