@@ -4,7 +4,7 @@
 import { DriftJobContainer } from './drift-job';
 import { ValidationErrors, isToken } from './errors';
 import type { ResolvedModelSpec } from './model-spec';
-import { QUALITY_THRESHOLDS, QualityMonitoringSpec, resolveQualityMonitoring } from './quality-spec';
+import { QUALITY_DEFAULTS, QUALITY_THRESHOLDS, QualityMonitoringSpec, resolveQualityMonitoring } from './quality-spec';
 
 export * from './quality-spec';
 
@@ -52,8 +52,8 @@ export function qualityJobEnvironment(spec: ResolvedModelSpec, options: QualityJ
     QUALITY_EXIT_CODE: '0',
   };
   if (quality.problemType === 'BinaryClassification') {
-    env.QUALITY_PROBABILITY_THRESHOLD = num(quality.probabilityThreshold);
-    env.QUALITY_POSITIVE_LABEL = quality.positiveLabel;
+    env.QUALITY_PROBABILITY_THRESHOLD = num(quality.probabilityThreshold ?? QUALITY_DEFAULTS.probabilityThreshold);
+    env.QUALITY_POSITIVE_LABEL = quality.positiveLabel ?? QUALITY_DEFAULTS.positiveLabel;
   }
   if (quality.inferenceAttribute !== undefined) env.QUALITY_INFERENCE_ATTRIBUTE = quality.inferenceAttribute;
   if (quality.probabilityAttribute !== undefined) env.QUALITY_PROBABILITY_ATTRIBUTE = quality.probabilityAttribute;

@@ -48,13 +48,14 @@ export interface QualityMonitoringSpec {
   readonly positiveLabel?: string;
 }
 
-/** The settings with defaults filled in; thresholds stay optional (absent: no alarm). */
+/**
+ * The settings with defaults filled in; thresholds stay optional (absent: no alarm). `probabilityThreshold` and
+ * `positiveLabel` are filled for BinaryClassification only (they mean nothing for the other problem types).
+ */
 export type ResolvedQualityMonitoring = QualityMonitoringSpec & {
   readonly labelTimeoutHours: number;
   readonly windowHours: number;
   readonly minSamples: number;
-  readonly probabilityThreshold: number;
-  readonly positiveLabel: string;
 };
 
 export const QUALITY_DEFAULTS = { labelTimeoutHours: 24, windowHours: 24, minSamples: 30, probabilityThreshold: 0.5, positiveLabel: '1' } as const;
@@ -123,7 +124,9 @@ export function resolveQualityMonitoring(input: QualityMonitoringSpec, errors: V
     labelTimeoutHours: quality.labelTimeoutHours ?? QUALITY_DEFAULTS.labelTimeoutHours,
     windowHours: quality.windowHours ?? QUALITY_DEFAULTS.windowHours,
     minSamples: quality.minSamples ?? QUALITY_DEFAULTS.minSamples,
-    probabilityThreshold: quality.probabilityThreshold ?? QUALITY_DEFAULTS.probabilityThreshold,
-    positiveLabel: quality.positiveLabel ?? QUALITY_DEFAULTS.positiveLabel,
+    ...(problemType === 'BinaryClassification' ? {
+      probabilityThreshold: quality.probabilityThreshold ?? QUALITY_DEFAULTS.probabilityThreshold,
+      positiveLabel: quality.positiveLabel ?? QUALITY_DEFAULTS.positiveLabel,
+    } : {}),
   };
 }

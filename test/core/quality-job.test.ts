@@ -36,6 +36,19 @@ describe('qualityJobEnvironment', () => {
     });
   });
 
+  it('accepts the resolved block of a multiclass or regression spec (binary-only settings are not filled in)', () => {
+    for (const problemType of ['MulticlassClassification', 'Regression'] as const) {
+      const errors = new ValidationErrors('Spec');
+      const resolved = resolveQualityMonitoring({ problemType }, errors);
+      expect(errors.list()).toEqual([]);
+      expect(resolved).not.toHaveProperty('probabilityThreshold');
+      expect(resolved).not.toHaveProperty('positiveLabel');
+      const env = qualityJobEnvironment(spec, { ...uris, quality: resolved }, 'QualityJob');
+      expect(env.QUALITY_PROBLEM_TYPE).toBe(problemType);
+      expect(env).not.toHaveProperty('QUALITY_POSITIVE_LABEL');
+    }
+  });
+
   it('is exactly what the runtime job reads (every variable known, the parsed config matches)', () => {
     const env = qualityJobEnvironment(spec, {
       ...uris, logFormat: 'gcp',
