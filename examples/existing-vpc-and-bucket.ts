@@ -42,8 +42,10 @@ export class ExistingVpcModelStack extends Stack {
       availabilityZones: existing.availabilityZones,
       privateSubnetIds: existing.privateSubnetIds,
     });
+    // #region import-existing
     const bucketKey = kms.Key.fromKeyArn(this, 'BucketKey', this.formatArn({ service: 'kms', resource: 'key', resourceName: existing.bucketKeyId }));
     const bucket = s3.Bucket.fromBucketAttributes(this, 'Artifacts', { bucketName: existing.bucketName, encryptionKey: bucketKey });
+    // #endregion
 
     this.endpoint = new ModelEndpoint(this, 'ChurnEndpoint', {
       spec: {
@@ -58,14 +60,18 @@ export class ExistingVpcModelStack extends Stack {
       networkIsolation: true,
       dataCapture: { bucket, prefix: 'data-capture/churn/', samplingPercentage: 20 },
     });
+    // #region inference-api
     // No encryptionKey: the API encrypts its access and handler logs with a key of its own.
     this.api = new InferenceApi(this, 'ChurnApi', { endpoint: this.endpoint, apiName: 'churn-inference' });
+    // #endregion
     // Batch inference on the existing bucket: objects created under batch/in/ are scored into batch/out/.
     // The bucket is not changed, apart from one more event notification (its others are kept).
+    // #region batch-existing-bucket
     this.batch = new IngestionBucket(this, 'ChurnBatch', {
       existingBucket: bucket,
       batchInference: { endpoint: this.endpoint, inputPrefix: 'batch/in/', outputPrefix: 'batch/out/', errorPrefix: 'batch/errors/' },
     });
+    // #endregion
     new InferenceAlarms(this, 'ChurnAlarms', { endpoint: this.endpoint, api: this.api, emails: ['ml-oncall@example.com'] });
   }
 }

@@ -113,7 +113,10 @@ export interface CostEstimate {
 const TRAFFIC_DEFAULTS: Required<TrafficProfile> = { requestsPerMonth: 1_000_000, payloadKb: 10, modelLatencyMs: 100, captureSamplingPercent: 100 };
 
 const cents = (n: number) => Math.round(n * 100) / 100;
-const usd = (n: number) => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 4 })}`;
+// Sub-cent unit prices (per GB-second, per request) keep three significant digits instead of showing as $0.00.
+const usd = (n: number) => (n !== 0 && Math.abs(n) < 0.01
+  ? `$${Number(n.toPrecision(3))}`
+  : `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 4 })}`);
 
 function isResolved(spec: ModelSpec | ResolvedModelSpec): spec is ResolvedModelSpec {
   return typeof (spec as ResolvedModelSpec).compute === 'object';

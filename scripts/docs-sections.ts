@@ -1,0 +1,87 @@
+// The generated parts of README.md and docs/*.md: each `<!-- generated: NAME -->` ... `<!-- end generated -->`
+// section holds exactly what GENERATED_SECTIONS[NAME]() returns, so no number in the docs is typed by hand.
+// test/docs/docs.test.ts checks every section; `UPDATE_DOCS=1 npx jest test/docs` rewrites them.
+import * as fs from 'fs';
+import * as path from 'path';
+import { compareClouds, computePriceTable, estimateMonthlyCost, formatCostSummary } from '../lib/core/cost';
+import { gcpNetworkCostTable } from '../lib/core/gcp-network-cost';
+import type { ModelSpec } from '../lib/core/model-spec';
+import { sageMakerInstanceTable } from '../lib/core/sagemaker-instances';
+
+const ROOT = path.join(__dirname, '..');
+
+const usd = (n: number) => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+/** The spec the cost tables price: the defaults (cpu-xlarge, 1-4 instances) with two drift features. */
+export const COST_TABLE_SPEC: ModelSpec = {
+  name: 'churn',
+  image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1.4.0',
+  monitoring: { driftFeatures: ['age', 'plan'] },
+};
+
+/** README: the same default spec priced on each cloud, with what each estimate includes. */
+function costAtDefaults(): string {
+  const rows = compareClouds(COST_TABLE_SPEC).map((e) =>
+    `| ${e.cloud} | ${e.machineType} (${e.region}) | ${usd(e.minMonthlyUsd)} | ${usd(e.maxMonthlyUsd)} | ${e.lines.map((l) => l.item).join(', ')} | ${e.pricesAsOf} |`);
+  return ['| cloud | serving | min scale / month | max scale / month | lines | prices of |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+/** docs/aws.md: the default spec in each AWS mode, and on a GPU class. */
+function awsCostModes(): string {
+  const cases: [string, ReturnType<typeof estimateMonthlyCost>][] = [
+    ['realtime, ml.m5.xlarge (default)', estimateMonthlyCost(COST_TABLE_SPEC, 'aws')],
+    ['serverless, 2048 MB', estimateMonthlyCost(COST_TABLE_SPEC, 'aws', { mode: 'serverless', driftJobMinutes: 0 })],
+    ['realtime, ml.g5.xlarge (`compute: \'gpu-a10g\'`)', estimateMonthlyCost({ ...COST_TABLE_SPEC, compute: 'gpu-a10g' }, 'aws')],
+  ];
+  const rows = cases.map(([label, e]) => `| ${label} | ${usd(e.minMonthlyUsd)} | ${usd(e.maxMonthlyUsd)} |`);
+  return ['| mode | min (1 instance) | max (4 instances) |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+/** docs/aws.md, docs/gcp.md, docs/azure.md: every line of the default spec's estimate on one cloud. */
+function costBreakdown(cloud: 'aws' | 'gcp' | 'azure'): string {
+  const e = estimateMonthlyCost(COST_TABLE_SPEC, cloud);
+  const rows = e.lines.map((l) => `| ${l.item} | ${usd(l.minUsd)} | ${usd(l.maxUsd)} | ${l.basis} |`);
+  return ['| line | min scale | max scale | basis |', '| --- | --- | --- | --- |', ...rows,
+    `| **total** (${e.machineType}, ${e.region}, prices of ${e.pricesAsOf}) | **${usd(e.minMonthlyUsd)}** | **${usd(e.maxMonthlyUsd)}** | |`].join('\n');
+}
+
+/** One synth-log line per cloud, as `npm run synth` prints them for the default spec. */
+function costSummaries(): string {
+  return ['```text', ...compareClouds(COST_TABLE_SPEC).map(formatCostSummary), '```'].join('\n');
+}
+
+/** The peer dependency ranges, from package.json. */
+function peerRanges(): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { peerDependencies: Record<string, string>; peerDependenciesMeta?: Record<string, { optional?: boolean }> };
+  const rows = Object.entries(pkg.peerDependencies).map(([name, range]) =>
+    `| \`${name}\` | \`${range}\` | ${pkg.peerDependenciesMeta?.[name]?.optional ? 'optional' : 'required'} |`);
+  return ['| peer | range | |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+export const GENERATED_SECTIONS: Readonly<Record<string, () => string>> = {
+  'computePriceTable()': computePriceTable,
+  'costAtDefaults()': costAtDefaults,
+  'costSummaries()': costSummaries,
+  'awsCostModes()': awsCostModes,
+  "costBreakdown('aws')": () => costBreakdown('aws'),
+  "costBreakdown('gcp')": () => costBreakdown('gcp'),
+  "costBreakdown('azure')": () => costBreakdown('azure'),
+  'sageMakerInstanceTable()': sageMakerInstanceTable,
+  'gcpNetworkCostTable()': () => gcpNetworkCostTable(),
+  'peerRanges()': peerRanges,
+};
+
+const SECTION = /<!-- generated: (.+?) -->\n([\s\S]*?)<!-- end generated -->/g;
+
+/** Each generated section of a Markdown text: its name, what it holds and what it should hold. */
+export function generatedSections(markdown: string): { name: string; current: string; expected: string | undefined }[] {
+  return [...markdown.matchAll(SECTION)].map((m) => ({ name: m[1], current: m[2].replace(/\n$/, ''), expected: GENERATED_SECTIONS[m[1]]?.() }));
+}
+
+/** The text with every generated section rewritten. */
+export function regenerate(markdown: string): string {
+  return markdown.replace(SECTION, (whole, name: string) => {
+    const make = GENERATED_SECTIONS[name];
+    return make ? `<!-- generated: ${name} -->\n${make()}\n<!-- end generated -->` : whole;
+  });
+}
