@@ -22,8 +22,8 @@ export const COST_TABLE_SPEC: ModelSpec = {
 /** README: the same default spec priced on each cloud, with what each estimate includes. */
 function costAtDefaults(): string {
   const rows = compareClouds(COST_TABLE_SPEC).map((e) =>
-    `| ${e.cloud} | ${e.machineType} (${e.region}) | ${usd(e.minMonthlyUsd)} | ${usd(e.maxMonthlyUsd)} | ${e.lines.map((l) => l.item).join(', ')} | ${e.pricesAsOf} |`);
-  return ['| cloud | serving | min scale / month | max scale / month | lines | prices of |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+    `| ${e.cloud} | ${e.machineType} (${e.region}) | ${usd(e.minMonthlyUsd)} | ${usd(e.maxMonthlyUsd)} | ${e.lines.length} | ${e.pricesAsOf} |`);
+  return ['| cloud | serving | min scale / month | max scale / month | cost lines | prices of |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
 
 /** docs/aws.md: the default spec in each AWS mode, and on a GPU class. */
@@ -50,6 +50,13 @@ function costSummaries(): string {
   return ['```text', ...compareClouds(COST_TABLE_SPEC).map(formatCostSummary), '```'].join('\n');
 }
 
+/** README: the examples `npm run synth` synthesizes, from the registry it runs. */
+function examplesList(): string {
+  const { EXAMPLES } = require('../examples') as typeof import('../examples');
+  return ['| example | kind | what it shows |', '| --- | --- | --- |',
+    ...EXAMPLES.map((e) => `| ${e.name} | ${e.kind === 'cdk' ? 'CDK (AWS)' : 'CDKTF (Terraform)'} | ${e.summary} |`)].join('\n');
+}
+
 /** The peer dependency ranges, from package.json. */
 function peerRanges(): string {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { peerDependencies: Record<string, string>; peerDependenciesMeta?: Record<string, { optional?: boolean }> };
@@ -69,6 +76,7 @@ export const GENERATED_SECTIONS: Readonly<Record<string, () => string>> = {
   'sageMakerInstanceTable()': sageMakerInstanceTable,
   'gcpNetworkCostTable()': () => gcpNetworkCostTable(),
   'peerRanges()': peerRanges,
+  'examplesList()': examplesList,
 };
 
 const SECTION = /<!-- generated: (.+?) -->\n([\s\S]*?)<!-- end generated -->/g;
