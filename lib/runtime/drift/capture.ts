@@ -13,6 +13,20 @@ export interface CaptureRecord {
   /** eventMetadata.inferenceTime, when the line carries one. */
   readonly inferenceTime?: Date;
   readonly eventId?: string;
+  /** eventMetadata.inferenceId: the InferenceId the caller passed to InvokeEndpoint, when it did. */
+  readonly inferenceId?: string;
+}
+
+/**
+ * InferenceId prefix of the requests our scheduled explain job sends to the endpoint. Data capture records them like
+ * any request; the drift, quality and explain jobs leave them out, so the job's permuted rows are never mistaken for
+ * traffic (they would look like drift).
+ */
+export const EXPLAIN_INFERENCE_ID_PREFIX = 'deploy-ai-smarter-explain-';
+
+/** Whether a captured record is one of our own explain job's requests rather than traffic. */
+export function isOwnExplainRequest(record: CaptureRecord): boolean {
+  return record.inferenceId?.startsWith(EXPLAIN_INFERENCE_ID_PREFIX) === true;
 }
 
 export type CaptureParseResult = { readonly ok: true; readonly record: CaptureRecord } | { readonly ok: false; readonly reason: string };
@@ -82,7 +96,8 @@ export function parseCaptureLine(line: string, part: CapturePart = 'input'): Cap
     if (!inferenceTime || Number.isNaN(inferenceTime.getTime())) return bad('"eventMetadata.inferenceTime" is not an ISO 8601 time');
   }
   const eventId = typeof metadata.eventId === 'string' ? metadata.eventId : undefined;
-  return { ok: true, record: { rows, inferenceTime, eventId } };
+  const inferenceId = typeof metadata.inferenceId === 'string' ? metadata.inferenceId : undefined;
+  return { ok: true, record: { rows, inferenceTime, eventId, inferenceId } };
 }
 
 // A CSV payload may carry several rows (a batch request), one per line; quoted newlines are honoured.

@@ -1,7 +1,7 @@
 // The drift job: reads a baseline and one window of capture files through an ObjectStore, compares them,
 // writes one JSON line per feature, one constraint_violations line and a summary (and a report when asked),
 // and returns the exit code (0 ok, 1 drift or violations, 2 error).
-import { parseCaptureLine } from './capture';
+import { isOwnExplainRequest, parseCaptureLine } from './capture';
 import { WindowAnalyzer } from './drift-analysis';
 import { DriftJobConfig } from './drift-job-args';
 import { writeDriftReport } from './drift-report';
@@ -61,6 +61,7 @@ export async function runDriftJob(config: DriftJobConfig, deps: DriftJobDeps = {
           if (examples.length < MAX_MALFORMED_EXAMPLES) examples.push({ key, line: lineNumber, reason: parsed.reason });
           return;
         }
+        if (isOwnExplainRequest(parsed.record)) return;
         const t = parsed.record.inferenceTime;
         const inWindow = t ? t >= windowStart && t < windowEnd : !lateOnly;
         if (!inWindow) {

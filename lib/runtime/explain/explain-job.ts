@@ -3,7 +3,7 @@
 // with an identity token, or the local HTTP predictor), and publishes the importance of each feature, so a
 // shift in what drives the predictions shows on the dashboard. Labels are not needed: importance is the mean
 // change of the prediction when a feature is shuffled.
-import { parseCaptureLine } from '../drift/capture';
+import { isOwnExplainRequest, parseCaptureLine } from '../drift/capture';
 import { LOG_FORMATS, LogFormat, WindowContext } from '../drift/emitters';
 import type { StoreLocation } from '../drift/open-store';
 import { JobIo, resolveJobIo } from '../shared/job-io';
@@ -130,6 +130,7 @@ async function sampleRequests(location: StoreLocation, start: Date, end: Date, c
         problems.add(object.key, lineNumber, parsed.reason);
         return;
       }
+      if (isOwnExplainRequest(parsed.record)) return;
       const t = parsed.record.inferenceTime;
       if (t ? t < start || t >= end : object.lateOnly) {
         counters.outOfWindow += 1;

@@ -2,11 +2,10 @@
 // captured predictions, joins them on the event id (the caller's inferenceId when the capture has one, as Model
 // Monitor does), computes the problem type's metrics, and writes one summary line. Exit code 0 ok, 1 a threshold
 // crossed (configurable), 2 job error.
-import { CaptureRow, parseCaptureLine } from '../drift/capture';
+import { CaptureRow, isOwnExplainRequest, parseCaptureLine } from '../drift/capture';
 import type { WindowContext } from '../drift/emitters';
 import type { StoreLocation } from '../drift/open-store';
 import { JobIo, resolveJobIo } from '../shared/job-io';
-import { isJsonObject } from '../shared/json-value';
 import { LineProblems, partitionObjects, readObjectLines } from '../shared/object-lines';
 import { parseGroundTruthLine } from './ground-truth';
 import { Prediction, PredictionOptions, interpretPrediction, predictionRecords } from './predictions';
@@ -147,6 +146,7 @@ async function readCapture(location: StoreLocation, window: { start: Date; end: 
         problems.add(object.key, lineNumber, output.reason);
         return;
       }
+      if (isOwnExplainRequest(output.record)) return;
       // The end hour's partition only holds late writes: take its records only if they say when they ran.
       const t = output.record.inferenceTime;
       if (t ? t < window.start || t >= window.end : object.lateOnly) {
@@ -154,7 +154,7 @@ async function readCapture(location: StoreLocation, window: { start: Date; end: 
         return;
       }
       counters.events += 1;
-      const id = inferenceId(text) ?? output.record.eventId;
+      const id = (output.record.inferenceId || undefined) ?? output.record.eventId;
       if (id === undefined) {
         counters.withoutId += 1;
         return;
@@ -188,11 +188,3 @@ function evaluate(line: string, outputRows: readonly CaptureRow[], labels: reado
   return analyzer.add(pairs);
 }
 
-// SageMaker records the caller's InferenceId in eventMetadata.inferenceId; Model Monitor joins on it when present.
-function inferenceId(line: string): string | undefined {
-  if (!line.includes('"inferenceId"')) return undefined;
-  const event: unknown = JSON.parse(line);
-  const metadata = isJsonObject(event) ? event.eventMetadata : undefined;
-  const id = isJsonObject(metadata) ? metadata.inferenceId : undefined;
-  return typeof id === 'string' && id.length > 0 ? id : undefined;
-}

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createBaseline, writeBaseline } from '../../../lib/runtime/drift/baseline';
 import { DriftJobConfig, DriftJobConfigError, parseDriftJobArgs, runDriftJob } from '../../../lib/runtime/drift/drift-job';
+import { EXPLAIN_INFERENCE_ID_PREFIX } from '../../../lib/runtime/drift/capture';
 import { main } from '../../../lib/runtime/drift-job';
 import { captureLine, category, linesStream, normal, seededRandom } from './helpers';
 
@@ -36,6 +37,13 @@ beforeAll(async () => {
     '{"captureData": {}}',
     captureLine('0.1,a', '2026-01-15T08:59:00Z'),
   ]);
+  // Traffic like 'same', plus the explain job's own permuted requests (far from the baseline), tagged by InferenceId.
+  const tagged = (csv: string, i: number) => {
+    const event = JSON.parse(captureLine(csv, time(i), `x${i}`)) as { eventMetadata: Record<string, string> };
+    event.eventMetadata.inferenceId = `${EXPLAIN_INFERENCE_ID_PREFIX}${i}`;
+    return JSON.stringify(event);
+  };
+  await writeCapture('with-explain', '2026/01/15/09', [...rows(1000, 2).map((r, i) => captureLine(r, time(i))), ...rows(400, 7, 5).map(tagged)]);
   await writeCapture('tiny', '2026/01/15/09', rows(10, 5, 3).map((r, i) => captureLine(r, time(i))));
   // Right distribution, wrong contents: a text value in the numeric column and a color the baseline never saw.
   await writeCapture('broken', '2026/01/15/09', rows(300, 6).map((r, i) => captureLine(i === 0 ? 'oops,a' : i === 1 ? '0.5,purple' : r, time(i))));
@@ -93,6 +101,13 @@ describe('runDriftJob', () => {
       status: 'ok', drift_detected: false, dataset_drift: 0, features_evaluated: 2, records: 1000, capture_files: 1, malformed_lines: 0,
       alpha: 0.01, correction: 'bh', baseline_warnings: [], window_start: '2026-01-15T09:00:00.000Z',
     });
+  });
+
+  it('leaves the explain job\'s own requests out of the window (InferenceId prefix), so they cannot look like drift', async () => {
+    const { code, lines } = await run(config('with-explain'));
+
+    expect(code).toBe(0);
+    expect(lines[3]).toMatchObject({ status: 'ok', drift_detected: false, records: 1000, malformed_lines: 0 });
   });
 
   it('exits 1 and names the drifted feature when the mean shifts', async () => {
