@@ -286,7 +286,7 @@ export class AzureModelStack extends TerraformStack {
     new TerraformOutput(this, 'action_group_id', { value: this.alerts.actionGroup.id, description: 'Action group every alert notifies' });
 
     // What `npm run review` prices the stack from: the spec as given, and the choices that change the bill.
-    const logAlerts = [this.alerts.driftAlert, this.alerts.driftJobErrorAlert, this.alerts.driftJobSilenceAlert].filter((a) => a !== undefined);
+    const logAlerts = [this.alerts.driftAlert, this.alerts.datasetDriftAlert, this.alerts.constraintViolationsAlert, this.alerts.driftJobErrorAlert, this.alerts.driftJobSilenceAlert].filter((a) => a !== undefined);
     this.addOverride(`//.${REVIEW_METADATA_KEY}`, reviewMetadata(props.spec, 'azure', {
       // Three metric alerts plus the log alerts: what Azure Monitor bills per rule.
       alarmCount: 3 + logAlerts.length,
