@@ -66,8 +66,8 @@ export function kqlString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
-/** The drift job's lines of `event` for `model`, each parsed into `record`. */
-function jobRecords(event: string, model: string): string[] {
+/** A monitoring job's lines of `event` for `model` (drift or quality job, either runner), each parsed into `record`. */
+export function jobRecords(event: string, model: string): string[] {
   return [
     'union isfuzzy=true',
     '  (ContainerAppConsoleLogs_CL | project TimeGenerated, Line = Log_s),',
