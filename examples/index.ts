@@ -51,4 +51,10 @@ export const EXAMPLES: readonly Example[] = [
     kind: 'cdktf',
     load: () => (require('./three-clouds/terraform') as typeof import('./three-clouds/terraform')).addThreeCloudsTerraform,
   },
+  {
+    name: 'azure-retraining-subscription',
+    summary: 'model-quality monitoring on Azure with the retraining event wired to a pipeline webhook',
+    kind: 'cdktf',
+    load: () => (require('./azure-retraining-subscription') as typeof import('./azure-retraining-subscription')).addAzureRetrainingSubscription,
+  },
 ];

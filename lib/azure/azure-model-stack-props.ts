@@ -176,6 +176,18 @@ export interface AzureModelStackProps {
   /** @default `https://<account>.blob.core.windows.net/baseline/` (the stack's `baseline` container) */
   readonly driftBaselineUri?: string;
   /**
+   * Schedule of the quality function `spec.monitoring.quality` deploys (QualityFunction: Flex Consumption timer).
+   * @default - see QualityFunctionProps.schedule (daily at 00:15 UTC for the default 24-hour window)
+   */
+  readonly qualitySchedule?: string;
+  /**
+   * Publish retraining events (CloudEvents 1.0, lib/core's schema) to a new Event Grid topic `evgt-<model>-retraining`
+   * when the drift function judges a feature drifted or the quality function sees a threshold crossed or labels
+   * stopped. Publishing is by managed identity only (local auth off). A drift-job image does not publish.
+   * @default - on when spec.monitoring.quality is set (and monitoring is enabled)
+   */
+  readonly retrainingEvents?: boolean;
+  /**
    * The action group every alert (and the budget) notifies, instead of a new one for spec.monitoring.alarmEmails
    * (ExistingAzure.actionGroupFromId).
    * @default - a new action group

@@ -21,6 +21,8 @@ import { AZURE_LOCATIONS, SERVERLESS_GPU_REGIONS } from './private/azure-facts';
 import { checkIpRanges, exclusive } from './private/checks';
 import { imageSource } from './private/image-registry';
 import { checkPrivateNetworking, connectPrivateEndpoints, resolveEnvironmentDns } from './private/stack-network';
+import { createQualityMonitoring, createRetrainingTopic, QualityMonitoring, wantsRetrainingTopic } from './private/stack-monitoring';
+import { RetrainingTopic } from './retraining-topic';
 import { warn } from './private/warn';
 import { IDriftJobRef } from './references';
 import { ResourceGroupBudget } from './resource-group-budget';
@@ -39,6 +41,10 @@ export class AzureModelStack extends TerraformStack {
   /** The scheduled drift check: a DriftFunction, or a DriftJob (Container Apps job) with `driftJobImage`. */
   readonly driftJob?: DriftFunction | DriftJob;
   readonly alerts: InferenceAlerts;
+  /** The quality function and its alerts, when `spec.monitoring.quality` is set. */
+  readonly quality?: QualityMonitoring;
+  /** The Event Grid topic receiving retraining events (see `retrainingEvents`). */
+  readonly retrainingTopic?: RetrainingTopic;
   /** The monthly budget on the resource group, when `spec.monthlyBudgetUsd` is set. */
   readonly budget?: ResourceGroupBudget;
   /** The private endpoints and DNS zones of `privateNetworking`. */
@@ -57,6 +63,7 @@ export class AzureModelStack extends TerraformStack {
     this.spec = resolveModelSpec(props.spec, errors);
     const spec = this.spec;
     const driftOn = props.driftJob ?? spec.monitoring.enabled;
+    const qualityOn = spec.monitoring.quality !== undefined;
     const literalLocation = !isTokenString(location);
     errors.check(!literalLocation || AZURE_LOCATIONS.includes(location), 'location', location, 'an Azure region name such as "eastus" or "westeurope"');
     if (spec.compute.kind === 'gpu' && literalLocation && AZURE_LOCATIONS.includes(location)) {
@@ -69,7 +76,7 @@ export class AzureModelStack extends TerraformStack {
     exclusive(errors, 'existingStorageAccount', props.existingStorageAccount, {
       storageAccountName: props.storageAccountName, storageReplication: props.storageReplication, customerManagedKey: props.customerManagedKey,
     });
-    checkPrivateNetworking(errors, pn, { apiFront, functions: batchOn || (driftOn && !props.driftJobImage) });
+    checkPrivateNetworking(errors, pn, { apiFront, functions: batchOn || qualityOn || (driftOn && !props.driftJobImage) });
     errors.throwIfAny();
 
     new AzurermProvider(this, 'azurerm', {
@@ -126,7 +133,7 @@ export class AzureModelStack extends TerraformStack {
       storageAccountName: props.storageAccountName,
       replication: props.storageReplication,
       // Reports of inputs the model rejects, apart from predictions so neither can shadow the other.
-      extraContainers: batchOn ? ['errors'] : undefined,
+      extraContainers: [...(batchOn ? ['errors'] : []), ...(qualityOn ? ['ground-truth'] : [])],
       customerManagedKey: cmk
         ? { keyVault: this.base.keyVault, identity: this.base.identity('encryption'), deployerPrincipalId: this.base.clientConfig.objectId }
         : undefined,
@@ -137,7 +144,7 @@ export class AzureModelStack extends TerraformStack {
     });
 
     // One folder per model, directly above the YYYY/MM/DD/HH/ partitions the drift job lists.
-    const dataCapture = driftOn ? { container: this.storage.captureContainer, uri: this.storage.blobUrl('capture', `${spec.name}/`) } : undefined;
+    const dataCapture = driftOn || qualityOn ? { container: this.storage.captureContainer, uri: this.storage.blobUrl('capture', `${spec.name}/`) } : undefined;
 
     const servingIdentity = this.base.identity('serving');
     const gatewayIdentity = this.base.identity('gateway');
@@ -230,6 +237,8 @@ export class AzureModelStack extends TerraformStack {
       });
     }
 
+    const monitoring = { spec, resourceGroup: rg, location, tags: allTags };
+    if (wantsRetrainingTopic(spec, props.retrainingEvents)) this.retrainingTopic = createRetrainingTopic(this, monitoring);
     if (driftOn) this.driftJob = this.createDrift(props, functionNetwork, dataCapture?.uri);
 
     this.alerts = new InferenceAlerts(this, 'Alerts', {
@@ -242,6 +251,14 @@ export class AzureModelStack extends TerraformStack {
       existingActionGroup: props.existingActionGroup,
       tags: allTags,
     });
+
+    if (qualityOn) {
+      this.quality = createQualityMonitoring(this, {
+        ...monitoring, modelSpec: props.spec, storage: this.storage.blobStorage, captureUri: dataCapture?.uri, applicationInsights: this.base.applicationInsights,
+        workspace: this.base.logAnalyticsWorkspace, actionGroup: this.alerts.actionGroup, schedule: props.qualitySchedule,
+        deployerPrincipalId: this.base.clientConfig.objectId, network: functionNetwork, retrainingTopic: this.retrainingTopic,
+      });
+    }
 
     if (spec.monthlyBudgetUsd !== undefined) {
       this.budget = new ResourceGroupBudget(this, 'Budget', {
@@ -260,7 +277,7 @@ export class AzureModelStack extends TerraformStack {
       this.privateEndpoints = connectPrivateEndpoints(this, pn, {
         name: spec.name, resourceGroup: rg, location, tags: allTags,
         storage: this.storage.storageAccount, keyVault: this.base.keyVault, registry: this.serving.createdRegistry,
-        hostStorage: [this.batch?.hostStorage, this.driftJob instanceof DriftFunction ? this.driftJob.hostStorage : undefined],
+        hostStorage: [this.batch?.hostStorage, this.driftJob instanceof DriftFunction ? this.driftJob.hostStorage : undefined, this.quality?.qualityFunction.hostStorage],
       });
       const environmentZone = internal ? resolveEnvironmentDns(this, this.serving.environment, pn, { name: spec.name, resourceGroup: rg, tags: allTags }) : 0;
       this.networkCost = {
@@ -286,13 +303,14 @@ export class AzureModelStack extends TerraformStack {
     new TerraformOutput(this, 'action_group_id', { value: this.alerts.actionGroup.id, description: 'Action group every alert notifies' });
 
     // What `npm run review` prices the stack from: the spec as given, and the choices that change the bill.
-    const logAlerts = [this.alerts.driftAlert, this.alerts.driftJobErrorAlert, this.alerts.driftJobSilenceAlert].filter((a) => a !== undefined);
+    const logAlerts = [this.alerts.driftAlert, this.alerts.datasetDriftAlert, this.alerts.constraintViolationsAlert, this.alerts.driftJobErrorAlert, this.alerts.driftJobSilenceAlert].filter((a) => a !== undefined);
     this.addOverride(`//.${REVIEW_METADATA_KEY}`, reviewMetadata(props.spec, 'azure', {
       // Three metric alerts plus the log alerts: what Azure Monitor bills per rule.
-      alarmCount: 3 + logAlerts.length,
-      jobs: this.driftJob
-        ? [{ item: 'Hourly drift job', runner: this.driftJob instanceof DriftFunction ? 'azure-flex-function' : 'azure-container-apps-job', minutesPerRun: 10 }]
-        : [],
+      alarmCount: 3 + logAlerts.length + (this.quality?.cost.alerts ?? 0),
+      jobs: [
+        ...(this.driftJob ? [{ item: 'Hourly drift job', runner: this.driftJob instanceof DriftFunction ? 'azure-flex-function' as const : 'azure-container-apps-job' as const, minutesPerRun: 10 }] : []),
+        ...(this.quality ? [this.quality.cost.job] : []),
+      ],
       ...(this.networkCost ? { azureNetwork: this.networkCost } : {}),
     }));
   }
@@ -315,6 +333,7 @@ export class AzureModelStack extends TerraformStack {
         applicationInsights: this.base.applicationInsights,
         deployerPrincipalId: this.base.clientConfig.objectId,
         network,
+        retrainingTopic: this.retrainingTopic,
       });
     }
     // The image comes from the serving registry (the job identity gets AcrPull there) or a public registry.

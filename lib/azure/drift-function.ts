@@ -10,6 +10,8 @@ import { checkCronSchedule, maxHoursBetweenRuns } from '../core/cron';
 import { BLOB_FOLDER_URI } from './private/azure-facts';
 import { driftReader } from './private/drift-grants';
 import { checkFlexPackage, createFlexFunction } from './private/flex-function';
+import { RETRAINING_TOPIC_SETTING } from '../runtime/retraining/event-grid';
+import { grantTopicPublish, IRetrainingTopicRef } from './retraining-topic';
 import { FunctionNetwork, IApplicationInsightsRef, IBlobStorageRef, IDriftJobRef, IResourceGroupRef, IUserAssignedIdentityRef } from './references';
 
 /** The default schedule: hourly at minute 5 (UTC), once the previous hour's capture files are written. */
@@ -74,6 +76,12 @@ export interface DriftFunctionProps {
    * @default - no VNet
    */
   readonly network?: FunctionNetwork;
+  /**
+   * Publish a retraining event (CloudEvents 1.0) to this Event Grid topic for each feature a run judges drifted:
+   * the same lines the feature-drift alert fires on. The identity gets EventGrid Data Sender on the topic only.
+   * @default - no retraining events
+   */
+  readonly retrainingTopic?: IRetrainingTopicRef;
   /** @default - none */
   readonly tags?: Readonly<Record<string, string>>;
 }
@@ -149,9 +157,12 @@ export class DriftFunction extends Construct implements IDriftJobRef {
       appSettings: {
         ...this.environment,
         DRIFT_SCHEDULE: this.ncrontab,
+        ...(props.retrainingTopic ? { [RETRAINING_TOPIC_SETTING]: props.retrainingTopic.endpoint } : {}),
         ...(enabled ? {} : { [`AzureWebJobs.${DRIFT_FUNCTION_NAME}.Disabled`]: 'true' }),
       },
-      grants: reader.grants,
+      grants: props.retrainingTopic
+        ? [...reader.grants, grantTopicPublish(this, 'PublishRetraining', props.retrainingTopic.id, this.identity.principalId, `Drift function of ${spec.name}`)]
+        : reader.grants,
       deployerPrincipalId: props.deployerPrincipalId,
       network: props.network,
       tags,

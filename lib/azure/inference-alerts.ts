@@ -1,5 +1,6 @@
 // Alerting for the serving app: an email action group from the spec, metric alerts on latency, 5xx and
-// replica saturation, log alerts on the drift job's console lines (drift, job errors, job silence), and a workbook.
+// replica saturation, log alerts on the drift job's lines keyed on its verdicts (a feature drifted, the dataset drifted,
+// constraint violations) and on its health (job errors, job silence), and a workbook.
 import { ApplicationInsightsWorkbook } from '@cdktf/provider-azurerm/lib/application-insights-workbook';
 import { MonitorActionGroup } from '@cdktf/provider-azurerm/lib/monitor-action-group';
 import { MonitorMetricAlert, MonitorMetricAlertCriteria } from '@cdktf/provider-azurerm/lib/monitor-metric-alert';
@@ -8,7 +9,7 @@ import { TerraformIterator } from 'cdktf';
 import { Construct } from 'constructs';
 import { isTokenList, ModelSpec, resolveModelSpec, ValidationErrors } from '../core';
 import { stableUuid } from './private/azure-facts';
-import { driftJobErrorQuery, driftQuery, driftSummaryCountQuery, silenceWindow } from './private/drift-query';
+import { constraintViolationsQuery, datasetDriftQuery, driftJobErrorQuery, driftQuery, driftSummaryCountQuery, silenceWindow } from './private/drift-query';
 import { warn } from './private/warn';
 import { IActionGroupRef, IDriftJobRef, ILogAnalyticsWorkspaceRef, IResourceGroupRef } from './references';
 
@@ -59,7 +60,12 @@ export class InferenceAlerts extends Construct {
   readonly latencyAlert: MonitorMetricAlert;
   readonly serverErrorAlert: MonitorMetricAlert;
   readonly saturationAlert: MonitorMetricAlert;
+  /** Fires per feature (dimension `feature`) when a `feature_drift` line of the model says `drifted: 1`. */
   readonly driftAlert: MonitorScheduledQueryRulesAlertV2;
+  /** Fires when a `drift_summary` line says `dataset_drift: 1` (the share of drifted features reached the job's limit). */
+  readonly datasetDriftAlert: MonitorScheduledQueryRulesAlertV2;
+  /** Fires when a `constraint_violations` line counts any violation (missing/extra column, type, categories, completeness). */
+  readonly constraintViolationsAlert: MonitorScheduledQueryRulesAlertV2;
   /** Fires on every `drift_job_error` line (exit code 2: unreadable baseline, storage or permission error). */
   readonly driftJobErrorAlert?: MonitorScheduledQueryRulesAlertV2;
   /** Fires when no run wrote a `drift_summary` line within the schedule's longest gap plus an hour. */
@@ -149,9 +155,17 @@ export class InferenceAlerts extends Construct {
         tags,
       });
 
+    // Keyed on the job's verdicts, never on a raw distance the job itself gated (docs/drift.md, "Metric and log contract").
+    const count = { timeAggregationMethod: 'Count', operator: 'GreaterThan', threshold: 0 } as const;
     this.driftAlert = logAlert('DriftAlert', 'feature-drift', 'feature drift',
-      `A feature drifted beyond distance ${m.driftThreshold} or PSI ${m.psiThreshold} (feature_drift lines of the drift job with threshold_crossed)`,
-      2, 'PT1H', { query: driftQuery(spec.name, m.driftThreshold, m.psiThreshold, m.driftFeatures), timeAggregationMethod: 'Count', operator: 'GreaterThan', threshold: 0 }, false);
+      `A feature drifted: the drift job's verdict (feature_drift line with drifted = 1; its test, noise gate and multiple-testing correction decide, with distance threshold ${m.driftThreshold} and PSI threshold ${m.psiThreshold}). One alert per feature.`,
+      2, 'PT1H', { query: driftQuery(spec.name, m.driftFeatures), ...count, dimension: [{ name: 'feature', operator: 'Include', values: ['*'] }] }, false);
+    this.datasetDriftAlert = logAlert('DatasetDriftAlert', 'dataset-drift', 'dataset drift',
+      'The dataset drifted: the share of drifted features reached the drift job\'s dataset_drift_share (drift_summary line with dataset_drift = 1)',
+      2, 'PT1H', { query: datasetDriftQuery(spec.name), ...count }, false);
+    this.constraintViolationsAlert = logAlert('ConstraintViolationsAlert', 'constraint-violations', 'constraint violations',
+      'The captured inputs break the baseline constraints: a missing or extra column, a type change, new categories or a completeness drop (constraint_violations line with total > 0)',
+      2, 'PT1H', { query: constraintViolationsQuery(spec.name), ...count }, false);
 
     if (props.driftJob) {
       const job = props.driftJob.name;
@@ -178,7 +192,7 @@ export class InferenceAlerts extends Construct {
         displayName: `${spec.name} inference`,
         resourceGroupName: rg,
         location: props.location,
-        dataJson: JSON.stringify(workbookContent(spec.name, props.containerAppId, props.logAnalyticsWorkspace.id, m.driftThreshold, m.psiThreshold)),
+        dataJson: JSON.stringify(workbookContent(spec.name, props.containerAppId, props.logAnalyticsWorkspace.id)),
         tags,
       });
     }
@@ -194,7 +208,7 @@ function emailReceivers(emails: readonly string[]) {
   return emails.map((email, i) => ({ name: `email-${i}`, emailAddress: email, useCommonAlertSchema: true }));
 }
 
-function workbookContent(model: string, appId: string, workspaceId: string, driftThreshold: number, psiThreshold: number): object {
+function workbookContent(model: string, appId: string, workspaceId: string): object {
   const metricChart = (title: string, metric: string, aggregation: number, split?: string) => ({
     type: 10,
     name: metric,
@@ -223,9 +237,9 @@ function workbookContent(model: string, appId: string, workspaceId: string, drif
         name: 'drift',
         content: {
           version: 'KqlItem/1.0',
-          query: driftQuery(model, driftThreshold, psiThreshold, []).replace(/\n\| project[^\n]*$/, '\n| summarize max(distance), max(psi) by feature, bin(TimeGenerated, 1h)'),
+          query: `${driftQuery(model, [])}\n| summarize runs_drifted = count(), max(distance), min(p_value) by feature, test, bin(TimeGenerated, 1h)`,
           size: 0,
-          title: `Drifted features (distance > ${driftThreshold} or PSI > ${psiThreshold})`,
+          title: 'Drifted features (the drift job\'s verdicts)',
           timeContext: { durationMs: 604800000 },
           queryType: 0,
           resourceType: 'microsoft.operationalinsights/workspaces',

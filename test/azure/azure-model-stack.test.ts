@@ -166,15 +166,16 @@ describe('AzureModelStack', () => {
     expect(grants.filter((g) => g.scope === capture && g.role !== 'Storage Blob Data Reader')).toHaveLength(2);
   });
 
-  it('alerts on drift, drift job errors and a silent drift job', () => {
-    expect(Object.values(all(json, 'azurerm_monitor_scheduled_query_rules_alert_v2')).map((a) => a.name).sort()).toEqual(['fraud-drift-job-error', 'fraud-drift-job-silent', 'fraud-feature-drift']);
+  it('alerts on feature drift, dataset drift, constraint violations, drift job errors and a silent drift job', () => {
+    expect(Object.values(all(json, 'azurerm_monitor_scheduled_query_rules_alert_v2')).map((a) => a.name).sort())
+      .toEqual(['fraud-constraint-violations', 'fraud-dataset-drift', 'fraud-drift-job-error', 'fraud-drift-job-silent', 'fraud-feature-drift']);
   });
 
   it('runs no drift job and captures nothing when driftJob is off', () => {
     expect(gpu.resource.azurerm_container_app_job).toBeUndefined();
     expect(gpu.resource.azurerm_function_app_flex_consumption).toBeUndefined();
     expect(only(gpu, 'azurerm_container_app').template.container[0].env.map((e: { name: string }) => e.name)).not.toContain('CAPTURE_URI');
-    expect(Object.keys(all(gpu, 'azurerm_monitor_scheduled_query_rules_alert_v2'))).toHaveLength(1);
+    expect(Object.keys(all(gpu, 'azurerm_monitor_scheduled_query_rules_alert_v2'))).toHaveLength(3);
     expect(gpu.output!.drift_job_name).toBeUndefined();
   });
 
@@ -219,12 +220,12 @@ describe('AzureModelStack', () => {
       version: 1,
       cloud: 'azure',
       spec: { name: 'fraud', image: 'crfraud.azurecr.io/fraud:1', monthlyBudgetUsd: 800, monitoring: { alarmEmails: ['oncall@example.com'] } },
-      // 3 metric alerts + drift, drift-job-error and drift-job-silent log alerts.
-      costOptions: { alarmCount: 6, jobs: [{ item: 'Hourly drift job', runner: 'azure-flex-function', minutesPerRun: 10 }] },
+      // 3 metric alerts + feature drift, dataset drift, constraint violations, drift-job-error and drift-job-silent log alerts.
+      costOptions: { alarmCount: 8, jobs: [{ item: 'Hourly drift job', runner: 'azure-flex-function', minutesPerRun: 10 }] },
     }]);
     const bare = stackOf({ spec: { name: 'vision', image: 'x.io/v:1' }, driftJob: false, batchInference: false, mlWorkspace: false });
     const bareEntry = parseReviewMetadata((bare.toTerraform() as { '//': Record<string, unknown> })['//'][REVIEW_METADATA_KEY], 'vision').entries[0];
-    expect(bareEntry.costOptions).toEqual({ alarmCount: 4, jobs: [] });
+    expect(bareEntry.costOptions).toEqual({ alarmCount: 6, jobs: [] });
   });
 
   it('marks every managed-identity role assignment as a service principal and leaves the deployer\'s type to Azure', () => {

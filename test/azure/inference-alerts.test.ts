@@ -38,17 +38,28 @@ describe('InferenceAlerts', () => {
     expect(alert('Replicas')).toMatchObject({ window_size: 'PT15M', criteria: [{ aggregation: 'Maximum', operator: 'GreaterThanOrEqual', threshold: 7 }] });
   });
 
-  it('queries the drift lines (Container Apps job console logs and drift function traces) for this model and its thresholds on the workspace', () => {
+  it('alerts per feature on the drift job\'s verdict (drifted = 1), for the spec\'s features, from both runners\' lines on the workspace', () => {
     const drift = logAlert('fraud-feature-drift');
     expect(drift).toMatchObject({ scopes: [WORKSPACE.id], evaluation_frequency: 'PT1H', window_duration: 'PT1H', enabled: true, action: { action_groups: [ref(json, 'azurerm_monitor_action_group', 'Alerts/ActionGroup')] } });
-    const { query, operator, threshold, time_aggregation_method: agg } = drift.criteria[0];
+    const { query, operator, threshold, time_aggregation_method: agg, dimension } = drift.criteria[0];
     expect({ operator, threshold, agg }).toEqual({ operator: 'GreaterThan', threshold: 0, agg: 'Count' });
+    expect(dimension).toEqual([{ name: 'feature', operator: 'Include', values: ['*'] }]);
     expect(query).toContain('ContainerAppConsoleLogs_CL | project TimeGenerated, Line = Log_s');
     expect(query).toContain('AppTraces | project TimeGenerated, Line = Message');
     expect(query).toContain("tostring(record.event) == 'feature_drift' and tostring(record.model) == 'fraud'");
-    expect(query).toContain('crossed = tobool(record.threshold_crossed)');
-    expect(query).toContain('| where crossed == true and (distance > 0.15 or psi > 0.25)');
+    expect(query).toContain('| where toint(record.drifted) == 1 and tobool(record.emit_metrics) == true');
+    expect(query).not.toContain('distance > 0.15');
     expect(query).toContain("feature in ('amount')");
+  });
+
+  it('alerts on dataset drift and on constraint violations, to the same action group', () => {
+    const group = ref(json, 'azurerm_monitor_action_group', 'Alerts/ActionGroup');
+    const dataset = logAlert('fraud-dataset-drift');
+    expect(dataset).toMatchObject({ scopes: [WORKSPACE.id], severity: 2, action: { action_groups: [group] }, criteria: [{ time_aggregation_method: 'Count', operator: 'GreaterThan', threshold: 0 }] });
+    expect(dataset.criteria[0].query).toContain("tostring(record.event) == 'drift_summary' and tostring(record.model) == 'fraud'\n| where toint(record.dataset_drift) == 1");
+    const violations = logAlert('fraud-constraint-violations');
+    expect(violations).toMatchObject({ scopes: [WORKSPACE.id], action: { action_groups: [group] }, criteria: [{ time_aggregation_method: 'Count', operator: 'GreaterThan', threshold: 0 }] });
+    expect(violations.criteria[0].query).toContain("tostring(record.event) == 'constraint_violations' and tostring(record.model) == 'fraud'\n| where toint(record.total) > 0");
   });
 
   it('alerts on every drift_job_error line of the model', () => {

@@ -92,6 +92,30 @@ describe('azure drift function (the bundle Terraform uploads)', () => {
     expect(records.at(-1)).toMatchObject({ event: 'drift_summary', status: 'drift', drifted_features: ['x'] });
   });
 
+  it('publishes one retraining event per drifted feature when it has a retraining topic, and none for a clean window', async () => {
+    const { driftCheck } = await import('../../lib/runtime/azure-drift-function');
+    const published: { endpoint: string; events: Record<string, any>[] }[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const publish = async (endpoint: string, events: readonly object[]) => {
+      published.push({ endpoint, events: events as Record<string, any>[] }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    };
+    const topic = { RETRAINING_TOPIC_ENDPOINT: 'https://evgt-churn.eastus-1.eventgrid.azure.net/api/events' };
+    const now = () => new Date('2026-01-15T10:05:00Z');
+    for (const capture of ['same', 'shifted']) {
+      const { context: ctx } = context();
+      await driftCheck({} as never, ctx as never, { env: env(capture, topic), publish, now });
+    }
+
+    expect(published).toHaveLength(1);
+    expect(published[0].endpoint).toBe(topic.RETRAINING_TOPIC_ENDPOINT);
+    expect(published[0].events).toEqual([expect.objectContaining({
+      model: 'churn', cloud: 'azure', trigger: 'data_drift', time: '2026-01-15T10:05:00.000Z',
+      crossed: expect.objectContaining({ kind: 'feature', name: 'x', statistic: 'p_value', comparison: 'below', threshold: 0.01 }),
+      window: { start: '2026-01-15T09:00:00.000Z', end: '2026-01-15T10:00:00.000Z' },
+      sourceAlarm: { name: 'churn-feature-drift' },
+    })]);
+    expect(published[0].events[0].crossed.value).toBeLessThan(0.01);
+  });
+
   it('logs a drift_job_error line as an error trace and fails the invocation when the baseline is missing', async () => {
     const { outcome, records } = await runRegistered(env('same', { BASELINE_URI: join(dir, 'nowhere') }));
     expect(outcome).toBeInstanceOf(Error);

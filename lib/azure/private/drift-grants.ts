@@ -23,12 +23,29 @@ export interface DriftReadGrants {
  * and printed) for a URI elsewhere, whose grant the user makes.
  */
 export function grantDriftReads(scope: Construct, props: DriftReadGrants): RoleAssignment[] {
+  return grantContainerReads(scope, { ...props, purpose: 'drift', uris: [['baselineUri', props.baselineUri], ['captureUri', props.captureUri]] });
+}
+
+/**
+ * Storage Blob Data Reader for `principalId` on the container of each URI in `storage` (one grant per container);
+ * a warning for a URI elsewhere. The drift and quality checks read with these and nothing wider.
+ */
+export function grantContainerReads(scope: Construct, props: {
+  readonly construct: string;
+  readonly model: string;
+  /** `drift`, `quality`: in warnings and grant descriptions. */
+  readonly purpose: string;
+  readonly principalId: string;
+  readonly storage: IBlobStorageRef;
+  /** [prop name, folder URI] pairs. */
+  readonly uris: readonly (readonly [string, string])[];
+}): RoleAssignment[] {
   const account = props.storage.accountName;
   const scopes = new Map<string, string>();
-  for (const [prop, uri] of [['baselineUri', props.baselineUri], ['captureUri', props.captureUri]] as const) {
+  for (const [prop, uri] of props.uris) {
     const blob = parseBlobUrl(uri);
     if (!blob || blob.account !== account) {
-      warn(scope, `${props.construct} ${prop}: ${uri} is not in storage account ${account}; grant the drift identity Storage Blob Data Reader on it yourself`);
+      warn(scope, `${props.construct} ${prop}: ${uri} is not in storage account ${account}; grant the ${props.purpose} identity Storage Blob Data Reader on it yourself`);
       continue;
     }
     const known = props.storage.containers?.[blob.container];
@@ -38,7 +55,7 @@ export function grantDriftReads(scope: Construct, props: DriftReadGrants): RoleA
     principalId: props.principalId,
     role: 'Storage Blob Data Reader',
     scope: scopeId,
-    description: `Lets the drift check of ${props.model} read container ${container}`,
+    description: `Lets the ${props.purpose} check of ${props.model} read container ${container}`,
   }));
 }
 

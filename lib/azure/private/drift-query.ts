@@ -17,20 +17,57 @@
 // Records are matched on the `model` field of the line, not on the job-name column: the line says which model it
 // measured, and the job column is named differently in each schema.
 
+import { CONSTRAINT_CHECKS } from '../../runtime/drift/constraint-checks';
+
 /** Value of `event` in a per-feature line. */
 export const DRIFT_EVENT = 'feature_drift';
+/** Value of `event` in the one constraint-violations line of each run with rows. */
+export const VIOLATIONS_EVENT = 'constraint_violations';
 /** Value of `event` in the one summary line of each run. */
 export const DRIFT_SUMMARY_EVENT = 'drift_summary';
 /** Value of `event` in the line a run writes before exiting with code 2. */
 export const DRIFT_JOB_ERROR_EVENT = 'drift_job_error';
+
+/** One test on a field of a line: `to<type>(record.<field>) <op> <value>` in KQL. */
+export interface LineCondition {
+  readonly field: string;
+  readonly type: 'int' | 'bool' | 'double' | 'string';
+  readonly op: '==' | '>';
+  readonly value: number | boolean | string;
+}
+
+/** Which lines an alert counts: the event name plus conditions on the line's own fields (docs/drift.md contract). */
+export interface LineSelector {
+  readonly event: string;
+  readonly conditions: readonly LineCondition[];
+}
+
+// The verdict, not a raw distance: `drifted` is 1 only when the job's test (with its noise gate and the
+// multiple-testing correction) says so. `emit_metrics: false` (Model Monitor's "Disabled") publishes nothing on
+// AWS; here it keeps the line out of the alert the same way.
+/** A feature the job judged drifted. */
+export const DRIFTED_FEATURE: LineSelector = {
+  event: DRIFT_EVENT,
+  conditions: [{ field: 'drifted', type: 'int', op: '==', value: 1 }, { field: 'emit_metrics', type: 'bool', op: '==', value: true }],
+};
+/** A run whose share of drifted features reached `dataset_drift_share`. */
+export const DATASET_DRIFT: LineSelector = {
+  event: DRIFT_SUMMARY_EVENT,
+  conditions: [{ field: 'dataset_drift', type: 'int', op: '==', value: 1 }],
+};
+/** A run with at least one failed constraint check (missing/extra column, type, new categories, completeness). */
+export const CONSTRAINT_VIOLATIONS: LineSelector = {
+  event: VIOLATIONS_EVENT,
+  conditions: [{ field: 'total', type: 'int', op: '>', value: 0 }, { field: 'emit_metrics', type: 'bool', op: '==', value: true }],
+};
 
 /** KQL string literal (single-quoted, escaped). */
 export function kqlString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
-/** The drift job's lines of `event` for `model`, each parsed into `record`. */
-function jobRecords(event: string, model: string): string[] {
+/** A monitoring job's lines of `event` for `model` (drift or quality job, either runner), each parsed into `record`. */
+export function jobRecords(event: string, model: string): string[] {
   return [
     'union isfuzzy=true',
     '  (ContainerAppConsoleLogs_CL | project TimeGenerated, Line = Log_s),',
@@ -43,18 +80,56 @@ function jobRecords(event: string, model: string): string[] {
   ];
 }
 
+/** A condition in KQL over `record`. */
+export function kqlCondition(c: LineCondition): string {
+  const value = typeof c.value === 'string' ? kqlString(c.value) : String(c.value);
+  return `to${c.type}(record.${c.field}) ${c.op} ${value}`;
+}
+
+/** The lines of `model` that `selector` picks. */
+function selected(selector: LineSelector, model: string): string[] {
+  return [...jobRecords(selector.event, model), `| where ${selector.conditions.map(kqlCondition).join(' and ')}`];
+}
+
 /**
- * One row per drifted feature line of `model`: the job marked it `threshold_crossed` (which, with the Robust
- * comparison, also needs the distance to beat the KS critical value) and it is beyond the spec's thresholds, which
- * the job received as DRIFT_THRESHOLD / PSI_THRESHOLD.
+ * Whether `line` (a parsed JSON log line) is one `selector` picks: the KQL's semantics in JavaScript, so tests run
+ * the drift job's emitter and check its lines against the same selector the alert query is built from.
  */
-export function driftQuery(model: string, distanceThreshold: number, psiThreshold: number, features: readonly string[]): string {
+export function selects(selector: LineSelector, line: Readonly<Record<string, unknown>>): boolean {
+  if (line.event !== selector.event) return false;
+  return selector.conditions.every((c) => {
+    const raw = line[c.field];
+    const value = c.type === 'bool' ? raw === true || raw === 'true' : c.type === 'string' ? String(raw) : Number(raw);
+    return c.op === '==' ? value === c.value : typeof value === 'number' && value > (c.value as number);
+  });
+}
+
+/**
+ * One row per feature line of `model` the job judged drifted (`drifted == 1`), restricted to `features` when given;
+ * the `feature` column is the alert's dimension, so each feature fires (and resolves) on its own.
+ */
+export function driftQuery(model: string, features: readonly string[]): string {
   return [
-    ...jobRecords(DRIFT_EVENT, model),
-    '| extend feature = tostring(record.feature), distance = todouble(record.distance), psi = todouble(record.psi), crossed = tobool(record.threshold_crossed)',
-    `| where crossed == true and (distance > ${distanceThreshold} or psi > ${psiThreshold})`,
+    ...selected(DRIFTED_FEATURE, model),
+    '| extend feature = tostring(record.feature)',
     ...(features.length ? [`| where feature in (${features.map(kqlString).join(', ')})`] : []),
-    '| project TimeGenerated, feature, distance, psi',
+    '| project TimeGenerated, feature, test = tostring(record.test), distance = todouble(record.distance), p_value = todouble(record.p_value_adjusted), psi = todouble(record.psi)',
+  ].join('\n');
+}
+
+/** One row per run of `model` whose summary says the dataset drifted. */
+export function datasetDriftQuery(model: string): string {
+  return [
+    ...selected(DATASET_DRIFT, model),
+    '| project TimeGenerated, drift_share = todouble(record.drift_share), features_drifted = toint(record.features_drifted), drifted_features = tostring(record.drifted_features)',
+  ].join('\n');
+}
+
+/** One row per run of `model` with constraint violations, a column per check (the emitter's check names). */
+export function constraintViolationsQuery(model: string): string {
+  return [
+    ...selected(CONSTRAINT_VIOLATIONS, model),
+    `| project TimeGenerated, total = toint(record.total), ${CONSTRAINT_CHECKS.map((c) => `${c} = toint(record.${c})`).join(', ')}`,
   ].join('\n');
 }
 

@@ -1,11 +1,14 @@
 // Entry point of the Azure drift function (Node.js v4 programming model): registers the timer-triggered function
 // `drift_check` with the Functions worker when the Flex Consumption host loads index.js. Each run is the portable
 // drift job (lib/runtime/drift) over the environment contract of lib/core's driftJobEnvironment; its JSON lines go
-// to Application Insights traces (AppTraces.Message), where the alerts read them.
+// to Application Insights traces (AppTraces.Message), where the alerts read them. With RETRAINING_TOPIC_ENDPOINT set,
+// a run that judged a feature drifted also publishes one retraining event per such feature to that Event Grid topic.
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { DeadlineExceededError, withDeadline } from '../shared/deadline';
 import { DriftJobConfigError, EXIT_ERROR, parseDriftJobArgs, runDriftJob, type DriftJobDeps } from '../drift/drift-job';
 import { LOG_FORMATS, errorLine, type LogFormat } from '../drift/emitters';
+import { publishSignals, type Publisher } from '../retraining/publish';
+import { driftSignals } from '../retraining/signals';
 
 /** The function name (shown in Application Insights and the portal). */
 export const FUNCTION_NAME = 'drift_check';
@@ -23,6 +26,8 @@ export interface DriftCheckDeps {
   readonly now?: DriftJobDeps['now'];
   readonly open?: DriftJobDeps['open'];
   readonly deadlineMs?: number;
+  /** Posts retraining events to the topic. @default - Event Grid with the managed identity */
+  readonly publish?: Publisher;
 }
 
 /**
@@ -31,7 +36,11 @@ export interface DriftCheckDeps {
  */
 export async function driftCheck(_timer: Timer, context: InvocationContext, deps: DriftCheckDeps = {}): Promise<void> {
   const env = deps.env ?? process.env;
-  const write = (line: string) => (line.includes('"event":"drift_job_error"') ? context.error(line) : context.info(line));
+  const lines: Record<string, unknown>[] = [];
+  const write = (line: string) => {
+    lines.push(JSON.parse(line) as Record<string, unknown>);
+    return line.includes('"event":"drift_job_error"') ? context.error(line) : context.info(line);
+  };
   const failed = (message: string): never => {
     write(JSON.stringify(errorLine(env.MODEL_NAME ?? '', message, formatOf(env), (deps.now ?? (() => new Date()))())));
     throw new Error(`drift check failed: ${message}`);
@@ -52,6 +61,9 @@ export async function driftCheck(_timer: Timer, context: InvocationContext, deps
   }
   // runDriftJob already wrote the drift_job_error line.
   if (code === EXIT_ERROR) throw new Error('drift check failed: see the drift_job_error line');
+  const trigger = config.capturePart === 'output' ? 'prediction_drift' : 'data_drift';
+  const signals = driftSignals(lines, { model: config.modelName, cloud: 'azure', driftTrigger: trigger, time: (deps.now ?? (() => new Date()))() });
+  await publishSignals(signals, env, context, config.modelName, deps.publish);
 }
 
 function formatOf(env: NodeJS.ProcessEnv): LogFormat {

@@ -1,20 +1,30 @@
-import { driftJobErrorQuery, driftQuery, driftSummaryCountQuery, kqlString, silenceWindow } from '../../../lib/azure/private/drift-query';
+import { constraintViolationsQuery, datasetDriftQuery, driftJobErrorQuery, driftQuery, driftSummaryCountQuery, kqlString, silenceWindow } from '../../../lib/azure/private/drift-query';
 
 describe('drift queries', () => {
   it('reads console lines of a Container Apps job (legacy _CL and resource-specific tables) and the drift function\'s traces', () => {
-    for (const query of [driftQuery('fraud', 0.1, 0.2, []), driftJobErrorQuery('fraud'), driftSummaryCountQuery('fraud')]) {
+    for (const query of [driftQuery('fraud', []), datasetDriftQuery('fraud'), constraintViolationsQuery('fraud'), driftJobErrorQuery('fraud'), driftSummaryCountQuery('fraud')]) {
       expect(query).toMatch(/^union isfuzzy=true\n {2}\(ContainerAppConsoleLogs_CL \| project TimeGenerated, Line = Log_s\),\n {2}\(ContainerAppConsoleLogs \| project TimeGenerated, Line = Log\),\n {2}\(AppTraces \| project TimeGenerated, Line = Message\)\n/);
       expect(query).toContain('| extend record = parse_json(Line)');
       expect(query).toContain("tostring(record.model) == 'fraud'");
     }
   });
 
-  it('keeps drifted feature lines beyond the thresholds, for the listed features only', () => {
-    const query = driftQuery('fraud', 0.15, 0.25, ['amount', "o'clock"]);
+  it('keeps feature lines the job judged drifted (its verdict, not a raw distance), for the listed features only', () => {
+    const query = driftQuery('fraud', ['amount', "o'clock"]);
     expect(query).toContain("| where tostring(record.event) == 'feature_drift' and tostring(record.model) == 'fraud'");
-    expect(query).toContain('| where crossed == true and (distance > 0.15 or psi > 0.25)');
+    expect(query).toContain('| where toint(record.drifted) == 1 and tobool(record.emit_metrics) == true');
+    expect(query).not.toMatch(/distance >|psi >|threshold_crossed/);
     expect(query).toContain("| where feature in ('amount', 'o\\'clock')");
-    expect(query.split('\n').pop()).toBe('| project TimeGenerated, feature, distance, psi');
+    expect(query.split('\n').pop()).toMatch(/^\| project TimeGenerated, feature, test = /);
+  });
+
+  it('keeps summary lines with dataset drift, and violation lines with a count per constraint check', () => {
+    expect(datasetDriftQuery('fraud')).toContain('| where toint(record.dataset_drift) == 1');
+    const violations = constraintViolationsQuery('fraud');
+    expect(violations).toContain("tostring(record.event) == 'constraint_violations'");
+    expect(violations).toContain('| where toint(record.total) > 0 and tobool(record.emit_metrics) == true');
+    expect(violations).toContain('missing_column_check = toint(record.missing_column_check)');
+    expect(violations).toContain('completeness_check = toint(record.completeness_check)');
   });
 
   it('selects job error lines and counts summary lines in exactly one row', () => {
