@@ -14,3 +14,6 @@ export * from './azure-model-stack-props';
 export * from './inference-alerts';
 export * from './resource-group-budget';
 export * from './azure-model-stack';
+export * from './quality-function';
+export * from './quality-alerts';
+export * from './retraining-topic';
