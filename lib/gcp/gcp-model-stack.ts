@@ -317,6 +317,7 @@ export class GcpModelStack extends TerraformStack {
     }
 
     new TerraformOutput(this, 'service_url', { value: this.api.url, description: 'Where to send inference requests' });
+    new TerraformOutput(this, 'predict_url', { value: this.api.predictUrl, description: 'POST predictions here (spec.serving.predictPath)' });
     new TerraformOutput(this, 'run_service_uri', { value: this.service.serviceUri, description: 'The Cloud Run URL (IAM-authenticated)' });
     new TerraformOutput(this, 'ingestion_bucket', { value: this.ingestion.bucketName, description: 'Upload inputs here' });
     new TerraformOutput(this, 'alert_channel_ids', { value: this.alerting?.notificationChannelIds ?? [], description: 'Email notification channels' });

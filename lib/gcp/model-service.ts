@@ -1,5 +1,5 @@
-// The serving plane on GCP: a Cloud Run v2 service running the model's SageMaker-contract container
-// (GET /ping, POST /invocations on 8080), CPU or NVIDIA L4, CMEK, its own service account, IAM-only invocation,
+// The serving plane on GCP: a Cloud Run v2 service running the model's container on the spec's serving contract
+// (port and health route from spec.serving; default GET /ping, POST /invocations on 8080), CPU or NVIDIA L4, CMEK, its own service account, IAM-only invocation,
 // read access to its artifact only, optional VPC egress, and (optionally) a capture folder the container may write to.
 import { Construct } from 'constructs';
 import { ITerraformDependable, TerraformIterator } from 'cdktf';
@@ -63,6 +63,10 @@ export interface IModelService {
   readonly serviceName: string;
   /** `https://<name>-<hash>.<region>.run.app`. */
   readonly serviceUri: string;
+  /** Route the container answers predictions on (the API front's and batch function's target). @default '/invocations' */
+  readonly predictPath?: string;
+  /** Route the container answers health checks on. @default '/ping' */
+  readonly healthPath?: string;
   readonly ingress: ServiceIngress;
   /** True when Cloud Run's invoker IAM check is off (only behind a load balancer that authenticates). */
   readonly invokerIamDisabled: boolean;
@@ -158,6 +162,10 @@ export class ModelService extends Construct implements IModelService {
   readonly serviceUri: string;
   readonly ingress: ServiceIngress;
   readonly invokerIamDisabled: boolean;
+  /** The container's port (Cloud Run's `containerPort`, passed to it as PORT). */
+  readonly port: number;
+  readonly predictPath: string;
+  readonly healthPath: string;
   readonly encryptionKey: IEncryptionKey;
   readonly resolvedSpec: ResolvedModelSpec;
   /** The folder the container may write captures to (its `CAPTURE_URI`), when capture is on. */
@@ -210,6 +218,9 @@ export class ModelService extends Construct implements IModelService {
     this.ingress = ingress;
     this.invokerIamDisabled = props.invokerIamDisabled ?? false;
     this.serviceName = spec.name;
+    this.port = spec.serving.port;
+    this.healthPath = spec.serving.healthPath;
+    this.predictPath = spec.serving.predictPath;
     const labels = { 'managed-by': 'deploy-ai-smarter', model: spec.name, ...(props.labels ?? {}) };
 
     this.encryptionKey = props.encryptionKey ?? new EncryptionKey(this, 'Key', {
@@ -267,7 +278,7 @@ export class ModelService extends Construct implements IModelService {
 
     const cloudRun = spec.compute.gcp.cloudRun;
     const gpu = cloudRun.accelerator;
-    const probe = { httpGet: { path: '/ping', port: 8080 }, timeoutSeconds: 5 };
+    const probe = { httpGet: { path: this.healthPath, port: this.port }, timeoutSeconds: 5 };
     this.service = new CloudRunV2Service(this, 'Service', {
       project: props.projectId,
       location: props.region,
@@ -291,7 +302,7 @@ export class ModelService extends Construct implements IModelService {
         containers: [{
           name: 'model',
           image,
-          ports: { containerPort: 8080 },
+          ports: { containerPort: this.port },
           env,
           resources: {
             limits: { cpu: cloudRun.cpu, memory: cloudRun.memory, ...(gpu ? { 'nvidia.com/gpu': '1' } : {}) },

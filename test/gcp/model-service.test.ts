@@ -259,6 +259,28 @@ describe('ModelService', () => {
     expect(binding).toMatchObject({ for_each: '${toset(var.invokers)}', member: '${each.value}', role: 'roles/run.invoker' });
   });
 
+  describe('a container with its own port and routes (spec.serving)', () => {
+    const customSpec: ModelSpec = { ...cpuSpec, serving: { port: 8000, healthPath: '/healthz', predictPath: '/v1/predict' } };
+
+    it('exposes the port to Cloud Run and probes the health route on it', () => {
+      const { stack } = testStack();
+      const service = new ModelService(stack, 'S', { spec: customSpec, projectId: PROJECT, region: REGION });
+      const model = (resource(synth(stack), 'google_cloud_run_v2_service', 'S/Service').template as { containers: Record<string, unknown>[] }).containers[0];
+      expect(model).toMatchObject({
+        ports: { container_port: 8000 },
+        startup_probe: { http_get: { path: '/healthz', port: 8000 } },
+        liveness_probe: { http_get: { path: '/healthz', port: 8000 } },
+      });
+      expect([service.port, service.healthPath, service.predictPath]).toEqual([8000, '/healthz', '/v1/predict']);
+    });
+
+    it('refuses a port or route the container cannot have', () => {
+      const { stack } = testStack();
+      expect(() => new ModelService(stack, 'S', { spec: { ...cpuSpec, serving: { port: 70000, predictPath: 'predict' } }, projectId: PROJECT, region: REGION }))
+        .toThrow(/spec.serving.port: got 70000[\s\S]*spec.serving.predictPath: got "predict"; expected an absolute URL path/);
+    });
+  });
+
   it('never collides when two services share a stack', () => {
     const names = Object.values(resourcesOf(json, 'google_cloud_run_v2_service')).map((s) => s.name);
     const accounts = Object.values(resourcesOf(json, 'google_service_account')).map((s) => s.account_id);
