@@ -1,6 +1,7 @@
 // GcpModelStack with serving "vertex-ai": the APIs, a Vertex AI endpoint (Model Garden deployment), alert policies on its
 // prediction metrics, the budget, outputs and the review metadata. The Cloud Run pieces (bucket, key, batch, drift job,
 // load balancer, VPC) do not apply and their props are refused.
+import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { ProjectService } from '@cdktf/provider-google/lib/project-service';
 import { isTokenList, ModelSpec, ResolvedModelSpec, ValidationErrors } from '../../core';
@@ -72,7 +73,8 @@ export function buildVertexStack(stack: TerraformStack, input: VertexStackInput)
 
   if (input.enableApis ?? true) {
     const apis = ['aiplatform.googleapis.com', 'iam.googleapis.com', 'monitoring.googleapis.com', 'cloudresourcemanager.googleapis.com', ...(budget ? ['billingbudgets.googleapis.com'] : [])];
-    const services = apis.map((service) => new ProjectService(stack, `Api-${service.split('.')[0]}`, {
+    const scope = new Construct(stack, 'Apis');
+    const services = apis.map((service) => new ProjectService(scope, service.split('.')[0], {
       project: input.projectId, service, disableOnDestroy: false, disableDependentServices: false,
     }));
     for (const part of [endpoint, alerts, budget]) if (part) dependOn(part, services);
