@@ -51,4 +51,10 @@ export const EXAMPLES: readonly Example[] = [
     kind: 'cdktf',
     load: () => (require('./three-clouds/terraform') as typeof import('./three-clouds/terraform')).addThreeCloudsTerraform,
   },
+  {
+    name: 'gcp-vertex-ai',
+    summary: 'an open model on a Vertex AI endpoint (Model Garden)',
+    kind: 'cdktf',
+    load: () => (require('./gcp-vertex-ai') as typeof import('./gcp-vertex-ai')).addGcpVertexAi,
+  },
 ];

@@ -1,4 +1,5 @@
 import { Testing } from 'cdktf';
+import { EXAMPLES } from '../../../examples';
 import { estimateMonthlyCost } from '../../../lib/core';
 import { REVIEW_METADATA_KEY, ReviewMetadata } from '../../../lib/core/review-contract';
 import { GcpModelStack, GcpModelStackProps } from '../../../lib/gcp/gcp-model-stack';
@@ -88,5 +89,18 @@ describe('GcpModelStack with serving "vertex-ai"', () => {
     expect(() => new GcpModelStack(Testing.app(), 'image', { ...base, spec: { name: 'x', image: 'us-docker.pkg.dev/p/r/x:1' } }))
       .toThrow('spec.image: got "us-docker.pkg.dev/p/r/x:1"; expected no image with serving "vertex-ai": no Terraform resource deploys a custom container to a Vertex AI endpoint');
     expect(() => new GcpModelStack(Testing.app(), 'typo', { ...base, serving: 'vertex' as never })).toThrow('GcpModelStack serving: got "vertex"; expected one of "cloud-run", "vertex-ai"');
+  });
+
+  it('the gcp-vertex-ai example synthesizes an L4 Model Garden deployment with alerts and budget', () => {
+    const example = EXAMPLES.find((e) => e.name === 'gcp-vertex-ai');
+    if (!example || example.kind !== 'cdktf') throw new Error('no cdktf example gcp-vertex-ai');
+    const [exampleStack] = example.load()(Testing.app());
+    const synthesized = synth(exampleStack);
+    expect(resource(synthesized, 'google_vertex_ai_endpoint_with_model_garden_deployment', 'Vertex/Deployment')).toMatchObject({
+      hugging_face_model_id: 'Qwen/Qwen2.5-1.5B-Instruct',
+      deploy_config: { dedicated_resources: { machine_spec: { machine_type: 'g2-standard-8', accelerator_type: 'NVIDIA_L4' } } },
+    });
+    expect(Object.keys(resourcesOf(synthesized, 'google_monitoring_alert_policy'))).toHaveLength(3);
+    expect(Object.keys(resourcesOf(synthesized, 'google_billing_budget'))).toHaveLength(1);
   });
 });
