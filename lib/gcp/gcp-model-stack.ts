@@ -183,6 +183,7 @@ export class GcpModelStack extends TerraformStack {
     }
     const errors = new ValidationErrors('GcpModelStack');
     errors.checkOneOf('serving', props.serving, ['cloud-run', 'vertex-ai']);
+    errors.check(props.vertex === undefined, 'vertex', props.vertex, 'nothing unless serving is "vertex-ai" (it configures the Vertex AI endpoint)');
     const spec = resolveModelSpec(props.spec, errors);
     checkProjectId(errors, 'projectId', props.projectId);
     if (checkRegion(errors, 'region', props.region)) {

@@ -89,6 +89,8 @@ describe('GcpModelStack with serving "vertex-ai"', () => {
     expect(() => new GcpModelStack(Testing.app(), 'image', { ...base, spec: { name: 'x', image: 'us-docker.pkg.dev/p/r/x:1' } }))
       .toThrow('spec.image: got "us-docker.pkg.dev/p/r/x:1"; expected no image with serving "vertex-ai": no Terraform resource deploys a custom container to a Vertex AI endpoint');
     expect(() => new GcpModelStack(Testing.app(), 'typo', { ...base, serving: 'vertex' as never })).toThrow('GcpModelStack serving: got "vertex"; expected one of "cloud-run", "vertex-ai"');
+    expect(() => new GcpModelStack(Testing.app(), 'run', { ...base, serving: undefined, spec: { name: 'x', image: 'us-docker.pkg.dev/p/r/x:1' }, vertex: { spot: true } }))
+      .toThrow('GcpModelStack vertex: got {"spot":true}; expected nothing unless serving is "vertex-ai"');
   });
 
   it('the gcp-vertex-ai example synthesizes an L4 Model Garden deployment with alerts and budget', () => {
