@@ -57,4 +57,10 @@ export const EXAMPLES: readonly Example[] = [
     kind: 'cdktf',
     load: () => (require('./azure-retraining-subscription') as typeof import('./azure-retraining-subscription')).addAzureRetrainingSubscription,
   },
+  {
+    name: 'gcp-vertex-ai',
+    summary: 'an open model on a Vertex AI endpoint (Model Garden)',
+    kind: 'cdktf',
+    load: () => (require('./gcp-vertex-ai') as typeof import('./gcp-vertex-ai')).addGcpVertexAi,
+  },
 ];

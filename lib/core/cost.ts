@@ -7,6 +7,8 @@ import { AzureNetworkCostOptions, azurePrivateNetworkingCostLines } from './azur
 import { CostLine } from './cost-line';
 import { GcpNetworkCostOptions, gcpNetworkCostLines } from './gcp-network-cost';
 import { checkSageMakerInstanceType, findSageMakerInstanceType } from './sagemaker-instances';
+import { vertexServingCostLines } from './vertex-cost';
+import { vertexMachineFor } from './vertex-machines';
 import { AZURE_DEDICATED_PLAN_FEE, JOB_RUNNER_PRICES, JobRunner, SAGEMAKER_SERVERLESS, USAGE_PRICES, USAGE_PRICES_AS_OF } from './usage-prices';
 
 export type { CostLine } from './cost-line';
@@ -48,6 +50,8 @@ export interface CostOptions {
   readonly jobs?: readonly ScheduledJobCost[];
   /** GCP: the network options of the stack (VPC connector, load balancer). @default - none */
   readonly gcpNetwork?: GcpNetworkCostOptions;
+  /** GCP: what serves the model, Cloud Run (the catalog's shape) or a Vertex AI endpoint. @default 'cloud-run' */
+  readonly gcpServing?: 'cloud-run' | 'vertex-ai';
   /** Azure: the private endpoints and DNS zones of the stack. @default - none */
   readonly azureNetwork?: AzureNetworkCostOptions;
   /** Count of alarms / alert conditions the stack creates. @default 4 plus one per drift feature */
@@ -175,6 +179,14 @@ export function estimateMonthlyCost(spec: ModelSpec | ResolvedModelSpec, cloud: 
       add(item, min * HOURS_PER_MONTH * type.price.usdPerHour, v.maxInstances * HOURS_PER_MONTH * type.price.usdPerHour,
         `${min}-${v.maxInstances} x ${HOURS_PER_MONTH} h x ${usd(type.price.usdPerHour)}/h`, type.price.source);
     }
+  } else if (cloud === 'gcp' && options.gcpServing === 'vertex-ai') {
+    // Vertex AI keeps at least one replica deployed; each bills its node-hours and its accelerators' hours.
+    const vertex = vertexMachineFor(resolved.compute);
+    for (const line of vertexServingCostLines(vertex, Math.max(1, minInstances), maxInstances, HOURS_PER_MONTH)) {
+      lines.push(line);
+      if (line.notPriced) notPriced.add(line.item.replace(/^Vertex AI | (node|accelerator)-hours$/g, ''));
+    }
+    servingTypes.add(vertex.accelerator ? `${vertex.machineType} + ${vertex.accelerator.type}` : vertex.machineType);
   } else {
     // A real-time SageMaker endpoint keeps at least one instance; async may scale to zero.
     const min = cloud === 'aws' && mode === 'realtime' ? Math.max(1, minInstances) : minInstances;

@@ -18,3 +18,5 @@ export * from './sagemaker-instances';
 export * from './azure-network-cost';
 export * from './review-contract';
 export * from './key-prefix';
+export * from './vertex-machines';
+export * from './vertex-cost';

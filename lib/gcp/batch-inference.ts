@@ -17,7 +17,7 @@ import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
 import { StorageBucketObject } from '@cdktf/provider-google/lib/storage-bucket-object';
 import { StorageNotification } from '@cdktf/provider-google/lib/storage-notification';
-import { ValidationErrors } from '../core';
+import { DEFAULT_SERVING, ValidationErrors } from '../core';
 import { IEncryptionKey } from './encryption-key';
 import { IGcsBucket } from './ingestion-bucket';
 import { IModelService } from './model-service';
@@ -266,6 +266,8 @@ export class BatchInference extends Construct {
         environmentVariables: {
           MODEL_NAME: name,
           SERVING_URL: props.service.serviceUri,
+          // The container's prediction route (spec.serving.predictPath).
+          PREDICT_PATH: props.service.predictPath ?? DEFAULT_SERVING.predictPath,
           INPUT_BUCKET: props.bucket.bucketName,
           INPUT_PREFIX: inputPrefix,
           OUTPUT_BUCKET: props.bucket.bucketName,

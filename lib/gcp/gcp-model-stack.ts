@@ -24,6 +24,8 @@ import { boundedName, checkBucketName, checkGpuRegion, checkProjectId, checkRegi
 import { warn } from './private/warn';
 import { ProjectServices } from './project-services';
 import { VpcConnector } from './vpc-connector';
+import { VertexEndpoint } from './vertex-endpoint';
+import { buildVertexStack, VertexServingOptions } from './private/vertex-stack';
 
 /** Terraform state in a GCS bucket (create it, versioned, before the first deploy). */
 export interface GcsBackendOptions {
@@ -126,6 +128,16 @@ export interface GcpModelStackProps {
    * @default - public run.app endpoint (IAM-authenticated), no VPC
    */
   readonly network?: GcpNetworkOptions;
+  /**
+   * What serves the model: `cloud-run` (your container, a framework's prebuilt image or an open model on Cloud Run,
+   * with batch inference, drift job and the rest of this stack) or `vertex-ai` (an open model, `spec.huggingFaceModelId`
+   * or `vertex.publisherModelName`, on a Vertex AI endpoint from Model Garden, with alerts and budget; no custom image,
+   * bucket, batch or drift job: see docs/gcp.md).
+   * @default 'cloud-run'
+   */
+  readonly serving?: 'cloud-run' | 'vertex-ai';
+  /** The Vertex AI endpoint's settings, with `serving: 'vertex-ai'`. @default - defaults of VertexEndpoint */
+  readonly vertex?: VertexServingOptions;
 }
 
 /** Folder of the ingestion bucket holding the drift baseline by default. */
@@ -135,11 +147,16 @@ export const DEFAULT_BASELINE_PREFIX = 'baseline/';
 export class GcpModelStack extends TerraformStack {
   readonly spec: ResolvedModelSpec;
   readonly projectServices?: ProjectServices;
-  readonly encryptionKey: IEncryptionKey;
-  /** The ingestion bucket: created, or the existing one. */
-  readonly ingestion: IGcsBucket;
-  readonly service: ModelService;
-  readonly api: ModelApi;
+  /** The data-plane key (undefined with `serving: 'vertex-ai'`). */
+  readonly encryptionKey?: IEncryptionKey;
+  /** The ingestion bucket: created, or the existing one (undefined with `serving: 'vertex-ai'`). */
+  readonly ingestion?: IGcsBucket;
+  /** The Cloud Run service (undefined with `serving: 'vertex-ai'`). */
+  readonly service?: ModelService;
+  /** The API front of the Cloud Run service (undefined with `serving: 'vertex-ai'`). */
+  readonly api?: ModelApi;
+  /** The Vertex AI endpoint, with `serving: 'vertex-ai'`. */
+  readonly vertex?: VertexEndpoint;
   readonly batch?: BatchInference;
   readonly alerting?: ModelAlerting;
   readonly driftJob?: DriftJob;
@@ -153,7 +170,20 @@ export class GcpModelStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: GcpModelStackProps) {
     super(scope, id);
+    if (props.serving === 'vertex-ai') {
+      const { publicApi, service, ingestion, batch, driftJob, encryptionKeyId, network, backend: _backend, ...rest } = props;
+      new GoogleProvider(this, 'google', { project: props.projectId, region: props.region, defaultLabels: { 'managed-by': 'deploy-ai-smarter' } });
+      if (props.backend) new GcsBackend(this, { bucket: props.backend.bucket, prefix: props.backend.prefix ?? `deploy-ai-smarter/${id}` });
+      const vertex = buildVertexStack(this, { ...rest, cloudRunOnly: { publicApi, service, ingestion, batch, driftJob, encryptionKeyId, network } });
+      this.spec = vertex.spec;
+      this.vertex = vertex.endpoint;
+      this.budget = vertex.budget;
+      this.networkCost = {};
+      return;
+    }
     const errors = new ValidationErrors('GcpModelStack');
+    errors.checkOneOf('serving', props.serving, ['cloud-run', 'vertex-ai']);
+    errors.check(props.vertex === undefined, 'vertex', props.vertex, 'nothing unless serving is "vertex-ai" (it configures the Vertex AI endpoint)');
     const spec = resolveModelSpec(props.spec, errors);
     checkProjectId(errors, 'projectId', props.projectId);
     if (checkRegion(errors, 'region', props.region)) {
@@ -317,6 +347,7 @@ export class GcpModelStack extends TerraformStack {
     }
 
     new TerraformOutput(this, 'service_url', { value: this.api.url, description: 'Where to send inference requests' });
+    new TerraformOutput(this, 'predict_url', { value: this.api.predictUrl, description: 'POST predictions here (spec.serving.predictPath)' });
     new TerraformOutput(this, 'run_service_uri', { value: this.service.serviceUri, description: 'The Cloud Run URL (IAM-authenticated)' });
     new TerraformOutput(this, 'ingestion_bucket', { value: this.ingestion.bucketName, description: 'Upload inputs here' });
     new TerraformOutput(this, 'alert_channel_ids', { value: this.alerting?.notificationChannelIds ?? [], description: 'Email notification channels' });

@@ -12,3 +12,4 @@ export * from './project-services';
 export * from './service-identity';
 export * from './vpc-connector';
 export * from './network-options';
+export * from './vertex-endpoint';

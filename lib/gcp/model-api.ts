@@ -7,7 +7,7 @@ import type { ComputeBackendService } from '@cdktf/provider-google/lib/compute-b
 import type { ComputeSecurityPolicy, ComputeSecurityPolicyRule } from '@cdktf/provider-google/lib/compute-security-policy';
 import type { ComputeSslPolicy } from '@cdktf/provider-google/lib/compute-ssl-policy';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
-import { isTokenList, ValidationErrors } from '../core';
+import { DEFAULT_SERVING, isTokenList, ValidationErrors } from '../core';
 import { IModelService } from './model-service';
 import { boundedName, checkMembers, memberId } from './private/gcp-names';
 
@@ -87,6 +87,10 @@ function loadBalancerClasses() {
 export class ModelApi extends Construct {
   /** Where callers send requests: `https://<first domain>` with the load balancer, else the run.app URL. */
   readonly url: string;
+  /** Where callers POST predictions: `url` followed by the container's prediction route (`spec.serving.predictPath`). */
+  readonly predictUrl: string;
+  /** The container's health route behind the same front (`spec.serving.healthPath`). */
+  readonly healthUrl: string;
   /** The load balancer's IPv4 address (point DNS here), when `publicApi` is set. */
   readonly ipAddress?: string;
   readonly authentication: 'iam' | PublicApiAuthentication;
@@ -120,9 +124,14 @@ export class ModelApi extends Construct {
     }
     errors.throwIfAny();
 
+    // Both fronts pass the path through unchanged, so callers reach the container's own routes.
+    const predictPath = props.service.predictPath ?? DEFAULT_SERVING.predictPath;
+    const healthPath = props.service.healthPath ?? DEFAULT_SERVING.healthPath;
     if (!pub) {
       this.authentication = 'iam';
       this.url = props.service.serviceUri;
+      this.predictUrl = `${this.url}${predictPath}`;
+      this.healthUrl = `${this.url}${healthPath}`;
       this.grantInvokers(props.invokers, id);
       return;
     }
@@ -207,6 +216,8 @@ export class ModelApi extends Construct {
     });
     this.ipAddress = address.address;
     this.url = `https://${pub.domains[0]}`;
+    this.predictUrl = `${this.url}${predictPath}`;
+    this.healthUrl = `${this.url}${healthPath}`;
 
     if (auth === 'iap') {
       // IAP calls Cloud Run as its service agent: the only load-balancer identity that gets run.invoker.

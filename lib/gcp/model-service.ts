@@ -1,5 +1,5 @@
-// The serving plane on GCP: a Cloud Run v2 service running the model's SageMaker-contract container
-// (GET /ping, POST /invocations on 8080), CPU or NVIDIA L4, CMEK, its own service account, IAM-only invocation,
+// The serving plane on GCP: a Cloud Run v2 service running the model's container (its own, or Google's prebuilt image
+// for spec.framework / spec.huggingFaceModelId) on its serving contract (default GET /ping, POST /invocations on 8080), CPU or NVIDIA L4, CMEK, its own service account, IAM-only invocation,
 // read access to its artifact only, optional VPC egress, and (optionally) a capture folder the container may write to.
 import { Construct } from 'constructs';
 import { ITerraformDependable, TerraformIterator } from 'cdktf';
@@ -8,12 +8,13 @@ import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucket-iam-member';
-import { isTokenList, ModelSpec, ResolvedModelSpec, requireOwnImage, resolveModelSpec, ValidationErrors } from '../core';
+import { isTokenList, ModelSpec, RequestFormat, ResolvedFrameworkImage, ResolvedModelSpec, resolveModelSpec, ValidationErrors } from '../core';
 import { EncryptionKey, IEncryptionKey } from './encryption-key';
-import { checkPullableImage, checkReadableArtifact, parseGcsArtifact } from './private/artifact-sources';
+import { checkReadableArtifact, parseGcsArtifact } from './private/artifact-sources';
 import { boundedName, checkMembers, checkProjectId, checkGpuRegion, checkRegion, memberId } from './private/gcp-names';
 import { artifactReadCondition, GCS_FOLDER_URI, GCS_FOLDER_URI_EXPECTED, grantOnFolder, parseGcsFolder } from './private/gcs-prefix';
 import { serviceIdentityOf } from './private/identities';
+import { resolveServingImage } from './private/serving-image';
 import { checkConnectorId, checkNetworkName, checkSubnetworkName, privateGoogleAccessPrecondition } from './private/network-checks';
 import { IServiceIdentity } from './service-identity';
 
@@ -63,6 +64,10 @@ export interface IModelService {
   readonly serviceName: string;
   /** `https://<name>-<hash>.<region>.run.app`. */
   readonly serviceUri: string;
+  /** Route the container answers predictions on (the API front's and batch function's target). @default '/invocations' */
+  readonly predictPath?: string;
+  /** Route the container answers health checks on. @default '/ping' */
+  readonly healthPath?: string;
   readonly ingress: ServiceIngress;
   /** True when Cloud Run's invoker IAM check is off (only behind a load balancer that authenticates). */
   readonly invokerIamDisabled: boolean;
@@ -158,6 +163,19 @@ export class ModelService extends Construct implements IModelService {
   readonly serviceUri: string;
   readonly ingress: ServiceIngress;
   readonly invokerIamDisabled: boolean;
+  /** The container's port (Cloud Run's `containerPort`, passed to it as PORT). */
+  readonly port: number;
+  readonly predictPath: string;
+  readonly healthPath: string;
+  /** The image Cloud Run runs: `spec.image`, or the prebuilt image resolved for `spec.framework` / `spec.huggingFaceModelId`. */
+  readonly image: string;
+  /** The prebuilt image and its contract, when the spec names a framework or an open model. */
+  readonly prebuiltImage?: ResolvedFrameworkImage;
+  /**
+   * The body the predict route takes: `sagemaker` (what your container reads), `vertex-instances` (`{"instances": [...]}`
+   * in, `{"predictions": [...]}` out, Vertex AI prebuilt containers) or `text-generation` (TGI).
+   */
+  readonly requestFormat: RequestFormat;
   readonly encryptionKey: IEncryptionKey;
   readonly resolvedSpec: ResolvedModelSpec;
   /** The folder the container may write captures to (its `CAPTURE_URI`), when capture is on. */
@@ -179,15 +197,15 @@ export class ModelService extends Construct implements IModelService {
     errors.checkNumber('requestTimeoutSeconds', timeout, { min: 1, max: 3600, integer: true });
     // Cloud Run sets PORT itself and rejects a container that declares it.
     errors.checkPattern('captureUri', props.captureUri, GCS_FOLDER_URI, GCS_FOLDER_URI_EXPECTED);
-    const reservedNames = ['PORT', 'MODEL_URI', 'K_SERVICE', 'K_REVISION', 'K_CONFIGURATION', ...(props.captureUri === undefined ? [] : ['CAPTURE_URI'])];
+    if (regionOk) checkGpuRegion(errors, 'region', props.region, spec.compute, props.additionalGpuRegions);
+    // What Cloud Run cannot pull or the container cannot read would deploy and then fail: refused here.
+    // The spec's image, or the prebuilt image Google publishes for spec.framework / spec.huggingFaceModelId.
+    const serving = resolveServingImage(spec, props.region, errors);
+    checkReadableArtifact(errors, 'spec.modelArtifact', spec.modelArtifact);
+    const reservedNames = ['PORT', 'MODEL_URI', 'K_SERVICE', 'K_REVISION', 'K_CONFIGURATION', ...(props.captureUri === undefined ? [] : ['CAPTURE_URI']), ...(serving?.fixedVariables ?? [])];
     for (const reserved of reservedNames) {
       errors.check(!(reserved in spec.environment), `spec.environment.${reserved}`, spec.environment[reserved], 'not set: Cloud Run or this construct sets it');
     }
-    if (regionOk) checkGpuRegion(errors, 'region', props.region, spec.compute, props.additionalGpuRegions);
-    // What Cloud Run cannot pull or the container cannot read would deploy and then fail: refused here.
-    const image = requireOwnImage(spec, errors, 'spec.image instead: this construct serves an image of your own');
-    checkPullableImage(errors, 'spec.image', image);
-    checkReadableArtifact(errors, 'spec.modelArtifact', spec.modelArtifact);
     const vpc = props.vpcAccess;
     if (vpc) {
       errors.check((vpc.subnetwork === undefined) !== (vpc.connector === undefined), 'vpcAccess', vpc,
@@ -210,6 +228,12 @@ export class ModelService extends Construct implements IModelService {
     this.ingress = ingress;
     this.invokerIamDisabled = props.invokerIamDisabled ?? false;
     this.serviceName = spec.name;
+    this.image = serving!.image;
+    this.prebuiltImage = serving!.prebuilt;
+    this.requestFormat = serving!.requestFormat;
+    this.port = serving!.serving.port;
+    this.healthPath = serving!.serving.healthPath;
+    this.predictPath = serving!.serving.predictPath;
     const labels = { 'managed-by': 'deploy-ai-smarter', model: spec.name, ...(props.labels ?? {}) };
 
     this.encryptionKey = props.encryptionKey ?? new EncryptionKey(this, 'Key', {
@@ -229,7 +253,8 @@ export class ModelService extends Construct implements IModelService {
     this.serviceAccount = identity.created;
     this.serviceAccountEmail = this.identity.email;
 
-    const env: { name: string; value: string }[] = Object.entries(spec.environment).map(([name, value]) => ({ name, value }));
+    // The prebuilt image's variables first, the spec's own over them (the contract variables are refused above).
+    const env: { name: string; value: string }[] = Object.entries({ ...serving!.environment, ...spec.environment }).map(([name, value]) => ({ name, value }));
     const artifact = spec.modelArtifact === undefined ? undefined : parseGcsArtifact(spec.modelArtifact);
     const grantsBeforeService: ITerraformDependable[] = [keyGrant];
     if (spec.modelArtifact) {
@@ -267,7 +292,7 @@ export class ModelService extends Construct implements IModelService {
 
     const cloudRun = spec.compute.gcp.cloudRun;
     const gpu = cloudRun.accelerator;
-    const probe = { httpGet: { path: '/ping', port: 8080 }, timeoutSeconds: 5 };
+    const probe = { httpGet: { path: this.healthPath, port: this.port }, timeoutSeconds: 5 };
     this.service = new CloudRunV2Service(this, 'Service', {
       project: props.projectId,
       location: props.region,
@@ -290,8 +315,8 @@ export class ModelService extends Construct implements IModelService {
         vpcAccess,
         containers: [{
           name: 'model',
-          image,
-          ports: { containerPort: 8080 },
+          image: this.image,
+          ports: { containerPort: this.port },
           env,
           resources: {
             limits: { cpu: cloudRun.cpu, memory: cloudRun.memory, ...(gpu ? { 'nvidia.com/gpu': '1' } : {}) },

@@ -63,6 +63,7 @@ describe('BatchInference', () => {
             SERVING_URL: ref('google_cloud_run_v2_service', 'Serving/Service', 'uri'), MODEL_NAME: 'churn',
             INPUT_BUCKET: ref('google_storage_bucket', 'Ingest/Bucket', 'name'), INPUT_PREFIX: 'incoming/', OUTPUT_PREFIX: 'predictions/',
             ERROR_PREFIX: 'errors/', CAPTURE_PREFIX: 'capture/churn/', MAX_OBJECT_BYTES: '10485760', INVOKE_TIMEOUT_MS: '525000',
+            PREDICT_PATH: '/invocations',
           },
         },
       });
@@ -287,5 +288,14 @@ describe('BatchInference', () => {
       'BatchInference sourceBucketName: got "other"; expected nothing when sourceArchive is given',
       'BatchInference vpcConnector: got "my-connector"; expected a Serverless VPC Access connector id "projects/<project>/locations/<region>/connectors/<name>"',
     ].map((line) => line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\S]*')));
+  });
+
+  it('posts to the container\'s own prediction route', () => {
+    const { stack } = testStack();
+    const bucket = new IngestionBucket(stack, 'Ingest', { projectId: PROJECT, region: REGION, modelName: 'churn', accessLogs: false });
+    const service = new ModelService(stack, 'Serving', { spec: { ...spec, serving: { port: 8000, predictPath: '/v1/models/churn:predict' } }, projectId: PROJECT, region: REGION });
+    new BatchInference(stack, 'Batch', { projectId: PROJECT, region: REGION, bucket, service });
+    const fn = resource(synth(stack), 'google_cloudfunctions2_function', 'Batch/Function');
+    expect((fn.service_config as { environment_variables: Record<string, string> }).environment_variables.PREDICT_PATH).toBe('/v1/models/churn:predict');
   });
 });

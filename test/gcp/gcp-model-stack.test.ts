@@ -43,7 +43,7 @@ describe('GcpModelStack', () => {
 
     it('outputs the service URL, bucket, alert channels, dead-letter subscription and the drift folders', () => {
       expect(Object.keys(json.output!).sort()).toEqual([
-        'alert_channel_ids', 'capture_uri', 'dead_letter_subscription', 'drift_baseline_uri', 'drift_job_name', 'ingestion_bucket', 'run_service_uri', 'service_url',
+        'alert_channel_ids', 'capture_uri', 'dead_letter_subscription', 'drift_baseline_uri', 'drift_job_name', 'ingestion_bucket', 'predict_url', 'run_service_uri', 'service_url',
       ]);
       expect(json.output!.service_url.value).toMatch(/^\$\{google_cloud_run_v2_service\.Serving_Service_[0-9A-F]{8}\.uri\}$/);
       expect(json.output!.ingestion_bucket.value).toMatch(/^\$\{google_storage_bucket\.Ingestion_Bucket_[0-9A-F]{8}\.name\}$/);

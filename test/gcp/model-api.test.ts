@@ -1,4 +1,4 @@
-import { TerraformVariable, Token } from 'cdktf';
+import { TerraformOutput, TerraformVariable, Token } from 'cdktf';
 import { ModelApi } from '../../lib/gcp/model-api';
 import { ModelService } from '../../lib/gcp/model-service';
 import { REPO, runNode } from '../package/support';
@@ -180,4 +180,30 @@ describe('ModelApi', () => {
     expect(result.afterPublicApi).toEqual(LOAD_BALANCER_BINDINGS);
     expect(result.types).toEqual(expect.arrayContaining(['google_compute_url_map', 'google_compute_target_https_proxy', 'google_iap_web_backend_service_iam_member']));
   }, 60_000);
+
+  it('sends callers to the container\'s own prediction and health routes on either front', () => {
+    const { stack } = testStack();
+    const custom = { ...spec, serving: { port: 8000, healthPath: '/healthz', predictPath: '/v1/predict' } };
+    const direct = new ModelApi(stack, 'Direct', { service: new ModelService(stack, 'Plain', { spec: custom, projectId: PROJECT, region: REGION }) });
+    const fronted = new ModelApi(stack, 'Fronted', {
+      service: new ModelService(stack, 'Behind', { spec: { ...custom, name: 'churn-lb' }, projectId: PROJECT, region: REGION, ingress: 'internal-and-cloud-load-balancing' }),
+      publicApi: { domains: ['api.example.com'] },
+    });
+    new TerraformOutput(stack, 'predict', { value: direct.predictUrl });
+    new TerraformOutput(stack, 'health', { value: direct.healthUrl });
+    const json = synth(stack);
+    const uri = `\${${address(json, 'google_cloud_run_v2_service', 'Plain/Service')}.uri}`;
+    expect(json.output!.predict.value).toBe(`${uri}/v1/predict`);
+    expect(json.output!.health.value).toBe(`${uri}/healthz`);
+    expect([fronted.predictUrl, fronted.healthUrl]).toEqual(['https://api.example.com/v1/predict', 'https://api.example.com/healthz']);
+  });
+
+  it('defaults to the SageMaker routes', () => {
+    const { stack } = testStack();
+    const api = new ModelApi(stack, 'Api', {
+      service: new ModelService(stack, 'S', { spec, projectId: PROJECT, region: REGION, ingress: 'internal-and-cloud-load-balancing' }),
+      publicApi: { domains: ['api.example.com'] },
+    });
+    expect([api.predictUrl, api.healthUrl]).toEqual(['https://api.example.com/invocations', 'https://api.example.com/ping']);
+  });
 });

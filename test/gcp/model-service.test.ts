@@ -259,6 +259,78 @@ describe('ModelService', () => {
     expect(binding).toMatchObject({ for_each: '${toset(var.invokers)}', member: '${each.value}', role: 'roles/run.invoker' });
   });
 
+  describe('a container with its own port and routes (spec.serving)', () => {
+    const customSpec: ModelSpec = { ...cpuSpec, serving: { port: 8000, healthPath: '/healthz', predictPath: '/v1/predict' } };
+
+    it('exposes the port to Cloud Run and probes the health route on it', () => {
+      const { stack } = testStack();
+      const service = new ModelService(stack, 'S', { spec: customSpec, projectId: PROJECT, region: REGION });
+      const model = (resource(synth(stack), 'google_cloud_run_v2_service', 'S/Service').template as { containers: Record<string, unknown>[] }).containers[0];
+      expect(model).toMatchObject({
+        ports: { container_port: 8000 },
+        startup_probe: { http_get: { path: '/healthz', port: 8000 } },
+        liveness_probe: { http_get: { path: '/healthz', port: 8000 } },
+      });
+      expect([service.port, service.healthPath, service.predictPath]).toEqual([8000, '/healthz', '/v1/predict']);
+    });
+
+    it('refuses a port or route the container cannot have', () => {
+      const { stack } = testStack();
+      expect(() => new ModelService(stack, 'S', { spec: { ...cpuSpec, serving: { port: 70000, predictPath: 'predict' } }, projectId: PROJECT, region: REGION }))
+        .toThrow(/spec.serving.port: got 70000[\s\S]*spec.serving.predictPath: got "predict"; expected an absolute URL path/);
+    });
+  });
+
+  describe('a prebuilt image for spec.framework or spec.huggingFaceModelId', () => {
+    const build = (spec: ModelSpec, region = REGION) => {
+      const { stack } = testStack();
+      const service = new ModelService(stack, 'S', { spec, projectId: PROJECT, region });
+      const model = (resource(synth(stack), 'google_cloud_run_v2_service', 'S/Service').template as { containers: Record<string, unknown>[] }).containers[0];
+      const env = Object.fromEntries((model.env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
+      return { service, model, env };
+    };
+
+    it('runs Vertex AI\'s sklearn container from the region\'s registry with the AIP_* variables, port and routes', () => {
+      const { service, model, env } = build({ name: 'iris', framework: { name: 'sklearn', version: '1.6' }, modelArtifact: 'gs://models-bucket/iris/', environment: { LOG_LEVEL: 'info' } }, 'europe-west1');
+      expect(model.image).toBe('europe-docker.pkg.dev/vertex-ai/prediction/sklearn-cpu.1-6:latest');
+      expect(env).toEqual({
+        AIP_HTTP_PORT: '8080', AIP_HEALTH_ROUTE: '/ping', AIP_PREDICT_ROUTE: '/invocations', AIP_STORAGE_URI: 'gs://models-bucket/iris/',
+        LOG_LEVEL: 'info', MODEL_URI: 'gs://models-bucket/iris/',
+      });
+      expect(model).toMatchObject({ ports: { container_port: 8080 }, startup_probe: { http_get: { path: '/ping', port: 8080 } }, liveness_probe: { http_get: { path: '/ping', port: 8080 } } });
+      expect(service.requestFormat).toBe('vertex-instances');
+      expect(service.prebuiltImage).toMatchObject({ framework: 'sklearn', version: '1.6', processor: 'cpu' });
+    });
+
+    it('gives a GPU class the GPU image', () => {
+      const { model } = build({ name: 'vision', framework: { name: 'tensorflow', version: '2.15' }, compute: 'gpu-a10g', modelArtifact: 'gs://models-bucket/vision/' });
+      expect(model.image).toBe('us-docker.pkg.dev/vertex-ai/prediction/tf2-gpu.2-15:latest');
+      expect(model.resources).toMatchObject({ limits: { 'nvidia.com/gpu': '1' } });
+    });
+
+    it('serves a Hugging Face model id on Google\'s TGI container with its model id and shard count', () => {
+      const { service, model, env } = build({ name: 'chat', huggingFaceModelId: 'mistralai/Mistral-7B-Instruct-v0.3', compute: 'gpu-a10g' });
+      expect(model.image).toMatch(/^us-docker\.pkg\.dev\/deeplearning-platform-release\/gcr\.io\/huggingface-text-generation-inference-cu\d+/);
+      expect(env).toMatchObject({ MODEL_ID: 'mistralai/Mistral-7B-Instruct-v0.3', NUM_SHARD: '1' });
+      expect(service.requestFormat).toBe('text-generation');
+    });
+
+    it('refuses what the prebuilt image cannot serve, with the reason', () => {
+      const { stack } = testStack();
+      const make = (id: string, spec: ModelSpec) => () => new ModelService(stack, id, { spec, projectId: PROJECT, region: REGION });
+      expect(make('A', { name: 'a', framework: { name: 'large-model', version: '0.33.0' }, compute: 'gpu-a10g' }))
+        .toThrow('ModelService spec.framework: got {"name":"large-model","version":"0.33.0"}; expected a framework with a prebuilt image on Cloud Run: Google publishes no large-model');
+      expect(make('B', { name: 'b', framework: { name: 'sklearn', version: '0.9' }, modelArtifact: 'gs://m/b/' })).toThrow(/ModelService spec.framework.version: got "0.9"; expected a sklearn version Google publishes/);
+      expect(make('C', { name: 'c', framework: { name: 'sklearn', version: '1.6' } })).toThrow('ModelService spec.modelArtifact: got undefined; expected a gs:// folder holding the model');
+      expect(make('D', { name: 'd', framework: { name: 'sklearn', version: '1.6' }, modelArtifact: 'gs://m/d/model.joblib' })).toThrow('expected a gs:// folder ending in "/"');
+      expect(make('E', { name: 'e', framework: { name: 'sklearn', version: '1.6' }, modelArtifact: 'gs://m/e/', serving: { port: 9000 } }))
+        .toThrow('ModelService spec.serving: got {"port":9000,"healthPath":"/ping","predictPath":"/invocations"}; expected no serving block with spec.framework');
+      expect(make('F', { name: 'f', framework: { name: 'sklearn', version: '1.6' }, modelArtifact: 'gs://m/f/', environment: { AIP_PREDICT_ROUTE: '/x' } }))
+        .toThrow('ModelService spec.environment.AIP_PREDICT_ROUTE: got "/x"; expected not set');
+      expect(make('G', { name: 'g', huggingFaceModelId: 'mistralai/Mistral-7B-Instruct-v0.3' })).toThrow(/ModelService spec.compute: got "cpu-xlarge"; expected a GPU compute class/);
+    });
+  });
+
   it('never collides when two services share a stack', () => {
     const names = Object.values(resourcesOf(json, 'google_cloud_run_v2_service')).map((s) => s.name);
     const accounts = Object.values(resourcesOf(json, 'google_service_account')).map((s) => s.account_id);

@@ -253,9 +253,17 @@ describe('gcp batch inference function', () => {
 
   it('reads defaults from the environment and accepts structured CloudEvents', () => {
     expect(loadConfig({ SERVING_URL: `${SERVING_URL}/` }).config).toMatchObject({
-      servingUrl: SERVING_URL, inputPrefix: 'incoming/', outputPrefix: 'predictions/', errorPrefix: 'errors/', capturePrefix: undefined, maxObjectBytes: 10 * 1024 * 1024,
+      servingUrl: SERVING_URL, predictPath: '/invocations', inputPrefix: 'incoming/', outputPrefix: 'predictions/', errorPrefix: 'errors/', capturePrefix: undefined, maxObjectBytes: 10 * 1024 * 1024,
     });
     expect(parseRequest({ headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify({ specversion: '1.0', type: 'google.cloud.storage.object.v1.finalized', id: 'x', data: { bucket: 'b', name: 'incoming/a' } }) }))
       .toEqual({ kind: 'object', event: { delivery: 'cloudevent', eventId: 'x', bucket: 'b', name: 'incoming/a', generation: undefined, size: undefined, contentType: undefined } });
+  });
+
+  it('posts to PREDICT_PATH when the container serves another route, and reports a relative one', async () => {
+    const fetch = stubFetch({ [`${SERVING_URL}/v1/predict`]: { status: 200, body: '0.87', headers: { 'content-type': 'text/csv' } } });
+    const { status } = await run(pushRequest('incoming/a.csv'), fetch, { ...ENV, PREDICT_PATH: '/v1/predict' });
+    expect(status).toBe(204);
+    expect(fetch.calls.filter((c) => c.url.startsWith(SERVING_URL)).map((c) => c.url)).toEqual([`${SERVING_URL}/v1/predict`]);
+    expect(loadConfig({ SERVING_URL, PREDICT_PATH: 'predict' }).problems).toEqual(['PREDICT_PATH is "predict"; expected an absolute path such as "/invocations"']);
   });
 });

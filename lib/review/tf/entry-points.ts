@@ -38,6 +38,31 @@ function cloudRun(ctx: TfContext): EntryPoint[] {
   });
 }
 
+/** Members bound to a custom role that holds `permission`, or to one of `roles`, at project level. */
+function projectGrantees(ctx: TfContext, permission: string, roles: readonly string[]): string[] {
+  return ctx.ofType('google_project_iam_member', 'google_project_iam_binding').filter((b) => {
+    const custom = ctx.target(b.attrs.role);
+    return custom?.type === 'google_project_iam_custom_role' ? asArray(custom.attrs.permissions).includes(permission) : roles.includes(ctx.render(b.attrs.role));
+  }).flatMap((b) => (b.attrs.members !== undefined ? asArray(b.attrs.members) : [b.attrs.member]).map((m) => ctx.render(m)));
+}
+
+/** Vertex AI endpoints (Model Garden deployments): reachable on Google's API front end, IAM-authenticated. */
+function vertexEndpoints(ctx: TfContext): EntryPoint[] {
+  return ctx.ofType('google_vertex_ai_endpoint_with_model_garden_deployment').map((deployment) => {
+    const dedicated = block(deployment.attrs.endpoint_config).dedicated_endpoint_enabled === true;
+    const members = projectGrantees(ctx, 'aiplatform.endpoints.predict', ['roles/aiplatform.user', 'roles/aiplatform.admin', 'roles/editor', 'roles/owner']);
+    const flags: string[] = members.filter((m) => PUBLIC_MEMBERS.includes(m)).map((m) => `public invoker ${m}`);
+    if (members.length) flags.push('predict granted at project level (no endpoint-level IAM resource in the provider)');
+    return {
+      resource: deployment.address,
+      type: deployment.type,
+      exposure: dedicated ? 'internet (dedicated endpoint DNS)' : `internet (${ctx.render(deployment.attrs.location)}-aiplatform.googleapis.com)`,
+      authentication: members.length ? `IAM (OAuth access token, aiplatform.endpoints.predict); invokers: ${members.join(', ')}` : 'IAM (OAuth access token); no invoker granted in this stack',
+      flags,
+    };
+  });
+}
+
 function forwardingRules(ctx: TfContext): EntryPoint[] {
   const backends = ctx.ofType('google_compute_backend_service');
   const armored = backends.filter((b) => b.attrs.security_policy !== undefined);
@@ -146,5 +171,5 @@ function publicStorage(ctx: TfContext): EntryPoint[] {
 }
 
 export function reviewTfEntryPoints(ctx: TfContext): EntryPoint[] {
-  return [...cloudRun(ctx), ...forwardingRules(ctx), ...cloudFunctions(ctx), ...containerApps(ctx), ...apiManagement(ctx), ...functionApps(ctx), ...publicStorage(ctx)];
+  return [...cloudRun(ctx), ...vertexEndpoints(ctx), ...forwardingRules(ctx), ...cloudFunctions(ctx), ...containerApps(ctx), ...apiManagement(ctx), ...functionApps(ctx), ...publicStorage(ctx)];
 }

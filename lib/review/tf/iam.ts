@@ -26,11 +26,14 @@ function gcpBinding(resource: TfResource, ctx: TfContext): PermissionRow {
     .filter(([k]) => !NON_RESOURCE_ATTRS.has(k))
     .map(([k, v]) => `${k}=${ctx.render(v)}`);
   const condition = block(resource.attrs.condition);
+  // A custom role of the stack is shown by its permissions, which are what it grants.
+  const custom = ctx.target(resource.attrs.role);
+  const actions = custom?.type === 'google_project_iam_custom_role' ? asArray(custom.attrs.permissions).map((p) => ctx.render(p)) : [role];
   return {
     source: resource.address,
     grantee: members.join(', '),
     effect: 'Allow',
-    actions: [role],
+    actions,
     resources: [`${resource.type.replace(/^google_/, '').replace(/_iam_(member|binding)$/, '')}: ${scope.join(', ')}`],
     conditions: condition.expression !== undefined ? `${ctx.render(condition.title)}: ${ctx.render(condition.expression)}` : '',
     flags: gcpFlags(resource.type, role, [...asArray(resource.attrs.members), resource.attrs.member].map((m) => asString(m) ?? '')),

@@ -1,5 +1,5 @@
 // Batch inference on GCP (Cloud Functions gen2, Node.js 22): for each object finalized under INPUT_PREFIX, reads
-// it from GCS, posts it to the Cloud Run model's /invocations, writes the prediction (or an error report) back,
+// it from GCS, posts it to the Cloud Run model's PREDICT_PATH (default /invocations), writes the prediction (or an error report) back,
 // and records the exchange in SageMaker capture format for the drift job. Transient failures answer 500 so
 // Pub/Sub (or Eventarc) retries and finally dead-letters; inputs the model rejects are reported and acknowledged.
 import { randomUUID } from 'node:crypto';
@@ -25,6 +25,8 @@ const STORAGE_TIMEOUT_MS = 60_000;
 export interface BatchConfig {
   readonly modelName?: string;
   readonly servingUrl: string;
+  /** The model's prediction route (`PREDICT_PATH`, from `spec.serving.predictPath`). */
+  readonly predictPath: string;
   /** When set, events of other buckets are skipped. */
   readonly inputBucket?: string;
   /** @default - the bucket of the input */
@@ -49,10 +51,13 @@ export function loadConfig(env: Env = process.env): { config: BatchConfig; probl
   const problems: string[] = [];
   const servingUrl = requiredString(env, 'SERVING_URL', problems).replace(/\/+$/, '');
   if (servingUrl && !/^https?:\/\/\S+$/.test(servingUrl)) problems.push(`SERVING_URL is ${JSON.stringify(servingUrl)}; expected an http(s) URL`);
+  const predictPath = optionalString(env, 'PREDICT_PATH') ?? '/invocations';
+  if (!/^\/\S*$/.test(predictPath) || predictPath.includes('?')) problems.push(`PREDICT_PATH is ${JSON.stringify(predictPath)}; expected an absolute path such as "/invocations"`);
   const capture = optionalString(env, 'CAPTURE_PREFIX');
   const config: BatchConfig = {
     modelName: optionalString(env, 'MODEL_NAME'),
     servingUrl,
+    predictPath,
     inputBucket: optionalString(env, 'INPUT_BUCKET'),
     outputBucket: optionalString(env, 'OUTPUT_BUCKET'),
     inputPrefix: keyPrefix(env, 'INPUT_PREFIX', 'incoming/'),
@@ -124,7 +129,7 @@ export function createBatchHandler(deps: HandlerDeps = {}): BatchFunction {
   // Created once per instance: tokens are cached across requests.
   const gcs = new GcsClient(fetchFn);
   const model: ModelTarget = {
-    fetchFn, servingUrl: config.servingUrl, timeoutMs: config.invokeTimeoutMs, token: gcpIdentityToken(fetchFn, config.servingUrl),
+    fetchFn, servingUrl: config.servingUrl, predictPath: config.predictPath, timeoutMs: config.invokeTimeoutMs, token: gcpIdentityToken(fetchFn, config.servingUrl),
   };
 
   async function handle(parsed: ParsedEvent, raw: RawRequest): Promise<Outcome> {
