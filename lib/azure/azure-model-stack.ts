@@ -199,6 +199,8 @@ export class AzureModelStack extends TerraformStack {
         sku: props.apiSku,
         gatewayIdentity,
         backendAudience,
+        predictPath: spec.serving.predictPath,
+        healthPath: spec.serving.healthPath,
         rateLimitPerMinute: props.apiRateLimitPerMinute,
         tags: allTags,
       });
@@ -221,6 +223,7 @@ export class AzureModelStack extends TerraformStack {
         identity: batchIdentity,
         applicationInsights: this.base.applicationInsights,
         scoringUrl: this.serving.url,
+        predictPath: spec.serving.predictPath,
         backendAudience: authenticated ? backendAudience : undefined,
         packagePath: props.batchFunctionPackagePath,
         deployerPrincipalId: this.base.clientConfig.objectId,
