@@ -3,6 +3,7 @@
 import { Cloud, listComputeClasses } from './compute-catalog';
 import { ValidationErrors } from './errors';
 import { ModelSpec, ResolvedModelSpec, resolveModelSpec } from './model-spec';
+import { azureMlServingCost } from './azure-ml-cost';
 import { AzureNetworkCostOptions, azurePrivateNetworkingCostLines } from './azure-network-cost';
 import { CostLine } from './cost-line';
 import { GcpNetworkCostOptions, gcpNetworkCostLines } from './gcp-network-cost';
@@ -48,6 +49,8 @@ export interface CostOptions {
   readonly jobs?: readonly ScheduledJobCost[];
   /** GCP: the network options of the stack (VPC connector, load balancer). @default - none */
   readonly gcpNetwork?: GcpNetworkCostOptions;
+  /** Azure: what serves the model (AzureModelStack `serving`). @default 'container-apps' */
+  readonly azureServing?: 'container-apps' | 'azure-ml';
   /** Azure: the private endpoints and DNS zones of the stack. @default - none */
   readonly azureNetwork?: AzureNetworkCostOptions;
   /** Count of alarms / alert conditions the stack creates. @default 4 plus one per drift feature */
@@ -172,6 +175,13 @@ export function estimateMonthlyCost(spec: ModelSpec | ResolvedModelSpec, cloud: 
       add(item, min * HOURS_PER_MONTH * type.price.usdPerHour, v.maxInstances * HOURS_PER_MONTH * type.price.usdPerHour,
         `${min}-${v.maxInstances} x ${HOURS_PER_MONTH} h x ${usd(type.price.usdPerHour)}/h`, type.price.source);
     }
+  } else if (cloud === 'azure' && options.azureServing === 'azure-ml') {
+    // An Azure ML managed online endpoint: the class's Azure ML instance type, at least one instance.
+    const ml = azureMlServingCost(resolved.compute.id, minInstances, maxInstances, HOURS_PER_MONTH);
+    lines.push(...ml.lines);
+    ml.notPriced.forEach((n) => notPriced.add(n));
+    servingTypes.add(ml.machineType);
+    if (ml.asOf) priceDates.push(ml.asOf);
   } else {
     // A real-time SageMaker endpoint keeps at least one instance; async may scale to zero.
     const min = cloud === 'aws' && mode === 'realtime' ? Math.max(1, minInstances) : minInstances;
@@ -186,7 +196,8 @@ export function estimateMonthlyCost(spec: ModelSpec | ResolvedModelSpec, cloud: 
 
   // API front and its glue function.
   const billableApiM = Math.max(0, traffic.requestsPerMonth - prices.apiFreeRequestsPerMonth) / 1_000_000;
-  if (prices.apiPerMillion.usd > 0) {
+  // An Azure ML endpoint is its own authenticated API: no API Management in front.
+  if (prices.apiPerMillion.usd > 0 && !(cloud === 'azure' && options.azureServing === 'azure-ml')) {
     const api = billableApiM * prices.apiPerMillion.usd;
     add('API requests', api, api, `${billableApiM.toFixed(3)} M x ${usd(prices.apiPerMillion.usd)} ${prices.apiPerMillion.unit}`, prices.apiPerMillion.source);
   }
