@@ -51,4 +51,5 @@ export const EXAMPLES: readonly Example[] = [
     kind: 'cdktf',
     load: () => (require('./three-clouds/terraform') as typeof import('./three-clouds/terraform')).addThreeCloudsTerraform,
   },
+  { name: 'azure-ml-endpoint', summary: 'a GPU model on an Azure ML managed online endpoint', kind: 'cdktf', load: () => (require('./azure-ml-endpoint') as typeof import('./azure-ml-endpoint')).addAzureMlEndpoint },
 ];
