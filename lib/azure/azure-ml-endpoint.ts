@@ -214,7 +214,8 @@ export class AzureMlEndpoint extends Construct {
 
     if (props.invokerPrincipalIds && props.invokerPrincipalIds.length > 0) {
       const scorer = new RoleDefinition(this, 'ScorerRole', {
-        name: `${this.endpointName} scorer`,
+        // Custom role names are unique in the tenant: the resource group id keeps dev and prod stacks apart.
+        name: `Score on ${this.endpointName} (${props.resourceGroup.id})`,
         scope: props.resourceGroup.id,
         description: `Score on Azure ML online endpoint ${this.endpointName} (${SCORE_ACTION} only)`,
         permissions: [{ actions: [SCORE_ACTION] }],

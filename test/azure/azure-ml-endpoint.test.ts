@@ -77,7 +77,7 @@ describe('AzureMlEndpoint', () => {
 
   it('lets invokers score with a custom role holding only the score action, on this endpoint', () => {
     const role = only(json, 'azurerm_role_definition');
-    expect(role).toMatchObject({ scope: RG.id, permissions: [{ actions: [SCORE_ACTION] }], assignable_scopes: [RG.id] });
+    expect(role).toMatchObject({ name: expect.stringMatching(new RegExp(`^Score on fraud-[a-z0-9]{4} \\(${RG.id}\\)$`)), scope: RG.id, permissions: [{ actions: [SCORE_ACTION] }], assignable_scopes: [RG.id] });
     const assignment = Object.values(all(json, 'azurerm_role_assignment')).find((r) => r.role_definition_id !== undefined)!;
     expect(assignment).toMatchObject({ scope: key(json, 'azapi_resource', 'Serving_Endpoint'), principal_id: BATCH_ID.principalId, principal_type: 'ServicePrincipal' });
   });
