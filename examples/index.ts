@@ -63,4 +63,10 @@ export const EXAMPLES: readonly Example[] = [
     kind: 'cdktf',
     load: () => (require('./gcp-vertex-ai') as typeof import('./gcp-vertex-ai')).addGcpVertexAi,
   },
+  {
+    name: 'azure-ml-endpoint',
+    summary: 'a GPU model on an Azure ML managed online endpoint',
+    kind: 'cdktf',
+    load: () => (require('./azure-ml-endpoint') as typeof import('./azure-ml-endpoint')).addAzureMlEndpoint,
+  },
 ];

@@ -11,6 +11,10 @@ import { EMAIL_PATTERN, ValidationErrors } from '../core';
 import { compactName } from './private/azure-facts';
 import { IResourceGroupRef, IUserAssignedIdentityRef } from './references';
 
+/** A literal backend path: no braces (rewrite-uri templates), quotes, angle brackets, spaces or query string. */
+const BACKEND_PATH = /^\/[^\s"<>{}?#]*$/;
+const BACKEND_PATH_EXPECTED = "an absolute URL path starting with '/', without spaces, braces, quotes, angle brackets or query string";
+
 export type ApiManagementSku = 'Consumption_0' | 'Developer_1' | 'Basic_1' | 'Standard_1' | 'Premium_1' | 'BasicV2_1' | 'StandardV2_1';
 export const API_MANAGEMENT_SKUS: readonly ApiManagementSku[] = ['Consumption_0', 'Developer_1', 'Basic_1', 'Standard_1', 'Premium_1', 'BasicV2_1', 'StandardV2_1'];
 
@@ -49,6 +53,16 @@ export interface ApiFrontProps {
    */
   readonly backendAudience?: string;
   /**
+   * The serving container's prediction route, which `POST /predict` is rewritten to (`spec.serving.predictPath`).
+   * @default '/invocations'
+   */
+  readonly predictPath?: string;
+  /**
+   * The serving container's health route, which `GET /health` is rewritten to (`spec.serving.healthPath`).
+   * @default '/ping'
+   */
+  readonly healthPath?: string;
+  /**
    * Calls per subscription per minute before API Management answers 429.
    * @default 600
    */
@@ -72,6 +86,8 @@ export class ApiFront extends Construct {
     errors.checkPattern('serviceName', props.serviceName, /^[a-zA-Z](?:[a-zA-Z0-9-]{0,48}[a-zA-Z0-9])?$/, '1-50 letters, digits and hyphens, starting with a letter');
     errors.checkOneOf('sku', props.sku, API_MANAGEMENT_SKUS);
     errors.checkNumber('rateLimitPerMinute', props.rateLimitPerMinute, { min: 1, max: 1_000_000, integer: true });
+    errors.checkPattern('predictPath', props.predictPath, BACKEND_PATH, BACKEND_PATH_EXPECTED);
+    errors.checkPattern('healthPath', props.healthPath, BACKEND_PATH, BACKEND_PATH_EXPECTED);
     errors.check(!props.gatewayIdentity || !!props.backendAudience, 'backendAudience', props.backendAudience, 'an audience whenever gatewayIdentity is set');
     errors.throwIfAny();
 
@@ -110,8 +126,8 @@ export class ApiFront extends Construct {
     });
 
     const operations = [
-      { id: 'Predict', operationId: 'predict', method: 'POST', urlTemplate: '/predict', displayName: 'Predict', backendPath: '/invocations' },
-      { id: 'Health', operationId: 'health', method: 'GET', urlTemplate: '/health', displayName: 'Health', backendPath: '/ping' },
+      { id: 'Predict', operationId: 'predict', method: 'POST', urlTemplate: '/predict', displayName: 'Predict', backendPath: props.predictPath ?? '/invocations' },
+      { id: 'Health', operationId: 'health', method: 'GET', urlTemplate: '/health', displayName: 'Health', backendPath: props.healthPath ?? '/ping' },
     ];
     for (const op of operations) {
       const operation = new ApiManagementApiOperation(this, op.id, {
@@ -128,7 +144,7 @@ export class ApiFront extends Construct {
         apiManagementName: this.service.name,
         resourceGroupName: rg,
         operationId: operation.operationId,
-        xmlContent: `<policies><inbound><base /><rewrite-uri template="${op.backendPath}" /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>`,
+        xmlContent: `<policies><inbound><base /><rewrite-uri template="${xmlAttribute(op.backendPath)}" /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>`,
       });
     }
 
@@ -149,4 +165,9 @@ export class ApiFront extends Construct {
 
     this.apiUrl = `${this.service.gatewayUrl}/${props.name}`;
   }
+}
+
+/** A value for a double-quoted XML attribute of a policy document (paths may contain '&'). */
+function xmlAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
 }

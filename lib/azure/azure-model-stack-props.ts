@@ -60,6 +60,12 @@ export interface AzureModelStackProps {
    */
   readonly location?: string;
   /**
+   * What serves the model: Container Apps (with API Management in front), or an Azure ML managed online endpoint in
+   * the stack's workspace (Entra ID tokens, instance type from the compute class, see docs/azure.md "Serving choice").
+   * @default 'container-apps'
+   */
+  readonly serving?: 'container-apps' | 'azure-ml';
+  /**
    * Subscription to deploy into.
    * @default - the Azure CLI / ARM_SUBSCRIPTION_ID subscription
    */

@@ -7,6 +7,8 @@ import { Construct } from 'constructs';
 import { AzureNetworkCostOptions, isTokenList, isTokenString, ResolvedModelSpec, resolveModelSpec, ValidationErrors } from '../core';
 import { REVIEW_METADATA_KEY, reviewMetadata } from '../core/review-contract';
 import { ApiFront } from './api-front';
+import { AZURE_ML_TOKEN_AUDIENCE, AzureMlEndpoint } from './azure-ml-endpoint';
+import { AzureMlEndpointAlerts } from './azure-ml-endpoint-alerts';
 import { AzureModelStackProps } from './azure-model-stack-props';
 import { BatchInference } from './batch-inference';
 import { ContainerAppServing } from './container-app-serving';
@@ -18,6 +20,7 @@ import { MlWorkspace } from './ml-workspace';
 import { ObservabilityBase } from './observability-base';
 import { PrivateEndpoints } from './private-endpoints';
 import { AZURE_LOCATIONS, SERVERLESS_GPU_REGIONS } from './private/azure-facts';
+import { checkAzureMlServing, createAzureMlAlerts, createAzureMlServing } from './private/azure-ml-stack';
 import { checkIpRanges, exclusive } from './private/checks';
 import { imageSource } from './private/image-registry';
 import { checkPrivateNetworking, connectPrivateEndpoints, resolveEnvironmentDns } from './private/stack-network';
@@ -35,7 +38,12 @@ export class AzureModelStack extends TerraformStack {
   readonly base: ObservabilityBase;
   readonly storage: IngestionStorage;
   readonly workspace?: MlWorkspace;
-  readonly serving: ContainerAppServing;
+  /** The Container Apps serving plane (undefined with `serving: 'azure-ml'`). */
+  readonly serving?: ContainerAppServing;
+  /** The Azure ML online endpoint, with `serving: 'azure-ml'`. */
+  readonly mlEndpoint?: AzureMlEndpoint;
+  /** The endpoint's metric alerts, with `serving: 'azure-ml'`. */
+  readonly mlAlerts?: AzureMlEndpointAlerts;
   readonly api?: ApiFront;
   readonly batch?: BatchInference;
   /** The scheduled drift check: a DriftFunction, or a DriftJob (Container Apps job) with `driftJobImage`. */
@@ -56,7 +64,8 @@ export class AzureModelStack extends TerraformStack {
     super(scope, id);
     const location = props.location ?? 'eastus';
     const pn = props.privateNetworking;
-    const apiFront = props.apiFront ?? true;
+    const onAzureMl = props.serving === 'azure-ml';
+    const apiFront = props.apiFront ?? !onAzureMl;
     const batchOn = props.batchInference ?? true;
     // Validate what the nested constructs cannot see, up front, so the user sees every problem at once.
     const errors = new ValidationErrors('AzureModelStack');
@@ -66,7 +75,9 @@ export class AzureModelStack extends TerraformStack {
     const qualityOn = spec.monitoring.quality !== undefined;
     const literalLocation = !isTokenString(location);
     errors.check(!literalLocation || AZURE_LOCATIONS.includes(location), 'location', location, 'an Azure region name such as "eastus" or "westeurope"');
-    if (spec.compute.kind === 'gpu' && literalLocation && AZURE_LOCATIONS.includes(location)) {
+    errors.checkOneOf('serving', props.serving, ['container-apps', 'azure-ml']);
+    if (onAzureMl) checkAzureMlServing(errors, props);
+    if (spec.compute.kind === 'gpu' && !onAzureMl && literalLocation && AZURE_LOCATIONS.includes(location)) {
       const type = spec.compute.azure.workloadProfileType;
       const regions = (props.serverlessGpuRegions ?? SERVERLESS_GPU_REGIONS)[type] ?? [];
       errors.check(regions.includes(location), 'location', location, `a region with Container Apps serverless GPU profile ${type} for compute "${spec.compute.id}": ${regions.join(', ')}`);
@@ -152,9 +163,15 @@ export class AzureModelStack extends TerraformStack {
     const internal = pn ? pn.internalLoadBalancer ?? !apiFront : false;
     // Inside an internal environment, an "external" ingress is reachable from the VNet only: the batch function
     // (integrated with the same VNet) calls it there, with its Entra ID token.
-    const authenticated = apiFront || (internal && batchOn);
-    const backendAudience = props.backendAudience ?? servingIdentity.clientId;
-    this.serving = new ContainerAppServing(this, 'Serving', {
+    const authenticated = onAzureMl || apiFront || (internal && batchOn);
+    const backendAudience = onAzureMl ? AZURE_ML_TOKEN_AUDIENCE : props.backendAudience ?? servingIdentity.clientId;
+    if (onAzureMl) {
+      ({ workspace: this.workspace, endpoint: this.mlEndpoint } = createAzureMlServing(this, props, {
+        spec: props.spec, name: spec.name, location, resourceGroup: rg, storageAccount: this.storage.storageAccount, keyVault: this.base.keyVault,
+        applicationInsights: this.base.applicationInsights, captureContainer: driftOn ? this.storage.captureContainer : undefined,
+        invokerPrincipalIds: batchIdentity ? [batchIdentity.principalId] : [], tags: allTags,
+      }));
+    } else this.serving = new ContainerAppServing(this, 'Serving', {
       spec: props.spec,
       resourceGroup: rg,
       location,
@@ -181,7 +198,7 @@ export class AzureModelStack extends TerraformStack {
       tags: allTags,
     });
 
-    if (props.mlWorkspace ?? true) {
+    if (this.serving && (props.mlWorkspace ?? true)) {
       this.workspace = new MlWorkspace(this, 'Workspace', {
         name: spec.name,
         resourceGroup: rg,
@@ -196,7 +213,7 @@ export class AzureModelStack extends TerraformStack {
       });
     }
 
-    if (apiFront) {
+    if (apiFront && this.serving) {
       this.api = new ApiFront(this, 'Api', {
         name: spec.name,
         resourceGroup: rg,
@@ -206,6 +223,8 @@ export class AzureModelStack extends TerraformStack {
         sku: props.apiSku,
         gatewayIdentity,
         backendAudience,
+        predictPath: spec.serving.predictPath,
+        healthPath: spec.serving.healthPath,
         rateLimitPerMinute: props.apiRateLimitPerMinute,
         tags: allTags,
       });
@@ -227,7 +246,9 @@ export class AzureModelStack extends TerraformStack {
         deadLetterContainer: this.storage.deadLetterContainer,
         identity: batchIdentity,
         applicationInsights: this.base.applicationInsights,
-        scoringUrl: this.serving.url,
+        // Azure ML forwards its /score to the container's predictPath.
+        scoringUrl: this.mlEndpoint ? this.mlEndpoint.baseUrl : this.serving!.url,
+        predictPath: this.mlEndpoint ? this.mlEndpoint.scoringPath : spec.serving.predictPath,
         backendAudience: authenticated ? backendAudience : undefined,
         packagePath: props.batchFunctionPackagePath,
         deployerPrincipalId: this.base.clientConfig.objectId,
@@ -245,7 +266,7 @@ export class AzureModelStack extends TerraformStack {
       spec: props.spec,
       resourceGroup: rg,
       location,
-      containerAppId: this.serving.app.id,
+      containerAppId: this.serving?.app.id,
       logAnalyticsWorkspace: this.base.logAnalyticsWorkspace,
       driftJob: this.driftJob,
       existingActionGroup: props.existingActionGroup,
@@ -259,6 +280,7 @@ export class AzureModelStack extends TerraformStack {
         deployerPrincipalId: this.base.clientConfig.objectId, network: functionNetwork, retrainingTopic: this.retrainingTopic,
       });
     }
+    if (this.mlEndpoint) this.mlAlerts = createAzureMlAlerts(this, props.spec, this.mlEndpoint, rg, this.alerts.actionGroup, allTags);
 
     if (spec.monthlyBudgetUsd !== undefined) {
       this.budget = new ResourceGroupBudget(this, 'Budget', {
@@ -276,10 +298,10 @@ export class AzureModelStack extends TerraformStack {
     if (pn) {
       this.privateEndpoints = connectPrivateEndpoints(this, pn, {
         name: spec.name, resourceGroup: rg, location, tags: allTags,
-        storage: this.storage.storageAccount, keyVault: this.base.keyVault, registry: this.serving.createdRegistry,
+        storage: this.storage.storageAccount, keyVault: this.base.keyVault, registry: this.serving?.createdRegistry,
         hostStorage: [this.batch?.hostStorage, this.driftJob instanceof DriftFunction ? this.driftJob.hostStorage : undefined, this.quality?.qualityFunction.hostStorage],
       });
-      const environmentZone = internal ? resolveEnvironmentDns(this, this.serving.environment, pn, { name: spec.name, resourceGroup: rg, tags: allTags }) : 0;
+      const environmentZone = internal && this.serving ? resolveEnvironmentDns(this, this.serving.environment, pn, { name: spec.name, resourceGroup: rg, tags: allTags }) : 0;
       this.networkCost = {
         privateEndpoints: this.privateEndpoints.endpoints.length,
         privateDnsZones: this.privateEndpoints.createdZoneCount + environmentZone,
@@ -288,8 +310,9 @@ export class AzureModelStack extends TerraformStack {
     }
 
     new TerraformOutput(this, 'api_url', {
-      value: this.api ? this.api.apiUrl : this.serving.url,
-      description: this.api ? 'API Management URL of the model API (send Ocp-Apim-Subscription-Key)' : 'Internal URL of the serving app',
+      value: this.api ? this.api.apiUrl : this.mlEndpoint ? this.mlEndpoint.scoringUri : this.serving!.url,
+      description: this.api ? 'API Management URL of the model API (send Ocp-Apim-Subscription-Key)'
+        : this.mlEndpoint ? `Scoring URI of the Azure ML endpoint (POST with an Entra ID token for ${AZURE_ML_TOKEN_AUDIENCE})` : 'Internal URL of the serving app',
     });
     new TerraformOutput(this, 'storage_account_name', { value: this.storage.storageAccount.name, description: 'Ingestion storage account' });
     if (this.driftJob) {
@@ -307,6 +330,7 @@ export class AzureModelStack extends TerraformStack {
     this.addOverride(`//.${REVIEW_METADATA_KEY}`, reviewMetadata(props.spec, 'azure', {
       // Three metric alerts plus the log alerts: what Azure Monitor bills per rule.
       alarmCount: 3 + logAlerts.length + (this.quality?.cost.alerts ?? 0),
+      ...(this.mlEndpoint ? { azureServing: 'azure-ml' as const } : {}),
       jobs: [
         ...(this.driftJob ? [{ item: 'Hourly drift job', runner: this.driftJob instanceof DriftFunction ? 'azure-flex-function' as const : 'azure-container-apps-job' as const, minutesPerRun: 10 }] : []),
         ...(this.quality ? [this.quality.cost.job] : []),
@@ -338,7 +362,7 @@ export class AzureModelStack extends TerraformStack {
     }
     // The image comes from the serving registry (the job identity gets AcrPull there) or a public registry.
     const source = imageSource(props.driftJobImage);
-    const registry = this.serving.registry;
+    const registry = this.serving?.registry;
     const errors = new ValidationErrors('AzureModelStack');
     if (source.kind === 'acr') {
       errors.check(registry !== undefined && (isTokenString(registry.loginServer) || registry.loginServer.toLowerCase() === source.host), 'driftJobImage', props.driftJobImage,
@@ -347,7 +371,7 @@ export class AzureModelStack extends TerraformStack {
     errors.throwIfAny();
     return new DriftJob(this, 'Drift', {
       ...common,
-      environment: this.serving.environment,
+      environment: this.serving!.environment,
       image: props.driftJobImage,
       registry: source.kind === 'acr' || source.kind === 'token' ? registry : undefined,
     });

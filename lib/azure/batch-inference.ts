@@ -46,8 +46,13 @@ export interface BatchInferenceProps {
   /** Identity the function runs as (host storage, reading inputs, writing predictions, telemetry). */
   readonly identity: IUserAssignedIdentityRef;
   readonly applicationInsights: IApplicationInsightsRef;
-  /** `https://...` URL of the serving app the function POSTs `/invocations` to. */
+  /** `https://...` base URL of the serving app the function POSTs `predictPath` to. */
   readonly scoringUrl: string;
+  /**
+   * The serving container's prediction route (`spec.serving.predictPath`): app setting `PREDICT_PATH`.
+   * @default '/invocations'
+   */
+  readonly predictPath?: string;
   /**
    * Entra ID audience of the serving app's built-in authentication (Container Apps authConfigs). The function gets
    * a token for it with its managed identity; add the identity's client id to the app's allowed client ids
@@ -143,6 +148,7 @@ export class BatchInference extends Construct {
     errors.checkNumber('maxDeliveryAttempts', props.maxDeliveryAttempts, { min: 1, max: 30, integer: true });
     errors.checkNumber('eventTimeToLiveMinutes', props.eventTimeToLiveMinutes, { min: 1, max: 1440, integer: true });
     errors.checkPattern('dataCapture.uri', props.dataCapture?.uri, BLOB_FOLDER_URI, 'an https://<account>.blob.core.windows.net/<container>/<prefix>/ folder URI');
+    errors.checkPattern('predictPath', props.predictPath, /^\/[^\s?#]*$/, "an absolute URL path starting with '/', without spaces or query string");
     errors.checkNumber('maxObjectBytes', props.maxObjectBytes, { min: 1, max: 100 * 1024 * 1024, integer: true });
     errors.checkNumber('invokeTimeoutMs', props.invokeTimeoutMs, { min: 1000, max: 230_000, integer: true });
     if (props.packagePath === undefined) {
@@ -184,6 +190,7 @@ export class BatchInference extends Construct {
       appSettings: {
         // The environment contract of lib/runtime/azure-batch-inference (a package of your own may read it too).
         SERVING_URL: props.scoringUrl,
+        ...(props.predictPath !== undefined ? { PREDICT_PATH: props.predictPath } : {}),
         ...(props.backendAudience ? { BACKEND_AUDIENCE: props.backendAudience } : {}),
         INPUT_ACCOUNT_URL: props.storageAccount.primaryBlobEndpoint,
         INPUT_CONTAINER: props.incomingContainer.name,

@@ -15,7 +15,10 @@ import { grantRole } from './private/role-grant';
 import { warn } from './private/warn';
 import { DataCaptureDestination, IBlobStorageRef, IContainerRegistryRef, ILogAnalyticsWorkspaceRef, IResourceGroupRef, IUserAssignedIdentityRef } from './references';
 
-/** The port, paths and variable of the serving contract (the SageMaker one, which every cloud uses). */
+/**
+ * The default port and paths of the serving contract (SageMaker's) and the variable the artifact URL is passed in.
+ * `spec.serving` replaces the port and paths: the ingress targets `spec.serving.port`, the probes call its healthPath.
+ */
 export const SERVING_CONTRACT = { port: 8080, healthPath: '/ping', invocationsPath: '/invocations', modelUriVariable: 'MODEL_URI' } as const;
 
 /** Only callers with an Entra ID token for `audience` from one of `allowedClientIds` get through (Container Apps authentication). */
@@ -262,7 +265,8 @@ export class ContainerAppServing extends Construct {
       }));
     }
 
-    const probe = { transport: 'HTTP', port: SERVING_CONTRACT.port, path: SERVING_CONTRACT.healthPath };
+    // The container's own port and health route (spec.serving; SageMaker's 8080 and /ping by default).
+    const probe = { transport: 'HTTP', port: spec.serving.port, path: spec.serving.healthPath };
     const external = props.externalIngress ?? false;
     this.app = new ContainerApp(this, 'App', {
       name: containerAppsName('ca-', spec.name),
@@ -276,7 +280,7 @@ export class ContainerAppServing extends Construct {
         externalEnabled: external,
         allowInsecureConnections: false,
         transport: 'http',
-        targetPort: SERVING_CONTRACT.port,
+        targetPort: spec.serving.port,
         trafficWeight: [{ latestRevision: true, percentage: 100 }],
         ipSecurityRestriction: ipRestrictions(props.allowedIpRanges),
       },

@@ -17,3 +17,5 @@ export * from './azure-model-stack';
 export * from './quality-function';
 export * from './quality-alerts';
 export * from './retraining-topic';
+export * from './azure-ml-endpoint';
+export * from './azure-ml-endpoint-alerts';

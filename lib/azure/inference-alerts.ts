@@ -18,8 +18,11 @@ export interface InferenceAlertsProps {
   readonly spec: ModelSpec;
   readonly resourceGroup: IResourceGroupRef;
   readonly location: string;
-  /** The container app (Microsoft.App/containerApps) the metric alerts watch. */
-  readonly containerAppId: string;
+  /**
+   * The container app (Microsoft.App/containerApps) the metric alerts and the workbook watch.
+   * @default - none: a stack serving elsewhere (Azure ML, AzureMlEndpointAlerts) gets only the log alerts here
+   */
+  readonly containerAppId?: string;
   /** The workspace the Container Apps environment sends console logs to (where the drift job's lines land). */
   readonly logAnalyticsWorkspace: ILogAnalyticsWorkspaceRef;
   /**
@@ -57,9 +60,9 @@ export class InferenceAlerts extends Construct {
   readonly actionGroup: IActionGroupRef;
   /** The action group created here (none with `existingActionGroup`). */
   readonly createdActionGroup?: MonitorActionGroup;
-  readonly latencyAlert: MonitorMetricAlert;
-  readonly serverErrorAlert: MonitorMetricAlert;
-  readonly saturationAlert: MonitorMetricAlert;
+  readonly latencyAlert?: MonitorMetricAlert;
+  readonly serverErrorAlert?: MonitorMetricAlert;
+  readonly saturationAlert?: MonitorMetricAlert;
   /** Fires per feature (dimension `feature`) when a `feature_drift` line of the model says `drifted: 1`. */
   readonly driftAlert: MonitorScheduledQueryRulesAlertV2;
   /** Fires when a `drift_summary` line says `dataset_drift: 1` (the share of drifted features reached the job's limit). */
@@ -94,11 +97,12 @@ export class InferenceAlerts extends Construct {
     });
     this.actionGroup = props.existingActionGroup ?? this.createdActionGroup!;
     const action = [{ actionGroupId: this.actionGroup.id }];
+    const appId = props.containerAppId;
     const metricAlert = (alertId: string, name: string, description: string, criteria: MonitorMetricAlertCriteria[], windowSize = 'PT5M', severity = 2) =>
       new MonitorMetricAlert(this, alertId, {
         name: `${spec.name}-${name}`,
         resourceGroupName: rg,
-        scopes: [props.containerAppId],
+        scopes: [appId!],
         description,
         severity,
         frequency: 'PT1M',
@@ -112,14 +116,14 @@ export class InferenceAlerts extends Construct {
 
     // Container Apps publishes `ResponseTime` (ms) as an average only: no p99 in platform metrics, so the
     // spec's p99 threshold is applied to the average, which fires later than a true p99 would.
-    this.latencyAlert = metricAlert('LatencyAlert', 'latency', `Average response time above ${m.latencyP99Ms} ms`, [{
+    if (appId !== undefined) this.latencyAlert = metricAlert('LatencyAlert', 'latency', `Average response time above ${m.latencyP99Ms} ms`, [{
       metricNamespace: CONTAINER_APPS,
       metricName: 'ResponseTime',
       aggregation: 'Average',
       operator: 'GreaterThan',
       threshold: m.latencyP99Ms,
     }]);
-    this.serverErrorAlert = metricAlert('ServerErrorAlert', 'server-errors', `More than ${props.serverErrorsPer5Minutes ?? 10} 5xx responses in 5 minutes`, [{
+    if (appId !== undefined) this.serverErrorAlert = metricAlert('ServerErrorAlert', 'server-errors', `More than ${props.serverErrorsPer5Minutes ?? 10} 5xx responses in 5 minutes`, [{
       metricNamespace: CONTAINER_APPS,
       metricName: 'Requests',
       aggregation: 'Total',
@@ -127,7 +131,7 @@ export class InferenceAlerts extends Construct {
       threshold: props.serverErrorsPer5Minutes ?? 10,
       dimension: [{ name: 'statusCodeCategory', operator: 'Include', values: ['5xx'] }],
     }], 'PT5M', 1);
-    this.saturationAlert = metricAlert('SaturationAlert', 'replica-saturation', `Replicas at the maximum (${spec.scaling.maxInstances}) for 15 minutes: raise maxInstances or concurrency`, [{
+    if (appId !== undefined) this.saturationAlert = metricAlert('SaturationAlert', 'replica-saturation', `Replicas at the maximum (${spec.scaling.maxInstances}) for 15 minutes: raise maxInstances or concurrency`, [{
       metricNamespace: CONTAINER_APPS,
       metricName: 'Replicas',
       aggregation: 'Maximum',
@@ -185,14 +189,14 @@ export class InferenceAlerts extends Construct {
       }
     }
 
-    if (props.workbook ?? true) {
+    if (appId !== undefined && (props.workbook ?? true)) {
       this.workbook = new ApplicationInsightsWorkbook(this, 'Workbook', {
         // Workbook names must be GUIDs: derived from the construct path so redeploys update the same one.
         name: stableUuid(this.node.path, spec.name),
         displayName: `${spec.name} inference`,
         resourceGroupName: rg,
         location: props.location,
-        dataJson: JSON.stringify(workbookContent(spec.name, props.containerAppId, props.logAnalyticsWorkspace.id)),
+        dataJson: JSON.stringify(workbookContent(spec.name, appId, props.logAnalyticsWorkspace.id)),
         tags,
       });
     }

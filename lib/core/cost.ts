@@ -3,11 +3,12 @@
 import { Cloud, listComputeClasses } from './compute-catalog';
 import { ValidationErrors } from './errors';
 import { ModelSpec, ResolvedModelSpec, resolveModelSpec } from './model-spec';
+import { azureMlServingCost } from './azure-ml-cost';
 import { AzureNetworkCostOptions, azurePrivateNetworkingCostLines } from './azure-network-cost';
 import { CostLine } from './cost-line';
 import { GcpNetworkCostOptions, gcpNetworkCostLines } from './gcp-network-cost';
 import { checkSageMakerInstanceType, findSageMakerInstanceType } from './sagemaker-instances';
-import { vertexServingCostLines } from './vertex-cost';
+import { VERTEX_PREDICTION_PRICES, vertexServingCostLines } from './vertex-cost';
 import { vertexMachineFor } from './vertex-machines';
 import { AZURE_DEDICATED_PLAN_FEE, JOB_RUNNER_PRICES, JobRunner, SAGEMAKER_SERVERLESS, USAGE_PRICES, USAGE_PRICES_AS_OF } from './usage-prices';
 
@@ -52,6 +53,8 @@ export interface CostOptions {
   readonly gcpNetwork?: GcpNetworkCostOptions;
   /** GCP: what serves the model, Cloud Run (the catalog's shape) or a Vertex AI endpoint. @default 'cloud-run' */
   readonly gcpServing?: 'cloud-run' | 'vertex-ai';
+  /** Azure: what serves the model (AzureModelStack `serving`). @default 'container-apps' */
+  readonly azureServing?: 'container-apps' | 'azure-ml';
   /** Azure: the private endpoints and DNS zones of the stack. @default - none */
   readonly azureNetwork?: AzureNetworkCostOptions;
   /** Count of alarms / alert conditions the stack creates. @default 4 plus one per drift feature */
@@ -187,6 +190,17 @@ export function estimateMonthlyCost(spec: ModelSpec | ResolvedModelSpec, cloud: 
       if (line.notPriced) notPriced.add(line.item.replace(/^Vertex AI | (node|accelerator)-hours$/g, ''));
     }
     servingTypes.add(vertex.accelerator ? `${vertex.machineType} + ${vertex.accelerator.type}` : vertex.machineType);
+    for (const part of [vertex.machineType, vertex.accelerator?.type]) {
+      const price = part === undefined ? undefined : VERTEX_PREDICTION_PRICES[part];
+      if (price) priceDates.push(price.asOf);
+    }
+  } else if (cloud === 'azure' && options.azureServing === 'azure-ml') {
+    // An Azure ML managed online endpoint: the class's Azure ML instance type, at least one instance.
+    const ml = azureMlServingCost(resolved.compute.id, minInstances, maxInstances, HOURS_PER_MONTH);
+    lines.push(...ml.lines);
+    ml.notPriced.forEach((n) => notPriced.add(n));
+    servingTypes.add(ml.machineType);
+    if (ml.asOf) priceDates.push(ml.asOf);
   } else {
     // A real-time SageMaker endpoint keeps at least one instance; async may scale to zero.
     const min = cloud === 'aws' && mode === 'realtime' ? Math.max(1, minInstances) : minInstances;
@@ -201,7 +215,8 @@ export function estimateMonthlyCost(spec: ModelSpec | ResolvedModelSpec, cloud: 
 
   // API front and its glue function.
   const billableApiM = Math.max(0, traffic.requestsPerMonth - prices.apiFreeRequestsPerMonth) / 1_000_000;
-  if (prices.apiPerMillion.usd > 0) {
+  // An Azure ML endpoint is its own authenticated API: no API Management in front.
+  if (prices.apiPerMillion.usd > 0 && !(cloud === 'azure' && options.azureServing === 'azure-ml')) {
     const api = billableApiM * prices.apiPerMillion.usd;
     add('API requests', api, api, `${billableApiM.toFixed(3)} M x ${usd(prices.apiPerMillion.usd)} ${prices.apiPerMillion.unit}`, prices.apiPerMillion.source);
   }

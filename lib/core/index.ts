@@ -20,3 +20,5 @@ export * from './review-contract';
 export * from './key-prefix';
 export * from './vertex-machines';
 export * from './vertex-cost';
+export * from './azure-ml-instances';
+export * from './azure-ml-cost';

@@ -27,6 +27,19 @@ describe('ApiFront', () => {
     expect(policies).toContain('<rewrite-uri template="/ping" />');
   });
 
+  it('rewrites /predict and /health to the container routes of spec.serving, XML-escaped', () => {
+    const routed = synth((s) => new ApiFront(s, 'Api', { ...common, predictPath: '/v1/models/fraud:predict', healthPath: '/health&ready' }));
+    const policies = Object.values(all(routed, 'azurerm_api_management_api_operation_policy')).map((p) => p.xml_content).join('\n');
+    expect(policies).toContain('<rewrite-uri template="/v1/models/fraud:predict" />');
+    expect(policies).toContain('<rewrite-uri template="/health&amp;ready" />');
+    expect(policies).not.toContain('/invocations');
+  });
+
+  it('rejects container routes a rewrite-uri template cannot hold', () => {
+    expect(() => synth((s) => new ApiFront(s, 'Api', { ...common, predictPath: '/predict/{id}', healthPath: 'ping' })))
+      .toThrow(/ApiFront predictPath: got "\/predict\/\{id\}"; expected an absolute URL path starting with '\/', without spaces, braces[\s\S]*ApiFront healthPath: got "ping"/);
+  });
+
   it('routes to the serving app backend with TLS validation', () => {
     expect(only(json, 'azurerm_api_management_backend')).toMatchObject({ protocol: 'http', url: 'https://ca-fraud.example.azurecontainerapps.io', tls: { validate_certificate_chain: true, validate_certificate_name: true } });
   });

@@ -84,9 +84,14 @@ describe('BatchInference', () => {
     });
   });
 
+  it('passes the serving container prediction route as PREDICT_PATH', () => {
+    const settings = only(synth(batch({ predictPath: '/v1/predict' })), 'azurerm_function_app_flex_consumption').app_settings;
+    expect(settings).toMatchObject({ SERVING_URL: 'https://ca-fraud.internal', PREDICT_PATH: '/v1/predict' });
+  });
+
   it('sends no audience, error container or capture settings it was not given', () => {
     const settings = only(custom, 'azurerm_function_app_flex_consumption').app_settings;
-    for (const name of ['BACKEND_AUDIENCE', 'ERROR_CONTAINER', 'CAPTURE_URI', 'MAX_OBJECT_BYTES', 'INVOKE_TIMEOUT_MS']) expect(settings[name]).toBeUndefined();
+    for (const name of ['PREDICT_PATH', 'BACKEND_AUDIENCE', 'ERROR_CONTAINER', 'CAPTURE_URI', 'MAX_OBJECT_BYTES', 'INVOKE_TIMEOUT_MS']) expect(settings[name]).toBeUndefined();
   });
 
   it('uploads the bundled function (a synth-time zip asset) as released-package.zip to the deployment container', () => {
@@ -177,6 +182,7 @@ describe('BatchInference', () => {
     ['another runtime for the bundled code', { runtime: { name: 'python', version: '3.12' } }, 'BatchInference runtime: got "python"; expected node (the bundled function), or a packagePath of your own'],
     ['a package that does not exist', { packagePath: '/nowhere/fn.zip' }, 'BatchInference packagePath: got "/nowhere/fn.zip"; expected an existing .zip file'],
     ['an input limit over 100 MiB', { maxObjectBytes: 104857601 }, 'BatchInference maxObjectBytes: got 104857601; expected an integer from 1 to 104857600'],
+    ['a prediction route that is no absolute path', { predictPath: 'predict' }, 'BatchInference predictPath: got "predict"; expected an absolute URL path starting with \'/\''],
     ['a model timeout beyond the ingress limit', { invokeTimeoutMs: 300000 }, 'BatchInference invokeTimeoutMs: got 300000; expected an integer from 1000 to 230000'],
   ])('rejects %s', (_what, over, message) => {
     expect(() => synth(batch(over as Partial<BatchInferenceProps>))).toThrow(message);

@@ -74,6 +74,14 @@ describe('ContainerAppServing', () => {
     expect(only(cpu, 'azurerm_container_app').ingress).toMatchObject({ external_enabled: false, allow_insecure_connections: false, transport: 'http', target_port: 8080 });
   });
 
+  it('targets spec.serving\'s port with the ingress and probes its health path', () => {
+    const json = synth((s) => new ContainerAppServing(s, 'Serving', base({ spec: { name: 'fraud', image: 'crfraud.azurecr.io/fraud:1', serving: { port: 8000, healthPath: '/healthz', predictPath: '/predict' } } })));
+    const app = only(json, 'azurerm_container_app');
+    expect(app.ingress.target_port).toBe(8000);
+    const c = app.template.container[0];
+    for (const probe of [c.startup_probe[0], c.readiness_probe[0], c.liveness_probe[0]]) expect(probe).toMatchObject({ port: 8000, path: '/healthz' });
+  });
+
   it('pulls from the image\'s registry with the app identity, which holds AcrPull on it, and creates none', () => {
     const app = only(cpu, 'azurerm_container_app');
     expect(cpu.resource.azurerm_container_registry).toBeUndefined();

@@ -79,6 +79,18 @@ describe('azure batch inference function', () => {
     expect(logs.at(-1)).toMatchObject({ severity: 'INFO', outcome: 'predicted', outputName: 'predictions/2026/a.csv.out', modelStatus: 200 });
   });
 
+  it('posts to the container route named by PREDICT_PATH (spec.serving.predictPath)', async () => {
+    const fetch = stubFetch({ [`POST ${SERVING_URL}/v1/predict`]: { status: 200, body: '0.5', headers: { 'content-type': 'text/csv' } } });
+    const { outcome } = await run(blobCreated('a.csv'), fetch, { ...ENV, PREDICT_PATH: '/v1/predict' });
+    expect(outcome).toBe('predicted');
+    expect(fetch.calls.filter((c) => c.method === 'POST').map((c) => c.url)).toEqual([`${SERVING_URL}/v1/predict`]);
+  });
+
+  it('reports a PREDICT_PATH that is no absolute path as a configuration problem', () => {
+    expect(loadConfig({ ...ENV, PREDICT_PATH: 'v1/predict?x=1' }).problems).toEqual(['PREDICT_PATH is "v1/predict?x=1"; expected an absolute URL path such as /invocations']);
+    expect(loadConfig(ENV).config.predictPath).toBe('/invocations');
+  });
+
   it('calls the serving app without a token when no audience is configured (internal ingress)', async () => {
     const { BACKEND_AUDIENCE: _unused, ...env } = ENV;
     const { fetch } = await run(blobCreated('a.csv'), stubFetch(), env);

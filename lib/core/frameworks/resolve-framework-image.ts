@@ -114,8 +114,8 @@ function newestTgiVersion(cloud: Exclude<Cloud, 'azure'>, compute: FrameworkComp
 /**
  * Resolves `spec.huggingFaceModelId` to the cloud's Hugging Face Text Generation Inference image with the
  * model id in its environment (AWS: SageMaker's TGI container with HF_MODEL_ID and SM_NUM_GPUS; GCP: the
- * TGI container Google publishes, on Cloud Run). Azure has none: the refusal names serving "azure-ml"
- * (the Azure ML endpoint that serves the same model id is built by the Azure stack).
+ * TGI container Google publishes, on Cloud Run). Azure has none: the refusal asks for an image of your own in
+ * spec.image (which Container Apps and serving "azure-ml" both deploy).
  * Problems are recorded under `prop` and its siblings (`spec.compute`).
  */
 export function resolveHuggingFaceModel(options: ResolveHuggingFaceModelOptions, errors: ValidationErrors, prop = 'spec.huggingFaceModelId'): ResolvedFrameworkImage | undefined {

@@ -1,9 +1,11 @@
 // Public entry points of a Terraform stack and how each is authenticated: Cloud Run services and their
 // invoker bindings, global load balancers (Cloud Armor), Cloud Functions, Container Apps ingress and built-in
-// authentication (authConfigs), API Management APIs, Function Apps and publicly readable storage.
+// authentication (authConfigs), API Management APIs, Function Apps, Azure ML online endpoints (azapi) and publicly
+// readable storage.
 import { EntryPoint } from '../model';
-import { asArray, asString } from '../json';
+import { asArray, asObject, asString } from '../json';
 import { containerAppAuthConfigs } from './container-app-auth';
+import { embeddedJson } from './embedded-json';
 import { TfContext, TfResource, block, blocks } from './context';
 
 const PUBLIC_MEMBERS = ['allUsers', 'allAuthenticatedUsers'];
@@ -151,6 +153,30 @@ function functionApps(ctx: TfContext): EntryPoint[] {
   });
 }
 
+const ONLINE_ENDPOINT = 'microsoft.machinelearningservices/workspaces/onlineendpoints@';
+const AUTH_MODES: Readonly<Record<string, string>> = {
+  AADToken: 'Entra ID token (AADToken) with the score action on the endpoint',
+  AMLToken: 'Azure ML token (AMLToken, issued by the workspace)',
+  Key: 'endpoint keys (Key)',
+};
+
+/** Azure ML managed online endpoints declared with azapi_resource (serving 'azure-ml'). */
+function azureMlEndpoints(ctx: TfContext): EntryPoint[] {
+  return ctx.ofType('azapi_resource').filter((r) => (asString(r.attrs.type) ?? '').toLowerCase().startsWith(ONLINE_ENDPOINT)).map((endpoint) => {
+    const properties = asObject(asObject(embeddedJson(endpoint.attrs.body)).properties);
+    const mode = asString(properties.authMode) ?? 'Key';
+    const open = (asString(properties.publicNetworkAccess) ?? 'Enabled') !== 'Disabled';
+    const flags = mode === 'Key' ? ['endpoint keys accepted (not tied to a caller identity)'] : [];
+    return {
+      resource: endpoint.address,
+      type: 'azapi_resource (Azure ML online endpoint)',
+      exposure: open ? 'internet (public network access)' : 'workspace private endpoints only',
+      authentication: AUTH_MODES[mode] ?? mode,
+      flags,
+    };
+  });
+}
+
 function publicStorage(ctx: TfContext): EntryPoint[] {
   const out: EntryPoint[] = [];
   for (const bucket of ctx.ofType('google_storage_bucket')) {
@@ -171,5 +197,5 @@ function publicStorage(ctx: TfContext): EntryPoint[] {
 }
 
 export function reviewTfEntryPoints(ctx: TfContext): EntryPoint[] {
-  return [...cloudRun(ctx), ...vertexEndpoints(ctx), ...forwardingRules(ctx), ...cloudFunctions(ctx), ...containerApps(ctx), ...apiManagement(ctx), ...functionApps(ctx), ...publicStorage(ctx)];
+  return [...cloudRun(ctx), ...vertexEndpoints(ctx), ...forwardingRules(ctx), ...cloudFunctions(ctx), ...containerApps(ctx), ...apiManagement(ctx), ...functionApps(ctx), ...azureMlEndpoints(ctx), ...publicStorage(ctx)];
 }

@@ -1,5 +1,5 @@
 // Batch inference on Azure: for each blob created in the input container, reads it with the function's managed
-// identity, POSTs it to the serving app's /invocations with an Entra ID token, and writes the prediction, an
+// identity, POSTs it to the serving app's prediction route (PREDICT_PATH, default /invocations) with an Entra ID token, and writes the prediction, an
 // error report (inputs the model can never score) or a capture record. Transient failures throw: Event Grid
 // then redelivers the event and finally dead-letters it.
 import { captureKey, captureLine } from '../shared/capture-record';
@@ -33,6 +33,8 @@ export interface BatchConfig {
   readonly modelName?: string;
   /** Serving app base URL, without the trailing slash. */
   readonly servingUrl: string;
+  /** The serving container's prediction route (`spec.serving.predictPath`). */
+  readonly predictPath: string;
   /** Entra ID audience the serving app's authentication expects; no token is sent when unset (internal ingress). */
   readonly backendAudience?: string;
   /** `https://<account>.blob.core.windows.net` of the input (and output) account. */
@@ -57,6 +59,8 @@ export function loadConfig(env: Env = process.env): { config: BatchConfig; probl
   const problems: string[] = [];
   const servingUrl = requiredString(env, 'SERVING_URL', problems).replace(/\/+$/, '');
   if (servingUrl && !/^https?:\/\/\S+$/.test(servingUrl)) problems.push(`SERVING_URL is ${JSON.stringify(servingUrl)}; expected an http(s) URL`);
+  const predictPath = optionalString(env, 'PREDICT_PATH') ?? '/invocations';
+  if (!/^\/[^\s?#]*$/.test(predictPath)) problems.push(`PREDICT_PATH is ${JSON.stringify(predictPath)}; expected an absolute URL path such as /invocations`);
   const accountUrl = requiredString(env, 'INPUT_ACCOUNT_URL', problems).replace(/\/+$/, '');
   const account = BLOB_ENDPOINT.exec(accountUrl)?.[1];
   if (accountUrl && !account) problems.push(`INPUT_ACCOUNT_URL is ${JSON.stringify(accountUrl)}; expected https://<account>.blob.core.windows.net/`);
@@ -69,6 +73,7 @@ export function loadConfig(env: Env = process.env): { config: BatchConfig; probl
   const config: BatchConfig = {
     modelName: optionalString(env, 'MODEL_NAME'),
     servingUrl,
+    predictPath,
     backendAudience: optionalString(env, 'BACKEND_AUDIENCE'),
     accountUrl,
     accountName: account ?? '',
@@ -134,6 +139,7 @@ export function createBatchHandler(deps: HandlerDeps = {}): BatchHandler {
   const model: ModelTarget = {
     fetchFn,
     servingUrl: config.servingUrl,
+    predictPath: config.predictPath,
     timeoutMs: config.invokeTimeoutMs,
     // Every await of the handler runs under a deadline: the token request too, so a stuck identity endpoint ends in
     // a retry (and finally a dead letter) instead of an invocation that hangs until the host's timeout.

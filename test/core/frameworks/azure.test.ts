@@ -7,15 +7,15 @@ describe('framework images on Azure', () => {
       const { result, problems } = collect((errors) => resolveFrameworkImage({ cloud: 'azure', region: 'eastus', framework: { name, version: '1.0' }, compute: computeClass('cpu-xlarge') }, errors));
       expect(result).toBeUndefined();
       expect(problems).toEqual([
-        `ModelSpec spec.framework: got {"name":"${name}","version":"1.0"}; expected a framework with a prebuilt image on Azure Container Apps: Azure ML's curated inference images (mcr.microsoft.com/azureml/...) run the Azure ML inference server, which needs your scoring script (score.py with init() and run()) and an Azure ML online endpoint to mount the model, and serves port 5001 at /score: use serving "azure-ml", or an image of your own that follows our serving contract (spec.image)`,
+        `ModelSpec spec.framework: got {"name":"${name}","version":"1.0"}; expected a framework with a prebuilt image on Azure Container Apps: Azure ML's curated inference images (mcr.microsoft.com/azureml/...) run the Azure ML inference server, which needs your scoring script (score.py with init() and run()) and an Azure ML online endpoint to mount the model, and serves port 5001 at /score; neither Container Apps nor our serving "azure-ml" (which deploys a container, not a registered model with a scoring script) runs them: bring an image of your own in spec.image, with its port and routes in spec.serving`,
       ]);
     }
   });
 
-  it('refuses text-generation frameworks, naming serving "azure-ml" with spec.huggingFaceModelId', () => {
+  it('refuses text-generation frameworks, asking for an image of your own on either serving plane', () => {
     for (const name of ['huggingface-tgi', 'large-model']) {
       const { problems } = collect((errors) => resolveFrameworkImage({ cloud: 'azure', region: 'eastus', framework: { name, version: '3.3.6' }, compute: computeClass('gpu-t4') }, errors));
-      expect(problems).toEqual([expect.stringMatching(/expected a framework with a prebuilt image on Azure Container Apps: Microsoft publishes no text-generation serving image for Container Apps; .*use serving "azure-ml" with spec\.huggingFaceModelId$/)]);
+      expect(problems).toEqual([expect.stringMatching(/expected a framework with a prebuilt image on Azure Container Apps: Microsoft publishes no text-generation serving image for Container Apps, .*bring a text-generation image of your own .* in spec\.image, on either serving plane$/)]);
     }
   });
 

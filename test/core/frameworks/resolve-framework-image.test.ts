@@ -77,8 +77,8 @@ describe('resolveHuggingFaceModel', () => {
     expect(result?.environment).toMatchObject({ MODEL_ID: 'org/model' });
   });
 
-  it('refuses on Azure, naming serving "azure-ml"', () => {
+  it('refuses on Azure, asking for an image of your own in spec.image', () => {
     const { problems } = collect((errors) => resolveHuggingFaceModel({ cloud: 'azure', region: 'eastus', modelId: 'org/model', compute: computeClass('gpu-t4') }, errors));
-    expect(problems).toEqual([expect.stringMatching(/^ModelSpec spec\.huggingFaceModelId: got "org\/model"; expected a model Container Apps can serve from a prebuilt image: .*use serving "azure-ml" with spec\.huggingFaceModelId$/)]);
+    expect(problems).toEqual([expect.stringMatching(/^ModelSpec spec\.huggingFaceModelId: got "org\/model"; expected a model Container Apps can serve from a prebuilt image: .*in spec\.image, on either serving plane$/)]);
   });
 });

@@ -8,9 +8,9 @@ import type { FrameworkRequest } from './common';
 // listens on port 5001 and answers at / (liveness) and /score. Azure ML online endpoints supply the script and
 // mount the model (AZUREML_MODEL_DIR); standalone, the image serves nothing.
 const CURATED =
-  'Azure ML\'s curated inference images (mcr.microsoft.com/azureml/...) run the Azure ML inference server, which needs your scoring script (score.py with init() and run()) and an Azure ML online endpoint to mount the model, and serves port 5001 at /score: use serving "azure-ml", or an image of your own that follows our serving contract (spec.image)';
+  'Azure ML\'s curated inference images (mcr.microsoft.com/azureml/...) run the Azure ML inference server, which needs your scoring script (score.py with init() and run()) and an Azure ML online endpoint to mount the model, and serves port 5001 at /score; neither Container Apps nor our serving "azure-ml" (which deploys a container, not a registered model with a scoring script) runs them: bring an image of your own in spec.image, with its port and routes in spec.serving';
 const TEXT_GENERATION =
-  'Microsoft publishes no text-generation serving image for Container Apps; Azure ML serves Hugging Face models from its model registry on managed online endpoints: use serving "azure-ml" with spec.huggingFaceModelId';
+  'Microsoft publishes no text-generation serving image for Container Apps, and the Hugging Face models of the Azure ML registry deploy as registry models, which our serving "azure-ml" does not manage (it deploys a container): bring a text-generation image of your own (e.g. Hugging Face TGI pushed to your registry) in spec.image, on either serving plane';
 
 /** Why each framework has no prebuilt image on our Azure serving plane (Container Apps). */
 export const AZURE_REFUSALS: Readonly<Record<FrameworkName, string>> = {
