@@ -6,7 +6,11 @@ import * as path from 'path';
 import { compareClouds, computePriceTable, estimateMonthlyCost, formatCostSummary } from '../lib/core/cost';
 import { gcpNetworkCostTable } from '../lib/core/gcp-network-cost';
 import type { ModelSpec } from '../lib/core/model-spec';
-import { sageMakerInstanceTable } from '../lib/core/sagemaker-instances';
+import { AZURE_ML_INSTANCE_TYPES, AZURE_ML_REFUSALS } from '../lib/core/azure-ml-instances';
+import { listComputeClasses } from '../lib/core/compute-catalog';
+import { findSageMakerInstanceType, sageMakerInstanceTable } from '../lib/core/sagemaker-instances';
+import { VERTEX_GPU_INCLUSIVE_FAMILIES, VERTEX_PREDICTION_PRICES } from '../lib/core/vertex-cost';
+import { VertexMachine, vertexMachineFor } from '../lib/core/vertex-machines';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -45,6 +49,47 @@ function costBreakdown(cloud: 'aws' | 'gcp' | 'azure'): string {
     `| **total** (${e.machineType}, ${e.region}, prices of ${e.pricesAsOf}) | **${usd(e.minMonthlyUsd)}** | **${usd(e.maxMonthlyUsd)}** | |`].join('\n');
 }
 
+const hourly = (n: number | undefined) => (n === undefined ? 'not priced' : `$${Number(n.toFixed(4))}/h`);
+
+/** A Vertex AI machine's hourly prediction price (node, plus its accelerators unless the machine includes them). */
+function vertexHourly(machine: VertexMachine): number | undefined {
+  const node = VERTEX_PREDICTION_PRICES[machine.machineType]?.usdPerHour;
+  if (node === undefined || !machine.accelerator || VERTEX_GPU_INCLUSIVE_FAMILIES.includes(machine.machineType.split('-')[0])) return node;
+  const gpu = VERTEX_PREDICTION_PRICES[machine.accelerator.type]?.usdPerHour;
+  return gpu === undefined ? undefined : node + gpu * machine.accelerator.count;
+}
+
+/** README: the three managed ML platforms side by side, per compute class (AWS default; GCP and Azure by `serving`). */
+function platformTable(): string {
+  const rows = listComputeClasses().map((c) => {
+    const vertex = vertexMachineFor(c);
+    const ml = AZURE_ML_INSTANCE_TYPES[c.id];
+    const azure = ml ? `${ml.instanceType} ${hourly(ml.price?.usdPerHour)}` : `none${AZURE_ML_REFUSALS[c.id] ? ' (see AZURE_ML_REFUSALS)' : ''}`;
+    return `| ${c.id} | ${c.aws.machineType} ${hourly(c.aws.price.usdPerHour)} | ${vertex.machineType}${vertex.accelerator ? ` + ${vertex.accelerator.type}` : ''} ${hourly(vertexHourly(vertex))} | ${azure} |`;
+  });
+  return ['| class | SageMaker (AWS default) | Vertex AI (`serving: \'vertex-ai\'`) | Azure ML (`serving: \'azure-ml\'`) |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+/**
+ * The hourly prices the source article quotes for each platform (its figures, not ours), next to today's recorded
+ * price of the same machine, or of what replaced it.
+ */
+const ARTICLE_PRICES = [
+  { platform: 'Amazon SageMaker', machine: 'ml.m5.xlarge', article: 0.25, today: () => findSageMakerInstanceType('ml.m5.xlarge')?.price?.usdPerHour },
+  { platform: 'Google Cloud AI Platform (Vertex AI)', machine: 'n1-standard-8', article: 0.45, today: () => VERTEX_PREDICTION_PRICES['n1-standard-8']?.usdPerHour },
+  { platform: 'Azure Machine Learning', machine: 'Standard_NC6', article: 0.5, today: () => undefined, replacedBy: 'gpu-t4' as const },
+];
+
+/** README: the article's price figures against today's. */
+function articlePrices(): string {
+  const rows = ARTICLE_PRICES.map((p) => {
+    const replacement = 'replacedBy' in p && p.replacedBy ? AZURE_ML_INSTANCE_TYPES[p.replacedBy] : undefined;
+    const today = replacement ? `retired; ${replacement.instanceType} ${hourly(replacement.price?.usdPerHour)}` : hourly(p.today());
+    return `| ${p.platform} | ${p.machine} | $${p.article.toFixed(2)}/h | ${today} |`;
+  });
+  return ['| platform | machine | the article | today (recorded) |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
 /** One synth-log line per cloud, as `npm run synth` prints them for the default spec. */
 function costSummaries(): string {
   return ['```text', ...compareClouds(COST_TABLE_SPEC).map(formatCostSummary), '```'].join('\n');
@@ -77,6 +122,8 @@ export const GENERATED_SECTIONS: Readonly<Record<string, () => string>> = {
   'gcpNetworkCostTable()': () => gcpNetworkCostTable(),
   'peerRanges()': peerRanges,
   'examplesList()': examplesList,
+  'platformTable()': platformTable,
+  'articlePrices()': articlePrices,
 };
 
 const SECTION = /<!-- generated: (.+?) -->\n([\s\S]*?)<!-- end generated -->/g;

@@ -35,6 +35,10 @@ function blocks(markdown: string, lang: string): { before: string; body: string 
   return [...markdown.matchAll(new RegExp('(^|\\n)([^\\n]*)\\n```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => ({ before: m[2], body: m[3] }));
 }
 
+it('keeps README.md a page a newcomer reads in minutes (at most 15,000 bytes)', () => {
+  expect(fs.statSync(path.join(ROOT, 'README.md')).size).toBeLessThanOrEqual(15_000);
+});
+
 describe.each(DOCS)('%s', (doc) => {
   let text = read(doc);
   if (UPDATE) {
