@@ -3,7 +3,7 @@
 // test/docs/docs.test.ts checks every section; `UPDATE_DOCS=1 npx jest test/docs` rewrites them.
 import * as fs from 'fs';
 import * as path from 'path';
-import { compareClouds, computePriceTable, estimateMonthlyCost, formatCostSummary } from '../lib/core/cost';
+import { CostOptions, compareClouds, computePriceTable, estimateMonthlyCost, formatCostSummary } from '../lib/core/cost';
 import { gcpNetworkCostTable } from '../lib/core/gcp-network-cost';
 import type { ModelSpec } from '../lib/core/model-spec';
 import { AZURE_ML_INSTANCE_TYPES, AZURE_ML_REFUSALS } from '../lib/core/azure-ml-instances';
@@ -42,8 +42,8 @@ function awsCostModes(): string {
 }
 
 /** docs/aws.md, docs/gcp.md, docs/azure.md: every line of the default spec's estimate on one cloud. */
-function costBreakdown(cloud: 'aws' | 'gcp' | 'azure'): string {
-  const e = estimateMonthlyCost(COST_TABLE_SPEC, cloud);
+function costBreakdown(cloud: 'aws' | 'gcp' | 'azure', options: CostOptions = {}): string {
+  const e = estimateMonthlyCost(COST_TABLE_SPEC, cloud, options);
   const rows = e.lines.map((l) => `| ${l.item} | ${usd(l.minUsd)} | ${usd(l.maxUsd)} | ${l.basis} |`);
   return ['| line | min scale | max scale | basis |', '| --- | --- | --- | --- |', ...rows,
     `| **total** (${e.machineType}, ${e.region}, prices of ${e.pricesAsOf}) | **${usd(e.minMonthlyUsd)}** | **${usd(e.maxMonthlyUsd)}** | |`].join('\n');
@@ -90,6 +90,31 @@ function articlePrices(): string {
   return ['| platform | machine | the article | today (recorded) |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
+/** docs/azure.md: the Azure ML size of each compute class (serving: 'azure-ml'). */
+function azureMlTable(): string {
+  const rows = listComputeClasses().map((c) => {
+    const ml = AZURE_ML_INSTANCE_TYPES[c.id];
+    if (!ml) return `| \`${c.id}\` | none: refused (${AZURE_ML_REFUSALS[c.id] ?? 'no size'}) | | |`;
+    const gpu = ml.gpu ? ` + ${ml.gpu.count} x ${ml.gpu.model} ${ml.gpu.memoryGiB} GiB` : '';
+    return `| \`${c.id}\` | ${ml.instanceType} | ${ml.vcpu} vCPU / ${ml.memoryGiB} GiB${gpu} | ${hourly(ml.price?.usdPerHour)} (${ml.price?.asOf ?? 'not priced'}) |`;
+  });
+  return ['| compute class | Azure ML instance type | shape | East US price (read) |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+/** The default spec on each compute class, priced on one cloud's plane: what the instances make of the month. */
+function classCosts(cloud: 'aws' | 'gcp' | 'azure', options: CostOptions = {}): string {
+  const rows = listComputeClasses().map((c) => {
+    try {
+      const e = estimateMonthlyCost({ ...COST_TABLE_SPEC, compute: c.id }, cloud, options);
+      const note = e.notPriced.length > 0 ? ` (not priced: ${e.notPriced.join(', ')})` : '';
+      return `| \`${c.id}\` | ${e.machineType} | ${usd(e.minMonthlyUsd)} | ${usd(e.maxMonthlyUsd)}${note} |`;
+    } catch (error) {
+      return `| \`${c.id}\` | refused | | ${(error as Error).message.split(': got')[0].replace(/^\S+ /, '')} |`;
+    }
+  });
+  return ['| compute class | serving | 1 instance / month | 4 instances / month |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
 /** One synth-log line per cloud, as `npm run synth` prints them for the default spec. */
 function costSummaries(): string {
   return ['```text', ...compareClouds(COST_TABLE_SPEC).map(formatCostSummary), '```'].join('\n');
@@ -123,6 +148,12 @@ export const GENERATED_SECTIONS: Readonly<Record<string, () => string>> = {
   'peerRanges()': peerRanges,
   'examplesList()': examplesList,
   'platformTable()': platformTable,
+  'azureMlTable()': azureMlTable,
+  "classCosts('azure')": () => classCosts('azure'),
+  "classCosts('azure', { azureServing: 'azure-ml' })": () => classCosts('azure', { azureServing: 'azure-ml' }),
+  "classCosts('gcp')": () => classCosts('gcp'),
+  "classCosts('gcp', { gcpServing: 'vertex-ai' })": () => classCosts('gcp', { gcpServing: 'vertex-ai' }),
+  "costBreakdown('azure', { azureServing: 'azure-ml' })": () => costBreakdown('azure', { azureServing: 'azure-ml' }),
   'articlePrices()': articlePrices,
 };
 

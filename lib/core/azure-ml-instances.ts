@@ -17,12 +17,12 @@ export interface AzureMlInstanceType {
 }
 
 // Azure ML managed online endpoints bill the VM's Linux compute meter per instance-hour, with no Azure ML surcharge
-// (https://azure.microsoft.com/pricing/details/machine-learning/). The numbers are the East US Linux pay-as-you-go
-// list prices of those VM sizes as last published before 2025-06 (https://azure.microsoft.com/pricing/details/virtual-machines/linux/,
-// same meters as the Retail Prices API https://prices.azure.com/api/retail/prices); they were NOT re-read from the feed
-// on 2026-12-05 (no network in the session that wrote them): re-check before quoting them.
-const SOURCE = 'Azure Virtual Machines Linux pay-as-you-go (East US), the meter Azure ML managed online endpoints bill per instance-hour; https://azure.microsoft.com/pricing/details/machine-learning/ and https://azure.microsoft.com/pricing/details/virtual-machines/linux/';
-const AS_OF = '2025-06-01';
+// (https://azure.microsoft.com/pricing/details/machine-learning/). The numbers are the East US pay-as-you-go prices of
+// SkyPilot's Azure ML VM catalog (github.com/skypilot-org/skypilot-catalog, catalogs/v5/azure/az_ml_vms.csv, commit
+// a7fff1712e3b45ac6f26289f2515503b8b30f76a, column Price, region eastus), which its generator reads from the Azure
+// Retail Prices API (https://prices.azure.com/api/retail/prices); read here on 2026-12-05. Re-check before quoting.
+const SOURCE = 'Azure Retail Prices (Linux pay-as-you-go, East US) via github.com/skypilot-org/skypilot-catalog catalogs/v5/azure/az_ml_vms.csv@a7fff17; Azure ML bills the VM meter: https://azure.microsoft.com/pricing/details/machine-learning/';
+const AS_OF = '2026-12-05';
 const price = (usdPerHour: number): HourlyPrice => ({ usdPerHour, region: 'eastus', source: SOURCE, asOf: AS_OF });
 
 const T4: GpuShape = { model: 'NVIDIA T4', count: 1, memoryGiB: 16 };
@@ -35,8 +35,8 @@ const NO_24GB = 'Azure ML offers no 24 GB single-GPU size for managed online end
  * (https://learn.microsoft.com/azure/machine-learning/reference-managed-online-endpoints-vm-sku-list).
  */
 export const AZURE_ML_INSTANCE_TYPES: Readonly<Partial<Record<ComputeClassId, AzureMlInstanceType>>> = {
-  'cpu-xlarge': { instanceType: 'Standard_DS3_v2', vcpu: 4, memoryGiB: 14, price: price(0.229) },
-  'cpu-2xlarge': { instanceType: 'Standard_DS4_v2', vcpu: 8, memoryGiB: 28, price: price(0.458) },
+  'cpu-xlarge': { instanceType: 'Standard_DS3_v2', vcpu: 4, memoryGiB: 14, price: price(0.293) },
+  'cpu-2xlarge': { instanceType: 'Standard_DS4_v2', vcpu: 8, memoryGiB: 28, price: price(0.585) },
   'cpu-compute-xlarge': { instanceType: 'Standard_F4s_v2', vcpu: 4, memoryGiB: 8, price: price(0.169) },
   'gpu-t4': { instanceType: 'Standard_NC4as_T4_v3', vcpu: 4, memoryGiB: 28, gpu: T4, price: price(0.526) },
   'gpu-a10g': NC24ADS_A100(NO_24GB),

@@ -5,7 +5,7 @@ const line = (estimate: ReturnType<typeof estimateMonthlyCost>, item: RegExp) =>
 
 describe('azureMlServingCost', () => {
   it('keeps at least one instance (managed deployments do not scale to zero)', () => {
-    expect(azureMlServingCost('cpu-xlarge', 0, 0, 730).lines[0]).toMatchObject({ minUsd: 167.17, maxUsd: 167.17, basis: '1-1 x 730 h x $0.229/h' });
+    expect(azureMlServingCost('cpu-xlarge', 0, 0, 730).lines[0]).toMatchObject({ minUsd: 213.89, maxUsd: 213.89, basis: '1-1 x 730 h x $0.293/h' });
   });
 });
 
@@ -15,7 +15,8 @@ describe('estimateMonthlyCost with azureServing "azure-ml"', () => {
     expect(line(estimate, /^Azure ML Standard_NC4as_T4_v3 instances$/)).toMatchObject({ minUsd: 383.98, maxUsd: 1151.94, basis: '1-3 x 730 h x $0.526/h' });
     expect(line(estimate, /plan fee|API requests/)).toBeUndefined();
     expect(estimate.machineType).toBe('Standard_NC4as_T4_v3');
-    expect(estimate.pricesAsOf).toBe('2025-06-01');
+    // The oldest date among the prices used: the usage prices (2026-11-24) before the Azure ML sizes (2026-12-05).
+    expect(estimate.pricesAsOf).toBe('2026-11-24');
   });
 
   it('lists a class with no Azure ML size as not priced instead of refusing', () => {
