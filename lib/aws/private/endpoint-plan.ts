@@ -269,7 +269,7 @@ function mainContainer(props: ModelEndpointProps, spec: ResolvedModelSpec | unde
 }
 
 /** Container environment values must be strings (SageMaker's map<string, string>); tokens pass. */
-function checkEnvironment(environment: unknown, prop: string, errors: ValidationErrors): Record<string, string> {
+export function checkEnvironment(environment: unknown, prop: string, errors: ValidationErrors): Record<string, string> {
   if (environment === undefined) return {};
   if (typeof environment !== 'object' || environment === null || Array.isArray(environment)) {
     errors.add(prop, environment, 'an object of variable names to string values');
@@ -298,7 +298,7 @@ function imageFromSpec(spec: ResolvedModelSpec | undefined, errors: ValidationEr
   return ContainerImage.fromImageUri(spec.image);
 }
 
-function modelDataFromSpec(spec: ResolvedModelSpec | undefined, errors: ValidationErrors): ModelData | undefined {
+export function modelDataFromSpec(spec: ResolvedModelSpec | undefined, errors: ValidationErrors): ModelData | undefined {
   const artifact = spec?.modelArtifact;
   if (artifact === undefined) return undefined;
   if (typeof artifact === 'string' && Token.isUnresolved(artifact)) return ModelData.fromS3Uri(artifact);
