@@ -90,3 +90,6 @@ export interface LambdaModelProps {
   /** X-Ray active tracing. @default true */
   readonly tracing?: boolean;
 }
+
+/** ModelInferenceStack in mode 'lambda': the LambdaModel props the stack does not set itself. */
+export type LambdaModelStackOptions = Omit<LambdaModelProps, 'spec' | 'modelName' | 'encryptionKey'>;

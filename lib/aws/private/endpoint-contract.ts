@@ -4,7 +4,7 @@ import { isTokenNumber, isTokenString, ValidationErrors } from '../../core/error
 import { DEFAULT_SERVING, isDefaultServing, ResolvedModelSpec } from '../../core/model-spec';
 import type { SageMakerInstanceType } from '../../core/sagemaker-instances';
 import type { ModelEndpointProps } from '../endpoint-options';
-import type { VariantPlan } from './endpoint-plan';
+import type { ContainerImage } from '../container-image';
 import { frameworkComputeOf, PrebuiltServing } from './endpoint-framework';
 
 /** Why a non-default `spec.serving` cannot run on SageMaker, and the two ways out. */
@@ -20,6 +20,14 @@ export function checkServingContract(spec: ResolvedModelSpec, errors: Validation
   errors.check(isDefaultServing(serving), 'spec.serving', serving, SAGEMAKER_CONTRACT_FIX);
 }
 
+/** What the check reads of a planned variant (endpoint-plan's VariantPlan). */
+interface PlannedVariant {
+  readonly shadow: boolean;
+  readonly instanceType?: string;
+  readonly instance?: SageMakerInstanceType;
+  readonly container?: { readonly image: ContainerImage };
+}
+
 function processorOf(instance: SageMakerInstanceType): string {
   const compute = frameworkComputeOf(instance, { kind: 'cpu' });
   return 'accelerator' in compute && compute.accelerator === 'neuron' ? 'neuron' : compute.kind;
@@ -29,7 +37,7 @@ function processorOf(instance: SageMakerInstanceType): string {
  * A prebuilt image is built for one processor: a variant on another processor that serves the main image is
  * refused (give it its own image), and a model that downloads weights at start cannot be network-isolated.
  */
-export function checkPrebuiltVariants(prebuilt: PrebuiltServing, variants: readonly VariantPlan[], props: ModelEndpointProps, errors: ValidationErrors): void {
+export function checkPrebuiltVariants(prebuilt: PrebuiltServing, variants: readonly PlannedVariant[], props: ModelEndpointProps, errors: ValidationErrors): void {
   const wanted = prebuilt.resolved.processor;
   let additional = 0;
   variants.forEach((v, i) => {
