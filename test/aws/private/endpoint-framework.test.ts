@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ModelEndpoint, ModelEndpointProps } from '../../../lib/aws/model-endpoint';
 import { ContainerImage } from '../../../lib/aws/container-image';
@@ -123,6 +123,25 @@ describe('ModelEndpoint with spec.huggingFaceModelId', () => {
   it('refuses a CPU instance: TGI images need a GPU', () => {
     expect(() => synth({ spec: { name: 'chat', huggingFaceModelId: MODEL_ID } }))
       .toThrow(/spec\.compute: .*a GPU compute class: Hugging Face TGI images on aws need a GPU/);
+  });
+});
+
+describe('ModelEndpoint prebuilt images by processor and mode', () => {
+  it('gives the Neuron TGI image on an Inferentia 2 instance', () => {
+    const { template } = synth({ spec: { name: 'chat', huggingFaceModelId: 'Qwen/Qwen2.5-7B-Instruct' }, instanceType: 'ml.inf2.xlarge' }, 'us-east-1');
+    expect(primaryContainer(template).Image).toMatch(/huggingface-pytorch-tgi-inference:.*neuronx/);
+  });
+
+  it('gives the CPU image in serverless mode', () => {
+    const { template } = synth({ spec: { name: 'vision', framework: { name: 'pytorch', version: '2.6' }, modelArtifact: ARTIFACT }, mode: 'serverless' });
+    expect(primaryContainer(template).Image).toMatch(/pytorch-inference:2\.6\.0-cpu-py312$/);
+  });
+
+  it('uses the spec compute class when the instance type is a token', () => {
+    const stack = new Stack(new App(), 'Stack', { env: { region: 'eu-west-1', account: '111122223333' } });
+    const type = new CfnParameter(stack, 'InstanceType', { default: 'ml.g5.xlarge' }).valueAsString;
+    new ModelEndpoint(stack, 'Endpoint', { spec: { name: 'vision', framework: { name: 'pytorch', version: '2.6' }, modelArtifact: ARTIFACT, compute: 'gpu-a10g' }, instanceType: type });
+    expect(primaryContainer(Template.fromStack(stack)).Image).toMatch(/pytorch-inference:2\.6\.0-gpu-py312$/);
   });
 });
 
