@@ -22,7 +22,7 @@ import {
 import { ModelQualityMonitor, ModelQualityProblemType, ModelQualityThresholds } from './model-quality-monitor';
 import { PortableDriftJob } from './portable-drift-job';
 import { LambdaModel, LambdaModelStackOptions } from './lambda-model'; // (aws-serving)
-import { buildLambdaModelStack } from './private/lambda-model-stack'; // (aws-serving)
+import { buildLambdaModelStack, checkLambdaProps } from './private/lambda-model-stack'; // (aws-serving)
 
 /** Monitoring beyond the serving alarms: drift, dashboard and safe deployments. */
 export interface ModelInferenceStackMonitoringOptions {
@@ -267,7 +267,7 @@ export class ModelInferenceStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ModelInferenceStackProps) {
     super(scope, id, props);
-    if (props.mode === 'lambda') { // (aws-serving) built by private/lambda-model-stack.ts
+    if (props.mode === 'lambda' || !checkLambdaProps(props)) { // (aws-serving) built by private/lambda-model-stack.ts
       const built = buildLambdaModelStack(this, props); // (aws-serving)
       [this.dataKey, this.api] = [built.dataKey, built.api]; // (aws-serving)
       Object.assign(this, { lambdaModel: built.lambdaModel, budget: built.budget }); // (aws-serving)

@@ -60,6 +60,17 @@ const REFUSED_MONITORING: Readonly<Record<string, string>> = {
   dashboard: `false or unset in mode 'lambda': the endpoint dashboard watches SageMaker metrics`,
 };
 
+/**
+ * Refuses `lambda` settings outside mode 'lambda' (they would be silently ignored). Returns the literal `true`, so
+ * the stack's `if (props.mode === 'lambda' || !checkLambdaProps(props))` still narrows `props.mode` after it.
+ */
+export function checkLambdaProps(props: { readonly mode?: string; readonly lambda?: LambdaModelStackOptions }): true {
+  const errors = new ValidationErrors('ModelInferenceStack');
+  errors.check(props.lambda === undefined || props.mode === 'lambda', 'lambda', props.lambda, "nothing unless mode is 'lambda' (it configures the Lambda-hosted model)");
+  errors.throwIfAny();
+  return true;
+}
+
 /** Builds mode 'lambda' into `stack`; throws one ValidationError listing every problem first. */
 export function buildLambdaModelStack(stack: Stack, props: LambdaModeProps): LambdaModeResources {
   const errors = new ValidationErrors('ModelInferenceStack');

@@ -91,6 +91,10 @@ describe("ModelInferenceStack in mode 'lambda' refuses what needs a SageMaker en
     expect(() => synth(props as Partial<ModelInferenceStackProps>)).toThrow(message);
   });
 
+  it('refuses lambda settings outside mode lambda', () => {
+    expect(() => synth({ mode: 'realtime' })).toThrow(/lambda: got .*; expected nothing unless mode is 'lambda'/);
+  });
+
   it('accepts capture and batch explicitly off', () => {
     expect(() => synth({ dataCapture: false, batchInference: false, monitoring: { dashboard: false, deployment: false } })).not.toThrow();
   });
