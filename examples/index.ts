@@ -39,6 +39,9 @@ export const EXAMPLES: readonly Example[] = [
     kind: 'cdk',
     load: () => (require('./serverless-endpoint') as typeof import('./serverless-endpoint')).addServerlessEndpoint,
   },
+  { name: 'framework-sklearn', summary: 'a scikit-learn model on the prebuilt SageMaker image (spec.framework)', kind: 'cdk', load: () => (require('./framework-sklearn') as typeof import('./framework-sklearn')).addFrameworkSklearn },
+  { name: 'llm-huggingface', summary: 'a Hugging Face LLM on SageMaker TGI (ml.g5.2xlarge)', kind: 'cdk', load: () => (require('./llm-huggingface') as typeof import('./llm-huggingface')).addLlmHuggingFace },
+  { name: 'lambda-model', summary: 'a small model in a Lambda function (mode lambda)', kind: 'cdk', load: () => (require('./lambda-model') as typeof import('./lambda-model')).addLambdaModel },
   {
     name: 'three-clouds-aws',
     summary: 'the same spec on three clouds: AWS',

@@ -196,7 +196,7 @@ export interface LargeModelOptions {
   readonly modelDataDownloadTimeout?: Duration;
   /**
    * Time the container has to answer its first `GET /ping` (60-3600 s).
-   * @default - SageMaker's default (8 minutes)
+   * @default - 300 s for the Hugging Face TGI image of `spec.huggingFaceModelId` (main variant), else SageMaker's default (8 minutes)
    */
   readonly containerStartupHealthCheckTimeout?: Duration;
 }
@@ -311,7 +311,12 @@ export interface ModelEndpointProps extends LargeModelOptions {
    * @default - spec.name
    */
   readonly modelName?: string;
-  /** @default - ContainerImage.fromImageUri(spec.image) */
+  /**
+   * The serving image. A spec with `framework` or `huggingFaceModelId` gets SageMaker's prebuilt image for the
+   * stack's region (a `CfnMapping` on `AWS::Region` in an env-agnostic stack) and the main variant's processor:
+   * the GPU image on a GPU type, the Neuron image on Inferentia/Trainium, with the environment it needs.
+   * @default - ContainerImage.fromImageUri(spec.image), or the prebuilt image of spec.framework / spec.huggingFaceModelId
+   */
   readonly image?: ContainerImage;
   /** @default - from spec.modelArtifact (s3:// URI or local .tar.gz), else none (the image carries the model) */
   readonly modelData?: ModelData;
@@ -350,8 +355,9 @@ export interface ModelEndpointProps extends LargeModelOptions {
   /**
    * Block every network call from the container (SageMaker still fetches the image and model data). On by
    * default; turn it off for a container that downloads weights or calls AWS APIs at start-up. SageMaker offers
-   * no network isolation for serverless endpoints, so it is off there (and `true` is refused).
-   * @default true (false in serverless mode)
+   * no network isolation for serverless endpoints, so it is off there (and `true` is refused). A spec with
+   * `huggingFaceModelId` downloads the model from the Hub at start, so it is off there too (and `true` is refused).
+   * @default true (false in serverless mode and with spec.huggingFaceModelId)
    */
   readonly networkIsolation?: boolean;
   /**

@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IInferenceEndpoint } from './inference-endpoint';
+import type { LambdaModel } from './lambda-model';
 
 /** How callers authenticate. */
 export type InferenceApiAuthorization = 'iam' | 'apiKey';
@@ -88,6 +89,14 @@ export interface InferenceApiProps {
    * @default - no root routes; at least one model must be given with `models` or `addModel`
    */
   readonly endpoint?: IInferenceEndpoint;
+  /**
+   * A Lambda-hosted model served at `POST /predict` and `GET /health` instead of an endpoint: API Gateway invokes
+   * its function (the `live` alias with provisioned concurrency) directly with the REST proxy event, waiting at most
+   * 29 s or the function timeout. `invokeTimeout`, `maxBodyBytes`, `allowedContentTypes` and `asyncInput` are
+   * proxy settings and are refused with it; the function's 6 MB payload limit applies.
+   * @default - none
+   */
+  readonly lambdaModel?: LambdaModel;
   /**
    * Models served under `POST /models/<name>/predict` and `GET /models/<name>/health`, each with its own
    * handler, role (invoke on that model's endpoint only) and log group. More can be added with `addModel`.

@@ -16,6 +16,7 @@ import { InferenceApiAuthorization, InferenceApiModelOptions, InferenceApiProps,
 import { IInferenceEndpoint } from './inference-endpoint';
 import { HandlerSettings, checkApiProps, checkModelName, checkModelOptions } from './private/inference-api-checks';
 import { ProxyDefaults, RouteSettings, addInferenceRoutes, createInferenceProxy } from './private/inference-proxy';
+import { API_GATEWAY_TIMEOUT } from './private/lambda-model-checks';
 import { allowLogsToEncrypt } from './private/log-encryption';
 import { checkEndpoint } from './private/prop-checks';
 
@@ -102,7 +103,7 @@ export class InferenceApi extends Construct {
       restApiName: props.apiName ?? Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }),
       description: props.endpoint
         ? `Inference API for SageMaker endpoint ${props.endpoint.endpointName}`
-        : 'Inference API for SageMaker endpoints, one route per model under /models',
+        : props.lambdaModel ? `Inference API for the Lambda-hosted model ${props.lambdaModel.modelName}` : 'Inference API for SageMaker endpoints, one route per model under /models',
       endpointTypes: [apigw.EndpointType.REGIONAL],
       disableExecuteApiEndpoint: false,
       deploy: true,
@@ -154,6 +155,12 @@ export class InferenceApi extends Construct {
     if (rootHandler) {
       addInferenceRoutes(this.restApi.root, rootHandler, this.routeSettings, { predict: 'Predict', health: 'Health' });
       this.rootModel = { handler: rootHandler, predictPath: '/predict', healthPath: '/health' };
+    } else if (props.lambdaModel) {
+      // No proxy: API Gateway invokes the model function, waiting for it up to its timeout (29 s at most).
+      const model = props.lambdaModel;
+      const seconds = model.timeout.isUnresolved() ? API_GATEWAY_TIMEOUT.toSeconds() : Math.min(model.timeout.toSeconds(), API_GATEWAY_TIMEOUT.toSeconds());
+      addInferenceRoutes(this.restApi.root, model.target, this.routeSettings, { predict: 'Predict', health: 'Health' }, Duration.seconds(seconds));
+      this.rootModel = { handler: model.function, predictPath: '/predict', healthPath: '/health' };
     }
 
     if (authorization === 'apiKey') {
@@ -190,7 +197,7 @@ export class InferenceApi extends Construct {
     });
   }
 
-  /** The Lambda proxy of the `endpoint` prop. Throws for an API created without `endpoint` (see `handlerFor`). */
+  /** The Lambda proxy of the `endpoint` prop (the model function with `lambdaModel`). Throws for an API created without `endpoint` (see `handlerFor`). */
   public get handler(): lambda.Function {
     return this.requireRoot('handler', 'handlerFor(name)').handler;
   }

@@ -21,6 +21,8 @@ import {
 } from './model-endpoint';
 import { ModelQualityMonitor, ModelQualityProblemType, ModelQualityThresholds } from './model-quality-monitor';
 import { PortableDriftJob } from './portable-drift-job';
+import { LambdaModel, LambdaModelStackOptions } from './lambda-model'; // (aws-serving)
+import { buildLambdaModelStack, checkLambdaProps } from './private/lambda-model-stack'; // (aws-serving)
 
 /** Monitoring beyond the serving alarms: drift, dashboard and safe deployments. */
 export interface ModelInferenceStackMonitoringOptions {
@@ -132,7 +134,9 @@ export interface ModelInferenceStackProps extends StackProps {
    * Real-time instances, serverless (CPU only, scales to zero) or async (queued, S3 in and out).
    * @default 'realtime'
    */
-  readonly mode?: InferenceMode;
+  readonly mode?: InferenceMode | 'lambda'; // (aws-serving) 'lambda': a LambdaModel behind the API, see lambda
+  /** Mode 'lambda': the function's image, memory, timeout, storage and concurrency. @default - see LambdaModelProps */ // (aws-serving)
+  readonly lambda?: LambdaModelStackOptions; // (aws-serving)
   /** @default - 2048 MB, 20 concurrent invocations (serverless mode only) */
   readonly serverless?: ServerlessInferenceOptions;
   /** @default - the default prefixes (async mode only) */
@@ -243,8 +247,10 @@ const SERVERLESS_MAX_BODY_BYTES = 4_000_000;
 export class ModelInferenceStack extends Stack {
   /** Customer-managed key (rotated) of the bucket, captured data, async results and API logs. */
   public readonly dataKey: kms.IKey;
-  public readonly ingestion: IngestionBucket;
-  public readonly endpoint: ModelEndpoint;
+  public readonly ingestion!: IngestionBucket; // (aws-serving) not in mode 'lambda' (reading it throws)
+  public readonly endpoint!: ModelEndpoint; // (aws-serving) not in mode 'lambda' (reading it throws)
+  /** The Lambda-hosted model, in mode 'lambda'. */ // (aws-serving)
+  public readonly lambdaModel?: LambdaModel; // (aws-serving)
   public readonly api: InferenceApi;
   /** Alarms, unless `spec.monitoring.enabled` is false. */
   public readonly alarms?: InferenceAlarms;
@@ -261,6 +267,12 @@ export class ModelInferenceStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ModelInferenceStackProps) {
     super(scope, id, props);
+    if (props.mode === 'lambda' || !checkLambdaProps(props)) { // (aws-serving) built by private/lambda-model-stack.ts
+      const built = buildLambdaModelStack(this, props); // (aws-serving)
+      [this.dataKey, this.api] = [built.dataKey, built.api]; // (aws-serving)
+      Object.assign(this, { lambdaModel: built.lambdaModel, budget: built.budget }); // (aws-serving)
+      return; // (aws-serving)
+    } // (aws-serving)
 
     const errors = new ValidationErrors('ModelInferenceStack');
     const spec = resolveModelSpec(props.spec, errors, 'spec');

@@ -6,6 +6,7 @@ import { ModelSpec, ResolvedModelSpec, resolveModelSpec } from './model-spec';
 import { azureMlServingCost } from './azure-ml-cost';
 import { AzureNetworkCostOptions, azurePrivateNetworkingCostLines } from './azure-network-cost';
 import { CostLine } from './cost-line';
+import { LambdaModelCostOptions, lambdaModelCostLines } from './lambda-model-cost';
 import { GcpNetworkCostOptions, gcpNetworkCostLines } from './gcp-network-cost';
 import { checkSageMakerInstanceType, findSageMakerInstanceType } from './sagemaker-instances';
 import { VERTEX_PREDICTION_PRICES, vertexServingCostLines } from './vertex-cost';
@@ -32,8 +33,10 @@ export interface TrafficProfile {
 /** Cloud-specific choices that change the bill. */
 export interface CostOptions {
   readonly traffic?: TrafficProfile;
-  /** AWS endpoint mode. @default 'realtime' */
-  readonly mode?: 'realtime' | 'serverless' | 'async';
+  /** AWS endpoint mode ('lambda': a Lambda-hosted model, priced by lambda-model-cost.ts). @default 'realtime' */
+  readonly mode?: 'realtime' | 'serverless' | 'async' | 'lambda';
+  /** AWS mode 'lambda': the model function's memory, /tmp and provisioned concurrency. @default - 2048 MB, 512 MB, none */
+  readonly lambdaModel?: LambdaModelCostOptions;
   /** AWS serverless memory in MB. @default 2048 */
   readonly serverlessMemoryMb?: number;
   /** Memory of the API's glue function (AWS Lambda proxy) in MB. @default 512 */
@@ -158,7 +161,9 @@ export function estimateMonthlyCost(spec: ModelSpec | ResolvedModelSpec, cloud: 
   const payloadGb = (traffic.requestsPerMonth * traffic.payloadKb) / 1_048_576;
 
   // Serving.
-  if (mode === 'serverless') {
+  if (mode === 'lambda') {
+    lines.push(...lambdaModelCostLines(options.lambdaModel ?? {}, traffic));
+  } else if (mode === 'serverless') {
     const memoryGb = (options.serverlessMemoryMb ?? 2048) / 1024;
     const compute = traffic.requestsPerMonth * (traffic.modelLatencyMs / 1000) * memoryGb * SAGEMAKER_SERVERLESS.perGbSecond.usd;
     add('SageMaker serverless compute', compute, compute, `${traffic.requestsPerMonth} req x ${traffic.modelLatencyMs} ms x ${memoryGb} GB x ${usd(SAGEMAKER_SERVERLESS.perGbSecond.usd)}/GB-s`, SAGEMAKER_SERVERLESS.perGbSecond.source);
@@ -220,14 +225,15 @@ export function estimateMonthlyCost(spec: ModelSpec | ResolvedModelSpec, cloud: 
     const api = billableApiM * prices.apiPerMillion.usd;
     add('API requests', api, api, `${billableApiM.toFixed(3)} M x ${usd(prices.apiPerMillion.usd)} ${prices.apiPerMillion.unit}`, prices.apiPerMillion.source);
   }
-  if (cloud === 'aws') {
+  if (cloud === 'aws' && mode !== 'lambda') {
     const gbSeconds = traffic.requestsPerMonth * ((options.functionMemoryMb ?? 512) / 1024) * ((traffic.modelLatencyMs + 20) / 1000);
     const fn = gbSeconds * prices.functionGbSecond.usd + requestsM * prices.functionPerMillion.usd;
     add('Lambda proxy', fn, fn, `${gbSeconds.toFixed(0)} GB-s x ${usd(prices.functionGbSecond.usd)} + ${requestsM.toFixed(3)} M x ${usd(prices.functionPerMillion.usd)}`, prices.functionGbSecond.source);
   }
 
   // Data capture: one month of captured requests and responses in object storage.
-  const captureGb = payloadGb * (traffic.captureSamplingPercent / 100);
+  // Lambda mode captures nothing (no SageMaker data capture).
+  const captureGb = mode === 'lambda' ? 0 : payloadGb * (traffic.captureSamplingPercent / 100);
   const storage = captureGb * prices.storageGbMonth.usd;
   add('Data capture storage (one month of traffic)', storage, storage, `${captureGb.toFixed(3)} GB x ${usd(prices.storageGbMonth.usd)}/GB-month`, prices.storageGbMonth.source);
 
@@ -264,7 +270,7 @@ export function estimateMonthlyCost(spec: ModelSpec | ResolvedModelSpec, cloud: 
   return {
     cloud,
     model: resolved.name,
-    machineType: mode === 'serverless' ? `serverless ${options.serverlessMemoryMb ?? 2048} MB` : [...servingTypes].join(' + '),
+    machineType: mode === 'lambda' ? `Lambda ${options.lambdaModel?.memorySizeMb ?? 2048} MB` : mode === 'serverless' ? `serverless ${options.serverlessMemoryMb ?? 2048} MB` : [...servingTypes].join(' + '),
     region: machine.price.region,
     minMonthlyUsd: total((l) => l.minUsd),
     maxMonthlyUsd: total((l) => l.maxUsd),

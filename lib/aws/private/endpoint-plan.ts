@@ -1,16 +1,18 @@
 // Turns ModelEndpoint props (and an optional, possibly already resolved, spec) into a checked plan: the variants
 // with their instance types, containers, scaling and large-model settings. Every problem is collected; the
 // constructor throws once. Refusals only where AWS refuses. Not exported from the package.
-import { Annotations, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { isTokenNumber, isTokenString, ValidationErrors } from '../../core/errors';
 import { MODEL_NAME_PATTERN, ModelSpec, ResolvedModelSpec, resolveModelSpec } from '../../core/model-spec';
-import { checkSageMakerInstanceType, needsNeuronImage, SageMakerInstanceType } from '../../core/sagemaker-instances';
+import { checkSageMakerInstanceType, findSageMakerInstanceType, needsNeuronImage, SageMakerInstanceType } from '../../core/sagemaker-instances';
 import { ContainerImage } from '../container-image';
 import type { LargeModelOptions, VariantModelOptions } from '../endpoint-options';
 import type { InferenceMode } from '../inference-endpoint';
 import { ModelData } from '../model-data';
 import type { ModelEndpointProps } from '../endpoint-options';
+import { checkPrebuiltVariants, checkServingContract } from './endpoint-contract';
+import { frameworkComputeOf, prebuiltServing, PrebuiltServing } from './endpoint-framework';
 import { planScaling, ScalingDefaults, ScalingPlan } from './endpoint-scaling';
 import { ECR_IMAGE_URI_EXPECTED, parseEcrImageUri, parseS3Uri, S3_URI_EXPECTED } from './uris';
 
@@ -93,7 +95,13 @@ export function planEndpoint(scope: Construct, props: ModelEndpointProps, errors
     errors.check(props.additionalVariants === undefined, 'additionalVariants', props.additionalVariants?.map((v) => v.variantName), "none in serverless mode (one variant per serverless endpoint); use mode 'realtime'");
   }
 
-  const main = mainContainer(props, spec, errors);
+  const mainType = props.instanceType ?? spec?.compute.aws.machineType ?? DEFAULT_INSTANCE_TYPE;
+  const mainInstance = typeof mainType === 'string' && !isTokenString(mainType) ? findSageMakerInstanceType(mainType) : undefined;
+  if (spec) checkServingContract(spec, errors);
+  const prebuilt = props.image === undefined && spec && (spec.framework !== undefined || spec.huggingFaceModelId !== undefined)
+    ? prebuiltServing(scope, spec, frameworkComputeOf(mode === 'serverless' ? undefined : mainInstance, spec.compute), errors)
+    : undefined;
+  const main = mainContainer(props, spec, prebuilt, errors);
   const scalingDefaults: ScalingDefaults = spec
     ? {
       minInstances: spec.scaling.minInstances,
@@ -105,7 +113,8 @@ export function planEndpoint(scope: Construct, props: ModelEndpointProps, errors
     : {};
 
   const variants: VariantPlan[] = [];
-  const mainType = props.instanceType ?? spec?.compute.aws.machineType ?? DEFAULT_INSTANCE_TYPE;
+  // A prebuilt LLM image needs minutes to download weights and start: its startup health check default.
+  const startupSeconds = mode === 'serverless' ? undefined : prebuilt?.resolved.startupTimeoutSeconds;
   variants.push(planVariant(scope, {
     variantName: props.variantName ?? 'AllTraffic',
     weight: props.variantWeight ?? 1,
@@ -114,7 +123,7 @@ export function planEndpoint(scope: Construct, props: ModelEndpointProps, errors
     autoScaling: props.autoScaling,
     volumeSizeGb: props.volumeSizeGb,
     modelDataDownloadTimeout: props.modelDataDownloadTimeout,
-    containerStartupHealthCheckTimeout: props.containerStartupHealthCheckTimeout,
+    containerStartupHealthCheckTimeout: props.containerStartupHealthCheckTimeout ?? (startupSeconds === undefined ? undefined : Duration.seconds(startupSeconds)),
   }, { prefix: '', typeProp: props.instanceType !== undefined || !spec ? 'instanceType' : 'spec.compute', shadow: false }, main, mode, serverless, scalingDefaults, errors));
   (props.additionalVariants ?? []).forEach((v, i) => {
     variants.push(planVariant(scope, { ...v, instanceType: v.instanceType ?? mainType, autoScaling: v.autoScaling ?? props.autoScaling },
@@ -143,7 +152,9 @@ export function planEndpoint(scope: Construct, props: ModelEndpointProps, errors
     }
   }
 
-  const networkIsolation = props.networkIsolation ?? mode !== 'serverless';
+  if (prebuilt) checkPrebuiltVariants(prebuilt, variants, props, errors);
+  // A container that downloads its weights from the Hugging Face Hub needs the network.
+  const networkIsolation = props.networkIsolation ?? (mode !== 'serverless' && !prebuilt?.downloadsAtStart);
   return { mode, modelName: props.modelName ?? spec?.name ?? '', spec, main, variants, serverless, networkIsolation };
 }
 
@@ -244,10 +255,13 @@ function checkVariantSet(variants: readonly VariantPlan[], errors: ValidationErr
 }
 
 /** The endpoint's own container: explicit props over the spec. */
-function mainContainer(props: ModelEndpointProps, spec: ResolvedModelSpec | undefined, errors: ValidationErrors): ContainerPlan | undefined {
-  const image = props.image ?? imageFromSpec(spec, errors);
+function mainContainer(props: ModelEndpointProps, spec: ResolvedModelSpec | undefined, prebuilt: PrebuiltServing | undefined, errors: ValidationErrors): ContainerPlan | undefined {
+  const prebuiltWanted = props.image === undefined && (spec?.framework !== undefined || spec?.huggingFaceModelId !== undefined);
+  const image = props.image ?? (prebuiltWanted ? prebuilt?.image : imageFromSpec(spec, errors));
   const modelData = props.modelData ?? modelDataFromSpec(spec, errors);
   const environment = {
+    // The prebuilt image's own variables (HF_MODEL_ID, SM_NUM_GPUS, SAGEMAKER_PROGRAM...), the spec's over them.
+    ...prebuilt?.resolved.environment,
     ...checkEnvironment(spec?.environment, 'spec.environment', errors),
     ...checkEnvironment(props.environment, 'environment', errors),
   };
@@ -255,7 +269,7 @@ function mainContainer(props: ModelEndpointProps, spec: ResolvedModelSpec | unde
 }
 
 /** Container environment values must be strings (SageMaker's map<string, string>); tokens pass. */
-function checkEnvironment(environment: unknown, prop: string, errors: ValidationErrors): Record<string, string> {
+export function checkEnvironment(environment: unknown, prop: string, errors: ValidationErrors): Record<string, string> {
   if (environment === undefined) return {};
   if (typeof environment !== 'object' || environment === null || Array.isArray(environment)) {
     errors.add(prop, environment, 'an object of variable names to string values');
@@ -284,7 +298,7 @@ function imageFromSpec(spec: ResolvedModelSpec | undefined, errors: ValidationEr
   return ContainerImage.fromImageUri(spec.image);
 }
 
-function modelDataFromSpec(spec: ResolvedModelSpec | undefined, errors: ValidationErrors): ModelData | undefined {
+export function modelDataFromSpec(spec: ResolvedModelSpec | undefined, errors: ValidationErrors): ModelData | undefined {
   const artifact = spec?.modelArtifact;
   if (artifact === undefined) return undefined;
   if (typeof artifact === 'string' && Token.isUnresolved(artifact)) return ModelData.fromS3Uri(artifact);

@@ -87,6 +87,12 @@ export function checkApiProps(props: InferenceApiProps): CheckedApiProps {
   checkBoolean(errors, 'cloudWatchRole', props.cloudWatchRole);
   checkKey(errors, 'encryptionKey', props.encryptionKey);
   if (props.endpoint !== undefined) checkEndpoint(errors, 'endpoint', props.endpoint);
+  if (props.lambdaModel !== undefined) {
+    errors.check(props.endpoint === undefined, 'lambdaModel', props.lambdaModel.modelName, 'no lambdaModel next to endpoint: the root routes serve one of them');
+    for (const key of ['invokeTimeout', 'maxBodyBytes', 'allowedContentTypes', 'asyncInput'] as const) {
+      errors.check(props[key] === undefined, key, key === 'invokeTimeout' ? '(set)' : props[key], 'nothing with lambdaModel: API Gateway invokes the model function directly (its timeout and the 6 MB Lambda payload limit apply), with no proxy to configure');
+    }
+  }
   checkHandlerSettings(errors, '', props);
   if (props.asyncInput !== undefined) {
     errors.check(props.endpoint !== undefined, 'asyncInput', '(set)', 'no asyncInput without endpoint (give each model its own asyncInput)');

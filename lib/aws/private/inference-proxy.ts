@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { InferenceApiAuthorization } from '../inference-api-props';
 import { IInferenceEndpoint } from '../inference-endpoint';
@@ -67,8 +67,9 @@ export function methodAuthOf(authorization: InferenceApiAuthorization): apigw.Me
 /** `POST <parent>/predict` and `GET <parent>/health` through `handler`, with the API's auth and validation. */
 export function addInferenceRoutes(
   parent: apigw.IResource, handler: lambda.IFunction, settings: RouteSettings, operationNames: { predict: string; health: string },
+  integrationTimeout?: Duration,
 ): void {
-  const integration = new apigw.LambdaIntegration(handler, { proxy: true, allowTestInvoke: false });
+  const integration = new apigw.LambdaIntegration(handler, { proxy: true, allowTestInvoke: false, timeout: integrationTimeout });
   const methodAuth = methodAuthOf(settings.authorization);
   const predictMethod = parent.addResource('predict').addMethod('POST', integration, {
     ...methodAuth,
