@@ -15,3 +15,4 @@ export * from './inference-dashboard';
 // Opt-ins: the portable drift job (accounts without Model Monitor) and the monthly budget.
 export * from './portable-drift-job';
 export * from './model-budget';
+export * from './lambda-model';

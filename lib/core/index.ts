@@ -22,3 +22,4 @@ export * from './vertex-machines';
 export * from './vertex-cost';
 export * from './azure-ml-instances';
 export * from './azure-ml-cost';
+export * from './lambda-model-cost';
