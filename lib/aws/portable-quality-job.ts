@@ -121,7 +121,8 @@ export class PortableQualityJob extends Construct {
       groundTruthUri: `s3://${props.groundTruthBucket.bucketName}/${props.groundTruthPrefix}`,
       logFormat: 'aws',
       quality: this.quality,
-      numberToString: (n) => Token.asString(n),
+      // A literal prints as itself; a number token (a parameter) keeps its reference.
+      numberToString: (n) => (Token.isUnresolved(n) ? Token.asString(n) : String(n)),
     }, 'PortableQualityJob');
 
     const { fn, role } = createBundledFunction(this, 'Function', {

@@ -563,3 +563,54 @@ describe('ModelInferenceStack on any SageMaker hosting type', () => {
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MaxCapacity: 3 });
   });
 });
+
+describe('ModelInferenceStack model quality and the retraining signal', () => {
+  let built: ReturnType<typeof build>;
+  beforeAll(() => {
+    built = build({ spec: { ...SPEC, monitoring: { driftFeatures: ['age'], quality: { problemType: 'BinaryClassification', minAccuracy: 0.8, minPrecision: 0.75 } } } });
+  });
+
+  it('runs the portable quality job by default with spec.monitoring.quality: capture folder and ground-truth/ of the ingestion bucket, no Model Monitor', () => {
+    const t = built.template;
+    t.resourceCountIs('AWS::SageMaker::ModelQualityJobDefinition', 0);
+    t.resourceCountIs('AWS::SageMaker::MonitoringSchedule', 0);
+    expect(built.stack.modelQualityMonitor).toBeUndefined();
+    const bucket = Object.keys(t.findResources('AWS::S3::Bucket')).find((id) => id.startsWith('IngestionBucket'))!;
+    const fn = Object.values(t.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.QUALITY_PROBLEM_TYPE)!;
+    expect(fn.Properties.Environment.Variables).toMatchObject({
+      MODEL_NAME: 'churn-model',
+      QUALITY_CAPTURE_URI: { 'Fn::Join': ['', ['s3://', { Ref: bucket }, `/data-capture/${built.stack.endpoint.physicalEndpointName}/AllTraffic/`]] },
+      QUALITY_GROUND_TRUTH_URI: { 'Fn::Join': ['', ['s3://', { Ref: bucket }, '/ground-truth/']] },
+      QUALITY_MIN_ACCURACY: '0.8',
+      QUALITY_MIN_PRECISION: '0.75',
+    });
+    const topic = Object.keys(t.findResources('AWS::SNS::Topic')).find((id) => id.startsWith('AlarmsTopic'))!;
+    for (const [metric, threshold] of [['Accuracy', 0.8], ['Precision', 0.75]] as const) {
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'DeployAiSmarter/Quality', MetricName: metric, Threshold: threshold, ComparisonOperator: 'LessThanThreshold', AlarmActions: [{ Ref: topic }] });
+    }
+    expect(JSON.stringify(only(t, 'AWS::CloudWatch::Dashboard').resource.Properties.DashboardBody)).toContain('LabelledEvents');
+    expect(t.toJSON().Metadata['deploy-ai-smarter'].costOptions.jobs).toContainEqual(
+      { item: 'Model quality job every 24 h (portable, Lambda)', runner: 'aws-lambda', runsPerMonth: 31, minutesPerRun: 2, memoryGb: 2 });
+  });
+
+  it('publishes the retraining signal on drift-verdict and quality alarms only (not violations or job health), to the default bus', () => {
+    const { stack, template: t } = built;
+    const ref = (a: cloudwatch.IAlarm) => ({ 'Fn::GetAtt': [stack.getLogicalId(a.node.defaultChild as cloudwatch.CfnAlarm), 'Arn'] });
+    const drift = stack.portableDriftJob!;
+    const quality = stack.portableQualityJob!;
+    const rule = Object.values(t.findResources('AWS::Events::Rule', { Properties: { EventPattern: { 'detail-type': ['CloudWatch Alarm State Change'] } } }));
+    expect(rule).toHaveLength(1);
+    expect(rule[0].Properties.EventPattern.resources).toEqual([...drift.driftAlarms, ...quality.qualityAlarms].map(ref));
+    expect(JSON.stringify(rule[0].Properties.EventPattern.resources)).not.toContain(stack.getLogicalId(drift.constraintViolationsAlarm.node.defaultChild as cloudwatch.CfnAlarm));
+    const policy = Object.entries(t.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith('RetrainingSignal'))![1];
+    expect(policy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Action: 'events:PutEvents',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':event-bus/default']] } }));
+  });
+
+  it('runs Model Monitor quality only with its options (modelQuality), and turns the retraining signal off on request', () => {
+    const { template, stack } = build({ modelQuality: { problemType: 'Regression' }, monitoring: { retrainingSignal: false } });
+    template.resourceCountIs('AWS::SageMaker::ModelQualityJobDefinition', 1);
+    expect(stack.portableQualityJob).toBeUndefined();
+    expect(stack.retrainingSignal).toBeUndefined();
+  });
+});
