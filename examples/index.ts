@@ -40,6 +40,12 @@ export const EXAMPLES: readonly Example[] = [
     load: () => (require('./serverless-endpoint') as typeof import('./serverless-endpoint')).addServerlessEndpoint,
   },
   {
+    name: 'retraining-signal',
+    summary: 'portable drift and quality jobs with a retraining signal queued for a pipeline',
+    kind: 'cdk',
+    load: () => (require('./retraining-signal') as typeof import('./retraining-signal')).addRetrainingSignal,
+  },
+  {
     name: 'three-clouds-aws',
     summary: 'the same spec on three clouds: AWS',
     kind: 'cdk',
