@@ -53,6 +53,14 @@ export interface ModelInferenceStackMonitoringOptions {
    */
   readonly retrainingSignal?: boolean | ModelInferenceStackRetrainingOptions;
   /**
+   * A daily explainability job (`PortableExplainJob`): feature importance of a sample of captured requests, scored
+   * through the endpoint, on the dashboard (`DeployAiSmarter/Explainability`). Its calls are captured too (inference id
+   * `deploy-ai-smarter-explain`), so they add to the capture the drift and quality jobs read. Needs data capture and a
+   * realtime or serverless endpoint.
+   * @default false
+   */
+  readonly explain?: boolean | ModelInferenceStackExplainOptions;
+  /**
    * A CloudWatch dashboard with traffic, latency, errors, utilization, drift and every alarm.
    * @default true
    */
@@ -110,6 +118,16 @@ export interface ModelInferenceStackPortableDriftJobOptions {
   readonly windowHours?: number;
   /** @default 2048 (PORTABLE_DRIFT_DEFAULT_MEMORY_MB: one full vCPU, sized for a day of capture) */
   readonly memorySize?: number;
+}
+
+/** Settings of the explainability job. */
+export interface ModelInferenceStackExplainOptions {
+  /** Feature names in request order. @default - `_c0`, `_c1`, ... (or the keys of JSON requests) */
+  readonly featureNames?: readonly string[];
+  /** Requests sampled per run. @default 200 */
+  readonly sample?: number;
+  /** @default events.Schedule.cron({ minute: '45', hour: '0' }) (daily) */
+  readonly schedule?: events.Schedule;
 }
 
 /** Where the retraining signal goes. */

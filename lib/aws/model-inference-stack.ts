@@ -18,6 +18,7 @@ import { DEFAULT_DEPLOYMENT_STRATEGY, InferenceMode, ModelEndpoint } from './mod
 import { ModelInferenceStackProps } from './model-inference-stack-props';
 import { ModelQualityMonitor } from './model-quality-monitor';
 import { PortableDriftJob } from './portable-drift-job';
+import { PortableExplainJob } from './portable-explain-job';
 import { PortableQualityJob } from './portable-quality-job';
 import { CAPTURE_PREFIX, MonitorPlan, createMonitors, planMonitors } from './private/stack-monitors';
 import { RetrainingSignal } from './retraining-signal';
@@ -50,6 +51,8 @@ export class ModelInferenceStack extends Stack {
   public readonly modelQualityMonitor?: ModelQualityMonitor;
   /** Publishes the retraining event when a drift or quality alarm fires (on unless `monitoring.retrainingSignal` is false). */
   public readonly retrainingSignal?: RetrainingSignal;
+  /** The daily explainability job, with `monitoring.explain`. */
+  public readonly explainJob?: PortableExplainJob;
   /** The dashboard, unless monitoring or `monitoring.dashboard` is off. */
   public readonly dashboard?: InferenceDashboard;
   /** The monthly budget, when `spec.monthlyBudgetUsd` is set. */
@@ -153,6 +156,7 @@ export class ModelInferenceStack extends Stack {
       this.modelQualityMonitor = monitors.modelQualityMonitor;
       this.portableQualityJob = monitors.portableQualityJob;
       this.retrainingSignal = monitors.retrainingSignal;
+      this.explainJob = monitors.explainJob;
       this.dashboard = monitors.dashboard;
     }
 
@@ -246,7 +250,8 @@ export class ModelInferenceStack extends Stack {
    * The scheduled jobs for the cost model, read from the constructs built. Minutes per run: the portable drift job
    * profiles a day of capture (1M rows) in about 7 s on a dev machine (BENCHMARKS.md), so an hourly window is
    * billed well under a minute: 1 minute is the rounded-up estimate. The quality job is not benchmarked yet:
-   * 2 minutes per run, a guess with margin. Model Monitor runs a processing instance for about 10 minutes.
+   * 2 minutes per run, a guess with margin, and so is the explain job's. Model Monitor runs a processing instance for
+   * about 10 minutes.
    */
   private scheduledJobs(plan: MonitorPlan) {
     const memoryGb = (fn: lambda.Function) => ((fn.node.defaultChild as lambda.CfnFunction).memorySize ?? 128) / 1024;
@@ -261,6 +266,8 @@ export class ModelInferenceStack extends Stack {
         minutesPerRun: 2,
         memoryGb: memoryGb(this.portableQualityJob.function),
       }] : []),
+      // Sample calls of the endpoint are billed with the endpoint (instances, or serverless compute), not here.
+      ...(this.explainJob ? [{ item: 'Daily explainability job (Lambda)', runner: 'aws-lambda' as const, runsPerMonth: 30, minutesPerRun: 2, memoryGb: memoryGb(this.explainJob.function) }] : []),
       // Runs only when an alarm fires: a few seconds a month, listed so the estimate names it.
       ...(plan.retraining && this.retrainingSignal ? [{ item: 'Retraining signal (Lambda, per alarm)', runner: 'aws-lambda' as const, runsPerMonth: 30, minutesPerRun: 0.01, memoryGb: memoryGb(this.retrainingSignal.function) }] : []),
     ];

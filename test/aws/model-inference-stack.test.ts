@@ -614,3 +614,29 @@ describe('ModelInferenceStack model quality and the retraining signal', () => {
     expect(stack.retrainingSignal).toBeUndefined();
   });
 });
+
+describe('ModelInferenceStack explainability (opt-in)', () => {
+  it('is off by default', () => {
+    const { stack, template } = build();
+    expect(stack.explainJob).toBeUndefined();
+    expect(Object.values(template.findResources('AWS::Lambda::Function')).some((f) => f.Properties.Environment?.Variables?.EXPLAIN_CAPTURE_URI)).toBe(false);
+  });
+
+  it('with monitoring.explain: a daily job calling the endpoint on the endpoint capture, on the dashboard and in the cost lines', () => {
+    const { stack, template } = build({ monitoring: { explain: { featureNames: ['age', 'income'], sample: 300 } } });
+    const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.EXPLAIN_CAPTURE_URI)!;
+    expect(fn.Properties.Environment.Variables).toMatchObject({
+      ENDPOINT_NAME: { 'Fn::GetAtt': [only(template, 'AWS::SageMaker::Endpoint').id, 'EndpointName'] }, EXPLAIN_FEATURE_NAMES: 'age,income', EXPLAIN_SAMPLE: '300',
+    });
+    expect(JSON.stringify(only(template, 'AWS::CloudWatch::Dashboard').resource.Properties.DashboardBody)).toContain('FeatureImportance');
+    expect(template.toJSON().Metadata['deploy-ai-smarter'].costOptions.jobs).toContainEqual({ item: 'Daily explainability job (Lambda)', runner: 'aws-lambda', runsPerMonth: 30, minutesPerRun: 2, memoryGb: 1 });
+    expect(stack.explainJob).toBeDefined();
+  });
+
+  it.each([
+    ['without capture', { dataCapture: false, monitoring: { explain: true } }, 'ModelInferenceStack monitoring.explain: got true; expected false or unset: the explainability job reads captured data'],
+    ['in async mode', { mode: 'async' as const, batchInference: false, monitoring: { explain: true } }, "ModelInferenceStack monitoring.explain: got true; expected false or unset in async mode"],
+  ] as Array<[string, Partial<ModelInferenceStackProps>, string]>)('rejects explain %s', (_name, props, message) => {
+    expect(() => build(props)).toThrow(message);
+  });
+});

@@ -12,10 +12,11 @@ import { InferenceApi } from '../inference-api';
 import { InferenceDashboard } from '../inference-dashboard';
 import { ModelEndpoint } from '../model-endpoint';
 import {
-  MONITORING_ENGINES, ModelInferenceStackPortableDriftJobOptions, ModelInferenceStackProps, ModelInferenceStackRetrainingOptions, MonitoringEngine,
+  MONITORING_ENGINES, ModelInferenceStackExplainOptions, ModelInferenceStackPortableDriftJobOptions, ModelInferenceStackProps, ModelInferenceStackRetrainingOptions, MonitoringEngine,
 } from '../model-inference-stack-props';
 import { ModelQualityMonitor } from '../model-quality-monitor';
 import { PortableDriftJob } from '../portable-drift-job';
+import { PortableExplainJob } from '../portable-explain-job';
 import { PortableQualityJob } from '../portable-quality-job';
 import { RetrainingSignal } from '../retraining-signal';
 
@@ -31,6 +32,7 @@ export interface MonitorPlan {
   readonly drift?: { readonly engine: 'portable'; readonly options: ModelInferenceStackPortableDriftJobOptions } | { readonly engine: 'model-monitor' };
   readonly quality?: MonitoringEngine;
   readonly retraining?: ModelInferenceStackRetrainingOptions;
+  readonly explain?: ModelInferenceStackExplainOptions;
   readonly dashboard: boolean;
 }
 
@@ -87,8 +89,14 @@ export function planMonitors(props: ModelInferenceStackProps, spec: ResolvedMode
   errors.checkPattern('groundTruthPrefix', props.groundTruthPrefix, /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*\/$/, "a key prefix ending in '/' without a leading '/', e.g. 'ground-truth/'");
   if (!dataCapture) quality = undefined;
 
+  const explain = monitoring.explain === true ? {} : monitoring.explain || undefined;
+  if (explain) {
+    errors.check(dataCapture, 'monitoring.explain', monitoring.explain, captureReason('the explainability job'));
+    errors.check(props.mode !== 'async', 'monitoring.explain', monitoring.explain, "false or unset in async mode (the job calls InvokeEndpoint); use mode 'realtime'");
+  }
   const retraining = monitoring.retrainingSignal ?? true;
   return {
+    explain: explain && dataCapture && props.mode !== 'async' ? explain : undefined,
     drift,
     quality,
     retraining: retraining !== false && (drift !== undefined || quality !== undefined) ? (retraining === true ? {} : retraining) : undefined,
@@ -115,6 +123,7 @@ export interface StackMonitors {
   readonly modelQualityMonitor?: ModelQualityMonitor;
   readonly portableQualityJob?: PortableQualityJob;
   readonly retrainingSignal?: RetrainingSignal;
+  readonly explainJob?: PortableExplainJob;
   readonly dashboard?: InferenceDashboard;
 }
 
@@ -211,6 +220,24 @@ export function createMonitors(scope: Construct, parts: MonitorParts): StackMoni
     monitors.push(portableQualityJob);
   }
 
+  const explainJob = plan.explain
+    ? new PortableExplainJob(scope, 'Explain', {
+      spec: props.spec,
+      endpoint,
+      captureBucket: bucket,
+      capturePrefix: endpointCapturePrefix,
+      encryptionKey: parts.dataKey,
+      featureNames: plan.explain.featureNames,
+      sample: plan.explain.sample,
+      schedule: plan.explain.schedule,
+      alarmTopic: topic,
+    })
+    : undefined;
+  if (explainJob) {
+    widgets.push(explainJob.dashboardWidgets());
+    monitors.push(explainJob);
+  }
+
   const retrainingSignal = plan.retraining && retrainingAlarms.length > 0
     ? new RetrainingSignal(scope, 'RetrainingSignal', { modelName: spec.name, alarms: retrainingAlarms, eventBus: plan.retraining.eventBus, logKey: parts.dataKey })
     : undefined;
@@ -238,5 +265,5 @@ export function createMonitors(scope: Construct, parts: MonitorParts): StackMoni
       alarms: [...alarms.allAlarms, ...monitors.flatMap((m) => m.alarms)],
     });
   }
-  return { driftMonitor, portableDriftJob, modelQualityMonitor, portableQualityJob, retrainingSignal, dashboard };
+  return { driftMonitor, portableDriftJob, modelQualityMonitor, portableQualityJob, retrainingSignal, explainJob, dashboard };
 }
