@@ -2,10 +2,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Lazy } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { ModelInferenceStack, ModelInferenceStackProps } from '../../lib/aws/model-inference-stack';
 import { ModelSpec } from '../../lib/core/model-spec';
+import { setWarningSink } from '../../lib/core/warnings';
 
 const SPEC: ModelSpec = {
   name: 'churn-model',
@@ -638,5 +639,21 @@ describe('ModelInferenceStack explainability (opt-in)', () => {
     ['in async mode', { mode: 'async' as const, batchInference: false, monitoring: { explain: true } }, "ModelInferenceStack monitoring.explain: got true; expected false or unset in async mode"],
   ] as Array<[string, Partial<ModelInferenceStackProps>, string]>)('rejects explain %s', (_name, props, message) => {
     expect(() => build(props)).toThrow(message);
+  });
+});
+
+describe('ModelInferenceStack quality engine choice', () => {
+  it('warns that spec.monitoring.quality is unused when modelQuality picks Model Monitor', () => {
+    const printed: string[] = [];
+    const previous = setWarningSink((line) => printed.push(line));
+    try {
+      const { template, stack } = build({ spec: { ...SPEC, monitoring: { quality: { problemType: 'Regression', maxRmse: 3 } } }, modelQuality: { problemType: 'Regression' } });
+      template.resourceCountIs('AWS::SageMaker::ModelQualityJobDefinition', 1);
+      expect(stack.portableQualityJob).toBeUndefined();
+      Annotations.fromStack(stack).hasWarning('/Model', Match.stringLikeRegexp('spec.monitoring.quality is not used on AWS'));
+    } finally {
+      setWarningSink(previous);
+    }
+    expect(printed.some((l) => l.includes('spec.monitoring.quality is not used on AWS'))).toBe(true);
   });
 });

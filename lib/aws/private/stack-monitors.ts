@@ -1,11 +1,13 @@
 // The monitors of ModelInferenceStack: which drift and quality engines run (and the checks of that choice), their
 // construction, the retraining signal on their alarms, and the dashboard. Not exported from the package.
+import { Annotations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ValidationErrors } from '../../core/errors';
 import { ResolvedModelSpec } from '../../core/model-spec';
+import { printSynthWarning } from '../../core/warnings';
 import { DriftMonitor } from '../drift-monitor';
 import { InferenceAlarms } from '../inference-alarms';
 import { InferenceApi } from '../inference-api';
@@ -203,6 +205,12 @@ export function createMonitors(scope: Construct, parts: MonitorParts): StackMoni
       alarmTopic: topic,
     });
     modelQualityMonitor.node.addDependency(endpoint);
+    if (spec.monitoring.quality) {
+      // A spec shared with other clouds may carry the portable settings; on AWS the Model Monitor options win.
+      const message = 'spec.monitoring.quality is not used on AWS: qualityEngine is model-monitor (modelQuality given); its thresholds come from modelQuality.thresholds';
+      Annotations.of(scope).addWarningV2('deploy-ai-smarter:qualitySpecUnused', message);
+      printSynthWarning(scope.node.path, message);
+    }
     retrainingAlarms.push(...Object.values(modelQualityMonitor.qualityAlarms).filter((a): a is cloudwatch.Alarm => a !== undefined));
     monitors.push(modelQualityMonitor);
   } else if (plan.quality === 'portable') {
