@@ -13,6 +13,12 @@ import { ValidationErrors } from '../core/errors';
 import { RETRAINING_EVENT_DETAIL_TYPE, RETRAINING_EVENT_SOURCE } from '../core/retraining-event';
 import { createBundledFunction } from './private/bundled-function';
 
+/**
+ * Alarm ARNs per rule: an ARN with a CloudFormation-generated alarm name is about 150 characters, so 8 of them and
+ * the rest of the pattern stay under the 2,048-character default limit of an event pattern.
+ */
+export const ALARMS_PER_RULE = 8;
+
 export interface RetrainingSignalProps {
   /** The model name the events carry (`model`). */
   readonly modelName: string;
@@ -44,8 +50,11 @@ export class RetrainingSignal extends Construct {
   }
 
   readonly function: lambda.Function;
-  /** The rule on the alarms' state changes (on the default bus, where CloudWatch sends them). */
-  readonly alarmRule: events.Rule;
+  /**
+   * The rules on the alarms' state changes (on the default bus, where CloudWatch sends them), at most
+   * ALARMS_PER_RULE alarm ARNs each.
+   */
+  readonly alarmRules: readonly events.Rule[];
   /** Where the events go. */
   readonly eventBus: events.IEventBus;
 
@@ -72,17 +81,24 @@ export class RetrainingSignal extends Construct {
     this.function = fn;
     role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'PutRetrainingEvents', actions: ['events:PutEvents'], resources: [this.eventBus.eventBusArn] }));
 
-    // CloudWatch sends alarm state changes to the default bus only, with the alarm ARN as the event's resource.
-    this.alarmRule = new events.Rule(this, 'AlarmRule', {
-      description: `Drift and quality alarms of model ${props.modelName} going to ALARM`,
-      eventPattern: {
-        source: ['aws.cloudwatch'],
-        detailType: ['CloudWatch Alarm State Change'],
-        resources: props.alarms.map((a) => a.alarmArn),
-        detail: { state: { value: ['ALARM'] } },
-      },
-      // Lambda retries an async invocation twice on error (a rejected PutEvents throws).
-      targets: [new targets.LambdaFunction(fn)],
-    });
+    // CloudWatch sends alarm state changes to the default bus only, with the alarm ARN as the event's resource. An
+    // event pattern holds at most 2,048 characters by default (EventBridge quotas,
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html, read 2026-12-05), so the ARNs are
+    // split over rules (rules cost nothing).
+    const rules: events.Rule[] = [];
+    for (let i = 0; i < props.alarms.length; i += ALARMS_PER_RULE) {
+      rules.push(new events.Rule(this, i === 0 ? 'AlarmRule' : `AlarmRule${i / ALARMS_PER_RULE + 1}`, {
+        description: `Drift and quality alarms of model ${props.modelName} going to ALARM`,
+        eventPattern: {
+          source: ['aws.cloudwatch'],
+          detailType: ['CloudWatch Alarm State Change'],
+          resources: props.alarms.slice(i, i + ALARMS_PER_RULE).map((a) => a.alarmArn),
+          detail: { state: { value: ['ALARM'] } },
+        },
+        // Lambda retries an async invocation twice on error (a rejected PutEvents throws).
+        targets: [new targets.LambdaFunction(fn)],
+      }));
+    }
+    this.alarmRules = rules;
   }
 }

@@ -599,10 +599,10 @@ describe('ModelInferenceStack model quality and the retraining signal', () => {
     const ref = (a: cloudwatch.IAlarm) => ({ 'Fn::GetAtt': [stack.getLogicalId(a.node.defaultChild as cloudwatch.CfnAlarm), 'Arn'] });
     const drift = stack.portableDriftJob!;
     const quality = stack.portableQualityJob!;
-    const rule = Object.values(t.findResources('AWS::Events::Rule', { Properties: { EventPattern: { 'detail-type': ['CloudWatch Alarm State Change'] } } }));
-    expect(rule).toHaveLength(1);
-    expect(rule[0].Properties.EventPattern.resources).toEqual([...drift.driftAlarms, ...quality.qualityAlarms].map(ref));
-    expect(JSON.stringify(rule[0].Properties.EventPattern.resources)).not.toContain(stack.getLogicalId(drift.constraintViolationsAlarm.node.defaultChild as cloudwatch.CfnAlarm));
+    const rules = Object.values(t.findResources('AWS::Events::Rule', { Properties: { EventPattern: { 'detail-type': ['CloudWatch Alarm State Change'] } } }));
+    const resources = rules.flatMap((r) => r.Properties.EventPattern.resources);
+    expect(resources).toEqual([...drift.driftAlarms, ...quality.qualityAlarms].map(ref));
+    expect(JSON.stringify(resources)).not.toContain(stack.getLogicalId(drift.constraintViolationsAlarm.node.defaultChild as cloudwatch.CfnAlarm));
     const policy = Object.entries(t.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith('RetrainingSignal'))![1];
     expect(policy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Action: 'events:PutEvents',
       Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':event-bus/default']] } }));

@@ -2,13 +2,13 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
-import { RetrainingSignal } from '../../lib/aws/retraining-signal';
+import { ALARMS_PER_RULE, RetrainingSignal } from '../../lib/aws/retraining-signal';
 import { RETRAINING_EVENT_DETAIL_TYPE, RETRAINING_EVENT_SOURCE } from '../../lib/core/retraining-event';
 
-function synth(eventBus?: (stack: Stack) => events.IEventBus) {
+function synth(eventBus?: (stack: Stack) => events.IEventBus, alarmCount = 2) {
   const stack = new Stack(new App(), 'Stack', { env: { account: '111122223333', region: 'eu-west-1' } });
   const metric = new cloudwatch.Metric({ namespace: 'DeployAiSmarter/Quality', metricName: 'Accuracy', dimensionsMap: { Model: 'churn' } });
-  const alarms = ['A', 'B'].map((id) => new cloudwatch.Alarm(stack, id, { metric, threshold: 0.8, evaluationPeriods: 1 }));
+  const alarms = Array.from({ length: alarmCount }, (_, i) => new cloudwatch.Alarm(stack, `Alarm${i}`, { metric, threshold: 0.8, evaluationPeriods: 1 }));
   const signal = new RetrainingSignal(stack, 'Signal', { modelName: 'churn', alarms, eventBus: eventBus?.(stack) });
   return { stack, signal, alarms, template: Template.fromStack(stack) };
 }
@@ -45,6 +45,21 @@ describe('RetrainingSignal', () => {
     expect(statements.filter((s: { Action: unknown }) => JSON.stringify(s.Action).includes('events:'))).toEqual([
       { Sid: 'PutRetrainingEvents', Effect: 'Allow', Action: 'events:PutEvents', Resource: busArn },
     ]);
+  });
+
+  it('splits many alarms over rules of at most ALARMS_PER_RULE ARNs, each pattern under 2,048 characters with long alarm names', () => {
+    const { template, stack, signal } = synth(undefined, 20);
+    const rules = Object.values(template.findResources('AWS::Events::Rule'));
+    expect(rules.map((r) => r.Properties.EventPattern.resources.length)).toEqual([ALARMS_PER_RULE, ALARMS_PER_RULE, 20 - 2 * ALARMS_PER_RULE]);
+    expect(signal.alarmRules).toHaveLength(3);
+    // Deployed, each ARN is arn:aws:cloudwatch:<region>:<account>:alarm:<stack>-<logical id>-<suffix>: measure with long names.
+    const longName = `${'S'.repeat(40)}-${'PortableDriftDriftAlarmmonthlycharges'.padEnd(60, 'X')}-ABCDEFGHIJKL`;
+    const arn = `arn:aws:cloudwatch:ap-southeast-2:111122223333:alarm:${longName}`;
+    for (const rule of rules) {
+      const pattern = { ...rule.Properties.EventPattern, resources: rule.Properties.EventPattern.resources.map(() => arn) };
+      expect(JSON.stringify(pattern).length).toBeLessThan(2048);
+    }
+    expect(stack).toBeDefined();
   });
 
   it('gives the pattern consumers match the published events with', () => {
