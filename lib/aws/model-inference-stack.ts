@@ -1,5 +1,6 @@
-// The composed AWS stack: one ModelSpec (plus AWS overrides) becomes an encrypted ingestion bucket, a
-// SageMaker endpoint, an authenticated API in front of it and alarms on it, with outputs to find them.
+// The composed AWS stack: one ModelSpec (plus AWS overrides) becomes an encrypted ingestion bucket, a SageMaker
+// endpoint, an authenticated API in front of it, alarms, and the portable drift and quality jobs, with outputs to find them.
+// Props are in model-inference-stack-props.ts; which monitors run, and their wiring, in private/stack-monitors.ts.
 import { CfnOutput, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
