@@ -43,6 +43,12 @@ export const EXAMPLES: readonly Example[] = [
   { name: 'llm-huggingface', summary: 'a Hugging Face LLM on SageMaker TGI (ml.g5.2xlarge)', kind: 'cdk', load: () => (require('./llm-huggingface') as typeof import('./llm-huggingface')).addLlmHuggingFace },
   { name: 'lambda-model', summary: 'a small model in a Lambda function (mode lambda)', kind: 'cdk', load: () => (require('./lambda-model') as typeof import('./lambda-model')).addLambdaModel },
   {
+    name: 'retraining-signal',
+    summary: 'portable drift and quality jobs with a retraining signal queued for a pipeline',
+    kind: 'cdk',
+    load: () => (require('./retraining-signal') as typeof import('./retraining-signal')).addRetrainingSignal,
+  },
+  {
     name: 'three-clouds-aws',
     summary: 'the same spec on three clouds: AWS',
     kind: 'cdk',

@@ -16,3 +16,6 @@ export * from './inference-dashboard';
 export * from './portable-drift-job';
 export * from './model-budget';
 export * from './lambda-model';
+export * from './portable-quality-job';
+export * from './portable-explain-job';
+export * from './retraining-signal';

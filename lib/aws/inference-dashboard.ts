@@ -55,6 +55,12 @@ export interface InferenceDashboardProps {
    */
   readonly driftThreshold?: number;
   /**
+   * Rows of widgets the monitors contribute (e.g. `PortableDriftJob.dashboardWidgets()`), one row per entry, shown
+   * above the alarms.
+   * @default - none
+   */
+  readonly monitorWidgets?: readonly (readonly cloudwatch.IWidget[])[];
+  /**
    * Alarms whose state the page shows.
    * @default - no alarm row
    */
@@ -180,6 +186,9 @@ export class InferenceDashboard extends Construct {
           width: 24,
         }),
       );
+    }
+    for (const row of props.monitorWidgets ?? []) {
+      if (row.length > 0) this.dashboard.addWidgets(...row);
     }
     if (props.alarms && props.alarms.length > 0) {
       this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: [...props.alarms], width: 24 }));

@@ -1,8 +1,7 @@
-// PortableDriftJob: the library's own drift job (lib/runtime/drift) on AWS, as an hourly Lambda, for accounts
-// without SageMaker Model Monitor. Emits `DeployAiSmarter/Drift` metrics through EMF and alarms on them.
+// PortableDriftJob: the library's own drift job (lib/runtime/drift) on AWS as an hourly Lambda: the stack's default
+// drift monitor. Emits `DeployAiSmarter/Drift` metrics through EMF and alarms on the job's own verdicts.
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -15,11 +14,23 @@ import { Construct } from 'constructs';
 import { driftJobContainer } from '../core/drift-job';
 import { ValidationErrors } from '../core/errors';
 import { ModelSpec, resolveModelSpec } from '../core/model-spec';
+import { CONSTRAINT_CHECKS, ConstraintCheck } from '../runtime/drift/constraint-checks';
+import { DRIFT_METRIC_NAMESPACE, VIOLATION_METRICS } from '../runtime/drift/emitters';
 import { createBundledFunction } from './private/bundled-function';
+import { createJobHealthAlarm, notifyAlarmTopic } from './private/job-health';
 import { acknowledgeWildcardArns } from './private/nag-findings';
 
-/** CloudWatch namespace of the portable drift job's metrics (lib/runtime/drift/emitters.ts). */
-export const PORTABLE_DRIFT_METRICS_NAMESPACE = 'DeployAiSmarter/Drift';
+/** CloudWatch namespace of the portable drift job's metrics (the emitter's own constant, lib/runtime/drift/emitters.ts). */
+export const PORTABLE_DRIFT_METRICS_NAMESPACE = DRIFT_METRIC_NAMESPACE;
+
+/**
+ * Default memory of the drift function. `npm run bench` (scripts/bench-drift.ts) profiles a day of capture, 1M rows,
+ * in about 7 s of CPU and 125 MB peak RSS on a 2-CPU dev machine. The job is single-threaded and Lambda gives CPU in
+ * proportion to memory, one full vCPU at 1,769 MB (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html,
+ * read 2026-12-05): 2048 MB buys that whole vCPU, so a 24-hour window (1M rows) stays well under a minute of CPU even on
+ * a slower core, and leaves 16x the measured memory for wider tables, more distinct categories and the S3 client.
+ */
+export const PORTABLE_DRIFT_DEFAULT_MEMORY_MB = 2048;
 
 export interface PortableDriftJobProps {
   /** The model: its name (the `Model` metric dimension), drift features and thresholds. */
@@ -57,11 +68,12 @@ export interface PortableDriftJobProps {
   readonly windowHours?: number;
   /**
    * Function memory in MB (128-10240); the job streams, so memory scales with features, not data.
-   * @default 1024
+   * @default 2048 (one full vCPU; see PORTABLE_DRIFT_DEFAULT_MEMORY_MB)
    */
   readonly memorySize?: number;
   /**
-   * Function timeout (at most 15 minutes, Lambda's limit).
+   * Function timeout (at most 15 minutes, Lambda's limit). Billing is per millisecond used, so the limit costs nothing
+   * until a run needs it: reading a day of capture objects from S3 takes longer than analyzing them.
    * @default Duration.minutes(15)
    */
   readonly timeout?: Duration;
@@ -80,20 +92,33 @@ export interface PortableDriftJobProps {
 const PREFIX = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*\/$/;
 const PREFIX_EXPECTED = "a key prefix ending in '/' without a leading '/', e.g. 'baseline/'";
 
-/** The portable drift job as a scheduled Lambda, with per-feature and overall drift alarms and a job-health alarm. */
+/**
+ * The portable drift job as a scheduled Lambda, with alarms on the job's verdicts (per named feature, the dataset,
+ * constraint violations) and a job-health alarm. docs/drift.md "Metric and log contract" lists what each alarm reads.
+ */
 export class PortableDriftJob extends Construct {
   readonly function: lambda.Function;
   readonly rule: events.Rule;
-  /** One alarm per `spec.monitoring.driftFeatures` entry on its distance (`FeatureDrift`), keyed by feature. */
+  /**
+   * One alarm per `spec.monitoring.driftFeatures` entry on the job's verdict for it (`FeatureDrifted` >= 1), keyed by
+   * feature: the job's own test, noise gate and multiple-testing correction decide, not a raw distance.
+   */
   readonly featureDriftAlarms: Readonly<Record<string, cloudwatch.Alarm>>;
-  /** One alarm per `spec.monitoring.driftFeatures` entry on its PSI (`FeaturePsi`), keyed by feature. */
-  readonly featurePsiAlarms: Readonly<Record<string, cloudwatch.Alarm>>;
-  /** Fires when a run finds at least one feature past its drift threshold. */
+  /** Fires when a run finds at least one feature drifted (`DriftedFeatures` > 0), named in `spec` or not. */
   readonly driftedFeaturesAlarm: cloudwatch.Alarm;
+  /** Fires when the share of drifted features reaches the dataset threshold (`DatasetDrift` >= 1). */
+  readonly datasetDriftAlarm: cloudwatch.Alarm;
+  /**
+   * Fires when a run finds a constraint violation (`ConstraintViolations` >= 1): a missing or extra column, a type
+   * change, new categories past the domain threshold, or a completeness drop.
+   */
+  readonly constraintViolationsAlarm: cloudwatch.Alarm;
   /** Fires when a run fails (Lambda errors) or runs stop reporting for three hours. */
   readonly jobHealthAlarm: cloudwatch.AlarmBase;
   /** Every alarm that notifies. */
   readonly alarms: readonly cloudwatch.IAlarm[];
+  /** The alarms that mean "the data drifted" (feature, dataset, drifted features): what a retraining signal listens to. */
+  readonly driftAlarms: readonly cloudwatch.Alarm[];
   /** The `Model` dimension of the metrics. */
   readonly modelName: string;
 
@@ -123,7 +148,7 @@ export class PortableDriftJob extends Construct {
       description: `Hourly drift check of model ${spec.name} against its training baseline`,
       roleDescription: 'Portable drift job: reads captured requests and the baseline, writes its own logs',
       timeout,
-      memorySize: props.memorySize ?? 1024,
+      memorySize: props.memorySize ?? PORTABLE_DRIFT_DEFAULT_MEMORY_MB,
       // The container-only variables (npx cache) do not apply to a bundled function.
       environment: Object.fromEntries(Object.entries(container.env).filter(([k]) => k !== 'NPM_CONFIG_UPDATE_NOTIFIER' && k !== 'HOME')),
       logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
@@ -162,78 +187,103 @@ export class PortableDriftJob extends Construct {
       targets: [new targets.LambdaFunction(this.function, { retryAttempts: 0 })],
     });
 
-    // --- alarms
-    // Distance and PSI alarm alike, per named feature: a feature can shift its shape (PSI) without moving the
-    // largest gap between distributions (distance) past its threshold, and the other way round.
-    const featureAlarms = (idPrefix: string, measure: string, threshold: number, metric: (feature: string) => cloudwatch.IMetric) =>
-      Object.fromEntries(spec.monitoring.driftFeatures.map((feature) => [feature, new cloudwatch.Alarm(this, `${idPrefix}-${feature}`, {
-        alarmDescription: `Feature "${feature}" of model ${spec.name} drifted from the training baseline: ${measure} above ${threshold} (portable drift job)`,
-        metric: metric(feature),
-        threshold,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        // Hours without traffic publish nothing; the job-health alarm covers runs that never report.
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      })]));
-    this.featureDriftAlarms = featureAlarms('DriftAlarm', 'distance', spec.monitoring.driftThreshold, (f) => this.metricFeatureDrift(f));
-    this.featurePsiAlarms = featureAlarms('PsiAlarm', 'population stability index', spec.monitoring.psiThreshold, (f) => this.metricFeaturePsi(f));
-    this.driftedFeaturesAlarm = new cloudwatch.Alarm(this, 'DriftedFeaturesAlarm', {
-      alarmDescription: `At least one feature of model ${spec.name} drifted past its threshold (portable drift job)`,
-      metric: this.metricDriftedFeatures(),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    const failedRunsAlarm = new cloudwatch.Alarm(this, 'FailedRunsAlarm', {
-      alarmDescription: `The drift job of model ${spec.name} failed (unreadable baseline or capture, bad settings, timeout)`,
-      metric: this.function.metricErrors({ statistic: 'Sum', period: Duration.hours(1) }),
+    // --- alarms, all on verdicts the job publishes (0/1 or counts): at least one run saying so fires them.
+    const verdictAlarm = (alarmId: string, description: string, metric: cloudwatch.IMetric) => new cloudwatch.Alarm(this, alarmId, {
+      alarmDescription: `${description} (portable drift job)`,
+      metric,
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
+      // Hours without traffic publish no feature or violation lines; the job-health alarm covers runs that never report.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    // Every successful run writes a summary line, with DriftedFeatures, even when there was no traffic.
-    const resultsMissingAlarm = new cloudwatch.Alarm(this, 'ResultsMissingAlarm', {
-      alarmDescription: `The drift job of model ${spec.name} reported no results for three hours (schedule disabled, function deleted or failing)`,
-      metric: this.metricDriftedFeatures({ statistic: 'SampleCount' }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-    });
-    this.jobHealthAlarm = new cloudwatch.CompositeAlarm(this, 'JobHealthAlarm', {
-      alarmDescription: `The drift job of model ${spec.name} failed or stopped reporting`,
-      alarmRule: cloudwatch.AlarmRule.anyOf(
-        cloudwatch.AlarmRule.fromAlarm(failedRunsAlarm, cloudwatch.AlarmState.ALARM),
-        cloudwatch.AlarmRule.fromAlarm(resultsMissingAlarm, cloudwatch.AlarmState.ALARM),
-      ),
-    });
+    this.featureDriftAlarms = Object.fromEntries(spec.monitoring.driftFeatures.map((feature) => [feature, verdictAlarm(
+      `DriftAlarm-${feature}`,
+      `The drift job found feature "${feature}" of model ${spec.name} drifted from the training baseline`,
+      this.metricFeatureDrifted(feature),
+    )]));
+    this.driftedFeaturesAlarm = verdictAlarm('DriftedFeaturesAlarm', `The drift job found at least one feature of model ${spec.name} drifted`, this.metricDriftedFeatures());
+    this.datasetDriftAlarm = verdictAlarm('DatasetDriftAlarm', `The drift job found the dataset of model ${spec.name} drifted: the share of drifted features reached its threshold`, this.metricDatasetDrift());
+    this.constraintViolationsAlarm = verdictAlarm(
+      'ConstraintViolationsAlarm',
+      `Captured requests of model ${spec.name} broke the baseline constraints: missing or extra column, type change, new categories or completeness drop (see the constraint_violations log line)`,
+      this.metricConstraintViolations(),
+    );
+    // Every run writes a summary line, with DriftedFeatures, even when there was no traffic.
+    this.jobHealthAlarm = createJobHealthAlarm(this, {
+      fn: this.function,
+      heartbeat: this.metricDriftedFeatures(),
+      intervalHours: 1,
+      what: `the drift job of model ${spec.name}`,
+      failureCauses: 'unreadable baseline or capture, bad settings, timeout',
+    }).jobHealthAlarm;
 
+    this.driftAlarms = [...Object.values(this.featureDriftAlarms), this.driftedFeaturesAlarm, this.datasetDriftAlarm];
     // The composite notifies for its two children.
-    this.alarms = [...Object.values(this.featureDriftAlarms), ...Object.values(this.featurePsiAlarms), this.driftedFeaturesAlarm, this.jobHealthAlarm];
-    if (props.alarmTopic) {
-      const action = new cloudwatchActions.SnsAction(props.alarmTopic);
-      for (const alarm of this.alarms as cloudwatch.AlarmBase[]) {
-        alarm.addAlarmAction(action);
-        alarm.addOkAction(action);
-      }
-    }
+    this.alarms = [...this.driftAlarms, this.constraintViolationsAlarm, this.jobHealthAlarm];
+    notifyAlarmTopic(this.alarms as cloudwatch.AlarmBase[], props.alarmTopic);
   }
 
-  /** Drift distance of one feature (`FeatureDrift`, dimensions `Model` and `Feature`). @default Maximum over 1 hour */
+  /** The job's verdict on one feature, 0 or 1 (`FeatureDrifted`, dimensions `Model` and `Feature`). @default Maximum over 1 hour */
+  metricFeatureDrifted(feature: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.jobMetric('FeatureDrifted', { Model: this.modelName, Feature: feature }, props);
+  }
+
+  /** Raw KS / L-infinity distance of one feature, ungated (`FeatureDrift`): for graphs, not alarms. @default Maximum over 1 hour */
   metricFeatureDrift(feature: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return this.jobMetric('FeatureDrift', { Model: this.modelName, Feature: feature }, props);
   }
 
-  /** Population stability index of one feature (`FeaturePsi`, dimensions `Model` and `Feature`). @default Maximum over 1 hour */
+  /** Raw population stability index of one feature, ungated (`FeaturePsi`): for graphs, not alarms. @default Maximum over 1 hour */
   metricFeaturePsi(feature: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return this.jobMetric('FeaturePsi', { Model: this.modelName, Feature: feature }, props);
   }
 
-  /** Features that drifted or broke a constraint in a run (`DriftedFeatures`, dimension `Model`). @default Maximum over 1 hour */
+  /** Features the job found drifted in a run (`DriftedFeatures`, dimension `Model`). @default Maximum over 1 hour */
   metricDriftedFeatures(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return this.jobMetric('DriftedFeatures', { Model: this.modelName }, props);
+  }
+
+  /** The dataset verdict, 0 or 1 (`DatasetDrift`, dimension `Model`). @default Maximum over 1 hour */
+  metricDatasetDrift(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.jobMetric('DatasetDrift', { Model: this.modelName }, props);
+  }
+
+  /** Share of evaluated features that drifted (`DriftedFeatureShare`, dimension `Model`). @default Maximum over 1 hour */
+  metricDriftedFeatureShare(props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.jobMetric('DriftedFeatureShare', { Model: this.modelName }, props);
+  }
+
+  /**
+   * Constraint violations in a run: all checks (`ConstraintViolations`), or one check's count (`MissingColumnViolations`,
+   * ...), dimension `Model`. @default Maximum over 1 hour
+   */
+  metricConstraintViolations(check?: ConstraintCheck, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.jobMetric(check === undefined ? 'ConstraintViolations' : VIOLATION_METRICS[check], { Model: this.modelName }, props);
+  }
+
+  /** Graphs of the verdicts for a dashboard: every feature's verdict (a search, so unnamed features show too), the dataset and violations per check. */
+  dashboardWidgets(): cloudwatch.IWidget[] {
+    const search = new cloudwatch.MathExpression({
+      expression: `SEARCH('{${PORTABLE_DRIFT_METRICS_NAMESPACE},Feature,Model} MetricName="FeatureDrifted" Model="${this.modelName}"', 'Maximum', 3600)`,
+      label: '',
+      period: Duration.hours(1),
+    });
+    return [
+      new cloudwatch.GraphWidget({ title: 'Drift verdict per feature (1 = drifted)', left: [search], leftYAxis: { min: 0, max: 1 }, width: 8 }),
+      new cloudwatch.GraphWidget({
+        title: 'Dataset drift',
+        left: [this.metricDatasetDrift({ label: 'Dataset drifted (0/1)' }), this.metricDriftedFeatureShare({ label: 'Share of features drifted' })],
+        leftYAxis: { min: 0, max: 1 },
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Constraint violations per check',
+        left: CONSTRAINT_CHECKS.map((check) => this.metricConstraintViolations(check, { label: check })),
+        stacked: true,
+        width: 8,
+      }),
+    ];
   }
 
   private jobMetric(metricName: string, dimensionsMap: Record<string, string>, props: cloudwatch.MetricOptions): cloudwatch.Metric {

@@ -2,10 +2,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Lazy } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { ModelInferenceStack, ModelInferenceStackProps } from '../../lib/aws/model-inference-stack';
 import { ModelSpec } from '../../lib/core/model-spec';
+import { setWarningSink } from '../../lib/core/warnings';
 
 const SPEC: ModelSpec = {
   name: 'churn-model',
@@ -109,7 +110,9 @@ describe('ModelInferenceStack (defaults)', () => {
       'memoryUtilization', 'modelLatencyP99', 'overheadLatencyP99',
     ]);
     const topic = Object.keys(t.findResources('AWS::SNS::Topic')).find((id) => id.startsWith('AlarmsTopic'))!;
-    for (const a of Object.values(t.findResources('AWS::CloudWatch::Alarm'))) expect(a.Properties.AlarmActions).toEqual([{ Ref: topic }]);
+    // Every alarm notifies, except the two children of a job-health composite (the composite notifies for them).
+    const alarms = Object.entries(t.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => !/FailedRunsAlarm|ResultsMissingAlarm/.test(id));
+    for (const [, a] of alarms) expect(a.Properties.AlarmActions).toEqual([{ Ref: topic }]);
     t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ml@example.com' });
   });
 
@@ -126,14 +129,17 @@ describe('ModelInferenceStack (defaults)', () => {
     expect(JSON.stringify(t.findResources('AWS::CloudWatch::Alarm'))).not.toContain('GPUUtilization');
   });
 
-  it('without drift features, still alarms to the topic when a Model Monitor run completes with violations', () => {
-    const drift = built.stack.driftMonitor!;
+  it('runs the portable drift job by default: no Model Monitor schedule, verdict, dataset and violation alarms to the topic', () => {
+    t.resourceCountIs('AWS::SageMaker::MonitoringSchedule', 0);
+    t.resourceCountIs('AWS::SageMaker::DataQualityJobDefinition', 0);
+    expect(built.stack.driftMonitor).toBeUndefined();
+    const job = built.stack.portableDriftJob!;
+    expect(job).toBeDefined();
     const topic = Object.keys(t.findResources('AWS::SNS::Topic')).find((id) => id.startsWith('AlarmsTopic'))!;
-    const ruleId = built.stack.getLogicalId(drift.violationsRule!.node.defaultChild as never);
-    expect(t.findResources('AWS::Events::Rule')[ruleId].Properties.EventPattern.detail).toMatchObject({ ExitMessage: [{ prefix: 'CompletedWithViolations' }] });
-    const alarm = t.findResources('AWS::CloudWatch::Alarm')[built.stack.getLogicalId(drift.violationsAlarm!.node.defaultChild as never)];
-    expect(alarm.Properties).toMatchObject({ MetricName: 'MatchedEvents', Dimensions: [{ Name: 'RuleName', Value: { Ref: ruleId } }], AlarmActions: [{ Ref: topic }], OKActions: [{ Ref: topic }] });
-    expect(Object.keys(drift.featureDriftAlarms)).toEqual([]);
+    for (const metric of ['DriftedFeatures', 'DatasetDrift', 'ConstraintViolations']) {
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'DeployAiSmarter/Drift', MetricName: metric, Statistic: 'Maximum', AlarmActions: [{ Ref: topic }] });
+    }
+    expect(Object.keys(job.featureDriftAlarms)).toEqual([]);
   });
 
   it('outputs the API URL, endpoint name, bucket name and alarm topic', () => {
@@ -235,11 +241,11 @@ describe('ModelInferenceStack validation', () => {
   });
 });
 
-describe('ModelInferenceStack monitoring (drift, dashboard, safe deployments)', () => {
+describe('ModelInferenceStack with Model Monitor by explicit choice (drift, dashboard, safe deployments)', () => {
   let built: ReturnType<typeof build>;
   let t: Template;
   beforeAll(() => {
-    built = build({ spec: { ...SPEC, monitoring: { driftFeatures: ['age', 'income'], driftThreshold: 0.2 } } });
+    built = build({ spec: { ...SPEC, monitoring: { driftFeatures: ['age', 'income'], driftThreshold: 0.2 } }, monitoring: { driftEngine: 'model-monitor' } });
     t = built.template;
   });
   const topicRef = () => ({ Ref: Object.keys(t.findResources('AWS::SNS::Topic')).find((id) => id.startsWith('AlarmsTopic'))! });
@@ -332,7 +338,10 @@ describe('ModelInferenceStack monitoring (drift, dashboard, safe deployments)', 
 
   it('records the spec and cost choices for the review', () => {
     const metadata = t.toJSON().Metadata?.['deploy-ai-smarter'];
-    expect(metadata).toMatchObject({ version: 1, cloud: 'aws', spec: { name: 'churn-model' }, costOptions: { mode: 'realtime', functionMemoryMb: 512, jobs: [{ runner: 'sagemaker-processing', minutesPerRun: 10 }] } });
+    expect(metadata).toMatchObject({ version: 1, cloud: 'aws', spec: { name: 'churn-model' }, costOptions: { mode: 'realtime', functionMemoryMb: 512, jobs: [
+      { runner: 'sagemaker-processing', minutesPerRun: 10 },
+      { item: 'Retraining signal (Lambda, per alarm)', runner: 'aws-lambda', memoryGb: 0.25 },
+    ] } });
     expect(metadata.costOptions.alarmCount).toBe(Object.keys(t.findResources('AWS::CloudWatch::Alarm')).length);
     expect(metadata.costOptions.keyCount).toBe(Object.keys(t.findResources('AWS::KMS::Key')).length);
   });
@@ -344,16 +353,16 @@ describe('ModelInferenceStack monitoring options', () => {
     fs.writeFileSync(path.join(dir, 'statistics.json'), JSON.stringify({ features: [{ name: 'age' }, { name: 'income' }] }));
     fs.writeFileSync(path.join(dir, 'constraints.json'), JSON.stringify({ features: [] }));
     const baseline = { statisticsPath: path.join(dir, 'statistics.json'), constraintsPath: path.join(dir, 'constraints.json') };
-    const { template } = build({ spec: { ...SPEC, monitoring: { driftFeatures: ['age'] } }, baseline, monitoring: { driftSchedule: 'cron(0 0/6 ? * * *)' } });
+    const { template } = build({ spec: { ...SPEC, monitoring: { driftFeatures: ['age'] } }, baseline, monitoring: { driftEngine: 'model-monitor', driftSchedule: 'cron(0 0/6 ? * * *)' } });
     template.hasResourceProperties('AWS::SageMaker::MonitoringSchedule', {
       MonitoringScheduleConfig: Match.objectLike({ ScheduleConfig: { ScheduleExpression: 'cron(0 0/6 ? * * *)' } }),
     });
-    expect(() => build({ spec: { ...SPEC, monitoring: { driftFeatures: ['agee'] } }, baseline }))
+    expect(() => build({ spec: { ...SPEC, monitoring: { driftFeatures: ['agee'] } }, baseline, monitoring: { driftEngine: 'model-monitor' } }))
       .toThrow('DriftMonitor features[0]: got "agee"; expected a feature of the baseline (age, income)');
   });
 
   it('rejects a bad drift schedule', () => {
-    expect(() => build({ monitoring: { driftSchedule: 'rate(1 hour)' } })).toThrow('DriftMonitor schedule: got "rate(1 hour)"; expected one of the forms SageMaker accepts');
+    expect(() => build({ monitoring: { driftEngine: 'model-monitor', driftSchedule: 'rate(1 hour)' } })).toThrow('DriftMonitor schedule: got "rate(1 hour)"; expected one of the forms SageMaker accepts');
   });
 
   it('turns the drift monitor, dashboard and deployment config off one by one', () => {
@@ -362,6 +371,10 @@ describe('ModelInferenceStack monitoring options', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
     expect(only(template, 'AWS::SageMaker::Endpoint').resource.Properties.DeploymentConfig).toBeUndefined();
     expect(stack.driftMonitor).toBeUndefined();
+    expect(stack.portableDriftJob).toBeUndefined();
+    // Nothing to listen to: no retraining signal either.
+    expect(stack.retrainingSignal).toBeUndefined();
+    template.resourceCountIs('AWS::Events::Rule', 0);
   });
 
   it('takes a linear deployment strategy', () => {
@@ -384,6 +397,7 @@ describe('ModelInferenceStack monitoring options', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     expect(only(template, 'AWS::SageMaker::Endpoint').resource.Properties.DeploymentConfig.AutoRollbackConfiguration.Alarms).toHaveLength(2);
     expect(stack.driftMonitor).toBeUndefined();
+    expect(stack.portableDriftJob).toBeUndefined();
   });
 
   it('GPU: GPU and GPU memory alarms (1 GPU), custom alarm thresholds, and GPU utilization on the dashboard', () => {
@@ -396,7 +410,7 @@ describe('ModelInferenceStack monitoring options', () => {
     expect(JSON.stringify(only(template, 'AWS::CloudWatch::Dashboard').resource.Properties.DashboardBody)).toContain('GPUUtilization');
   });
 
-  it('model quality: a job over captured predictions and ground-truth labels in the ingestion bucket, alarms to the topic', () => {
+  it('model quality with Model Monitor (modelQuality given): a job over captured predictions and ground-truth labels, alarms to the topic', () => {
     const { template } = build({ modelQuality: { problemType: 'BinaryClassification', thresholds: { accuracy: 0.8 }, inferenceAttribute: '0' } });
     const bucket = Object.keys(template.findResources('AWS::S3::Bucket')).find((id) => id.startsWith('IngestionBucket'))!;
     template.hasResourceProperties('AWS::SageMaker::ModelQualityJobDefinition', {
@@ -417,7 +431,16 @@ describe('ModelInferenceStack monitoring options', () => {
     ['monitors with monitoring off', { spec: { ...SPEC, monitoring: { enabled: false } }, monitoring: { dashboard: true } }, 'ModelInferenceStack monitoring: got {"dashboard":true}; expected nothing: spec.monitoring.enabled is false'],
     ['drift threshold out of range', { spec: { ...SPEC, monitoring: { driftThreshold: 1.5 } } }, 'ModelInferenceStack spec.monitoring.driftThreshold: got 1.5; expected a number from 0.001 to 1'],
     ['canary percent out of range', { monitoring: { deployment: { strategy: { type: 'canary', percent: 80, waitMinutes: 10 } } } }, 'ModelEndpoint deployment.strategy.percent: got 80; expected an integer from 1 to 50'],
-    ['portable job with a baseline prop', { portableDriftJob: true, baseline: { statisticsUri: 's3://b/x/statistics.json', constraintsUri: 's3://b/x/constraints.json' } }, 'ModelInferenceStack baseline:'],
+    ['portable job with a baseline prop', { portableDriftJob: true, baseline: { statisticsUri: 's3://b/x/statistics.json', constraintsUri: 's3://b/x/constraints.json' } }, "ModelInferenceStack baseline: got {\"statisticsUri\":\"s3://b/x/statistics.json\",\"constraintsUri\":\"s3://b/x/constraints.json\"}; expected no baseline prop with driftEngine 'portable'"],
+    ['unknown drift engine', { monitoring: { driftEngine: 'evidently' as never } }, 'ModelInferenceStack monitoring.driftEngine: got "evidently"; expected one of "portable", "model-monitor"'],
+    ['a Model Monitor schedule for the portable job', { monitoring: { driftSchedule: 'cron(0 * ? * * *)' } }, "ModelInferenceStack monitoring.driftSchedule: got \"cron(0 * ? * * *)\"; expected no value with driftEngine 'portable' (it is Model Monitor's schedule): set portableDriftJob.schedule instead"],
+    ['portable job options with Model Monitor', { portableDriftJob: { windowHours: 2 }, monitoring: { driftEngine: 'model-monitor' } }, "ModelInferenceStack portableDriftJob: got {\"windowHours\":2}; expected no value with driftEngine 'model-monitor'"],
+    ['portableDriftJob false', { portableDriftJob: false }, "ModelInferenceStack portableDriftJob: got false; expected true or the job's options: to turn drift off set monitoring.drift: false"],
+    ['unknown quality engine', { monitoring: { qualityEngine: 'clarify' as never } }, 'ModelInferenceStack monitoring.qualityEngine: got "clarify"; expected one of "portable", "model-monitor"'],
+    ['Model Monitor quality without its options', { monitoring: { qualityEngine: 'model-monitor' } }, "ModelInferenceStack monitoring.qualityEngine: got \"model-monitor\"; expected 'portable', or the Model Monitor options in modelQuality"],
+    ['Model Monitor options with the portable engine', { modelQuality: { problemType: 'Regression' }, monitoring: { qualityEngine: 'portable' } }, "ModelInferenceStack modelQuality: got \"Regression\"; expected no value with qualityEngine 'portable'"],
+    ['spec quality without capture', { dataCapture: false, spec: { ...SPEC, monitoring: { quality: { problemType: 'Regression' } } } }, 'ModelInferenceStack spec.monitoring.quality: got "Regression"; expected false or unset: model quality monitoring reads captured data'],
+    ['ground-truth prefix', { groundTruthPrefix: '/labels' }, "ModelInferenceStack groundTruthPrefix: got \"/labels\"; expected a key prefix ending in '/'"],
     ['alarm threshold out of range', { monitoring: { alarmThresholds: { memoryUtilizationPercent: 120 } } }, 'InferenceAlarms memoryUtilizationPercent: got 120; expected a percentage greater than 0 and at most 100'],
     ['budget scope', { spec: { ...SPEC, monthlyBudgetUsd: 500 }, budgetScope: 'org' as never }, 'ModelInferenceStack budgetScope: got "org"; expected one of "tag", "account"'],
     ['budget nobody hears', { spec: { ...SPEC, monthlyBudgetUsd: 500, monitoring: { enabled: false } }, batchInference: false }, 'ModelInferenceStack spec.monthlyBudgetUsd: got 500; expected monitoring on'],
@@ -466,38 +489,47 @@ describe('ModelInferenceStack budget', () => {
   });
 });
 
-describe('ModelInferenceStack portable drift job (opt-in)', () => {
+describe('ModelInferenceStack portable drift job (the default engine)', () => {
   let built: ReturnType<typeof build>;
   beforeAll(() => {
     built = build({ spec: { ...SPEC, monitoring: { driftFeatures: ['age'] } }, portableDriftJob: { windowHours: 2 } });
   });
 
-  it('replaces the Model Monitor job with an hourly Lambda reading the endpoint capture folder and baseline/', () => {
+  it('runs an hourly Lambda reading the endpoint capture folder and baseline/, sized for a day of capture', () => {
     const t = built.template;
     t.resourceCountIs('AWS::SageMaker::MonitoringSchedule', 0);
     const bucket = Object.keys(t.findResources('AWS::S3::Bucket')).find((id) => id.startsWith('IngestionBucket'))!;
-    const fn = Object.values(t.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.LOG_FORMAT)!;
-    expect(fn.Properties.Environment.Variables).toEqual({
+    const fn = Object.values(t.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.BASELINE_URI)!;
+    expect(fn.Properties.MemorySize).toBe(2048);
+    expect(fn.Properties.Environment.Variables).toMatchObject({
       MODEL_NAME: 'churn-model',
       BASELINE_URI: { 'Fn::Join': ['', ['s3://', { Ref: bucket }, '/baseline/']] },
       CAPTURE_URI: { 'Fn::Join': ['', ['s3://', { Ref: bucket }, `/data-capture/${built.stack.endpoint.physicalEndpointName}/AllTraffic/`]] },
-      DRIFT_THRESHOLD: '0.1',
-      PSI_THRESHOLD: '0.2',
       WINDOW_HOURS: '2',
       LOG_FORMAT: 'aws',
       DRIFT_EXIT_CODE: '0',
     });
     t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(15 * * * ? *)' });
-    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm', { Properties: { Namespace: 'DeployAiSmarter/Drift', MetricName: 'FeatureDrift' } }));
+    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm', { Properties: { Namespace: 'DeployAiSmarter/Drift', MetricName: 'FeatureDrifted' } }));
     expect(alarms).toHaveLength(1);
     expect(alarms[0].Properties.Dimensions).toEqual([{ Name: 'Feature', Value: 'age' }, { Name: 'Model', Value: 'churn-model' }]);
-    expect(JSON.stringify(only(t, 'AWS::CloudWatch::Dashboard').resource.Properties.DashboardBody)).toContain('FeatureDrift');
+    const body = JSON.stringify(only(t, 'AWS::CloudWatch::Dashboard').resource.Properties.DashboardBody);
+    for (const metric of ['FeatureDrifted', 'DatasetDrift', 'MissingColumnViolations']) expect(body).toContain(metric);
   });
 
-  it('runs next to Model Monitor when monitoring.drift is true', () => {
-    const { template } = build({ portableDriftJob: true, monitoring: { drift: true } });
+  it('records the Lambda drift job (and the retraining signal) for the cost model', () => {
+    const jobs = built.template.toJSON().Metadata['deploy-ai-smarter'].costOptions.jobs;
+    expect(jobs).toEqual([
+      { item: 'Hourly drift job (portable, Lambda)', runner: 'aws-lambda', minutesPerRun: 1, memoryGb: 2 },
+      { item: 'Retraining signal (Lambda, per alarm)', runner: 'aws-lambda', runsPerMonth: 30, minutesPerRun: 0.01, memoryGb: 0.25 },
+    ]);
+  });
+
+  it("runs Model Monitor instead only with driftEngine: 'model-monitor'", () => {
+    const { template, stack } = build({ monitoring: { driftEngine: 'model-monitor' } });
     template.resourceCountIs('AWS::SageMaker::MonitoringSchedule', 1);
-    expect(Object.values(template.findResources('AWS::Lambda::Function')).some((f) => f.Properties.Environment?.Variables?.LOG_FORMAT === 'aws')).toBe(true);
+    expect(stack.portableDriftJob).toBeUndefined();
+    expect(Object.values(template.findResources('AWS::Lambda::Function')).some((f) => f.Properties.Environment?.Variables?.BASELINE_URI)).toBe(false);
   });
 });
 
@@ -530,5 +562,98 @@ describe('ModelInferenceStack on any SageMaker hosting type', () => {
     const template = Template.fromStack(stack);
     expect(only(template, 'AWS::SageMaker::EndpointConfig').resource.Properties.ProductionVariants[0].InstanceType).toBe('ml.g6.xlarge');
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MaxCapacity: 3 });
+  });
+});
+
+describe('ModelInferenceStack model quality and the retraining signal', () => {
+  let built: ReturnType<typeof build>;
+  beforeAll(() => {
+    built = build({ spec: { ...SPEC, monitoring: { driftFeatures: ['age'], quality: { problemType: 'BinaryClassification', minAccuracy: 0.8, minPrecision: 0.75 } } } });
+  });
+
+  it('runs the portable quality job by default with spec.monitoring.quality: capture folder and ground-truth/ of the ingestion bucket, no Model Monitor', () => {
+    const t = built.template;
+    t.resourceCountIs('AWS::SageMaker::ModelQualityJobDefinition', 0);
+    t.resourceCountIs('AWS::SageMaker::MonitoringSchedule', 0);
+    expect(built.stack.modelQualityMonitor).toBeUndefined();
+    const bucket = Object.keys(t.findResources('AWS::S3::Bucket')).find((id) => id.startsWith('IngestionBucket'))!;
+    const fn = Object.values(t.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.QUALITY_PROBLEM_TYPE)!;
+    expect(fn.Properties.Environment.Variables).toMatchObject({
+      MODEL_NAME: 'churn-model',
+      QUALITY_CAPTURE_URI: { 'Fn::Join': ['', ['s3://', { Ref: bucket }, `/data-capture/${built.stack.endpoint.physicalEndpointName}/AllTraffic/`]] },
+      QUALITY_GROUND_TRUTH_URI: { 'Fn::Join': ['', ['s3://', { Ref: bucket }, '/ground-truth/']] },
+      QUALITY_MIN_ACCURACY: '0.8',
+      QUALITY_MIN_PRECISION: '0.75',
+    });
+    const topic = Object.keys(t.findResources('AWS::SNS::Topic')).find((id) => id.startsWith('AlarmsTopic'))!;
+    for (const [metric, threshold] of [['Accuracy', 0.8], ['Precision', 0.75]] as const) {
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'DeployAiSmarter/Quality', MetricName: metric, Threshold: threshold, ComparisonOperator: 'LessThanThreshold', AlarmActions: [{ Ref: topic }] });
+    }
+    expect(JSON.stringify(only(t, 'AWS::CloudWatch::Dashboard').resource.Properties.DashboardBody)).toContain('LabelledEvents');
+    expect(t.toJSON().Metadata['deploy-ai-smarter'].costOptions.jobs).toContainEqual(
+      { item: 'Model quality job every 24 h (portable, Lambda)', runner: 'aws-lambda', runsPerMonth: 31, minutesPerRun: 2, memoryGb: 2 });
+  });
+
+  it('publishes the retraining signal on drift-verdict and quality alarms only (not violations or job health), to the default bus', () => {
+    const { stack, template: t } = built;
+    const ref = (a: cloudwatch.IAlarm) => ({ 'Fn::GetAtt': [stack.getLogicalId(a.node.defaultChild as cloudwatch.CfnAlarm), 'Arn'] });
+    const drift = stack.portableDriftJob!;
+    const quality = stack.portableQualityJob!;
+    const rules = Object.values(t.findResources('AWS::Events::Rule', { Properties: { EventPattern: { 'detail-type': ['CloudWatch Alarm State Change'] } } }));
+    const resources = rules.flatMap((r) => r.Properties.EventPattern.resources);
+    expect(resources).toEqual([...drift.driftAlarms, ...quality.qualityAlarms].map(ref));
+    expect(JSON.stringify(resources)).not.toContain(stack.getLogicalId(drift.constraintViolationsAlarm.node.defaultChild as cloudwatch.CfnAlarm));
+    const policy = Object.entries(t.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith('RetrainingSignal'))![1];
+    expect(policy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Action: 'events:PutEvents',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':event-bus/default']] } }));
+  });
+
+  it('runs Model Monitor quality only with its options (modelQuality), and turns the retraining signal off on request', () => {
+    const { template, stack } = build({ modelQuality: { problemType: 'Regression' }, monitoring: { retrainingSignal: false } });
+    template.resourceCountIs('AWS::SageMaker::ModelQualityJobDefinition', 1);
+    expect(stack.portableQualityJob).toBeUndefined();
+    expect(stack.retrainingSignal).toBeUndefined();
+  });
+});
+
+describe('ModelInferenceStack explainability (opt-in)', () => {
+  it('is off by default', () => {
+    const { stack, template } = build();
+    expect(stack.explainJob).toBeUndefined();
+    expect(Object.values(template.findResources('AWS::Lambda::Function')).some((f) => f.Properties.Environment?.Variables?.EXPLAIN_CAPTURE_URI)).toBe(false);
+  });
+
+  it('with monitoring.explain: a daily job calling the endpoint on the endpoint capture, on the dashboard and in the cost lines', () => {
+    const { stack, template } = build({ monitoring: { explain: { featureNames: ['age', 'income'], sample: 300 } } });
+    const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.EXPLAIN_CAPTURE_URI)!;
+    expect(fn.Properties.Environment.Variables).toMatchObject({
+      ENDPOINT_NAME: { 'Fn::GetAtt': [only(template, 'AWS::SageMaker::Endpoint').id, 'EndpointName'] }, EXPLAIN_FEATURE_NAMES: 'age,income', EXPLAIN_SAMPLE: '300',
+    });
+    expect(JSON.stringify(only(template, 'AWS::CloudWatch::Dashboard').resource.Properties.DashboardBody)).toContain('FeatureImportance');
+    expect(template.toJSON().Metadata['deploy-ai-smarter'].costOptions.jobs).toContainEqual({ item: 'Daily explainability job (Lambda)', runner: 'aws-lambda', runsPerMonth: 30, minutesPerRun: 2, memoryGb: 1 });
+    expect(stack.explainJob).toBeDefined();
+  });
+
+  it.each([
+    ['without capture', { dataCapture: false, monitoring: { explain: true } }, 'ModelInferenceStack monitoring.explain: got true; expected false or unset: the explainability job reads captured data'],
+    ['in async mode', { mode: 'async' as const, batchInference: false, monitoring: { explain: true } }, "ModelInferenceStack monitoring.explain: got true; expected false or unset in async mode"],
+  ] as Array<[string, Partial<ModelInferenceStackProps>, string]>)('rejects explain %s', (_name, props, message) => {
+    expect(() => build(props)).toThrow(message);
+  });
+});
+
+describe('ModelInferenceStack quality engine choice', () => {
+  it('warns that spec.monitoring.quality is unused when modelQuality picks Model Monitor', () => {
+    const printed: string[] = [];
+    const previous = setWarningSink((line) => printed.push(line));
+    try {
+      const { template, stack } = build({ spec: { ...SPEC, monitoring: { quality: { problemType: 'Regression', maxRmse: 3 } } }, modelQuality: { problemType: 'Regression' } });
+      template.resourceCountIs('AWS::SageMaker::ModelQualityJobDefinition', 1);
+      expect(stack.portableQualityJob).toBeUndefined();
+      Annotations.fromStack(stack).hasWarning('/Model', Match.stringLikeRegexp('spec.monitoring.quality is not used on AWS'));
+    } finally {
+      setWarningSink(previous);
+    }
+    expect(printed.some((l) => l.includes('spec.monitoring.quality is not used on AWS'))).toBe(true);
   });
 });

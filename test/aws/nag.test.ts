@@ -34,6 +34,11 @@ describe('cdk-nag smoke check', () => {
     expect(nagFindings((app) => new ModelInferenceStack(app, 'Default', { spec: SPEC }))).toEqual([]);
   });
 
+  it('the stack with the portable quality and explain jobs and the retraining signal has no unacknowledged AwsSolutions finding', () => {
+    const spec = { ...SPEC, monitoring: { driftFeatures: ['age'], quality: { problemType: 'BinaryClassification' as const, minAccuracy: 0.8 } } };
+    expect(nagFindings((app) => new ModelInferenceStack(app, 'Quality', { spec, monitoring: { explain: true } }))).toEqual([]);
+  });
+
   it('reports a finding nobody acknowledged (control)', () => {
     const findings = nagFindings((app) => new s3.Bucket(new Stack(app, 'Control'), 'PlainBucket'));
     expect(findings).toEqual(expect.arrayContaining([expect.stringMatching(/^AwsSolutions error AwsSolutions-S1 at Control\/PlainBucket/)]));

@@ -6,6 +6,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { PortableDriftJob, PortableDriftJobProps } from '../../lib/aws/portable-drift-job';
 import { latestNodeRuntime } from '../../lib/aws/private/lambda-runtime';
+import { CONSTRAINT_CHECKS, Violation } from '../../lib/runtime/drift/constraint-checks';
+import { DRIFT_METRIC_NAMESPACE, VIOLATION_METRICS, violationsLine } from '../../lib/runtime/drift/emitters';
 
 const SPEC = { name: 'churn', image: '111122223333.dkr.ecr.us-east-1.amazonaws.com/churn:1', monitoring: { driftFeatures: ['age', 'plan'], driftThreshold: 0.3, psiThreshold: 0.25 } };
 
@@ -32,7 +34,7 @@ describe('PortableDriftJob', () => {
 
   it('runs the bundled drift handler on the newest Node.js runtime aws-cdk-lib knows for up to 15 minutes, one run at a time, without retries', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: latestNodeRuntime().name, Handler: 'index.handler', Timeout: 900, MemorySize: 1024, ReservedConcurrentExecutions: 1,
+      Runtime: latestNodeRuntime().name, Handler: 'index.handler', Timeout: 900, MemorySize: 2048, ReservedConcurrentExecutions: 1,
       Environment: { Variables: Match.objectLike({ MODEL_NAME: 'churn', LOG_FORMAT: 'aws', DRIFT_THRESHOLD: '0.3', PSI_THRESHOLD: '0.25', DRIFT_EXIT_CODE: '0', WINDOW_HOURS: '1' }) },
     });
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 0 });
@@ -69,50 +71,77 @@ describe('PortableDriftJob', () => {
     }]);
   });
 
-  it('alarms per feature on DeployAiSmarter/Drift FeatureDrift and on DriftedFeatures > 0, to the topic', () => {
+  it("alarms per feature on the job's verdict (FeatureDrifted >= 1), not on a raw distance or PSI, to the topic", () => {
     for (const feature of ['age', 'plan']) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: 'DeployAiSmarter/Drift', MetricName: 'FeatureDrift', Statistic: 'Maximum', Threshold: 0.3, ComparisonOperator: 'GreaterThanThreshold',
+        Namespace: DRIFT_METRIC_NAMESPACE, MetricName: 'FeatureDrifted', Statistic: 'Maximum', Period: 3600, EvaluationPeriods: 1,
+        Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching',
         Dimensions: [{ Name: 'Feature', Value: feature }, { Name: 'Model', Value: 'churn' }], AlarmActions: [{ Ref: topicId }], OKActions: [{ Ref: topicId }],
       });
     }
+    // The spec thresholds feed the job (DRIFT_THRESHOLD, PSI_THRESHOLD); no alarm re-compares its raw numbers.
+    for (const raw of ['FeatureDrift', 'FeaturePsi', 'FeatureDistance']) template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: raw }, 0);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'DeployAiSmarter/Drift', MetricName: 'DriftedFeatures', Statistic: 'Maximum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold',
+      Namespace: DRIFT_METRIC_NAMESPACE, MetricName: 'DriftedFeatures', Statistic: 'Maximum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       Dimensions: [{ Name: 'Model', Value: 'churn' }], AlarmActions: [{ Ref: topicId }],
     });
     expect(Object.keys(job.featureDriftAlarms)).toEqual(['age', 'plan']);
   });
 
-  it('alarms per feature on DeployAiSmarter/Drift FeaturePsi above psiThreshold, like the distance alarms', () => {
-    const psiAlarms = template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'FeaturePsi' } });
-    expect(Object.values(psiAlarms).map((a) => a.Properties)).toEqual(['age', 'plan'].map((feature) => expect.objectContaining({
-      Namespace: 'DeployAiSmarter/Drift', MetricName: 'FeaturePsi', Statistic: 'Maximum', Period: 3600, EvaluationPeriods: 1,
-      Threshold: 0.25, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching',
-      Dimensions: [{ Name: 'Feature', Value: feature }, { Name: 'Model', Value: 'churn' }], AlarmActions: [{ Ref: topicId }], OKActions: [{ Ref: topicId }],
-    })));
-    expect(Object.keys(job.featurePsiAlarms)).toEqual(['age', 'plan']);
-    expect(job.alarms).toEqual(expect.arrayContaining(Object.values(job.featurePsiAlarms)));
-    expect(job.metricFeaturePsi('age').toMetricConfig().metricStat).toMatchObject({ namespace: 'DeployAiSmarter/Drift', metricName: 'FeaturePsi', statistic: 'Maximum' });
+  it('alarms on the dataset verdict (DatasetDrift >= 1), to the topic', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: DRIFT_METRIC_NAMESPACE, MetricName: 'DatasetDrift', Statistic: 'Maximum', Period: 3600, Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching',
+      Dimensions: [{ Name: 'Model', Value: 'churn' }], AlarmActions: [{ Ref: topicId }], OKActions: [{ Ref: topicId }],
+    });
+    expect(job.driftAlarms).toEqual([...Object.values(job.featureDriftAlarms), job.driftedFeaturesAlarm, job.datasetDriftAlarm]);
   });
 
-  it('uses the spec default PSI threshold of 0.2', () => {
-    const { template: t } = synth({ spec: { ...SPEC, monitoring: { driftFeatures: ['age'] } } });
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'FeaturePsi', Threshold: 0.2, Dimensions: [{ Name: 'Feature', Value: 'age' }, { Name: 'Model', Value: 'churn' }] });
-    t.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'FeaturePsi' }, 1);
+  it('a violations-only window (no drift) raises the constraint-violations alarm: same namespace, metric, dimensions as the emitted line', () => {
+    // Given the EMF line the job writes for a window whose only finding is a new category
+    const violations: Violation[] = [{ feature: 'plan', check: 'categorical_values_check', description: 'new categories' }];
+    const ctx = { model: 'churn', windowStart: new Date('2026-01-15T09:00:00Z'), windowEnd: new Date('2026-01-15T10:00:00Z'), timestamp: new Date('2026-01-15T10:15:00Z') };
+    const line = violationsLine(violations, ctx, 'aws') as Record<string, unknown> & { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] } };
+    const emf = line._aws.CloudWatchMetrics[0];
+    // Then the alarm reads exactly that metric
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'ConstraintViolations' } }));
+    expect(alarms).toHaveLength(1);
+    const alarm = alarms[0].Properties;
+    expect(alarm.Namespace).toBe(emf.Namespace);
+    expect(emf.Metrics.map((m) => m.Name)).toContain(alarm.MetricName);
+    expect(alarm.Dimensions.map((d: { Name: string }) => d.Name)).toEqual(emf.Dimensions[0]);
+    expect(alarm.Dimensions).toEqual([{ Name: 'Model', Value: line.Model }]);
+    // and the line's value for it (1) breaches: Maximum >= 1
+    expect(alarm).toMatchObject({ Statistic: 'Maximum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [{ Ref: topicId }] });
+    expect(line[alarm.MetricName]).toBeGreaterThanOrEqual(alarm.Threshold);
+    expect(line.drifted).toBeUndefined();
+    expect(job.alarms).toContain(job.constraintViolationsAlarm);
+    expect(job.driftAlarms).not.toContain(job.constraintViolationsAlarm);
+  });
+
+  it("publishes per-check violation metrics under the emitter's names, and graphs them with the verdicts", () => {
+    for (const check of CONSTRAINT_CHECKS) {
+      expect(job.metricConstraintViolations(check).toMetricConfig().metricStat).toMatchObject({ namespace: DRIFT_METRIC_NAMESPACE, metricName: VIOLATION_METRICS[check] });
+    }
+    const stack = Stack.of(job);
+    const widgets = JSON.stringify(stack.resolve(job.dashboardWidgets().map((w) => w.toJson())));
+    expect(widgets).toContain('MetricName=\\"FeatureDrifted\\" Model=\\"churn\\"');
+    expect(widgets).toContain('DatasetDrift');
+    for (const check of CONSTRAINT_CHECKS) expect(widgets).toContain(VIOLATION_METRICS[check]);
   });
 
   it('reports failed runs and missing results through one composite alarm', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Lambda', MetricName: 'Errors', Threshold: 1 });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DriftedFeatures', Statistic: 'SampleCount', EvaluationPeriods: 3, TreatMissingData: 'breaching' });
     template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', { AlarmActions: [{ Ref: topicId }] });
-    // two distance alarms, two PSI alarms, DriftedFeatures, job health
+    // two feature verdicts, DriftedFeatures, DatasetDrift, ConstraintViolations, job health
     expect(job.alarms).toHaveLength(6);
   });
 
   it('takes a schedule, window and memory', () => {
-    const { template: t } = synth({ schedule: events.Schedule.rate(Duration.hours(6)), windowHours: 6, memorySize: 2048 });
+    const { template: t } = synth({ schedule: events.Schedule.rate(Duration.hours(6)), windowHours: 6, memorySize: 3008 });
     t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(6 hours)' });
-    t.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 2048, Environment: { Variables: Match.objectLike({ WINDOW_HOURS: '6' }) } });
+    t.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 3008, Environment: { Variables: Match.objectLike({ WINDOW_HOURS: '6' }) } });
   });
 
   it('encrypts its log group with the encryptionKey prop when the buckets are imported', () => {

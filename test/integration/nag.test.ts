@@ -27,12 +27,16 @@ const VARIANTS: Record<string, Partial<ModelInferenceStackProps>> = {
   Serverless: { mode: 'serverless' },
   Async: { mode: 'async' },
   ApiKey: { authorization: 'apiKey' },
-  // Monitoring variants: drift features, budget, model quality, the portable drift job next to Model Monitor.
+  // Monitoring variants: drift features, budget, the portable drift and quality jobs with the retraining signal (the
+  // defaults), and Model Monitor for drift and quality by explicit choice.
   Monitored: {
-    spec: { ...SPEC, monthlyBudgetUsd: 500, monitoring: { driftFeatures: ['age'], alarmEmails: ['ml@example.com'] } },
-    modelQuality: { problemType: 'BinaryClassification', thresholds: { accuracy: 0.8 } },
+    spec: { ...SPEC, monthlyBudgetUsd: 500, monitoring: { driftFeatures: ['age'], alarmEmails: ['ml@example.com'], quality: { problemType: 'BinaryClassification', minAccuracy: 0.8 } } },
     portableDriftJob: true,
-    monitoring: { drift: true },
+  },
+  ModelMonitor: {
+    spec: { ...SPEC, monitoring: { driftFeatures: ['age'] } },
+    modelQuality: { problemType: 'BinaryClassification', thresholds: { accuracy: 0.8 } },
+    monitoring: { driftEngine: 'model-monitor' },
   },
   Unmonitored: { spec: { ...SPEC, monitoring: { enabled: false } } },
 };
