@@ -4,7 +4,7 @@
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { AzurermBackend, Fn, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { AzureNetworkCostOptions, isTokenList, isTokenString, ResolvedModelSpec, resolveModelSpec, ValidationErrors } from '../core';
+import { AzureNetworkCostOptions, isTokenList, PORTABLE_DRIFT_JOB_MINUTES, isTokenString, ResolvedModelSpec, resolveModelSpec, ValidationErrors } from '../core';
 import { REVIEW_METADATA_KEY, reviewMetadata } from '../core/review-contract';
 import { ApiFront } from './api-front';
 import { AZURE_ML_TOKEN_AUDIENCE, AzureMlEndpoint } from './azure-ml-endpoint';
@@ -332,7 +332,11 @@ export class AzureModelStack extends TerraformStack {
       alarmCount: 3 + logAlerts.length + (this.quality?.cost.alerts ?? 0),
       ...(this.mlEndpoint ? { azureServing: 'azure-ml' as const } : {}),
       jobs: [
-        ...(this.driftJob ? [{ item: 'Hourly drift job', runner: this.driftJob instanceof DriftFunction ? 'azure-flex-function' as const : 'azure-container-apps-job' as const, minutesPerRun: 10 }] : []),
+        // The bundled function runs in about a minute (PORTABLE_DRIFT_JOB_MINUTES); an image job also pulls and starts a
+        // container, assumed 10 minutes (not measured).
+        ...(this.driftJob ? [this.driftJob instanceof DriftFunction
+          ? { item: 'Hourly drift job', runner: 'azure-flex-function' as const, minutesPerRun: PORTABLE_DRIFT_JOB_MINUTES }
+          : { item: 'Hourly drift job', runner: 'azure-container-apps-job' as const, minutesPerRun: 10 }] : []),
         ...(this.quality ? [this.quality.cost.job] : []),
       ],
       ...(this.networkCost ? { azureNetwork: this.networkCost } : {}),

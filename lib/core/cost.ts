@@ -15,6 +15,13 @@ import { AZURE_DEDICATED_PLAN_FEE, JOB_RUNNER_PRICES, JobRunner, SAGEMAKER_SERVE
 
 export type { CostLine } from './cost-line';
 
+/**
+ * Minutes one hourly run of the portable drift job is billed for on a function runner (AWS Lambda, a Cloud Run function,
+ * Azure Flex Consumption): the job profiles a day of capture (1M rows) in about 7 s on one vCPU (`npm run bench`,
+ * BENCHMARKS.md), so an hour of capture plus the function's start fits in one minute.
+ */
+export const PORTABLE_DRIFT_JOB_MINUTES = 1;
+
 /** Hours in an average month (24 x 365 / 12). */
 export const HOURS_PER_MONTH = 730;
 
@@ -43,7 +50,7 @@ export interface CostOptions {
   readonly functionMemoryMb?: number;
   /**
    * Minutes one run of the default hourly drift job takes (0: the stack has no drift job). Ignored when `jobs` is given.
-   * @default 10
+   * @default PORTABLE_DRIFT_JOB_MINUTES (1)
    */
   readonly driftJobMinutes?: number;
   /**
@@ -244,7 +251,7 @@ export function estimateMonthlyCost(spec: ModelSpec | ResolvedModelSpec, cloud: 
     add('Alarms and dashboard', alarms, alarms, `${alarmCount} x ${usd(prices.alarmMonth.usd)} + ${usd(prices.dashboardMonth.usd)} dashboard`, prices.alarmMonth.source);
   }
   const jobs = options.jobs ?? (resolved.monitoring.enabled && options.driftJobMinutes !== 0
-    ? [{ item: 'Hourly drift monitoring job', runner: DEFAULT_JOB_RUNNER[cloud], minutesPerRun: options.driftJobMinutes ?? 10 }]
+    ? [{ item: 'Hourly drift monitoring job', runner: DEFAULT_JOB_RUNNER[cloud], minutesPerRun: options.driftJobMinutes ?? PORTABLE_DRIFT_JOB_MINUTES }]
     : []);
   for (const job of jobs) {
     const runner = JOB_RUNNER_PRICES[job.runner];

@@ -221,7 +221,7 @@ describe('AzureModelStack', () => {
       cloud: 'azure',
       spec: { name: 'fraud', image: 'crfraud.azurecr.io/fraud:1', monthlyBudgetUsd: 800, monitoring: { alarmEmails: ['oncall@example.com'] } },
       // 3 metric alerts + feature drift, dataset drift, constraint violations, drift-job-error and drift-job-silent log alerts.
-      costOptions: { alarmCount: 8, jobs: [{ item: 'Hourly drift job', runner: 'azure-flex-function', minutesPerRun: 10 }] },
+      costOptions: { alarmCount: 8, jobs: [{ item: 'Hourly drift job', runner: 'azure-flex-function', minutesPerRun: 1 }] },
     }]);
     const bare = stackOf({ spec: { name: 'vision', image: 'x.io/v:1' }, driftJob: false, batchInference: false, mlWorkspace: false });
     const bareEntry = parseReviewMetadata((bare.toTerraform() as { '//': Record<string, unknown> })['//'][REVIEW_METADATA_KEY], 'vision').entries[0];

@@ -13,18 +13,18 @@ describe('estimateMonthlyCost', () => {
     expect(line(aws, /Lambda/)!.minUsd).toBe(1.2); // 1e6 x 0.5 GB x 0.12 s x 0.0000166667 + 1 M x 0.20
     expect(line(aws, /capture/)!.minUsd).toBe(0.22); // 1e6 x 10 KB = 9.537 GB x 0.023
     expect(line(aws, /Alarms/)!.minUsd).toBe(3.4); // 4 x 0.10 + 3 dashboard
-    expect(line(aws, /drift/)!.minUsd).toBe(14.6); // Lambda: 730 runs x 600 s x 2 GB x $0.0000166667/GB-s
+    expect(line(aws, /drift/)!.minUsd).toBe(1.46); // Lambda: 730 runs x 60 s x 2 GB x $0.0000166667/GB-s
     expect(line(aws, /key/)!.minUsd).toBe(1);
-    expect(aws.minMonthlyUsd).toBe(191.82);
-    expect(aws.maxMonthlyUsd).toBe(695.52);
+    expect(aws.minMonthlyUsd).toBe(178.68);
+    expect(aws.maxMonthlyUsd).toBe(682.38);
   });
 
   it('prices the default GCP stack: Cloud Run 4 vCPU / 16 GiB instance-hours, no per-request fee', () => {
     const gcp = estimateMonthlyCost(spec, 'gcp');
     expect(line(gcp, /instances/)).toMatchObject({ minUsd: 273.31, maxUsd: 1093.25 }); // 0.3744/h x 730 x 1..4
     expect(line(gcp, /API requests/)).toBeUndefined();
-    expect(line(gcp, /drift/)!.minUsd).toBe(12.7); // Cloud Run function: 730 x 600 s x ($0.000024 x 1 vCPU + $0.0000025 x 2 GiB)
-    expect(gcp.minMonthlyUsd).toBe(286.66);
+    expect(line(gcp, /drift/)!.minUsd).toBe(1.27); // Cloud Run function: 730 x 60 s x ($0.000024 x 1 vCPU + $0.0000025 x 2 GiB)
+    expect(gcp.minMonthlyUsd).toBe(275.23);
   });
 
   it('costs nothing for instances when GCP and Azure scale to zero, but keeps the per-use parts', () => {
@@ -68,7 +68,7 @@ describe('estimateMonthlyCost', () => {
   it('compares the three clouds and summarizes each on one line', () => {
     const estimates = compareClouds(spec);
     expect(estimates.map((e) => e.cloud)).toEqual(['aws', 'gcp', 'azure']);
-    expect(formatCostSummary(estimates[0])).toBe('churn-model on aws (ml.m5.xlarge, us-east-1): $191.82-$695.52/month at 1,000,000 requests, prices of 2026-11-24');
+    expect(formatCostSummary(estimates[0])).toBe('churn-model on aws (ml.m5.xlarge, us-east-1): $178.68-$682.38/month at 1,000,000 requests, prices of 2026-11-24');
     expect(computePriceTable()).toContain('| gpu-a10g | ml.g5.xlarge $1.408 |');
   });
 });
