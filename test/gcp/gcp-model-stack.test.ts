@@ -137,7 +137,7 @@ describe('GcpModelStack', () => {
           monthlyBudgetUsd: 500,
         },
         // latency, 5xx, CPU, saturation, any-feature drift, dead letters, drift job error, failure and silence
-        costOptions: { alarmCount: 10, jobs: [{ item: 'Hourly drift job', runner: 'gcp-cloud-run-function', minutesPerRun: 10 }] },
+        costOptions: { alarmCount: 11, jobs: [{ item: 'Hourly drift job', runner: 'gcp-cloud-run-function', minutesPerRun: 10 }] },
       });
       expect(parseReviewMetadata(metadata[REVIEW_METADATA_KEY], 'gcp-model')).toEqual({ entries: [expect.objectContaining({ cloud: 'gcp' })], problems: [] });
     });
@@ -220,8 +220,8 @@ describe('GcpModelStack', () => {
         expect(resource(json, 'google_monitoring_alert_policy', `Alerting/${id}`).notification_channels).toEqual(channels);
       }
       const metadata = (stack.toTerraform() as { '//': Record<string, { costOptions: unknown }> })['//'][REVIEW_METADATA_KEY];
-      expect(metadata.costOptions).toEqual({ alarmCount: 10, jobs: [{ item: 'Hourly drift job', runner: 'gcp-cloud-run-function', minutesPerRun: 10 }] });
-      expect(stack.alerting!.conditionCount).toBe(10);
+      expect(metadata.costOptions).toEqual({ alarmCount: 11, jobs: [{ item: 'Hourly drift job', runner: 'gcp-cloud-run-function', minutesPerRun: 10 }] });
+      expect(stack.alerting!.conditionCount).toBe(11);
     });
 
     it('derives the silence window from a custom schedule: every 6 hours waits 7 hours', () => {
@@ -239,7 +239,7 @@ describe('GcpModelStack', () => {
       expect(stack.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => m.data)).toEqual([
         'GcpModelStack driftJob: no "drift job silent" alert for schedule "15 9 * * MON-FRI" (it skips days or runs more than 22.5 h apart); set driftJob.maxHoursBetweenRuns to get one',
       ]);
-      expect(stack.alerting!.conditionCount).toBe(9);
+      expect(stack.alerting!.conditionCount).toBe(10);
     });
 
     it('rejects an invalid cron with the reason', () => {
@@ -303,7 +303,7 @@ describe('GcpModelStack', () => {
     // Batch inference still captures its own traffic; the review prices no drift job.
     expect(stack.batch!.captureUri).toBeDefined();
     const metadata = (stack.toTerraform() as { '//': Record<string, { costOptions: unknown }> })['//'][REVIEW_METADATA_KEY];
-    expect(metadata.costOptions).toEqual({ alarmCount: 7, jobs: [] });
+    expect(metadata.costOptions).toEqual({ alarmCount: 8, jobs: [] });
   });
 
   it('leaves out batch inference, alerting and API enablement when asked', () => {
