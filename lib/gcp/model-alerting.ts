@@ -13,9 +13,14 @@ import { constraintViolationsMetricName, driftJobErrorLogFilter, driftLogFilter,
 import { IModelService } from './model-service';
 import { AlertPolicyFactory } from './private/alert-policies';
 import { createDriftVerdictAlerts } from './private/drift-verdict-alerts';
+import { createQualityAlerts, QualityAlerts, QualityJobAlertOptions } from './private/quality-alerts';
+import { DRIFT_DEFAULTS } from '../runtime/drift/drift-settings';
+import type { RetrainingRules } from '../runtime/gcp-retraining-function/rules';
 import { checkProjectId } from './private/gcp-names';
 
 export * from './drift-log-filters';
+export { qualityCrossedMetricName, qualitySummaryLogFilter } from './private/quality-alerts';
+export type { QualityJobAlertOptions } from './private/quality-alerts';
 
 /** The drift job whose health ModelAlerting watches (DriftJob's function or Cloud Run job). */
 export interface DriftJobAlertOptions {
@@ -84,6 +89,12 @@ export interface ModelAlertingProps {
    * @default - none
    */
   readonly retrainingChannelIds?: readonly string[];
+  /**
+   * The quality job to watch, with `spec.monitoring.quality`: one alert condition per threshold the spec sets, labels
+   * stopped (and coverage below `minLabelCoverage`), job errors and failed runs.
+   * @default - no quality alerts
+   */
+  readonly qualityJob?: QualityJobAlertOptions;
 }
 
 /** Notification channel ids, as Cloud Monitoring names them. */
@@ -140,6 +151,10 @@ export class ModelAlerting extends Construct {
   readonly driftSummaryMetric?: LoggingMetric;
   /** Fires when no `drift_summary` line arrived within the schedule's longest gap plus an hour. */
   readonly driftJobSilencePolicy?: MonitoringAlertPolicy;
+  /** The quality alerts, with `qualityJob` and `spec.monitoring.quality`. */
+  readonly quality?: QualityAlerts;
+  /** What each drift and quality metric's incident means as a retraining event (keyed by metric type). */
+  readonly retrainingRules: RetrainingRules;
   readonly dashboard: MonitoringDashboard;
   /** Alert conditions across all policies (Cloud Monitoring bills alerting per condition). */
   readonly conditionCount: number;
@@ -165,6 +180,12 @@ export class ModelAlerting extends Construct {
       retrainingChannels.forEach((channel, i) => errors.checkPattern(`retrainingChannelIds[${i}]`, channel, NOTIFICATION_CHANNEL_ID, NOTIFICATION_CHANNEL_ID_EXPECTED));
     }
     errors.checkOneOf('driftJob.runtime', props.driftJob?.runtime, ['function', 'cloud-run-job']);
+    errors.checkOneOf('qualityJob.runtime', props.qualityJob?.runtime, ['function', 'cloud-run-job']);
+    if (props.qualityJob) {
+      errors.check(spec.monitoring.quality !== undefined, 'qualityJob', props.qualityJob.jobName, 'nothing without spec.monitoring.quality (its thresholds are what the alerts compare)');
+      errors.check(props.qualityJob.runtime !== 'function' || props.qualityJob.schedulerJobName !== undefined, 'qualityJob.schedulerJobName', undefined,
+        'the Cloud Scheduler job calling the quality function (QualityJob.schedulerName)');
+    }
     if (props.driftJob?.runtime === 'function') {
       errors.check(props.driftJob.schedulerJobName !== undefined, 'driftJob.schedulerJobName', undefined,
         'the Cloud Scheduler job calling the drift function (DriftJob.schedulerName): its failed attempts are the failed runs');
@@ -301,7 +322,11 @@ export class ModelAlerting extends Construct {
       `${model} feature PSI`, { linearBuckets: { numFiniteBuckets: 40, width: m.psiThreshold / 4, offset: 0 } });
     const psiMetricType = `logging.googleapis.com/user/${psiMetricName(model)}`;
 
-    const verdicts = createDriftVerdictAlerts(this, { project, model, driftFeatures: m.driftFeatures, policy });
+    const verdicts = createDriftVerdictAlerts(this, {
+      project, model, driftFeatures: m.driftFeatures, policy, driftThreshold: m.driftThreshold, datasetDriftShare: m.datasetDriftShare ?? DRIFT_DEFAULTS.datasetDriftShare,
+    });
+    this.quality = props.qualityJob && m.quality ? createQualityAlerts(this, { project, model, quality: m.quality, job: props.qualityJob, policy }) : undefined;
+    this.retrainingRules = { ...verdicts.retrainingRules, ...this.quality?.retrainingRules };
     this.featuresDriftedMetric = verdicts.featuresDriftedMetric;
     this.driftPolicy = verdicts.featureDriftPolicy;
     this.datasetDriftMetric = verdicts.datasetDriftMetric;
@@ -412,7 +437,7 @@ export class ModelAlerting extends Construct {
 
     // latency, 5xx ratio, CPU, saturation, and the drift verdict policies' conditions, plus dead letters and the
     // drift job's error, failure and silence conditions when watched.
-    this.conditionCount = 4 + verdicts.conditionCount
+    this.conditionCount = 4 + verdicts.conditionCount + (this.quality?.conditionCount ?? 0)
       + [this.deadLetterPolicy, this.driftJobErrorPolicy, this.driftJobFailurePolicy, this.driftJobSilencePolicy].filter((p) => p !== undefined).length;
 
     const widgets = [

@@ -11,22 +11,28 @@ import { MonitoringAlertPolicy, MonitoringAlertPolicyAlertStrategy, MonitoringAl
 export type AlertPolicyFactory = (policyId: string, displayName: string, conditions: MonitoringAlertPolicyConditions[], runbook: string,
   severity?: string, alertStrategy?: MonitoringAlertPolicyAlertStrategy, retrainingSignal?: boolean) => MonitoringAlertPolicy;
 
+/** A metric label: its description, and the jsonPayload field it is extracted from (default: the label's key). */
+export interface CounterLabel {
+  readonly description: string;
+  readonly field?: string;
+}
+
 /** A log-based counter (one point per matching entry) with optional string labels, each extracted from a jsonPayload field. */
 export function logCounter(scope: Construct, id: string, props: { project: string; name: string; description: string; filter: string; displayName: string;
-  labels?: Readonly<Record<string, string>> }): LoggingMetric {
+  labels?: Readonly<Record<string, CounterLabel>> }): LoggingMetric {
   const labels = Object.entries(props.labels ?? {});
   const config: LoggingMetricConfig = {
     project: props.project,
     name: props.name,
     description: props.description,
     filter: props.filter,
-    labelExtractors: labels.length > 0 ? Object.fromEntries(labels.map(([key]) => [key, `EXTRACT(jsonPayload.${key})`])) : undefined,
+    labelExtractors: labels.length > 0 ? Object.fromEntries(labels.map(([key, label]) => [key, `EXTRACT(jsonPayload.${label.field ?? key})`])) : undefined,
     metricDescriptor: {
       metricKind: 'DELTA',
       valueType: 'INT64',
       unit: '1',
       displayName: props.displayName,
-      labels: labels.length > 0 ? labels.map(([key, description]) => ({ key, valueType: 'STRING', description })) : undefined,
+      labels: labels.length > 0 ? labels.map(([key, label]) => ({ key, valueType: 'STRING', description: label.description })) : undefined,
     },
   };
   return new LoggingMetric(scope, id, config);

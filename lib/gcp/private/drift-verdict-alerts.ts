@@ -9,6 +9,7 @@ import {
   constraintViolationsLogFilter, constraintViolationsMetricName, datasetDriftLogFilter, datasetDriftMetricName, DRIFT_CONSTRAINT_CHECKS,
   featureDriftedLogFilter, featuresDriftedMetricName,
 } from '../drift-log-filters';
+import type { RetrainingRules } from '../../runtime/gcp-retraining-function/rules';
 import { AlertPolicyFactory, counterCondition, logCounter } from './alert-policies';
 
 export interface DriftVerdictAlerts {
@@ -20,9 +21,13 @@ export interface DriftVerdictAlerts {
   readonly constraintViolationsMetric: LoggingMetric;
   readonly constraintViolationsPolicy: MonitoringAlertPolicy;
   readonly conditionCount: number;
+  /** What the feature and dataset drift incidents mean as retraining events. */
+  readonly retrainingRules: RetrainingRules;
 }
 
-export function createDriftVerdictAlerts(scope: Construct, props: { project: string; model: string; driftFeatures: readonly string[]; policy: AlertPolicyFactory }): DriftVerdictAlerts {
+export function createDriftVerdictAlerts(scope: Construct, props: { project: string; model: string; driftFeatures: readonly string[]; policy: AlertPolicyFactory;
+  /** The distance threshold and dataset drift share the job judges with (for the retraining events). */
+  driftThreshold: number; datasetDriftShare: number; }): DriftVerdictAlerts {
   const { project, model, policy } = props;
   const featuresDriftedMetric = logCounter(scope, 'FeaturesDriftedMetric', {
     project,
@@ -30,7 +35,7 @@ export function createDriftVerdictAlerts(scope: Construct, props: { project: str
     description: `Features of model ${model} the drift job found drifted (feature_drift lines with drifted=1)`,
     filter: featureDriftedLogFilter(model),
     displayName: `${model} drifted features`,
-    labels: { feature: 'Feature name as in the baseline' },
+    labels: { feature: { description: 'Feature name as in the baseline' } },
   });
   const byFeature = ['metric.label.feature'];
   const featureConditions: MonitoringAlertPolicyConditions[] = [
@@ -56,7 +61,7 @@ export function createDriftVerdictAlerts(scope: Construct, props: { project: str
   datasetDriftPolicy.dependsOn = [dependable(datasetDriftMetric)];
 
   // One label per check: the incident says which checks failed (their counts), from the one line.
-  const checks = Object.fromEntries(DRIFT_CONSTRAINT_CHECKS.map((check) => [check, `Features failing ${check} in the window`]));
+  const checks = Object.fromEntries(DRIFT_CONSTRAINT_CHECKS.map((check) => [check, { description: `Features failing ${check} in the window` }]));
   const constraintViolationsMetric = logCounter(scope, 'ConstraintViolationsMetric', {
     project,
     name: constraintViolationsMetricName(model),
@@ -75,5 +80,14 @@ export function createDriftVerdictAlerts(scope: Construct, props: { project: str
   return {
     featuresDriftedMetric, featureDriftPolicy, datasetDriftMetric, datasetDriftPolicy, constraintViolationsMetric, constraintViolationsPolicy,
     conditionCount: featureConditions.length + 2,
+    // Incidents carry no distance: the value is null, the threshold the one the job compared with.
+    retrainingRules: {
+      [`logging.googleapis.com/user/${featuresDriftedMetricName(model)}`]: {
+        trigger: 'data_drift', kind: 'feature', nameLabel: 'feature', statistic: 'verdict', threshold: props.driftThreshold, comparison: 'above',
+      },
+      [`logging.googleapis.com/user/${datasetDriftMetricName(model)}`]: {
+        trigger: 'data_drift', kind: 'metric', name: 'drift_share', threshold: props.datasetDriftShare, comparison: 'above',
+      },
+    },
   };
 }
