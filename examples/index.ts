@@ -51,4 +51,10 @@ export const EXAMPLES: readonly Example[] = [
     kind: 'cdktf',
     load: () => (require('./three-clouds/terraform') as typeof import('./three-clouds/terraform')).addThreeCloudsTerraform,
   },
+  {
+    name: 'gcp-retraining-pipeline',
+    summary: 'model quality on Google Cloud, with retraining events pushed to a pipeline',
+    kind: 'cdktf',
+    load: () => (require('./gcp-retraining-pipeline') as typeof import('./gcp-retraining-pipeline')).addGcpRetrainingPipeline,
+  },
 ];

@@ -9,7 +9,7 @@ import { CloudRunV2Job } from '@cdktf/provider-google/lib/cloud-run-v2-job';
 import { CloudSchedulerJob } from '@cdktf/provider-google/lib/cloud-scheduler-job';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
-import { checkCronSchedule, ModelSpec, qualityJobEnvironment, QualityMonitoringSpec, resolveModelSpec, ValidationErrors } from '../core';
+import { checkCronSchedule, maxHoursBetweenRuns, ModelSpec, qualityJobEnvironment, QualityMonitoringSpec, resolveModelSpec, ValidationErrors } from '../core';
 import type { DriftRuntime } from './drift-job';
 import { checkPullableImage } from './private/artifact-sources';
 import { bundledAssetDir, isBundled } from './private/function-source';
@@ -83,6 +83,8 @@ export class QualityJob extends Construct {
   readonly schedulerName: string;
   readonly captureUri: string;
   readonly groundTruthUri: string;
+  /** Longest gap between two runs in hours; undefined when the schedule skips days. */
+  readonly maxHoursBetweenRuns?: number;
   /** The environment the job runs with (`qualityJobEnvironment`). */
   readonly environment: Readonly<Record<string, string>>;
 
@@ -98,7 +100,7 @@ export class QualityJob extends Construct {
     errors.check(quality !== undefined, 'quality', undefined, 'the quality settings (or spec.monitoring.quality), e.g. { problemType: "BinaryClassification", minAccuracy: 0.8 }');
     const windowHours = quality?.windowHours ?? 24;
     const schedule = props.schedule ?? defaultQualitySchedule(windowHours);
-    checkCronSchedule(errors, 'schedule', schedule, defaultQualitySchedule(24));
+    const cron = checkCronSchedule(errors, 'schedule', schedule, defaultQualitySchedule(24));
     const timeoutSeconds = props.timeoutSeconds ?? MAX_SCHEDULED_FUNCTION_TIMEOUT_SECONDS;
     checkFunctionSettings(errors, { timeoutSeconds, memory: props.memory, vpcConnector: props.vpcConnector });
     checkBucketName(errors, 'sourceBucketName', props.sourceBucketName);
@@ -114,6 +116,7 @@ export class QualityJob extends Construct {
     }
     errors.throwIfAny();
     this.runtime = runtime;
+    this.maxHoursBetweenRuns = cron && maxHoursBetweenRuns(cron);
     this.captureUri = props.captureUri;
     this.groundTruthUri = props.groundTruthUri;
     // The one environment contract of the quality job (validates the URIs and settings under this construct's name).

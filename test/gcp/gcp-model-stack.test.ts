@@ -43,7 +43,7 @@ describe('GcpModelStack', () => {
 
     it('outputs the service URL, bucket, alert channels, dead-letter subscription and the drift folders', () => {
       expect(Object.keys(json.output!).sort()).toEqual([
-        'alert_channel_ids', 'capture_uri', 'dead_letter_subscription', 'drift_baseline_uri', 'drift_job_name', 'ingestion_bucket', 'run_service_uri', 'service_url',
+        'alert_channel_ids', 'capture_uri', 'dead_letter_subscription', 'drift_baseline_uri', 'drift_job_name', 'ingestion_bucket', 'retraining_topic', 'run_service_uri', 'service_url',
       ]);
       expect(json.output!.service_url.value).toMatch(/^\$\{google_cloud_run_v2_service\.Serving_Service_[0-9A-F]{8}\.uri\}$/);
       expect(json.output!.ingestion_bucket.value).toMatch(/^\$\{google_storage_bucket\.Ingestion_Bucket_[0-9A-F]{8}\.name\}$/);
@@ -292,7 +292,7 @@ describe('GcpModelStack', () => {
     const json = synth(stack);
     expect(stack.driftJob).toBeUndefined();
     expect(resourcesOf(json, 'google_cloud_run_v2_job')).toEqual({});
-    expect(Object.keys(resourcesOf(json, 'google_cloudfunctions2_function')).map((id) => id.replace(/_[0-9A-F]{8}$/, ''))).toEqual(['Batch_Function']);
+    expect(Object.keys(resourcesOf(json, 'google_cloudfunctions2_function')).map((id) => id.replace(/_[0-9A-F]{8}$/, ''))).toEqual(['Batch_Function', 'Retraining_Function']);
     expect(resourcesOf(json, 'google_cloud_scheduler_job')).toEqual({});
     expect(envOf(resource(json, 'google_cloud_run_v2_service', 'Serving/Service')).CAPTURE_URI).toBeUndefined();
     const services = Object.values(resourcesOf(json, 'google_project_service')).map((s) => s.service);
@@ -435,6 +435,8 @@ describe('GcpModelStack', () => {
           schedulerServiceAccount: ServiceIdentity.fromEmail('churn-sched@platform.iam.gserviceaccount.com'),
         },
         alerting: { notificationChannels: [CHANNEL] },
+        // The retraining signal brings its own pubsub channel and account: off here.
+        retraining: false,
       }));
     });
 
@@ -539,5 +541,49 @@ describe('GcpModelStack', () => {
       expect(recorded).toHaveLength(1);
       expect(printed).toEqual([`[deploy-ai-smarter] WARNING warned: ${recorded[0]}`]);
     });
+  });
+});
+
+describe('GcpModelStack model quality and retraining', () => {
+  const qualitySpec = {
+    name: 'churn', image: 'us-central1-docker.pkg.dev/p/models/churn:1',
+    monitoring: { alarmEmails: ['ml@example.com'], quality: { problemType: 'BinaryClassification' as const, minAccuracy: 0.8 } },
+  };
+  let stack: GcpModelStack;
+  let json: TfJson;
+  beforeAll(() => {
+    stack = new GcpModelStack(Testing.app(), 'quality', { spec: qualitySpec, projectId: 'example-project-id', region: 'us-central1' });
+    json = synth(stack);
+  });
+
+  it('deploys the quality job on the stack\'s capture folder and a ground-truth folder of the ingestion bucket, sharing the batch source bucket', () => {
+    const env = (resource(json, 'google_cloudfunctions2_function', 'Quality/Function').service_config as { environment_variables: Record<string, string> }).environment_variables;
+    const bucket = `\${${address(json, 'google_storage_bucket', 'Ingestion/Bucket')}.name}`;
+    expect(env).toMatchObject({ QUALITY_CAPTURE_URI: `gs://${bucket}/capture/churn/`, QUALITY_GROUND_TRUTH_URI: `gs://${bucket}/ground-truth/churn/`, LOG_FORMAT: 'gcp', QUALITY_MIN_ACCURACY: '0.8' });
+    expect(resource(json, 'google_storage_bucket_object', 'Quality/SourceObject').bucket).toBe(`\${${address(json, 'google_storage_bucket', 'Batch/SourceBucket')}.name}`);
+    expect(json.output!.ground_truth_uri.value).toBe(`gs://${bucket}/ground-truth/churn/`);
+    expect(json.output!.retraining_topic.value).toBe(`\${${address(json, 'google_pubsub_topic', 'Retraining/Topic')}.id}`);
+  });
+
+  it('watches the quality job and signals retraining from the drift and quality policies, with the stack key on the retraining topics', () => {
+    expect(resource(json, 'google_monitoring_alert_policy', 'Alerting/QualityJobError').conditions).toEqual([expect.objectContaining({
+      condition_matched_log: expect.objectContaining({ filter: 'resource.type="cloud_run_revision" AND resource.labels.service_name="churn-quality" AND jsonPayload.event="quality_job_error"' }),
+    })]);
+    const channel = `\${${address(json, 'google_monitoring_notification_channel', 'Retraining/Channel')}.name}`;
+    expect(resource(json, 'google_monitoring_alert_policy', 'Alerting/QualityThresholds').notification_channels).toContain(channel);
+    expect(resource(json, 'google_monitoring_alert_policy', 'Alerting/FeatureDrift').notification_channels).toContain(channel);
+    expect(resource(json, 'google_monitoring_alert_policy', 'Alerting/LatencyP99').notification_channels).not.toContain(channel);
+    expect(resource(json, 'google_pubsub_topic', 'Retraining/Topic').kms_key_name).toBe(`\${${address(json, 'google_kms_crypto_key', 'Key/CryptoKey')}.id}`);
+    const rules = JSON.parse((resource(json, 'google_cloudfunctions2_function', 'Retraining/Function').service_config as { environment_variables: Record<string, string> }).environment_variables.RETRAINING_RULES);
+    expect(rules).toEqual(stack.alerting!.retrainingRules);
+    const metadata = (stack.toTerraform() as { '//': Record<string, { costOptions: { jobs: unknown[] } }> })['//'][REVIEW_METADATA_KEY];
+    expect(metadata.costOptions.jobs).toContainEqual({ item: 'Model-quality job', runner: 'gcp-cloud-run-function', runsPerMonth: 30, minutesPerRun: 5, memoryGb: 1 });
+  });
+
+  it('leaves both out when asked, and needs a capture folder when nothing captures', () => {
+    const off = synth(new GcpModelStack(Testing.app(), 'quality-off', { spec: qualitySpec, projectId: 'example-project-id', region: 'us-central1', qualityJob: false, retraining: false }));
+    expect(Object.keys(resourcesOf(off, 'google_cloudfunctions2_function')).map((id) => id.replace(/_[0-9A-F]{8}$/, '')).sort()).toEqual(['Batch_Function', 'Drift_Function']);
+    expect(() => new GcpModelStack(Testing.app(), 'quality-nocapture', { spec: qualitySpec, projectId: 'example-project-id', region: 'us-central1', batch: false, driftJob: false }))
+      .toThrow('GcpModelStack qualityJob.captureUri: got undefined; expected a gs:// folder of captured predictions when neither the drift job nor batch inference captures');
   });
 });
