@@ -16,6 +16,7 @@ import { bundledAssetDir, isBundled } from './private/function-source';
 import { boundedName, checkBucketName, checkProjectId, checkRegion } from './private/gcp-names';
 import { GCS_FOLDER_URI, GCS_FOLDER_URI_EXPECTED, grantOnFolder, parseGcsFolder } from './private/gcs-prefix';
 import { serviceIdentityOf } from './private/identities';
+import { tfNumber } from './private/tf-number';
 import { checkFunctionSettings, createScheduledRunner, MAX_SCHEDULED_FUNCTION_TIMEOUT_SECONDS } from './private/scheduled-runner';
 import { IServiceIdentity } from './service-identity';
 
@@ -120,7 +121,7 @@ export class QualityJob extends Construct {
     this.captureUri = props.captureUri;
     this.groundTruthUri = props.groundTruthUri;
     // The one environment contract of the quality job (validates the URIs and settings under this construct's name).
-    this.environment = qualityJobEnvironment(spec, { captureUri: props.captureUri, groundTruthUri: props.groundTruthUri, logFormat: 'gcp', quality: quality! }, 'QualityJob');
+    this.environment = qualityJobEnvironment(spec, { captureUri: props.captureUri, groundTruthUri: props.groundTruthUri, logFormat: 'gcp', quality: quality!, numberToString: tfNumber }, 'QualityJob');
     const env = this.environment;
 
     const runner = serviceIdentityOf(this, 'ServiceAccount', props.serviceAccount, {

@@ -3,7 +3,7 @@
 // that publishes the documented RetrainingEvent on the retraining topic, which a retraining pipeline subscribes to.
 // Both topics use the stack's key; a pull subscription keeps events for 7 days until a pipeline is wired.
 import { Construct } from 'constructs';
-import { Lazy } from 'cdktf';
+import { Lazy, Token } from 'cdktf';
 import { Cloudfunctions2Function } from '@cdktf/provider-google/lib/cloudfunctions2-function';
 import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
@@ -112,7 +112,10 @@ export class RetrainingSignal extends Construct {
           MODEL_NAME: spec.name,
           RETRAINING_TOPIC: this.topic.id,
           // Filled from the alert policies that notify this channel (`addRules`), at synth.
-          RETRAINING_RULES: Lazy.stringValue({ produce: () => JSON.stringify(this.rules) }),
+          // A threshold given as a Terraform number is written as its reference (a string the function reads as a number).
+          RETRAINING_RULES: Lazy.stringValue({
+            produce: () => JSON.stringify(this.rules, (_key, value: unknown) => (typeof value === 'number' && Token.isUnresolved(value) ? Token.asString(value) : value)),
+          }),
         },
       },
       dependsOn: [publisher],

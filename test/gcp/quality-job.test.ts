@@ -1,4 +1,8 @@
+import { TerraformVariable } from 'cdktf';
+import { ModelAlerting } from '../../lib/gcp/model-alerting';
+import { ModelService } from '../../lib/gcp/model-service';
 import { defaultQualitySchedule, QualityJob } from '../../lib/gcp/quality-job';
+import { RetrainingSignal } from '../../lib/gcp/retraining-signal';
 import { address, iamBindings, PROJECT, REGION, resource, resourcesOf, synth, testStack, TfJson } from './private/tf-json';
 
 const spec = {
@@ -73,6 +77,25 @@ describe('QualityJob', () => {
     expect(resource(json, 'google_cloud_scheduler_job', 'Quality/Schedule').http_target).toMatchObject({
       uri: `https://run.googleapis.com/v2/projects/${PROJECT}/locations/${REGION}/jobs/\${${address(json, 'google_cloud_run_v2_job', 'Quality/Job')}.name}:run`,
     });
+  });
+
+  it('keeps a threshold given as a Terraform number a reference in the environment, the alert filter and the retraining rules', () => {
+    const { stack } = testStack();
+    const minAccuracy = new TerraformVariable(stack, 'min_accuracy', { type: 'number' }).numberValue;
+    const tokenSpec = { ...spec, monitoring: { alarmEmails: ['ml@example.com'], quality: { problemType: 'BinaryClassification' as const, minAccuracy } } };
+    const job = new QualityJob(stack, 'Quality', { spec: tokenSpec, projectId: PROJECT, region: REGION, ...folders });
+    const service = new ModelService(stack, 'Serving', { spec: tokenSpec, projectId: PROJECT, region: REGION });
+    const signal = new RetrainingSignal(stack, 'Retraining', { spec: tokenSpec, projectId: PROJECT, region: REGION });
+    const alerting = new ModelAlerting(stack, 'Alerting', {
+      spec: tokenSpec, projectId: PROJECT, service, retrainingChannelIds: [signal.notificationChannelId],
+      qualityJob: { jobName: job.runnerName, runtime: job.runtime, schedulerJobName: job.schedulerName },
+    });
+    signal.addRules(alerting.retrainingRules);
+    const json = synth(stack);
+    const envOf = (path: string) => (resource(json, 'google_cloudfunctions2_function', path).service_config as { environment_variables: Record<string, string> }).environment_variables;
+    expect(envOf('Quality/Function').QUALITY_MIN_ACCURACY).toBe('${var.min_accuracy}');
+    expect(resource(json, 'google_logging_metric', 'Alerting/QualityMinAccuracyMetric').filter).toMatch(/jsonPayload\.metrics\.accuracy<\$\{var\.min_accuracy\}$/);
+    expect(envOf('Retraining/Function').RETRAINING_RULES).toContain('"threshold":"${var.min_accuracy}"');
   });
 
   it('runs once per window by default', () => {

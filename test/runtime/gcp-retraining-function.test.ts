@@ -63,6 +63,15 @@ describe('the GCP retraining function', () => {
     expect(event.summary).toContain('churn: feature age verdict no value above threshold 0.1');
   });
 
+  it('reads a threshold that Terraform wrote as text (a variable) as a number', async () => {
+    const textRules = { 'logging.googleapis.com/user/churn-quality-accuracy-below': { ...rules['logging.googleapis.com/user/churn-quality-accuracy-below'], threshold: '0.8' } };
+    const publish = jest.fn(async () => undefined);
+    const res: PushResponse = { status: () => ({ send: () => undefined }) };
+    await createRetrainingFunction({ env: { ...env, RETRAINING_RULES: JSON.stringify(textRules) }, publish, write: () => undefined })(
+      push(incident({ type: 'logging.googleapis.com/user/churn-quality-accuracy-below', labels: { value: '0.71' } })), res);
+    expect(JSON.parse((publish.mock.calls[0] as unknown as [string, string])[1]).crossed.threshold).toBe(0.8);
+  });
+
   it('acknowledges closed incidents, unknown metrics and other messages without publishing', async () => {
     for (const payload of [
       incident({ type: 'logging.googleapis.com/user/churn-features-drifted', labels: { feature: 'age' } }, 'closed'),

@@ -9,6 +9,7 @@ import { QUALITY_THRESHOLDS, ResolvedQualityMonitoring } from '../../core';
 import type { RetrainingRules } from '../../runtime/gcp-retraining-function/rules';
 import type { DriftRuntime } from '../drift-job';
 import { driftRunnerLogFilter, driftSchedulerFailureLogFilter } from '../drift-log-filters';
+import { tfNumber } from './tf-number';
 import { AlertPolicyFactory, counterCondition, logCounter } from './alert-policies';
 
 /** The quality job ModelAlerting watches (QualityJob's function or Cloud Run job). */
@@ -58,17 +59,18 @@ export function createQualityAlerts(scope: Construct, props: { project: string; 
   for (const [key, t] of Object.entries(QUALITY_THRESHOLDS)) {
     const threshold = (quality as unknown as Record<string, number | undefined>)[key];
     if (threshold === undefined) continue;
+    const bound = tfNumber(threshold);
     const comparison = key.startsWith('min') ? 'below' : 'above';
     const name = qualityCrossedMetricName(model, t.metric, comparison);
     metrics.push(logCounter(scope, `Quality${key.charAt(0).toUpperCase()}${key.slice(1)}Metric`, {
       project,
       name,
-      description: `Quality runs of model ${model} with ${t.metric} ${comparison} ${threshold} (quality_summary lines)`,
-      filter: `${summary} AND jsonPayload.threshold_crossed=true AND jsonPayload.metrics.${t.metric}${comparison === 'below' ? '<' : '>'}${threshold}`,
-      displayName: `${model} ${t.metric} ${comparison} ${threshold}`,
+      description: `Quality runs of model ${model} with ${t.metric} ${comparison} ${bound} (quality_summary lines)`,
+      filter: `${summary} AND jsonPayload.threshold_crossed=true AND jsonPayload.metrics.${t.metric}${comparison === 'below' ? '<' : '>'}${bound}`,
+      displayName: `${model} ${t.metric} ${comparison} ${bound}`,
       labels: { value: { description: `The run's ${t.metric}`, field: `metrics.${t.metric}` } },
     }));
-    thresholdConditions.push(counterCondition(`${t.metric} ${comparison} ${threshold}`, name, '', ['metric.label.value']));
+    thresholdConditions.push(counterCondition(`${t.metric} ${comparison} ${bound}`, name, '', ['metric.label.value']));
     rules[metricType(name)] = { trigger: 'model_quality', kind: 'metric', name: t.metric, valueLabel: 'value', threshold, comparison };
   }
   const thresholdPolicy = thresholdConditions.length === 0 ? undefined : policy('QualityThresholds', 'model quality crossed a threshold', thresholdConditions,
@@ -84,14 +86,15 @@ export function createQualityAlerts(scope: Construct, props: { project: string; 
   const labelConditions = [counterCondition('traffic without any label', noLabels)];
   rules[metricType(noLabels)] = { trigger: 'label_coverage', kind: 'metric', name: 'labelled_events', threshold: 1, comparison: 'below' };
   if (quality.minLabelCoverage !== undefined) {
+    const minCoverage = tfNumber(quality.minLabelCoverage);
     const coverage = qualityCrossedMetricName(model, 'label_coverage', 'below');
     metrics.push(logCounter(scope, 'QualityLabelCoverageMetric', {
-      project, name: coverage, description: `Quality runs of model ${model} with label coverage below ${quality.minLabelCoverage}`,
-      filter: `${summary} AND jsonPayload.captured_events>0 AND jsonPayload.label_coverage<${quality.minLabelCoverage}`,
-      displayName: `${model} label coverage below ${quality.minLabelCoverage}`,
+      project, name: coverage, description: `Quality runs of model ${model} with label coverage below ${minCoverage}`,
+      filter: `${summary} AND jsonPayload.captured_events>0 AND jsonPayload.label_coverage<${minCoverage}`,
+      displayName: `${model} label coverage below ${minCoverage}`,
       labels: { value: { description: 'The run\'s label coverage', field: 'label_coverage' } },
     }));
-    labelConditions.push(counterCondition(`label coverage below ${quality.minLabelCoverage}`, coverage, '', ['metric.label.value']));
+    labelConditions.push(counterCondition(`label coverage below ${minCoverage}`, coverage, '', ['metric.label.value']));
     rules[metricType(coverage)] = { trigger: 'label_coverage', kind: 'metric', name: 'label_coverage', valueLabel: 'value', threshold: quality.minLabelCoverage, comparison: 'below' };
   }
   const labelsPolicy = policy('QualityLabelsStopped', 'ground-truth labels stopped', labelConditions,

@@ -36,19 +36,20 @@ export function retrainingEventOf(payload: unknown, model: string, rules: Retrai
   let event: RetrainingEvent;
   try {
     event = buildRetrainingEvent({
-    model,
-    cloud: 'gcp',
-    trigger: rule.trigger,
-    crossed: {
-      kind: rule.kind, name: name ?? metricType, ...(rule.statistic ? { statistic: rule.statistic } : {}),
-      value: Number.isFinite(raw) ? raw : null, threshold: rule.threshold, comparison: rule.comparison,
-    },
-    sourceAlarm: {
-      name: incident.policy_name ?? incident.condition_name ?? metricType,
-      ...(policyId ? { id: policyId } : {}),
-      ...(incident.url?.startsWith('https://') ? { url: incident.url } : {}),
-    },
-    ...(typeof incident.started_at === 'number' ? { time: new Date(incident.started_at * 1000) } : {}),
+      model,
+      cloud: 'gcp',
+      trigger: rule.trigger,
+      crossed: {
+        kind: rule.kind, name: name ?? metricType, ...(rule.statistic ? { statistic: rule.statistic } : {}),
+        // A threshold that was a Terraform variable arrives as its resolved text.
+        value: Number.isFinite(raw) ? raw : null, threshold: Number(rule.threshold), comparison: rule.comparison,
+      },
+      sourceAlarm: {
+        name: incident.policy_name ?? incident.condition_name ?? metricType,
+        ...(policyId ? { id: policyId } : {}),
+        ...(incident.url?.startsWith('https://') ? { url: incident.url } : {}),
+      },
+      ...(typeof incident.started_at === 'number' ? { time: new Date(incident.started_at * 1000) } : {}),
     }, 'RetrainingSignal');
   } catch (error) {
     // A field the schema refuses will not change on redelivery: skip it with the reason instead of retrying.
