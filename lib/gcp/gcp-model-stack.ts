@@ -21,7 +21,8 @@ import { checkPullableImage, checkReadableArtifact } from './private/artifact-so
 import { checkNetworkOptions, NetworkPlacement, placeInNetwork } from './private/stack-network';
 import { dependOn } from './private/dependencies';
 import { boundedName, checkBucketName, checkGpuRegion, checkProjectId, checkRegion } from './private/gcp-names';
-import { addStackMonitoring, checkStackMonitoring, GcpQualityJobOptions, GcpRetrainingOptions } from './private/stack-monitoring';
+import { addStackMonitoring, checkStackMonitoring, GcpExplainJobOptions, GcpQualityJobOptions, GcpRetrainingOptions } from './private/stack-monitoring';
+import type { ExplainJob } from './explain-job';
 import { warn } from './private/warn';
 import type { QualityJob } from './quality-job';
 import type { RetrainingSignal } from './retraining-signal';
@@ -117,6 +118,12 @@ export interface GcpModelStackProps {
    */
   readonly retraining?: GcpRetrainingOptions | false;
   /**
+   * A scheduled explainability job (daily): feature importance of captured traffic, scored through the service with
+   * an identity token, charted on the dashboard. Each run calls the model `1 + features x 3` times on its sample.
+   * @default - none
+   */
+  readonly explainJob?: GcpExplainJobOptions;
+  /**
    * Cloud Billing account of the project, for the budget that `spec.monthlyBudgetUsd` asks for (required then).
    * The budget counts the whole project's spend, alerts at 50%, 90% and 100% of actual spend and 100% of forecast,
    * to the alert email channels (at most 5) and the billing account's administrators. Deploying it needs
@@ -160,6 +167,8 @@ export class GcpModelStack extends TerraformStack {
   readonly driftJob?: DriftJob;
   /** The model-quality job, with `spec.monitoring.quality`. */
   readonly qualityJob?: QualityJob;
+  /** The scheduled explainability job, with `explainJob`. */
+  readonly explainJob?: ExplainJob;
   /** Publishes retraining events from the drift and quality alerts. */
   readonly retraining?: RetrainingSignal;
   readonly budget?: ModelBudget;
@@ -211,7 +220,10 @@ export class GcpModelStack extends TerraformStack {
         }
       }
     }
-    checkStackMonitoring(errors, { spec, quality: props.qualityJob, captureUriKnown: driftOptions?.captureUri !== undefined || batchCapturePrefix !== undefined });
+    checkStackMonitoring(errors, {
+      spec, quality: props.qualityJob, captureUriKnown: driftOptions?.captureUri !== undefined || batchCapturePrefix !== undefined,
+      explain: props.explainJob, internalService: props.publicApi !== undefined || props.network !== undefined, connector: props.network !== undefined,
+    });
     if (spec.monthlyBudgetUsd !== undefined) {
       errors.check(props.billingAccountId !== undefined, 'billingAccountId', props.billingAccountId, `${BILLING_ACCOUNT_ID_EXPECTED} when spec.monthlyBudgetUsd is set`);
       const channels = props.alerting?.notificationChannels;
@@ -298,11 +310,13 @@ export class GcpModelStack extends TerraformStack {
     }
     const monitoring = addStackMonitoring(this, {
       ...base, spec, specInput: props.spec, bucketName: this.ingestion.bucketName, encryptionKey: this.encryptionKey, quality: props.qualityJob, retraining: props.retraining,
+      explain: props.explainJob, service: this.service,
       captureUri: this.captureUri ?? (batchCapturePrefix && `gs://${this.ingestion.bucketName}/${batchCapturePrefix}`),
       sourceBucketName: this.batch?.sourceBucket?.name ?? (props.batch || undefined)?.sourceBucketName ?? this.driftJob?.sourceBucket?.name, vpcConnector: placement?.connectorId,
     });
     this.qualityJob = monitoring.qualityJob;
     this.retraining = monitoring.retraining;
+    this.explainJob = monitoring.explainJob;
     if (spec.monitoring.enabled) {
       this.alerting = new ModelAlerting(this, 'Alerting', {
         ...monitoring.alerting,
@@ -341,7 +355,7 @@ export class GcpModelStack extends TerraformStack {
           ...monitoring.services,
         ],
       });
-      for (const part of [this.encryptionKey, this.ingestion, this.vpcConnector, this.service, this.api, this.batch, this.driftJob, this.qualityJob, this.retraining, this.alerting, this.budget]) {
+      for (const part of [this.encryptionKey, this.ingestion, this.vpcConnector, this.service, this.api, this.batch, this.driftJob, this.qualityJob, this.explainJob, this.retraining, this.alerting, this.budget]) {
         if (part instanceof Construct) dependOn(part, this.projectServices.dependables);
       }
     }
@@ -381,6 +395,7 @@ export class GcpModelStack extends TerraformStack {
           item: 'Model-quality job', runner: this.qualityJob.runtime === 'function' ? 'gcp-cloud-run-function' as const : 'gcp-cloud-run-job' as const,
           runsPerMonth: Math.round(730 / (this.qualityJob.maxHoursBetweenRuns ?? 24)), minutesPerRun: 5, memoryGb: this.qualityJob.runtime === 'function' ? 1 : 2,
         }] : []),
+        ...(this.explainJob ? [{ item: 'Explainability job', runner: 'gcp-cloud-run-function' as const, runsPerMonth: 30, minutesPerRun: 5, memoryGb: 1 }] : []),
       ],
       ...(Object.values(this.networkCost).some((v) => v !== undefined && v !== false) ? { gcpNetwork: this.networkCost } : {}),
     }));

@@ -13,6 +13,7 @@ import { constraintViolationsMetricName, driftJobErrorLogFilter, driftLogFilter,
 import { IModelService } from './model-service';
 import { AlertPolicyFactory } from './private/alert-policies';
 import { createDriftVerdictAlerts } from './private/drift-verdict-alerts';
+import { createExplainAlerts, ExplainJobAlertOptions, featureImportanceMetricName } from './private/explain-alerts';
 import { createQualityAlerts, QualityAlerts, QualityJobAlertOptions } from './private/quality-alerts';
 import { DRIFT_DEFAULTS } from '../runtime/drift/drift-settings';
 import type { RetrainingRules } from '../runtime/gcp-retraining-function/rules';
@@ -21,6 +22,8 @@ import { checkProjectId } from './private/gcp-names';
 export * from './drift-log-filters';
 export { qualityCrossedMetricName, qualitySummaryLogFilter } from './private/quality-alerts';
 export type { QualityJobAlertOptions } from './private/quality-alerts';
+export { featureImportanceMetricName } from './private/explain-alerts';
+export type { ExplainJobAlertOptions } from './private/explain-alerts';
 
 /** The drift job whose health ModelAlerting watches (DriftJob's function or Cloud Run job). */
 export interface DriftJobAlertOptions {
@@ -95,6 +98,8 @@ export interface ModelAlertingProps {
    * @default - no quality alerts
    */
   readonly qualityJob?: QualityJobAlertOptions;
+  /** The explainability job: its feature importance charted, its error lines alerted. @default - none */
+  readonly explainJob?: ExplainJobAlertOptions;
 }
 
 /** Notification channel ids, as Cloud Monitoring names them. */
@@ -153,6 +158,8 @@ export class ModelAlerting extends Construct {
   readonly driftJobSilencePolicy?: MonitoringAlertPolicy;
   /** The quality alerts, with `qualityJob` and `spec.monitoring.quality`. */
   readonly quality?: QualityAlerts;
+  /** Feature importance from the explainability job (`explainJob`), and the alert on its errors. */
+  readonly explain?: ReturnType<typeof createExplainAlerts>;
   /** What each drift and quality metric's incident means as a retraining event (keyed by metric type). */
   readonly retrainingRules: RetrainingRules;
   readonly dashboard: MonitoringDashboard;
@@ -327,6 +334,7 @@ export class ModelAlerting extends Construct {
     });
     this.quality = props.qualityJob && m.quality ? createQualityAlerts(this, { project, model, quality: m.quality, job: props.qualityJob, policy }) : undefined;
     this.retrainingRules = { ...verdicts.retrainingRules, ...this.quality?.retrainingRules };
+    this.explain = props.explainJob && createExplainAlerts(this, { project, model, job: props.explainJob, policy });
     this.featuresDriftedMetric = verdicts.featuresDriftedMetric;
     this.driftPolicy = verdicts.featureDriftPolicy;
     this.datasetDriftMetric = verdicts.datasetDriftMetric;
@@ -437,7 +445,7 @@ export class ModelAlerting extends Construct {
 
     // latency, 5xx ratio, CPU, saturation, and the drift verdict policies' conditions, plus dead letters and the
     // drift job's error, failure and silence conditions when watched.
-    this.conditionCount = 4 + verdicts.conditionCount + (this.quality?.conditionCount ?? 0)
+    this.conditionCount = 4 + verdicts.conditionCount + (this.quality?.conditionCount ?? 0) + (this.explain ? 1 : 0)
       + [this.deadLetterPolicy, this.driftJobErrorPolicy, this.driftJobFailurePolicy, this.driftJobSilencePolicy].filter((p) => p !== undefined).length;
 
     const widgets = [
@@ -451,6 +459,7 @@ export class ModelAlerting extends Construct {
       chart('Feature drift (p99 distance)', `metric.type="${driftMetricType}"`, 'ALIGN_PERCENTILE_99', 'REDUCE_MAX', ['metric.label.feature']),
       chart('Feature PSI (p99)', `metric.type="${psiMetricType}"`, 'ALIGN_PERCENTILE_99', 'REDUCE_MAX', ['metric.label.feature']),
       ...jobWidgets,
+      ...(this.explain ? [chart('Feature importance (median)', `metric.type="logging.googleapis.com/user/${featureImportanceMetricName(model)}"`, 'ALIGN_PERCENTILE_50', 'REDUCE_MEAN', ['metric.label.feature'])] : []),
     ];
     this.dashboard = new MonitoringDashboard(this, 'Dashboard', {
       project,
@@ -461,7 +470,7 @@ export class ModelAlerting extends Construct {
           tiles: widgets.map((widget, i) => ({ xPos: (i % 2) * 6, yPos: Math.floor(i / 2) * 4, width: 6, height: 4, widget })),
         },
       }),
-      dependsOn: [this.driftMetric, this.psiMetric, this.featuresDriftedMetric, this.constraintViolationsMetric],
+      dependsOn: [this.driftMetric, this.psiMetric, this.featuresDriftedMetric, this.constraintViolationsMetric, ...(this.explain ? [this.explain.metric] : [])],
     });
   }
 }

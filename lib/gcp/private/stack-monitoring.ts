@@ -4,6 +4,8 @@ import { Construct } from 'constructs';
 import { ResolvedModelSpec, ValidationErrors } from '../../core';
 import type { IEncryptionKey } from '../encryption-key';
 import type { ModelAlerting, ModelAlertingProps } from '../model-alerting';
+import { ExplainJob, ExplainJobProps } from '../explain-job';
+import type { IModelService } from '../model-service';
 import { QualityJob, QualityJobProps } from '../quality-job';
 import { RetrainingSignal, RetrainingSignalProps } from '../retraining-signal';
 
@@ -19,6 +21,12 @@ export type GcpQualityJobOptions = Omit<QualityJobProps, 'spec' | 'projectId' | 
    * @default - `gs://<ingestion bucket>/ground-truth/<model>/`
    */
   readonly groundTruthUri?: string;
+};
+
+/** The explainability job's settings in a stack (opt-in). */
+export type GcpExplainJobOptions = Omit<ExplainJobProps, 'spec' | 'projectId' | 'region' | 'captureUri' | 'service'> & {
+  /** @default - the stack's capture folder */
+  readonly captureUri?: string;
 };
 
 /** The retraining signal's settings in a stack. */
@@ -38,13 +46,16 @@ export interface StackMonitoringProps {
   readonly vpcConnector?: string;
   readonly quality?: GcpQualityJobOptions | false;
   readonly retraining?: GcpRetrainingOptions | false;
+  readonly explain?: GcpExplainJobOptions;
+  readonly service: IModelService;
 }
 
 export interface StackMonitoring {
   readonly qualityJob?: QualityJob;
+  readonly explainJob?: ExplainJob;
   readonly retraining?: RetrainingSignal;
   /** What ModelAlerting watches of them. */
-  readonly alerting: Pick<ModelAlertingProps, 'qualityJob' | 'retrainingChannelIds'>;
+  readonly alerting: Pick<ModelAlertingProps, 'qualityJob' | 'retrainingChannelIds' | 'explainJob'>;
   /** APIs they need beyond the stack's. */
   readonly services: string[];
   /** Gives the retraining function the rules of the policies that notify it (call once alerting exists). */
@@ -52,7 +63,13 @@ export interface StackMonitoring {
 }
 
 /** Checks what only the stack knows (a capture folder to read); call with the stack's other checks. */
-export function checkStackMonitoring(errors: ValidationErrors, props: { spec: ResolvedModelSpec; quality?: GcpQualityJobOptions | false; captureUriKnown: boolean }): void {
+export function checkStackMonitoring(errors: ValidationErrors, props: { spec: ResolvedModelSpec; quality?: GcpQualityJobOptions | false; captureUriKnown: boolean;
+  explain?: GcpExplainJobOptions; internalService: boolean; connector: boolean }): void {
+  if (props.explain) {
+    errors.check(props.explain.captureUri !== undefined || props.captureUriKnown, 'explainJob.captureUri', undefined, 'a gs:// folder of captured requests when nothing in the stack captures');
+    errors.check(!props.internalService || props.connector || props.explain.vpcConnector !== undefined, 'explainJob.vpcConnector', undefined,
+      'a Serverless VPC Access connector when the service admits internal traffic only (publicApi or network)');
+  }
   if (props.spec.monitoring.quality === undefined || props.quality === false || !props.spec.monitoring.enabled) return;
   errors.check(props.quality?.captureUri !== undefined || props.captureUriKnown, 'qualityJob.captureUri', undefined,
     'a gs:// folder of captured predictions when neither the drift job nor batch inference captures (or qualityJob: false)');
@@ -71,17 +88,23 @@ export function addStackMonitoring(scope: Construct, props: StackMonitoringProps
     sourceBucketName: quality.image === undefined ? quality.sourceBucketName ?? props.sourceBucketName : undefined,
     vpcConnector: quality.image === undefined ? props.vpcConnector : undefined,
   });
+  const explainJob = props.explain && new ExplainJob(scope, 'Explain', {
+    ...base, ...props.explain, spec: props.specInput, service: props.service, captureUri: props.explain.captureUri ?? props.captureUri!,
+    sourceBucketName: props.explain.sourceBucketName ?? props.sourceBucketName, vpcConnector: props.explain.vpcConnector ?? props.vpcConnector,
+  });
   const retraining = spec.monitoring.enabled && props.retraining !== false ? new RetrainingSignal(scope, 'Retraining', {
     ...base, ...props.retraining, spec: props.specInput, encryptionKey: props.encryptionKey, sourceBucketName: props.sourceBucketName, vpcConnector: props.vpcConnector,
   }) : undefined;
   return {
     qualityJob,
+    explainJob,
     retraining,
     alerting: {
+      explainJob: explainJob && { jobName: explainJob.runnerName },
       qualityJob: qualityJob && { jobName: qualityJob.runnerName, runtime: qualityJob.runtime, schedulerJobName: qualityJob.schedulerName },
       retrainingChannelIds: retraining && [retraining.notificationChannelId],
     },
-    services: qualityJob ? ['cloudscheduler.googleapis.com'] : [],
+    services: qualityJob || explainJob ? ['cloudscheduler.googleapis.com'] : [],
     connect: (alerting) => {
       if (retraining && alerting) retraining.addRules(alerting.retrainingRules);
     },
