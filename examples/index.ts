@@ -78,4 +78,10 @@ export const EXAMPLES: readonly Example[] = [
     kind: 'cdktf',
     load: () => (require('./azure-ml-endpoint') as typeof import('./azure-ml-endpoint')).addAzureMlEndpoint,
   },
+  {
+    name: 'gcp-retraining-pipeline',
+    summary: 'model quality on Google Cloud, with retraining events pushed to a pipeline',
+    kind: 'cdktf',
+    load: () => (require('./gcp-retraining-pipeline') as typeof import('./gcp-retraining-pipeline')).addGcpRetrainingPipeline,
+  },
 ];

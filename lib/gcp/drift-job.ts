@@ -5,17 +5,16 @@ import { Construct } from 'constructs';
 import { ITerraformDependable } from 'cdktf';
 import { Cloudfunctions2Function } from '@cdktf/provider-google/lib/cloudfunctions2-function';
 import { CloudRunV2Job } from '@cdktf/provider-google/lib/cloud-run-v2-job';
-import { CloudRunV2JobIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-job-iam-member';
-import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
 import { CloudSchedulerJob } from '@cdktf/provider-google/lib/cloud-scheduler-job';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { checkCronSchedule, driftJobEnvironment, maxHoursBetweenRuns, ModelSpec, resolveModelSpec, ValidationErrors } from '../core';
 import { checkPullableImage } from './private/artifact-sources';
-import { bundledAssetDir, isBundled, uploadBundledSource } from './private/function-source';
+import { bundledAssetDir, isBundled } from './private/function-source';
 import { boundedName, checkBucketName, checkProjectId, checkRegion } from './private/gcp-names';
 import { GCS_FOLDER_URI, GCS_FOLDER_URI_EXPECTED, grantOnFolder, parseGcsFolder } from './private/gcs-prefix';
 import { serviceIdentityOf } from './private/identities';
+import { checkFunctionSettings, createScheduledRunner, MAX_SCHEDULED_FUNCTION_TIMEOUT_SECONDS } from './private/scheduled-runner';
 import { IServiceIdentity } from './service-identity';
 
 /** Hourly, a quarter past, once the previous hour's captures are written. */
@@ -28,14 +27,7 @@ export const DRIFT_FUNCTION_ASSET_DIR = bundledAssetDir('gcp-drift-function');
  * Cloud Scheduler waits at most 30 minutes for an HTTP target (its attempt deadline), then records the attempt as
  * failed and retries: a function allowed to run longer would be retried while still running.
  */
-export const MAX_DRIFT_FUNCTION_TIMEOUT_SECONDS = 1800;
-
-/** MiB of a `<n>Mi` / `<n>Gi` size between 256 MiB and 4 GiB, else undefined. */
-function memoryMiB(size: string): number | undefined {
-  const match = /^([1-9][0-9]*)(Mi|Gi)$/.exec(size);
-  const mib = match ? Number(match[1]) * (match[2] === 'Gi' ? 1024 : 1) : Number.NaN;
-  return mib >= 256 && mib <= 4096 ? mib : undefined;
-}
+export const MAX_DRIFT_FUNCTION_TIMEOUT_SECONDS = MAX_SCHEDULED_FUNCTION_TIMEOUT_SECONDS;
 
 /** What runs the analysis: the bundled function, or a Cloud Run job of a prebuilt image. */
 export type DriftRuntime = 'function' | 'cloud-run-job';
@@ -133,10 +125,7 @@ export class DriftJob extends Construct {
     const cron = checkCronSchedule(errors, 'schedule', schedule, DEFAULT_DRIFT_SCHEDULE);
     const runtime: DriftRuntime = props.image === undefined ? 'function' : 'cloud-run-job';
     const timeoutSeconds = props.timeoutSeconds ?? MAX_DRIFT_FUNCTION_TIMEOUT_SECONDS;
-    errors.checkNumber('timeoutSeconds', timeoutSeconds, { min: 60, max: MAX_DRIFT_FUNCTION_TIMEOUT_SECONDS, integer: true });
-    // One vCPU takes 128 MiB to 4 GiB (Cloud Run functions memory limits); the analysis keeps small sketches.
-    errors.check(props.memory === undefined || memoryMiB(props.memory) !== undefined, 'memory', props.memory, 'a size from "256Mi" to "4Gi" (one vCPU allows at most 4 GiB)');
-    errors.checkPattern('vpcConnector', props.vpcConnector, /^projects\/[^/]+\/locations\/[^/]+\/connectors\/[^/]+$/, 'a connector id "projects/<p>/locations/<r>/connectors/<name>"');
+    checkFunctionSettings(errors, { timeoutSeconds, memory: props.memory, vpcConnector: props.vpcConnector });
     checkBucketName(errors, 'sourceBucketName', props.sourceBucketName);
     if (runtime === 'cloud-run-job') {
       checkPullableImage(errors, 'image', props.image!);
@@ -174,114 +163,33 @@ export class DriftJob extends Construct {
     }
     const name = boundedName([spec.name, 'drift'], 63);
     this.schedulerName = name;
-    const common = {
-      project: props.projectId,
+    this.runnerName = name;
+    const runnerParts = createScheduledRunner(this, {
+      projectId: props.projectId,
       region: props.region,
       name,
-      description: `Runs the drift job of model ${spec.name}`,
+      purpose: `the drift job of model ${spec.name}`,
       schedule,
-      timeZone: 'Etc/UTC',
-    };
-
-    if (runtime === 'function') {
-      const source = uploadBundledSource(this, {
-        projectId: props.projectId,
-        region: props.region,
-        assetDir: DRIFT_FUNCTION_ASSET_DIR,
-        objectPrefix: `deploy-ai-smarter/${spec.name}-drift-function`,
-        bucketName: props.sourceBucketName,
-        defaultBucketName: boundedName([props.projectId, spec.name, 'drift-src'], 63),
-      });
-      this.sourceBucket = source.bucket;
-      this.function = new Cloudfunctions2Function(this, 'Function', {
-        project: props.projectId,
-        location: props.region,
-        name,
-        description: `Drift analysis of model ${spec.name}, started by Cloud Scheduler`,
-        buildConfig: {
-          runtime: 'nodejs22',
-          entryPoint: 'driftJob',
-          source: { storageSource: { bucket: source.archive.bucket, object: source.archive.object } },
-        },
-        serviceConfig: {
-          serviceAccountEmail: this.identity.email,
-          // Private: only callers inside the project's network perimeter (Cloud Scheduler of this project counts), and
-          // only with run.invoker; no allUsers binding exists.
-          ingressSettings: 'ALLOW_INTERNAL_ONLY',
-          allTrafficOnLatestRevision: true,
-          availableMemory: props.memory ?? '2Gi',
-          availableCpu: '1',
-          timeoutSeconds,
-          // One run at a time: a retry that arrives while a run is still going waits instead of running twice.
-          maxInstanceCount: 1,
-          maxInstanceRequestConcurrency: 1,
-          minInstanceCount: 0,
-          vpcConnector: props.vpcConnector,
-          vpcConnectorEgressSettings: props.vpcConnector ? 'ALL_TRAFFIC' : undefined,
-          environmentVariables: env,
-        },
-        dependsOn: grants,
-      });
-      this.runnerName = name;
-      // Gen2 functions are Cloud Run services: invoking needs run.invoker on the service, granted to the scheduler only.
-      const invoker = new CloudRunV2ServiceIamMember(this, 'SchedulerInvoker', {
-        project: props.projectId, location: props.region, name: this.function.serviceConfig.service, role: 'roles/run.invoker', member: this.schedulerIdentity.member,
-      });
-      this.scheduler = new CloudSchedulerJob(this, 'Schedule', {
-        ...common,
-        // Cloud Scheduler's longest wait for an HTTP target; the function's own timeout is at most this.
-        attemptDeadline: `${MAX_DRIFT_FUNCTION_TIMEOUT_SECONDS}s`,
-        retryConfig: { retryCount: 1, minBackoffDuration: '60s' },
-        httpTarget: {
-          httpMethod: 'POST',
-          uri: this.function.url,
-          headers: { 'Content-Type': 'application/json' },
-          body: Buffer.from('{}').toString('base64'),
-          oidcToken: { serviceAccountEmail: this.schedulerIdentity.email, audience: this.function.url },
-        },
-        // A first run before the grants exist would fail with 403 and look like a broken job.
-        dependsOn: [invoker, ...grants],
-      });
-      return;
-    }
-
-    this.job = new CloudRunV2Job(this, 'Job', {
-      project: props.projectId,
-      location: props.region,
-      name,
-      // A stateless batch job: nothing is lost when it is deleted.
-      deletionProtection: false,
+      identity: this.identity,
+      schedulerIdentity: this.schedulerIdentity,
+      env,
+      grants,
       labels: { 'managed-by': 'deploy-ai-smarter', model: spec.name },
-      template: {
-        taskCount: 1,
-        template: {
-          serviceAccount: this.identity.email,
-          maxRetries: 1,
-          timeout: '1800s',
-          // The image's own entrypoint runs the job (docker/drift-job).
-          containers: [{
-            image: props.image!,
-            env: Object.entries(env).map(([envName, value]) => ({ name: envName, value })),
-            resources: { limits: { cpu: '1', memory: '2Gi' } },
-          }],
-        },
+      image: props.image,
+      function: {
+        assetDir: DRIFT_FUNCTION_ASSET_DIR,
+        entryPoint: 'driftJob',
+        objectPrefix: `deploy-ai-smarter/${spec.name}-drift-function`,
+        sourceBucketName: props.sourceBucketName,
+        defaultBucketName: boundedName([props.projectId, spec.name, 'drift-src'], 63),
+        memory: props.memory ?? '2Gi',
+        timeoutSeconds,
+        vpcConnector: props.vpcConnector,
       },
-      dependsOn: grants,
     });
-    this.runnerName = name;
-    // roles/run.invoker includes run.jobs.run: the scheduler's identity may run this job only.
-    const runnerGrant = new CloudRunV2JobIamMember(this, 'Runner', {
-      project: props.projectId, location: props.region, name: this.job.name, role: 'roles/run.invoker', member: this.schedulerIdentity.member,
-    });
-    this.scheduler = new CloudSchedulerJob(this, 'Schedule', {
-      ...common,
-      retryConfig: { retryCount: 1 },
-      httpTarget: {
-        httpMethod: 'POST',
-        uri: `https://run.googleapis.com/v2/projects/${props.projectId}/locations/${props.region}/jobs/${this.job.name}:run`,
-        oauthToken: { serviceAccountEmail: this.schedulerIdentity.email, scope: 'https://www.googleapis.com/auth/cloud-platform' },
-      },
-      dependsOn: [runnerGrant, ...grants],
-    });
+    this.function = runnerParts.function;
+    this.job = runnerParts.job;
+    this.sourceBucket = runnerParts.sourceBucket;
+    this.scheduler = runnerParts.scheduler;
   }
 }

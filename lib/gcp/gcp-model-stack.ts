@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { GcsBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { GcpNetworkCostOptions } from '../core/gcp-network-cost';
-import { isTokenList, ModelSpec, ResolvedModelSpec, resolveModelSpec, ValidationErrors } from '../core';
+import { isTokenList, ModelSpec, PORTABLE_DRIFT_JOB_MINUTES, ResolvedModelSpec, resolveModelSpec, ValidationErrors } from '../core';
 import { REVIEW_METADATA_KEY, reviewMetadata } from '../core/review-contract';
 import { BatchInference, BatchInferenceProps } from './batch-inference';
 import { DriftJob, DriftJobProps } from './drift-job';
@@ -21,7 +21,11 @@ import { checkPullableImage, checkReadableArtifact } from './private/artifact-so
 import { checkNetworkOptions, NetworkPlacement, placeInNetwork } from './private/stack-network';
 import { dependOn } from './private/dependencies';
 import { boundedName, checkBucketName, checkGpuRegion, checkProjectId, checkRegion } from './private/gcp-names';
+import { addStackMonitoring, checkStackMonitoring, GcpExplainJobOptions, GcpQualityJobOptions, GcpRetrainingOptions } from './private/stack-monitoring';
+import type { ExplainJob } from './explain-job';
 import { warn } from './private/warn';
+import type { QualityJob } from './quality-job';
+import type { RetrainingSignal } from './retraining-signal';
 import { ProjectServices } from './project-services';
 import { VpcConnector } from './vpc-connector';
 import { VertexEndpoint } from './vertex-endpoint';
@@ -104,6 +108,24 @@ export interface GcpModelStackProps {
    */
   readonly driftJob?: GcpDriftJobOptions | false;
   /**
+   * The model-quality job (function + Cloud Scheduler, daily for the default 24-hour window) that joins captured
+   * predictions with the ground-truth labels you upload, and its alerts; `false` for none.
+   * @default - on when `spec.monitoring.quality` is set (and monitoring enabled)
+   */
+  readonly qualityJob?: GcpQualityJobOptions | false;
+  /**
+   * The retraining signal: drift and quality incidents become RetrainingEvents on the Pub/Sub topic `<model>-retraining`
+   * (docs/quality.md); `false` for none.
+   * @default - on when `spec.monitoring.enabled`
+   */
+  readonly retraining?: GcpRetrainingOptions | false;
+  /**
+   * A scheduled explainability job (daily): feature importance of captured traffic, scored through the service with
+   * an identity token, charted on the dashboard. Each run calls the model `1 + features x 3` times on its sample.
+   * @default - none
+   */
+  readonly explainJob?: GcpExplainJobOptions;
+  /**
    * Cloud Billing account of the project, for the budget that `spec.monthlyBudgetUsd` asks for (required then).
    * The budget counts the whole project's spend, alerts at 50%, 90% and 100% of actual spend and 100% of forecast,
    * to the alert email channels (at most 5) and the billing account's administrators. Deploying it needs
@@ -160,6 +182,12 @@ export class GcpModelStack extends TerraformStack {
   readonly batch?: BatchInference;
   readonly alerting?: ModelAlerting;
   readonly driftJob?: DriftJob;
+  /** The model-quality job, with `spec.monitoring.quality`. */
+  readonly qualityJob?: QualityJob;
+  /** The scheduled explainability job, with `explainJob`. */
+  readonly explainJob?: ExplainJob;
+  /** Publishes retraining events from the drift and quality alerts. */
+  readonly retraining?: RetrainingSignal;
   readonly budget?: ModelBudget;
   /** The folder captures are written to and analyzed from, when the drift job is on. */
   readonly captureUri?: string;
@@ -222,6 +250,10 @@ export class GcpModelStack extends TerraformStack {
         }
       }
     }
+    checkStackMonitoring(errors, {
+      spec, quality: props.qualityJob, captureUriKnown: driftOptions?.captureUri !== undefined || batchCapturePrefix !== undefined,
+      explain: props.explainJob, internalService: props.publicApi !== undefined || props.network !== undefined, connector: props.network !== undefined,
+    });
     if (spec.monthlyBudgetUsd !== undefined) {
       errors.check(props.billingAccountId !== undefined, 'billingAccountId', props.billingAccountId, `${BILLING_ACCOUNT_ID_EXPECTED} when spec.monthlyBudgetUsd is set`);
       const channels = props.alerting?.notificationChannels;
@@ -306,8 +338,18 @@ export class GcpModelStack extends TerraformStack {
     if (this.driftJob && driftGapHours === undefined) {
       warn(this, `GcpModelStack driftJob: no "drift job silent" alert for schedule "${driftOptions?.schedule}" (it skips days or runs more than 22.5 h apart); set driftJob.maxHoursBetweenRuns to get one`);
     }
+    const monitoring = addStackMonitoring(this, {
+      ...base, spec, specInput: props.spec, bucketName: this.ingestion.bucketName, encryptionKey: this.encryptionKey, quality: props.qualityJob, retraining: props.retraining,
+      explain: props.explainJob, service: this.service,
+      captureUri: this.captureUri ?? (batchCapturePrefix && `gs://${this.ingestion.bucketName}/${batchCapturePrefix}`),
+      sourceBucketName: this.batch?.sourceBucket?.name ?? (props.batch || undefined)?.sourceBucketName ?? this.driftJob?.sourceBucket?.name, vpcConnector: placement?.connectorId,
+    });
+    this.qualityJob = monitoring.qualityJob;
+    this.retraining = monitoring.retraining;
+    this.explainJob = monitoring.explainJob;
     if (spec.monitoring.enabled) {
       this.alerting = new ModelAlerting(this, 'Alerting', {
+        ...monitoring.alerting,
         ...props.alerting,
         spec: props.spec,
         projectId: props.projectId,
@@ -319,6 +361,7 @@ export class GcpModelStack extends TerraformStack {
         } : undefined,
       });
     }
+    monitoring.connect(this.alerting);
     if (spec.monthlyBudgetUsd !== undefined) {
       this.budget = new ModelBudget(this, 'Budget', {
         projectId: props.projectId,
@@ -339,9 +382,10 @@ export class GcpModelStack extends TerraformStack {
         additionalServices: [
           ...(this.driftJob ? ['cloudscheduler.googleapis.com'] : []),
           ...(this.budget ? ['billingbudgets.googleapis.com'] : []),
+          ...monitoring.services,
         ],
       });
-      for (const part of [this.encryptionKey, this.ingestion, this.vpcConnector, this.service, this.api, this.batch, this.driftJob, this.alerting, this.budget]) {
+      for (const part of [this.encryptionKey, this.ingestion, this.vpcConnector, this.service, this.api, this.batch, this.driftJob, this.qualityJob, this.explainJob, this.retraining, this.alerting, this.budget]) {
         if (part instanceof Construct) dependOn(part, this.projectServices.dependables);
       }
     }
@@ -366,12 +410,28 @@ export class GcpModelStack extends TerraformStack {
       new TerraformOutput(this, 'capture_uri', { value: this.driftJob.captureUri, description: 'Captured requests the drift job analyzes (the service\'s CAPTURE_URI)' });
     }
 
+    if (this.qualityJob) {
+      new TerraformOutput(this, 'ground_truth_uri', { value: this.qualityJob.groundTruthUri, description: 'Upload ground-truth labels here (YYYY/MM/DD/HH/ partitions, Model Monitor merge format)' });
+    }
+    if (this.retraining) {
+      new TerraformOutput(this, 'retraining_topic', { value: this.retraining.topic.id, description: 'Pub/Sub topic of retraining events (subscribe your retraining pipeline)' });
+    }
+
     // What `npm run review` prices the stack from: the spec as given, and the choices that change the bill.
     this.addOverride(`//.${REVIEW_METADATA_KEY}`, reviewMetadata(props.spec, 'gcp', {
       alarmCount: this.alerting?.conditionCount ?? 0,
-      jobs: this.driftJob
-        ? [{ item: 'Hourly drift job', runner: this.driftJob.runtime === 'function' ? 'gcp-cloud-run-function' : 'gcp-cloud-run-job', minutesPerRun: 10 }]
-        : [],
+      jobs: [
+        // The bundled function profiles a day of capture in about a minute (PORTABLE_DRIFT_JOB_MINUTES); an image job also
+        // pulls and starts a container, so it keeps a 10-minute assumption.
+        ...(this.driftJob ? [this.driftJob.runtime === 'function'
+          ? { item: 'Hourly drift job', runner: 'gcp-cloud-run-function' as const, minutesPerRun: PORTABLE_DRIFT_JOB_MINUTES }
+          : { item: 'Hourly drift job', runner: 'gcp-cloud-run-job' as const, minutesPerRun: 10 }] : []),
+        ...(this.qualityJob ? [{
+          item: 'Model-quality job', runner: this.qualityJob.runtime === 'function' ? 'gcp-cloud-run-function' as const : 'gcp-cloud-run-job' as const,
+          runsPerMonth: Math.round(730 / (this.qualityJob.maxHoursBetweenRuns ?? 24)), minutesPerRun: 5, memoryGb: this.qualityJob.runtime === 'function' ? 1 : 2,
+        }] : []),
+        ...(this.explainJob ? [{ item: 'Explainability job', runner: 'gcp-cloud-run-function' as const, runsPerMonth: 30, minutesPerRun: 5, memoryGb: 1 }] : []),
+      ],
       ...(Object.values(this.networkCost).some((v) => v !== undefined && v !== false) ? { gcpNetwork: this.networkCost } : {}),
     }));
   }

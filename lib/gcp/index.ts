@@ -13,3 +13,7 @@ export * from './service-identity';
 export * from './vpc-connector';
 export * from './network-options';
 export * from './vertex-endpoint';
+export * from './quality-job';
+export * from './retraining-signal';
+export * from './explain-job';
+export * from './drift-log-filters';

@@ -1,16 +1,29 @@
 // Alerting for a model on GCP: email channels, alert policies on p99 latency, 5xx ratio, CPU utilization,
-// scaling saturation, feature drift and PSI (log-based metrics from the drift job), the drift job's own health (errors,
-// failed executions, silence) and dead letters; one dashboard.
+// scaling saturation, the drift job's verdicts (drifted features, dataset drift, constraint violations: log-based
+// counters), the drift job's own health (errors, failed executions, silence) and dead letters; one dashboard.
 import { Construct } from 'constructs';
-import { dependable, TerraformIterator, Token } from 'cdktf';
+import { dependable, Fn, TerraformIterator, Token } from 'cdktf';
 import { LoggingMetric, LoggingMetricBucketOptions } from '@cdktf/provider-google/lib/logging-metric';
-import { MonitoringAlertPolicy, MonitoringAlertPolicyAlertStrategy, MonitoringAlertPolicyConditions } from '@cdktf/provider-google/lib/monitoring-alert-policy';
+import { MonitoringAlertPolicy, MonitoringAlertPolicyAlertStrategy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { MonitoringDashboard } from '@cdktf/provider-google/lib/monitoring-dashboard';
 import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
 import { isTokenList, ModelSpec, resolveModelSpec, ValidationErrors } from '../core';
 import type { DriftRuntime } from './drift-job';
+import { constraintViolationsMetricName, driftJobErrorLogFilter, driftLogFilter, featuresDriftedMetricName, driftSchedulerFailureLogFilter, driftSummaryLogFilter } from './drift-log-filters';
 import { IModelService } from './model-service';
+import { AlertPolicyFactory } from './private/alert-policies';
+import { createDriftVerdictAlerts } from './private/drift-verdict-alerts';
+import { createExplainAlerts, ExplainJobAlertOptions, featureImportanceMetricName } from './private/explain-alerts';
+import { createQualityAlerts, QualityAlerts, QualityJobAlertOptions } from './private/quality-alerts';
+import { DRIFT_DEFAULTS } from '../runtime/drift/drift-settings';
+import type { RetrainingRules } from '../runtime/gcp-retraining-function/rules';
 import { checkProjectId } from './private/gcp-names';
+
+export * from './drift-log-filters';
+export { qualityCrossedMetricName, qualitySummaryLogFilter } from './private/quality-alerts';
+export type { QualityJobAlertOptions } from './private/quality-alerts';
+export { featureImportanceMetricName } from './private/explain-alerts';
+export type { ExplainJobAlertOptions } from './private/explain-alerts';
 
 /** The drift job whose health ModelAlerting watches (DriftJob's function or Cloud Run job). */
 export interface DriftJobAlertOptions {
@@ -73,55 +86,39 @@ export interface ModelAlertingProps {
    * @default - no drift job alerts
    */
   readonly driftJob?: DriftJobAlertOptions;
+  /**
+   * Notification channels (`projects/<p>/notificationChannels/<n>`) that the drift verdict and model-quality policies
+   * also notify, e.g. the Pub/Sub channel of `RetrainingSignal`, so their incidents become retraining events.
+   * @default - none
+   */
+  readonly retrainingChannelIds?: readonly string[];
+  /**
+   * The quality job to watch, with `spec.monitoring.quality`: one alert condition per threshold the spec sets, labels
+   * stopped (and coverage below `minLabelCoverage`), job errors and failed runs.
+   * @default - no quality alerts
+   */
+  readonly qualityJob?: QualityJobAlertOptions;
+  /** The explainability job: its feature importance charted, its error lines alerted. @default - none */
+  readonly explainJob?: ExplainJobAlertOptions;
 }
 
 /** Notification channel ids, as Cloud Monitoring names them. */
 export const NOTIFICATION_CHANNEL_ID = /^projects\/[^/\s]+\/notificationChannels\/[0-9]+$/;
 const NOTIFICATION_CHANNEL_ID_EXPECTED = 'a notification channel id "projects/<project>/notificationChannels/<number>" (gcloud beta monitoring channels list)';
 
-/** Log-based drift metric name for a model; the drift job logs JSON lines this metric reads. */
+/** Log-based distribution of the drift distance per feature, for the dashboard (the alerts read the job's verdict). */
 export function driftMetricName(modelName: string): string {
   return `${modelName}-feature-drift`;
 }
 
-/** Log-based population stability index (PSI) metric name for a model, read from the same lines as the drift metric. */
+/** Log-based distribution of the population stability index (PSI) per feature, for the dashboard. */
 export function psiMetricName(modelName: string): string {
   return `${modelName}-feature-psi`;
-}
-
-/**
- * The log filter of the drift and PSI metrics: the drift job writes one JSON line per feature and run, e.g.
- * `{"event":"feature_drift","model":"m","feature":"age","distance":0.14,"psi":0.31,"threshold_crossed":true}`.
- */
-export function driftLogFilter(modelName: string): string {
-  return `jsonPayload.event="feature_drift" AND jsonPayload.model="${modelName}"`;
-}
-
-/** The log entries of the drift job's runner: a Cloud Run job, or the function (a Cloud Run service underneath). */
-export function driftRunnerLogFilter(jobName: string, runtime: DriftRuntime = 'cloud-run-job'): string {
-  return runtime === 'function'
-    ? `resource.type="cloud_run_revision" AND resource.labels.service_name="${jobName}"`
-    : `resource.type="cloud_run_job" AND resource.labels.job_name="${jobName}"`;
-}
-
-/** The log filter of the drift job's error lines (exit code 2: unreadable baseline, storage error, bad flags). */
-export function driftJobErrorLogFilter(jobName: string, runtime: DriftRuntime = 'cloud-run-job'): string {
-  return `${driftRunnerLogFilter(jobName, runtime)} AND jsonPayload.event="drift_job_error"`;
-}
-
-/** Failed attempts of the Cloud Scheduler job that calls the drift function (refused, 5xx, past its deadline). */
-export function driftSchedulerFailureLogFilter(schedulerJobName: string): string {
-  return `resource.type="cloud_scheduler_job" AND resource.labels.job_id="${schedulerJobName}" AND severity>=ERROR`;
 }
 
 /** Log-based counter of finished drift runs of a model (one `drift_summary` line per run). */
 export function driftSummaryMetricName(modelName: string): string {
   return `${modelName}-drift-summaries`;
-}
-
-/** The log filter of the drift summary counter: the one `drift_summary` line each finished run writes. */
-export function driftSummaryLogFilter(jobName: string, modelName: string, runtime: DriftRuntime = 'cloud-run-job'): string {
-  return `${driftRunnerLogFilter(jobName, runtime)} AND jsonPayload.event="drift_summary" AND jsonPayload.model="${modelName}"`;
 }
 
 /** Cloud Monitoring alerting and dashboard for one model service. */
@@ -134,12 +131,22 @@ export class ModelAlerting extends Construct {
   readonly errorRatePolicy: MonitoringAlertPolicy;
   readonly utilizationPolicy: MonitoringAlertPolicy;
   readonly saturationPolicy: MonitoringAlertPolicy;
+  /** Per-feature distribution of the drift distance, from the `feature_drift` lines: charted, not alerted on. */
   readonly driftMetric: LoggingMetric;
-  readonly driftPolicy: MonitoringAlertPolicy;
-  /** Per-feature distribution of the population stability index, from the drift job's `feature_drift` lines. */
+  /** Per-feature distribution of the population stability index, from the same lines: charted, not alerted on. */
   readonly psiMetric: LoggingMetric;
-  /** Fires when any feature's PSI, or that of a `driftFeatures` entry, is above `spec.monitoring.psiThreshold`. */
-  readonly psiPolicy: MonitoringAlertPolicy;
+  /** Counts `feature_drift` lines whose verdict is drift (label `feature`). */
+  readonly featuresDriftedMetric: LoggingMetric;
+  /** Fires when the drift job says a feature drifted: any feature, and each `spec.monitoring.driftFeatures` entry. */
+  readonly driftPolicy: MonitoringAlertPolicy;
+  /** Counts `drift_summary` lines with `dataset_drift: 1`. */
+  readonly datasetDriftMetric: LoggingMetric;
+  /** Fires when a run's share of drifted features reached its `dataset_drift_share`. */
+  readonly datasetDriftPolicy: MonitoringAlertPolicy;
+  /** Counts `constraint_violations` lines with failed checks, labelled with each check's count. */
+  readonly constraintViolationsMetric: LoggingMetric;
+  /** Fires on a window with a missing or extra column, a type change, new categories or a completeness drop. */
+  readonly constraintViolationsPolicy: MonitoringAlertPolicy;
   readonly deadLetterPolicy?: MonitoringAlertPolicy;
   /** Fires on each `drift_job_error` line of the drift job (at most one email an hour). */
   readonly driftJobErrorPolicy?: MonitoringAlertPolicy;
@@ -149,6 +156,12 @@ export class ModelAlerting extends Construct {
   readonly driftSummaryMetric?: LoggingMetric;
   /** Fires when no `drift_summary` line arrived within the schedule's longest gap plus an hour. */
   readonly driftJobSilencePolicy?: MonitoringAlertPolicy;
+  /** The quality alerts, with `qualityJob` and `spec.monitoring.quality`. */
+  readonly quality?: QualityAlerts;
+  /** Feature importance from the explainability job (`explainJob`), and the alert on its errors. */
+  readonly explain?: ReturnType<typeof createExplainAlerts>;
+  /** What each drift and quality metric's incident means as a retraining event (keyed by metric type). */
+  readonly retrainingRules: RetrainingRules;
   readonly dashboard: MonitoringDashboard;
   /** Alert conditions across all policies (Cloud Monitoring bills alerting per condition). */
   readonly conditionCount: number;
@@ -169,7 +182,17 @@ export class ModelAlerting extends Construct {
       errors.check(isTokenList(spec.monitoring.alarmEmails) || spec.monitoring.alarmEmails.length === 0, 'notificationChannels', existingChannels,
         'no channels while spec.monitoring.alarmEmails creates email channels (give one or the other; add an email channel to your list instead)');
     }
+    const retrainingChannels = props.retrainingChannelIds;
+    if (retrainingChannels !== undefined && errors.checkStringList('retrainingChannelIds', retrainingChannels, 'a list of notification channel ids') && !isTokenList(retrainingChannels)) {
+      retrainingChannels.forEach((channel, i) => errors.checkPattern(`retrainingChannelIds[${i}]`, channel, NOTIFICATION_CHANNEL_ID, NOTIFICATION_CHANNEL_ID_EXPECTED));
+    }
     errors.checkOneOf('driftJob.runtime', props.driftJob?.runtime, ['function', 'cloud-run-job']);
+    errors.checkOneOf('qualityJob.runtime', props.qualityJob?.runtime, ['function', 'cloud-run-job']);
+    if (props.qualityJob) {
+      errors.check(spec.monitoring.quality !== undefined, 'qualityJob', props.qualityJob.jobName, 'nothing without spec.monitoring.quality (its thresholds are what the alerts compare)');
+      errors.check(props.qualityJob.runtime !== 'function' || props.qualityJob.schedulerJobName !== undefined, 'qualityJob.schedulerJobName', undefined,
+        'the Cloud Scheduler job calling the quality function (QualityJob.schedulerName)');
+    }
     if (props.driftJob?.runtime === 'function') {
       errors.check(props.driftJob.schedulerJobName !== undefined, 'driftJob.schedulerJobName', undefined,
         'the Cloud Scheduler job calling the drift function (DriftJob.schedulerName): its failed attempts are the failed runs');
@@ -208,15 +231,19 @@ export class ModelAlerting extends Construct {
       this.notificationChannelIds = this.notificationChannels.map((c) => c.name);
     }
 
-    const policy = (policyId: string, displayName: string, conditions: MonitoringAlertPolicyConditions[], runbook: string, severity = 'ERROR',
-      alertStrategy: MonitoringAlertPolicyAlertStrategy = { autoClose: '86400s' }) =>
+    const retraining = props.retrainingChannelIds ?? [];
+    const withRetraining = retraining.length === 0 ? this.notificationChannelIds
+      : isTokenList(this.notificationChannelIds) || isTokenList(retraining) ? Token.asList(Fn.concat([this.notificationChannelIds, [...retraining]]))
+        : [...this.notificationChannelIds, ...retraining];
+    const policy: AlertPolicyFactory = (policyId, displayName, conditions, runbook, severity = 'ERROR',
+      alertStrategy: MonitoringAlertPolicyAlertStrategy = { autoClose: '86400s' }, retrainingSignal = false) =>
       new MonitoringAlertPolicy(this, policyId, {
         project,
         displayName: `${model}: ${displayName}`,
         combiner: 'OR',
         enabled: m.enabled,
         severity,
-        notificationChannels: this.notificationChannelIds,
+        notificationChannels: retrainingSignal ? withRetraining : this.notificationChannelIds,
         conditions,
         alertStrategy,
         documentation: { mimeType: 'text/markdown', content: runbook },
@@ -275,8 +302,8 @@ export class ModelAlerting extends Construct {
       },
     }], `${model} cannot scale further; requests queue. Raise scaling.maxInstances (and the regional quota).`, 'WARNING');
 
-    // Vertex model monitoring has no Terraform resource: the drift job logs one JSON line per feature and
-    // log-based metrics turn its distance and PSI into a distribution per feature.
+    // Vertex model monitoring has no Terraform resource: the drift job logs one JSON line per feature. Two distributions
+    // chart its raw distance and PSI; the alerts read its verdicts, which gate those numbers for noise.
     const featureMetric = (metricId: string, name: string, field: string, description: string, displayName: string,
       bucketOptions: LoggingMetricBucketOptions) => new LoggingMetric(this, metricId, {
       project,
@@ -294,42 +321,26 @@ export class ModelAlerting extends Construct {
       },
       bucketOptions,
     });
-    // The alert reads the p99 of a distribution, which Cloud Monitoring interpolates inside a bucket: when the
-    // threshold is a bucket bound, a value below it never reads above it and the other way round.
-    const featureConditions = (metricName: string, threshold: number, crossed: string): MonitoringAlertPolicyConditions[] => {
-      const condition = (subject: string, featureFilter: string): MonitoringAlertPolicyConditions => ({
-        displayName: `${subject} ${crossed}`,
-        conditionThreshold: {
-          filter: `metric.type="logging.googleapis.com/user/${metricName}"${featureFilter}`,
-          comparison: 'COMPARISON_GT',
-          thresholdValue: threshold,
-          duration: '0s',
-          aggregations: [{ alignmentPeriod: '3600s', perSeriesAligner: 'ALIGN_PERCENTILE_99', crossSeriesReducer: 'REDUCE_MAX', groupByFields: ['metric.label.feature'] }],
-          trigger: { count: 1 },
-        },
-      });
-      return [condition('any feature', ''), ...m.driftFeatures.map((f) => condition(`feature ${f}`, ` AND metric.label.feature="${f}"`))];
-    };
-
     this.driftMetric = featureMetric('DriftMetric', driftMetricName(model), 'distance', `Feature drift distance of model ${model}, from the drift job's JSON logs`,
       `${model} feature drift`, { linearBuckets: { numFiniteBuckets: 20, width: 0.05, offset: 0 } });
     const driftMetricType = `logging.googleapis.com/user/${driftMetricName(model)}`;
-    const driftConditions = featureConditions(driftMetricName(model), m.driftThreshold, 'drifted');
-    this.driftPolicy = policy('FeatureDrift', `feature drift above ${m.driftThreshold}`, driftConditions,
-      `Live inputs of ${model} drifted from the baseline by more than ${m.driftThreshold}. Compare recent inputs, consider retraining.`, 'WARNING');
-    this.driftPolicy.dependsOn = [dependable(this.driftMetric)];
-
-    // PSI has no upper bound (psiThreshold may be up to 10): buckets of a quarter of the threshold put it on a bound
-    // and reach ten times it; larger values land in the overflow bucket, still above the threshold.
+    // PSI has no upper bound: buckets of a quarter of the threshold reach ten times it; the rest overflows.
     this.psiMetric = featureMetric('PsiMetric', psiMetricName(model), 'psi', `Population stability index of the features of model ${model}, from the drift job's JSON logs`,
       `${model} feature PSI`, { linearBuckets: { numFiniteBuckets: 40, width: m.psiThreshold / 4, offset: 0 } });
     const psiMetricType = `logging.googleapis.com/user/${psiMetricName(model)}`;
-    // A sibling policy: its own incident and runbook, and room for six conditions like the distance policy.
-    const psiConditions = featureConditions(psiMetricName(model), m.psiThreshold, `PSI above ${m.psiThreshold}`);
-    this.psiPolicy = policy('FeaturePsi', `feature PSI above ${m.psiThreshold}`, psiConditions,
-      `The population stability index of a feature of ${model} rose above ${m.psiThreshold}: its live distribution shifted across the `
-      + 'baseline\'s buckets. Compare recent inputs with the baseline, consider retraining.', 'WARNING');
-    this.psiPolicy.dependsOn = [dependable(this.psiMetric)];
+
+    const verdicts = createDriftVerdictAlerts(this, {
+      project, model, driftFeatures: m.driftFeatures, policy, driftThreshold: m.driftThreshold, datasetDriftShare: m.datasetDriftShare ?? DRIFT_DEFAULTS.datasetDriftShare,
+    });
+    this.quality = props.qualityJob && m.quality ? createQualityAlerts(this, { project, model, quality: m.quality, job: props.qualityJob, policy }) : undefined;
+    this.retrainingRules = { ...verdicts.retrainingRules, ...this.quality?.retrainingRules };
+    this.explain = props.explainJob && createExplainAlerts(this, { project, model, job: props.explainJob, policy });
+    this.featuresDriftedMetric = verdicts.featuresDriftedMetric;
+    this.driftPolicy = verdicts.featureDriftPolicy;
+    this.datasetDriftMetric = verdicts.datasetDriftMetric;
+    this.datasetDriftPolicy = verdicts.datasetDriftPolicy;
+    this.constraintViolationsMetric = verdicts.constraintViolationsMetric;
+    this.constraintViolationsPolicy = verdicts.constraintViolationsPolicy;
 
     if (props.deadLetterSubscriptionName !== undefined) {
       this.deadLetterPolicy = policy('DeadLetters', 'batch inputs dead-lettered', [{
@@ -432,9 +443,9 @@ export class ModelAlerting extends Construct {
         : chart('Drift job executions by result', jobMetricFilter('run.googleapis.com/job/completed_execution_count'), 'ALIGN_SUM', 'REDUCE_SUM', ['metric.label.result']));
     }
 
-    // latency, 5xx ratio, CPU, saturation, and the drift and PSI policies' conditions, plus dead letters and the
+    // latency, 5xx ratio, CPU, saturation, and the drift verdict policies' conditions, plus dead letters and the
     // drift job's error, failure and silence conditions when watched.
-    this.conditionCount = 4 + driftConditions.length + psiConditions.length
+    this.conditionCount = 4 + verdicts.conditionCount + (this.quality?.conditionCount ?? 0) + (this.explain ? 1 : 0)
       + [this.deadLetterPolicy, this.driftJobErrorPolicy, this.driftJobFailurePolicy, this.driftJobSilencePolicy].filter((p) => p !== undefined).length;
 
     const widgets = [
@@ -443,9 +454,12 @@ export class ModelAlerting extends Construct {
       chart('5xx per second', runFilter('run.googleapis.com/request_count', ' AND metric.label.response_code_class="5xx"'), 'ALIGN_RATE', 'REDUCE_SUM'),
       chart('CPU utilization p99', runFilter('run.googleapis.com/container/cpu/utilizations'), 'ALIGN_PERCENTILE_99', 'REDUCE_MEAN'),
       chart('Instances', runFilter('run.googleapis.com/container/instance_count'), 'ALIGN_MAX', 'REDUCE_SUM', ['metric.label.state']),
+      chart('Drifted features (job verdict)', `metric.type="logging.googleapis.com/user/${featuresDriftedMetricName(model)}"`, 'ALIGN_SUM', 'REDUCE_SUM', ['metric.label.feature']),
+      chart('Constraint violations', `metric.type="logging.googleapis.com/user/${constraintViolationsMetricName(model)}"`, 'ALIGN_SUM', 'REDUCE_SUM'),
       chart('Feature drift (p99 distance)', `metric.type="${driftMetricType}"`, 'ALIGN_PERCENTILE_99', 'REDUCE_MAX', ['metric.label.feature']),
       chart('Feature PSI (p99)', `metric.type="${psiMetricType}"`, 'ALIGN_PERCENTILE_99', 'REDUCE_MAX', ['metric.label.feature']),
       ...jobWidgets,
+      ...(this.explain ? [chart('Feature importance (median)', `metric.type="logging.googleapis.com/user/${featureImportanceMetricName(model)}"`, 'ALIGN_PERCENTILE_50', 'REDUCE_MEAN', ['metric.label.feature'])] : []),
     ];
     this.dashboard = new MonitoringDashboard(this, 'Dashboard', {
       project,
@@ -456,7 +470,7 @@ export class ModelAlerting extends Construct {
           tiles: widgets.map((widget, i) => ({ xPos: (i % 2) * 6, yPos: Math.floor(i / 2) * 4, width: 6, height: 4, widget })),
         },
       }),
-      dependsOn: [this.driftMetric, this.psiMetric],
+      dependsOn: [this.driftMetric, this.psiMetric, this.featuresDriftedMetric, this.constraintViolationsMetric, ...(this.explain ? [this.explain.metric] : [])],
     });
   }
 }

@@ -7,6 +7,7 @@ import { ServiceIdentity } from '../../lib/gcp/service-identity';
 import { addGcpExample } from '../../bin/gcp-example';
 import { GcpModelStack, GcpModelStackProps } from '../../lib/gcp/gcp-model-stack';
 import { parseReviewMetadata, REVIEW_METADATA_KEY } from '../../lib/core/review-contract';
+import { PORTABLE_DRIFT_JOB_MINUTES } from '../../lib/core/cost';
 import { address, iamBindings, resource, resourcesOf, synth, testStack, TfJson } from './private/tf-json';
 
 type Container = { env: { name: string; value: string }[] };
@@ -43,7 +44,7 @@ describe('GcpModelStack', () => {
 
     it('outputs the service URL, bucket, alert channels, dead-letter subscription and the drift folders', () => {
       expect(Object.keys(json.output!).sort()).toEqual([
-        'alert_channel_ids', 'capture_uri', 'dead_letter_subscription', 'drift_baseline_uri', 'drift_job_name', 'ingestion_bucket', 'predict_url', 'run_service_uri', 'service_url',
+        'alert_channel_ids', 'capture_uri', 'dead_letter_subscription', 'drift_baseline_uri', 'drift_job_name', 'ingestion_bucket', 'predict_url', 'retraining_topic', 'run_service_uri', 'service_url',
       ]);
       expect(json.output!.service_url.value).toMatch(/^\$\{google_cloud_run_v2_service\.Serving_Service_[0-9A-F]{8}\.uri\}$/);
       expect(json.output!.ingestion_bucket.value).toMatch(/^\$\{google_storage_bucket\.Ingestion_Bucket_[0-9A-F]{8}\.name\}$/);
@@ -137,7 +138,7 @@ describe('GcpModelStack', () => {
           monthlyBudgetUsd: 500,
         },
         // latency, 5xx, CPU, saturation, any-feature drift, dead letters, drift job error, failure and silence
-        costOptions: { alarmCount: 10, jobs: [{ item: 'Hourly drift job', runner: 'gcp-cloud-run-function', minutesPerRun: 10 }] },
+        costOptions: { alarmCount: 11, jobs: [{ item: 'Hourly drift job', runner: 'gcp-cloud-run-function', minutesPerRun: PORTABLE_DRIFT_JOB_MINUTES }] },
       });
       expect(parseReviewMetadata(metadata[REVIEW_METADATA_KEY], 'gcp-model')).toEqual({ entries: [expect.objectContaining({ cloud: 'gcp' })], problems: [] });
     });
@@ -220,8 +221,8 @@ describe('GcpModelStack', () => {
         expect(resource(json, 'google_monitoring_alert_policy', `Alerting/${id}`).notification_channels).toEqual(channels);
       }
       const metadata = (stack.toTerraform() as { '//': Record<string, { costOptions: unknown }> })['//'][REVIEW_METADATA_KEY];
-      expect(metadata.costOptions).toEqual({ alarmCount: 10, jobs: [{ item: 'Hourly drift job', runner: 'gcp-cloud-run-function', minutesPerRun: 10 }] });
-      expect(stack.alerting!.conditionCount).toBe(10);
+      expect(metadata.costOptions).toEqual({ alarmCount: 11, jobs: [{ item: 'Hourly drift job', runner: 'gcp-cloud-run-function', minutesPerRun: PORTABLE_DRIFT_JOB_MINUTES }] });
+      expect(stack.alerting!.conditionCount).toBe(11);
     });
 
     it('derives the silence window from a custom schedule: every 6 hours waits 7 hours', () => {
@@ -239,7 +240,7 @@ describe('GcpModelStack', () => {
       expect(stack.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => m.data)).toEqual([
         'GcpModelStack driftJob: no "drift job silent" alert for schedule "15 9 * * MON-FRI" (it skips days or runs more than 22.5 h apart); set driftJob.maxHoursBetweenRuns to get one',
       ]);
-      expect(stack.alerting!.conditionCount).toBe(9);
+      expect(stack.alerting!.conditionCount).toBe(10);
     });
 
     it('rejects an invalid cron with the reason', () => {
@@ -292,7 +293,7 @@ describe('GcpModelStack', () => {
     const json = synth(stack);
     expect(stack.driftJob).toBeUndefined();
     expect(resourcesOf(json, 'google_cloud_run_v2_job')).toEqual({});
-    expect(Object.keys(resourcesOf(json, 'google_cloudfunctions2_function')).map((id) => id.replace(/_[0-9A-F]{8}$/, ''))).toEqual(['Batch_Function']);
+    expect(Object.keys(resourcesOf(json, 'google_cloudfunctions2_function')).map((id) => id.replace(/_[0-9A-F]{8}$/, ''))).toEqual(['Batch_Function', 'Retraining_Function']);
     expect(resourcesOf(json, 'google_cloud_scheduler_job')).toEqual({});
     expect(envOf(resource(json, 'google_cloud_run_v2_service', 'Serving/Service')).CAPTURE_URI).toBeUndefined();
     const services = Object.values(resourcesOf(json, 'google_project_service')).map((s) => s.service);
@@ -303,7 +304,7 @@ describe('GcpModelStack', () => {
     // Batch inference still captures its own traffic; the review prices no drift job.
     expect(stack.batch!.captureUri).toBeDefined();
     const metadata = (stack.toTerraform() as { '//': Record<string, { costOptions: unknown }> })['//'][REVIEW_METADATA_KEY];
-    expect(metadata.costOptions).toEqual({ alarmCount: 7, jobs: [] });
+    expect(metadata.costOptions).toEqual({ alarmCount: 8, jobs: [] });
   });
 
   it('leaves out batch inference, alerting and API enablement when asked', () => {
@@ -435,6 +436,8 @@ describe('GcpModelStack', () => {
           schedulerServiceAccount: ServiceIdentity.fromEmail('churn-sched@platform.iam.gserviceaccount.com'),
         },
         alerting: { notificationChannels: [CHANNEL] },
+        // The retraining signal brings its own pubsub channel and account: off here.
+        retraining: false,
       }));
     });
 
@@ -539,5 +542,49 @@ describe('GcpModelStack', () => {
       expect(recorded).toHaveLength(1);
       expect(printed).toEqual([`[deploy-ai-smarter] WARNING warned: ${recorded[0]}`]);
     });
+  });
+});
+
+describe('GcpModelStack model quality and retraining', () => {
+  const qualitySpec = {
+    name: 'churn', image: 'us-central1-docker.pkg.dev/p/models/churn:1',
+    monitoring: { alarmEmails: ['ml@example.com'], quality: { problemType: 'BinaryClassification' as const, minAccuracy: 0.8 } },
+  };
+  let stack: GcpModelStack;
+  let json: TfJson;
+  beforeAll(() => {
+    stack = new GcpModelStack(Testing.app(), 'quality', { spec: qualitySpec, projectId: 'example-project-id', region: 'us-central1' });
+    json = synth(stack);
+  });
+
+  it('deploys the quality job on the stack\'s capture folder and a ground-truth folder of the ingestion bucket, sharing the batch source bucket', () => {
+    const env = (resource(json, 'google_cloudfunctions2_function', 'Quality/Function').service_config as { environment_variables: Record<string, string> }).environment_variables;
+    const bucket = `\${${address(json, 'google_storage_bucket', 'Ingestion/Bucket')}.name}`;
+    expect(env).toMatchObject({ QUALITY_CAPTURE_URI: `gs://${bucket}/capture/churn/`, QUALITY_GROUND_TRUTH_URI: `gs://${bucket}/ground-truth/churn/`, LOG_FORMAT: 'gcp', QUALITY_MIN_ACCURACY: '0.8' });
+    expect(resource(json, 'google_storage_bucket_object', 'Quality/SourceObject').bucket).toBe(`\${${address(json, 'google_storage_bucket', 'Batch/SourceBucket')}.name}`);
+    expect(json.output!.ground_truth_uri.value).toBe(`gs://${bucket}/ground-truth/churn/`);
+    expect(json.output!.retraining_topic.value).toBe(`\${${address(json, 'google_pubsub_topic', 'Retraining/Topic')}.id}`);
+  });
+
+  it('watches the quality job and signals retraining from the drift and quality policies, with the stack key on the retraining topics', () => {
+    expect(resource(json, 'google_monitoring_alert_policy', 'Alerting/QualityJobError').conditions).toEqual([expect.objectContaining({
+      condition_matched_log: expect.objectContaining({ filter: 'resource.type="cloud_run_revision" AND resource.labels.service_name="churn-quality" AND jsonPayload.event="quality_job_error"' }),
+    })]);
+    const channel = `\${${address(json, 'google_monitoring_notification_channel', 'Retraining/Channel')}.name}`;
+    expect(resource(json, 'google_monitoring_alert_policy', 'Alerting/QualityThresholds').notification_channels).toContain(channel);
+    expect(resource(json, 'google_monitoring_alert_policy', 'Alerting/FeatureDrift').notification_channels).toContain(channel);
+    expect(resource(json, 'google_monitoring_alert_policy', 'Alerting/LatencyP99').notification_channels).not.toContain(channel);
+    expect(resource(json, 'google_pubsub_topic', 'Retraining/Topic').kms_key_name).toBe(`\${${address(json, 'google_kms_crypto_key', 'Key/CryptoKey')}.id}`);
+    const rules = JSON.parse((resource(json, 'google_cloudfunctions2_function', 'Retraining/Function').service_config as { environment_variables: Record<string, string> }).environment_variables.RETRAINING_RULES);
+    expect(rules).toEqual(stack.alerting!.retrainingRules);
+    const metadata = (stack.toTerraform() as { '//': Record<string, { costOptions: { jobs: unknown[] } }> })['//'][REVIEW_METADATA_KEY];
+    expect(metadata.costOptions.jobs).toContainEqual({ item: 'Model-quality job', runner: 'gcp-cloud-run-function', runsPerMonth: 30, minutesPerRun: 5, memoryGb: 1 });
+  });
+
+  it('leaves both out when asked, and needs a capture folder when nothing captures', () => {
+    const off = synth(new GcpModelStack(Testing.app(), 'quality-off', { spec: qualitySpec, projectId: 'example-project-id', region: 'us-central1', qualityJob: false, retraining: false }));
+    expect(Object.keys(resourcesOf(off, 'google_cloudfunctions2_function')).map((id) => id.replace(/_[0-9A-F]{8}$/, '')).sort()).toEqual(['Batch_Function', 'Drift_Function']);
+    expect(() => new GcpModelStack(Testing.app(), 'quality-nocapture', { spec: qualitySpec, projectId: 'example-project-id', region: 'us-central1', batch: false, driftJob: false }))
+      .toThrow('GcpModelStack qualityJob.captureUri: got undefined; expected a gs:// folder of captured predictions when neither the drift job nor batch inference captures');
   });
 });

@@ -1,6 +1,6 @@
 import { TerraformVariable, Token } from 'cdktf';
 import { ModelSpec } from '../../lib/core';
-import { driftJobErrorLogFilter, driftLogFilter, driftMetricName, driftSummaryLogFilter, driftSummaryMetricName, ModelAlerting, ModelAlertingProps, psiMetricName } from '../../lib/gcp/model-alerting';
+import { driftJobErrorLogFilter, driftMetricName, driftSummaryLogFilter, driftSummaryMetricName, ModelAlerting, ModelAlertingProps, psiMetricName } from '../../lib/gcp/model-alerting';
 import { ModelService } from '../../lib/gcp/model-service';
 import { address, PROJECT, REGION, resource, resourcesOf, synth, testStack, TfBlock, TfJson } from './private/tf-json';
 
@@ -29,7 +29,7 @@ describe('ModelAlerting', () => {
     expect(resource(json, 'google_monitoring_notification_channel', 'Alerting/Email0')).toMatchObject({ type: 'email', labels: { email_address: 'oncall@example.com' } });
     expect(resource(json, 'google_monitoring_notification_channel', 'Alerting/Email1')).toMatchObject({ type: 'email', labels: { email_address: 'ml@example.com' } });
     const policies = Object.values(resourcesOf(json, 'google_monitoring_alert_policy'));
-    expect(policies).toHaveLength(7);
+    expect(policies).toHaveLength(8);
     for (const p of policies) expect(p).toMatchObject({ notification_channels: channelRefs(), enabled: true, combiner: 'OR' });
   });
 
@@ -56,69 +56,45 @@ describe('ModelAlerting', () => {
     expect(threshold('ScalingSaturation')).toMatchObject({ filter: `${SERVICE} AND metric.type="run.googleapis.com/container/instance_count"`, threshold_value: 5.5 });
   });
 
-  it('turns the drift job logs into a per-feature distribution metric', () => {
+  it('charts the drift job\'s raw distance and PSI per feature without alerting on them', () => {
     expect(driftMetricName('churn')).toBe('churn-feature-drift');
+    expect(psiMetricName('churn')).toBe('churn-feature-psi');
     expect(resource(json, 'google_logging_metric', 'Alerting/DriftMetric')).toMatchObject({
       name: 'churn-feature-drift',
       filter: 'jsonPayload.event="feature_drift" AND jsonPayload.model="churn"',
       value_extractor: 'EXTRACT(jsonPayload.distance)',
       label_extractors: { feature: 'EXTRACT(jsonPayload.feature)' },
       metric_descriptor: { metric_kind: 'DELTA', value_type: 'DISTRIBUTION', labels: [{ key: 'feature', value_type: 'STRING' }] },
-      bucket_options: { linear_buckets: { num_finite_buckets: 20, width: 0.05, offset: 0 } },
     });
-    expect(driftLogFilter('churn')).toBe('jsonPayload.event="feature_drift" AND jsonPayload.model="churn"');
-  });
-
-  it('alerts when any feature, or a named feature, drifts past the threshold', () => {
-    const conditions = (policy('FeatureDrift').conditions as { display_name: string; condition_threshold: { filter: string; threshold_value: number } }[]);
-    expect(conditions.map((c) => [c.display_name, c.condition_threshold.filter, c.condition_threshold.threshold_value])).toEqual([
-      ['any feature drifted', 'metric.type="logging.googleapis.com/user/churn-feature-drift"', 0.2],
-      ['feature age drifted', 'metric.type="logging.googleapis.com/user/churn-feature-drift" AND metric.label.feature="age"', 0.2],
-      ['feature tenure drifted', 'metric.type="logging.googleapis.com/user/churn-feature-drift" AND metric.label.feature="tenure"', 0.2],
-    ]);
-    expect(policy('FeatureDrift').depends_on).toContain(address(json, 'google_logging_metric', 'Alerting/DriftMetric'));
-  });
-
-  it('turns the PSI of the same drift job lines into a per-feature distribution with the threshold on a bucket bound', () => {
-    expect(psiMetricName('churn')).toBe('churn-feature-psi');
+    // 4 buckets of 0.075 reach the 0.3 threshold; 40 reach 3.
     expect(resource(json, 'google_logging_metric', 'Alerting/PsiMetric')).toMatchObject({
-      name: 'churn-feature-psi',
-      filter: 'jsonPayload.event="feature_drift" AND jsonPayload.model="churn"',
-      value_extractor: 'EXTRACT(jsonPayload.psi)',
-      label_extractors: { feature: 'EXTRACT(jsonPayload.feature)' },
-      metric_descriptor: { metric_kind: 'DELTA', value_type: 'DISTRIBUTION', labels: [{ key: 'feature', value_type: 'STRING' }] },
-      // 4 buckets of 0.075 reach the 0.3 threshold; 40 reach 3.
-      bucket_options: { linear_buckets: { num_finite_buckets: 40, width: 0.075, offset: 0 } },
+      value_extractor: 'EXTRACT(jsonPayload.psi)', bucket_options: { linear_buckets: { num_finite_buckets: 40, width: 0.075, offset: 0 } },
     });
+    const filters = Object.values(resourcesOf(json, 'google_monitoring_alert_policy'))
+      .flatMap((p) => (p.conditions as { condition_threshold?: { filter: string } }[]).map((c) => c.condition_threshold?.filter ?? ''));
+    expect(filters.filter((f) => /churn-feature-(drift|psi)"/.test(f))).toEqual([]);
   });
 
-  it('alerts when any feature\'s PSI, or a named feature\'s, is above psiThreshold, in its own policy', () => {
-    const conditions = (policy('FeaturePsi').conditions as { display_name: string; condition_threshold: Record<string, unknown> }[]);
-    expect(conditions.map((c) => [c.display_name, c.condition_threshold.filter, c.condition_threshold.threshold_value])).toEqual([
-      ['any feature PSI above 0.3', 'metric.type="logging.googleapis.com/user/churn-feature-psi"', 0.3],
-      ['feature age PSI above 0.3', 'metric.type="logging.googleapis.com/user/churn-feature-psi" AND metric.label.feature="age"', 0.3],
-      ['feature tenure PSI above 0.3', 'metric.type="logging.googleapis.com/user/churn-feature-psi" AND metric.label.feature="tenure"', 0.3],
+  it('alerts when the drift job\'s verdict says any feature, or a named feature, drifted', () => {
+    const conditions = (policy('FeatureDrift').conditions as { display_name: string; condition_threshold: Record<string, unknown> }[]);
+    expect(conditions.map((c) => [c.display_name, c.condition_threshold.filter])).toEqual([
+      ['any feature drifted (job verdict)', 'metric.type="logging.googleapis.com/user/churn-features-drifted"'],
+      ['feature age drifted (job verdict)', 'metric.type="logging.googleapis.com/user/churn-features-drifted" AND metric.label.feature="age"'],
+      ['feature tenure drifted (job verdict)', 'metric.type="logging.googleapis.com/user/churn-features-drifted" AND metric.label.feature="tenure"'],
     ]);
     for (const c of conditions) {
       expect(c.condition_threshold).toMatchObject({
-        comparison: 'COMPARISON_GT', duration: '0s',
-        aggregations: [{ alignment_period: '3600s', per_series_aligner: 'ALIGN_PERCENTILE_99', cross_series_reducer: 'REDUCE_MAX', group_by_fields: ['metric.label.feature'] }],
+        comparison: 'COMPARISON_GT', threshold_value: 0, duration: '0s', evaluation_missing_data: 'EVALUATION_MISSING_DATA_INACTIVE',
+        aggregations: [{ alignment_period: '3600s', per_series_aligner: 'ALIGN_SUM', cross_series_reducer: 'REDUCE_SUM', group_by_fields: ['metric.label.feature'] }],
       });
     }
-    expect(policy('FeaturePsi')).toMatchObject({ display_name: 'churn: feature PSI above 0.3', severity: 'WARNING', notification_channels: channelRefs() });
-    expect(policy('FeaturePsi').depends_on).toContain(address(json, 'google_logging_metric', 'Alerting/PsiMetric'));
+    expect(policy('FeatureDrift')).toMatchObject({ display_name: 'churn: feature drift (job verdict)', severity: 'WARNING', notification_channels: channelRefs() });
+    expect(policy('FeatureDrift').depends_on).toContain(address(json, 'google_logging_metric', 'Alerting/FeaturesDriftedMetric'));
   });
 
-  it('uses the spec default PSI threshold of 0.2 and rejects more drift features than a policy has conditions for', () => {
+  it('rejects more drift features than a policy has conditions for', () => {
     const { stack } = testStack();
     const service = new ModelService(stack, 'Serving', { spec, projectId: PROJECT, region: REGION });
-    new ModelAlerting(stack, 'Alerting', { spec: { ...spec, monitoring: { driftFeatures: ['age'] } }, projectId: PROJECT, service });
-    const defaults = synth(stack);
-    expect(resource(defaults, 'google_monitoring_alert_policy', 'Alerting/FeaturePsi').conditions).toEqual([
-      expect.objectContaining({ display_name: 'any feature PSI above 0.2', condition_threshold: expect.objectContaining({ threshold_value: 0.2 }) }),
-      expect.objectContaining({ display_name: 'feature age PSI above 0.2', condition_threshold: expect.objectContaining({ threshold_value: 0.2 }) }),
-    ]);
-    expect(resource(defaults, 'google_logging_metric', 'Alerting/PsiMetric').bucket_options).toEqual({ linear_buckets: { num_finite_buckets: 40, width: 0.05, offset: 0 } });
     const six = ['a', 'b', 'c', 'd', 'e', 'f'];
     expect(() => new ModelAlerting(stack, 'TooMany', { spec: { ...spec, monitoring: { driftFeatures: six } }, projectId: PROJECT, service }))
       .toThrow('ModelAlerting spec.monitoring.driftFeatures: got "6 features"; expected at most 5');
@@ -126,8 +102,8 @@ describe('ModelAlerting', () => {
 
   it('counts its alert conditions across policies, as Cloud Monitoring bills them', () => {
     const conditions = Object.values(resourcesOf(json, 'google_monitoring_alert_policy')).reduce((n, p) => n + (p.conditions as unknown[]).length, 0);
-    // latency, 5xx, CPU, saturation, drift (any + age + tenure), PSI (any + age + tenure), dead letters
-    expect(conditions).toBe(11);
+    // latency, 5xx, CPU, saturation, drift verdict (any + age + tenure), dataset drift, constraint violations, dead letters
+    expect(conditions).toBe(10);
     expect(alerting.conditionCount).toBe(conditions);
   });
 
@@ -141,10 +117,14 @@ describe('ModelAlerting', () => {
   it('draws traffic, latency, errors, utilization, instances and drift on one dashboard', () => {
     const dashboard = JSON.parse(resource(json, 'google_monitoring_dashboard', 'Alerting/Dashboard').dashboard_json as string);
     const tiles = dashboard.mosaicLayout.tiles as { widget: { title: string; xyChart: { dataSets: { timeSeriesQuery: { timeSeriesFilter: { filter: string } } }[] } } }[];
-    expect(tiles.map((t) => t.widget.title)).toEqual(['Requests per second by response class', 'p99 latency (ms)', '5xx per second', 'CPU utilization p99', 'Instances', 'Feature drift (p99 distance)', 'Feature PSI (p99)']);
-    expect(tiles[1].widget.xyChart.dataSets[0].timeSeriesQuery.timeSeriesFilter.filter).toBe(`${SERVICE} AND metric.type="run.googleapis.com/request_latencies"`);
-    expect(tiles[5].widget.xyChart.dataSets[0].timeSeriesQuery.timeSeriesFilter.filter).toBe('metric.type="logging.googleapis.com/user/churn-feature-drift"');
-    expect(tiles[6].widget.xyChart.dataSets[0].timeSeriesQuery.timeSeriesFilter.filter).toBe('metric.type="logging.googleapis.com/user/churn-feature-psi"');
+    expect(tiles.map((t) => t.widget.title)).toEqual(['Requests per second by response class', 'p99 latency (ms)', '5xx per second', 'CPU utilization p99', 'Instances',
+      'Drifted features (job verdict)', 'Constraint violations', 'Feature drift (p99 distance)', 'Feature PSI (p99)']);
+    const filterOf = (i: number) => tiles[i].widget.xyChart.dataSets[0].timeSeriesQuery.timeSeriesFilter.filter;
+    expect(filterOf(1)).toBe(`${SERVICE} AND metric.type="run.googleapis.com/request_latencies"`);
+    expect(filterOf(5)).toBe('metric.type="logging.googleapis.com/user/churn-features-drifted"');
+    expect(filterOf(6)).toBe('metric.type="logging.googleapis.com/user/churn-constraint-violations"');
+    expect(filterOf(7)).toBe('metric.type="logging.googleapis.com/user/churn-feature-drift"');
+    expect(filterOf(8)).toBe('metric.type="logging.googleapis.com/user/churn-feature-psi"');
   });
 
   it('rejects bad emails and thresholds', () => {
@@ -157,7 +137,7 @@ describe('ModelAlerting', () => {
   it('creates no drift job alerts without a drift job', () => {
     expect(alerting.driftJobErrorPolicy).toBeUndefined();
     expect(Object.keys(resourcesOf(json, 'google_monitoring_alert_policy')).filter((id) => /DriftJob/.test(id))).toEqual([]);
-    expect(Object.keys(resourcesOf(json, 'google_logging_metric'))).toHaveLength(2);
+    expect(Object.keys(resourcesOf(json, 'google_logging_metric'))).toHaveLength(5);
   });
 });
 
@@ -230,11 +210,11 @@ describe('ModelAlerting with a drift job', () => {
 
   it('counts the three drift job conditions and charts the job\'s executions', () => {
     const conditions = Object.values(resourcesOf(json, 'google_monitoring_alert_policy')).reduce((n, p) => n + (p.conditions as unknown[]).length, 0);
-    // latency, 5xx, CPU, saturation, drift (any + age + tenure), PSI (any + age + tenure), job error, job failed, job silent
-    expect(conditions).toBe(13);
+    // latency, 5xx, CPU, saturation, drift verdict (any + age + tenure), dataset drift, violations, job error, job failed, job silent
+    expect(conditions).toBe(12);
     expect(alerting.conditionCount).toBe(conditions);
     const dashboard = JSON.parse(resource(json, 'google_monitoring_dashboard', 'Alerting/Dashboard').dashboard_json as string);
-    const last = dashboard.mosaicLayout.tiles[7].widget;
+    const last = dashboard.mosaicLayout.tiles[9].widget;
     expect(last.title).toBe('Drift job executions by result');
     expect(last.xyChart.dataSets[0].timeSeriesQuery.timeSeriesFilter.filter)
       .toBe('resource.type="cloud_run_job" AND resource.label.job_name="churn-drift" AND metric.type="run.googleapis.com/job/completed_execution_count"');
@@ -247,8 +227,8 @@ describe('ModelAlerting with a drift job', () => {
     expect(condition(resource(quarterHourly, 'google_monitoring_alert_policy', 'Alerting/DriftJobSilence')).condition_absent).toMatchObject({ duration: '4500s' });
     const silent = build({ jobName: 'churn-drift', silenceAlert: false });
     expect(silent.alerting.driftJobSilencePolicy).toBeUndefined();
-    expect(Object.keys(resourcesOf(silent.json, 'google_logging_metric'))).toHaveLength(2);
-    expect(silent.alerting.conditionCount).toBe(12);
+    expect(Object.keys(resourcesOf(silent.json, 'google_logging_metric'))).toHaveLength(5);
+    expect(silent.alerting.conditionCount).toBe(11);
   });
 
   it('rejects a gap the 23.5-hour absence limit cannot cover', () => {
@@ -281,7 +261,7 @@ describe('ModelAlerting with the drift function', () => {
       conditions: [{ condition_matched_log: { filter: 'resource.type="cloud_scheduler_job" AND resource.labels.job_id="churn-drift-sched" AND severity>=ERROR' } }],
     });
     const dashboard = JSON.parse(resource(json, 'google_monitoring_dashboard', 'Alerting/Dashboard').dashboard_json as string);
-    expect(dashboard.mosaicLayout.tiles[7].widget.title).toBe('Drift function runs by response class');
+    expect(dashboard.mosaicLayout.tiles[9].widget.title).toBe('Drift function runs by response class');
   });
 
   it('needs the scheduler job of a function', () => {
