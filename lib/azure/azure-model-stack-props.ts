@@ -51,6 +51,24 @@ export interface PrivateNetworking {
   readonly allowedIpRanges?: readonly string[];
 }
 
+/** The explainability job's settings in AzureModelStack (named as GcpModelStack's `explainJob`). */
+export interface AzureExplainJobOptions {
+  /** Feature names in request order. @default - `_c0`, `_c1`, ... (or the first JSON request's keys) */
+  readonly featureNames?: readonly string[];
+  /** Requests sampled per run (1-100000); each run calls the model `1 + features x 3` times on the sample. @default 200 */
+  readonly sample?: number;
+  /** Hours of traffic each run samples (1-744). @default 24 */
+  readonly windowHours?: number;
+  /** Five-field cron expression, UTC. @default '45 1 * * *' (daily at 01:45) */
+  readonly schedule?: string;
+  /** Folder of captured requests above the `YYYY/MM/DD/HH/` partitions. @default - the stack's `capture/<model>/` */
+  readonly captureUri?: string;
+  /** Where the number to explain is in each prediction (CSV column index or JSON path). @default - see ExplainFunctionProps.inferenceAttribute */
+  readonly inferenceAttribute?: string;
+  /** Memory of each instance in MB (512, 2048 or 4096). @default 2048 */
+  readonly instanceMemoryInMb?: number;
+}
+
 export interface AzureModelStackProps {
   /** The model deployment, shared with the AWS and GCP stacks. */
   readonly spec: ModelSpec;
@@ -186,6 +204,17 @@ export interface AzureModelStackProps {
    * @default - see QualityFunctionProps.schedule (daily at 00:15 UTC for the default 24-hour window)
    */
   readonly qualitySchedule?: string;
+  /**
+   * A scheduled explainability job (opt-in; `{}` for the defaults): the Flex Consumption function `explain_check`
+   * (ExplainFunction) samples captured requests daily, scores them through the model directly (not through API
+   * Management) with an Entra ID token of its identity `id-<model>-explain`, which the stack makes an allowed caller
+   * of the serving app (or a scorer on the Azure ML endpoint), and charts importance per feature in the workbook
+   * `<model> feature importance`, with an alert on its errors. Turns capture on (`capture/<model>/`) even without drift
+   * or quality monitoring. Each run calls the model `1 + features x 3` times on its sample. Needs apiFront or
+   * privateNetworking on Container Apps (the function cannot reach an internal ingress from outside the VNet).
+   * @default - none
+   */
+  readonly explainJob?: AzureExplainJobOptions;
   /**
    * Publish retraining events (CloudEvents 1.0, lib/core's schema) to a new Event Grid topic `evgt-<model>-retraining`
    * when the drift function judges a feature drifted or the quality function sees a threshold crossed or labels

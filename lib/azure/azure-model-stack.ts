@@ -23,6 +23,7 @@ import { AZURE_LOCATIONS, SERVERLESS_GPU_REGIONS } from './private/azure-facts';
 import { checkAzureMlServing, createAzureMlAlerts, createAzureMlServing } from './private/azure-ml-stack';
 import { checkIpRanges, exclusive } from './private/checks';
 import { imageSource } from './private/image-registry';
+import { checkExplainJob, createExplainIdentity, createExplainMonitoring, ExplainMonitoring } from './private/stack-explain';
 import { checkPrivateNetworking, connectPrivateEndpoints, resolveEnvironmentDns } from './private/stack-network';
 import { createQualityMonitoring, createRetrainingTopic, QualityMonitoring, wantsRetrainingTopic } from './private/stack-monitoring';
 import { RetrainingTopic } from './retraining-topic';
@@ -30,7 +31,7 @@ import { warn } from './private/warn';
 import { IDriftJobRef } from './references';
 import { ResourceGroupBudget } from './resource-group-budget';
 
-export type { AzureModelStackProps, PrivateNetworking } from './azure-model-stack-props';
+export type { AzureExplainJobOptions, AzureModelStackProps, PrivateNetworking } from './azure-model-stack-props';
 
 /** The complete Azure inference stack for one model. */
 export class AzureModelStack extends TerraformStack {
@@ -51,6 +52,8 @@ export class AzureModelStack extends TerraformStack {
   readonly alerts: InferenceAlerts;
   /** The quality function and its alerts, when `spec.monitoring.quality` is set. */
   readonly quality?: QualityMonitoring;
+  /** The explainability function, its alert and workbook, with `explainJob`. */
+  readonly explain?: ExplainMonitoring;
   /** The Event Grid topic receiving retraining events (see `retrainingEvents`). */
   readonly retrainingTopic?: RetrainingTopic;
   /** The monthly budget on the resource group, when `spec.monthlyBudgetUsd` is set. */
@@ -87,7 +90,9 @@ export class AzureModelStack extends TerraformStack {
     exclusive(errors, 'existingStorageAccount', props.existingStorageAccount, {
       storageAccountName: props.storageAccountName, storageReplication: props.storageReplication, customerManagedKey: props.customerManagedKey,
     });
-    checkPrivateNetworking(errors, pn, { apiFront, functions: batchOn || qualityOn || (driftOn && !props.driftJobImage) });
+    const explainOptions = checkExplainJob(errors, props.explainJob, { onAzureMl, apiFront, privateNetworking: pn !== undefined, batchOn });
+    const explainOn = explainOptions !== undefined;
+    checkPrivateNetworking(errors, pn, { apiFront, functions: batchOn || qualityOn || explainOn || (driftOn && !props.driftJobImage) });
     errors.throwIfAny();
 
     new AzurermProvider(this, 'azurerm', {
@@ -155,21 +160,22 @@ export class AzureModelStack extends TerraformStack {
     });
 
     // One folder per model, directly above the YYYY/MM/DD/HH/ partitions the drift job lists.
-    const dataCapture = driftOn || qualityOn ? { container: this.storage.captureContainer, uri: this.storage.blobUrl('capture', `${spec.name}/`) } : undefined;
+    const dataCapture = driftOn || qualityOn || explainOn ? { container: this.storage.captureContainer, uri: this.storage.blobUrl('capture', `${spec.name}/`) } : undefined;
 
     const servingIdentity = this.base.identity('serving');
     const gatewayIdentity = this.base.identity('gateway');
     const batchIdentity = batchOn ? this.base.identity('batch') : undefined;
+    const explainIdentity = explainOn ? createExplainIdentity(this, { name: spec.name, resourceGroup: rg, location, tags: allTags }) : undefined;
     const internal = pn ? pn.internalLoadBalancer ?? !apiFront : false;
     // Inside an internal environment, an "external" ingress is reachable from the VNet only: the batch function
-    // (integrated with the same VNet) calls it there, with its Entra ID token.
-    const authenticated = onAzureMl || apiFront || (internal && batchOn);
+    // (integrated with the same VNet) calls it there, with its Entra ID token; so does the explain function.
+    const authenticated = onAzureMl || apiFront || (internal && (batchOn || explainOn));
     const backendAudience = onAzureMl ? AZURE_ML_TOKEN_AUDIENCE : props.backendAudience ?? servingIdentity.clientId;
     if (onAzureMl) {
       ({ workspace: this.workspace, endpoint: this.mlEndpoint } = createAzureMlServing(this, props, {
         spec: props.spec, name: spec.name, location, resourceGroup: rg, storageAccount: this.storage.storageAccount, keyVault: this.base.keyVault,
         applicationInsights: this.base.applicationInsights, captureContainer: driftOn ? this.storage.captureContainer : undefined,
-        invokerPrincipalIds: batchIdentity ? [batchIdentity.principalId] : [], tags: allTags,
+        invokerPrincipalIds: [batchIdentity, explainIdentity].flatMap((i) => (i ? [i.principalId] : [])), tags: allTags,
       }));
     } else this.serving = new ContainerAppServing(this, 'Serving', {
       spec: props.spec,
@@ -191,7 +197,7 @@ export class AzureModelStack extends TerraformStack {
         ? {
           tenantId: this.base.clientConfig.tenantId,
           audience: backendAudience,
-          allowedClientIds: [...(apiFront ? [gatewayIdentity.clientId] : []), ...(batchIdentity ? [batchIdentity.clientId] : [])],
+          allowedClientIds: [...(apiFront ? [gatewayIdentity.clientId] : []), ...[batchIdentity, explainIdentity].flatMap((i) => (i ? [i.clientId] : []))],
         }
         : undefined,
       serverlessGpuRegions: props.serverlessGpuRegions,
@@ -280,6 +286,17 @@ export class AzureModelStack extends TerraformStack {
         deployerPrincipalId: this.base.clientConfig.objectId, network: functionNetwork, retrainingTopic: this.retrainingTopic,
       });
     }
+    if (explainOptions && explainIdentity) {
+      this.explain = createExplainMonitoring(this, {
+        ...monitoring, modelSpec: props.spec, options: explainOptions, identity: explainIdentity, storage: this.storage.blobStorage, captureUri: dataCapture?.uri,
+        // Azure ML forwards its /score to the container's predictPath; the function calls the model, not API Management.
+        endpointUrl: this.mlEndpoint ? this.mlEndpoint.baseUrl : this.serving!.url,
+        predictPath: this.mlEndpoint ? this.mlEndpoint.scoringPath : spec.serving.predictPath,
+        tokenAudience: authenticated ? backendAudience : undefined,
+        applicationInsights: this.base.applicationInsights, workspace: this.base.logAnalyticsWorkspace, actionGroup: this.alerts.actionGroup,
+        deployerPrincipalId: this.base.clientConfig.objectId, network: functionNetwork,
+      });
+    }
     if (this.mlEndpoint) this.mlAlerts = createAzureMlAlerts(this, props.spec, this.mlEndpoint, rg, this.alerts.actionGroup, allTags);
 
     if (spec.monthlyBudgetUsd !== undefined) {
@@ -299,7 +316,7 @@ export class AzureModelStack extends TerraformStack {
       this.privateEndpoints = connectPrivateEndpoints(this, pn, {
         name: spec.name, resourceGroup: rg, location, tags: allTags,
         storage: this.storage.storageAccount, keyVault: this.base.keyVault, registry: this.serving?.createdRegistry,
-        hostStorage: [this.batch?.hostStorage, this.driftJob instanceof DriftFunction ? this.driftJob.hostStorage : undefined, this.quality?.qualityFunction.hostStorage],
+        hostStorage: [this.batch?.hostStorage, this.driftJob instanceof DriftFunction ? this.driftJob.hostStorage : undefined, this.quality?.qualityFunction.hostStorage, this.explain?.explainFunction.hostStorage],
       });
       const environmentZone = internal && this.serving ? resolveEnvironmentDns(this, this.serving.environment, pn, { name: spec.name, resourceGroup: rg, tags: allTags }) : 0;
       this.networkCost = {
@@ -323,13 +340,16 @@ export class AzureModelStack extends TerraformStack {
           : 'Function app running the drift check (function drift_check; its lines are in AppTraces)',
       });
     }
+    if (this.explain) {
+      new TerraformOutput(this, 'explain_function_name', { value: this.explain.explainFunction.name, description: 'Function app running the explainability job (function explain_check; its lines are in AppTraces)' });
+    }
     new TerraformOutput(this, 'action_group_id', { value: this.alerts.actionGroup.id, description: 'Action group every alert notifies' });
 
     // What `npm run review` prices the stack from: the spec as given, and the choices that change the bill.
     const logAlerts = [this.alerts.driftAlert, this.alerts.datasetDriftAlert, this.alerts.constraintViolationsAlert, this.alerts.driftJobErrorAlert, this.alerts.driftJobSilenceAlert].filter((a) => a !== undefined);
     this.addOverride(`//.${REVIEW_METADATA_KEY}`, reviewMetadata(props.spec, 'azure', {
       // Three metric alerts plus the log alerts: what Azure Monitor bills per rule.
-      alarmCount: 3 + logAlerts.length + (this.quality?.cost.alerts ?? 0),
+      alarmCount: 3 + logAlerts.length + (this.quality?.cost.alerts ?? 0) + (this.explain?.cost.alerts ?? 0),
       ...(this.mlEndpoint ? { azureServing: 'azure-ml' as const } : {}),
       jobs: [
         // The bundled function runs in about a minute (PORTABLE_DRIFT_JOB_MINUTES); an image job also pulls and starts a
@@ -338,6 +358,7 @@ export class AzureModelStack extends TerraformStack {
           ? { item: 'Hourly drift job', runner: 'azure-flex-function' as const, minutesPerRun: PORTABLE_DRIFT_JOB_MINUTES }
           : { item: 'Hourly drift job', runner: 'azure-container-apps-job' as const, minutesPerRun: 10 }] : []),
         ...(this.quality ? [this.quality.cost.job] : []),
+        ...(this.explain ? [this.explain.cost.job] : []),
       ],
       ...(this.networkCost ? { azureNetwork: this.networkCost } : {}),
     }));

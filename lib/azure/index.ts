@@ -19,3 +19,5 @@ export * from './quality-alerts';
 export * from './retraining-topic';
 export * from './azure-ml-endpoint';
 export * from './azure-ml-endpoint-alerts';
+export * from './explain-function';
+export * from './explain-alerts';
