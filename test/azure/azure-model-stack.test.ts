@@ -291,3 +291,109 @@ describe('AzureModelStack', () => {
     expect(only(tokens, 'azurerm_consumption_budget_resource_group').notification[0].contact_emails).toBe('${split(",", "a@example.com,b@example.com")}');
   });
 });
+
+describe('AzureModelStack explainJob', () => {
+  const VNET = '/subscriptions/0/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/vnet';
+  const NETWORK = { environmentSubnetId: `${VNET}/subnets/aca`, privateEndpointSubnetId: `${VNET}/subnets/endpoints`, functionSubnetId: `${VNET}/subnets/functions`, allowedIpRanges: ['203.0.113.10'] };
+  const SPEC = { name: 'fraud', image: 'crfraud.azurecr.io/fraud:1', serving: { port: 8000, healthPath: '/healthz', predictPath: '/v1/predict' } };
+  const props = (over: Partial<AzureModelStackProps> = {}): AzureModelStackProps => ({ spec: SPEC, existingRegistry: registry('crfraud'), explainJob: { featureNames: ['amount', 'age'] }, ...over });
+  // A direct child of the stack: its logical id is its construct id.
+  const explainId = (attr: string) => `\${azurerm_user_assigned_identity.ExplainIdentity.${attr}}`;
+  let json: Synthesized;
+  beforeAll(() => { json = parse(stackOf(props())); });
+
+  it('deploys nothing for it by default', () => {
+    const plain = parse(stackOf({ spec: SPEC, existingRegistry: registry('crfraud') }));
+    expect(Object.keys(all(plain, 'azurerm_function_app_flex_consumption')).some((k) => k.startsWith('Explain_'))).toBe(false);
+    expect(Object.values(all(plain, 'azurerm_user_assigned_identity')).map((i) => i.name)).not.toContain('id-fraud-explain');
+    expect(plain.output).not.toHaveProperty('explain_function_name');
+  });
+
+  it('calls the serving app directly at its predict route with its own identity, which the app admits as a caller', () => {
+    const explainClient = explainId('client_id');
+    const params: string = at(json, 'azurerm_resource_group_template_deployment', 'Serving/CallerAuthentication').parameters_content;
+    expect(params).toContain(explainClient.slice(2, -1));
+    const fn = at(json, 'azurerm_function_app_flex_consumption', 'Explain/Function');
+    expect(fn.app_settings).toMatchObject({
+      EXPLAIN_ENDPOINT_URL: `https://${ref(json, 'azurerm_container_app', 'Serving/App', 'ingress[0].fqdn')}`,
+      EXPLAIN_PREDICT_PATH: '/v1/predict',
+      EXPLAIN_TOKEN_AUDIENCE: ref(json, 'azurerm_user_assigned_identity', 'Base/Identity-serving', 'client_id'),
+      EXPLAIN_FEATURE_NAMES: 'amount,age',
+      EXPLAIN_CAPTURE_URI: `https://${at(json, 'azurerm_storage_account', 'Storage/Account').name}.blob.core.windows.net/capture/fraud/`,
+      EXPLAIN_SCHEDULE: '0 45 1 * * *',
+      AZURE_CLIENT_ID: explainClient,
+      LOG_FORMAT: 'azure',
+    });
+    expect(fn.identity.identity_ids).toEqual([explainId('id')]);
+    expect(json.output!.explain_function_name).toEqual({ value: ref(json, 'azurerm_function_app_flex_consumption', 'Explain/Function', 'name'), description: expect.stringContaining('explain_check') });
+  });
+
+  it('reads only the capture container of the ingestion account; everything else it holds is on its own host storage and telemetry', () => {
+    const principal = explainId('principal_id');
+    const host = ref(json, 'azurerm_storage_account', 'Explain/HostStorage');
+    expect(roleAssignments(json).filter((g) => g.principal === principal)).toEqual(expect.arrayContaining([
+      { role: 'Storage Blob Data Reader', scope: ref(json, 'azurerm_storage_container', 'Storage/Container-capture'), principal },
+      { role: 'Storage Blob Data Owner', scope: host, principal },
+      { role: 'Monitoring Metrics Publisher', scope: ref(json, 'azurerm_application_insights', 'Base/AppInsights'), principal },
+    ]));
+    expect(roleAssignments(json).filter((g) => g.principal === principal && g.scope !== host)).toHaveLength(2);
+  });
+
+  it('alerts on its errors, charts importance per feature, and is priced in the review as a daily flex function', () => {
+    const alert = Object.values(all(json, 'azurerm_monitor_scheduled_query_rules_alert_v2')).find((a) => a.name === 'fraud-explain-job-error')!;
+    expect(alert.action.action_groups).toEqual([ref(json, 'azurerm_monitor_action_group', 'Alerts/ActionGroup')]);
+    expect(alert.criteria[0].query).toContain("tostring(record.event) == 'explain_job_error'");
+    expect(Object.values(all(json, 'azurerm_application_insights_workbook')).map((w) => w.display_name)).toContain('fraud feature importance');
+    const metadata = (stackOf(props()).toTerraform() as { '//': Record<string, unknown> })['//'][REVIEW_METADATA_KEY];
+    const [entry] = parseReviewMetadata(metadata, 'model').entries;
+    expect(entry.costOptions.jobs).toContainEqual({ item: 'Explainability job', runner: 'azure-flex-function', runsPerMonth: 30, minutesPerRun: 5, memoryGb: 2 });
+    // 3 metric alerts + 5 drift log alerts + the explain job error alert.
+    expect(entry.costOptions.alarmCount).toBe(9);
+  });
+
+  it('turns capture on for the serving app even without drift or quality monitoring', () => {
+    const noDrift = parse(stackOf(props({ driftJob: false, batchInference: false, mlWorkspace: false })));
+    const env = only(noDrift, 'azurerm_container_app').template.container[0].env as { name: string; value?: string }[];
+    expect(env).toContainEqual(expect.objectContaining({ name: 'CAPTURE_URI' }));
+  });
+
+  it('scores on Azure ML with a token for Azure ML, holding the score-only role on the endpoint', () => {
+    const ml = parse(stackOf(props({ serving: 'azure-ml', existingRegistry: undefined, spec: { ...SPEC, image: 'docker.io/acme/fraud:1' } })));
+    const settings = at(ml, 'azurerm_function_app_flex_consumption', 'Explain/Function').app_settings;
+    expect(settings).toMatchObject({ EXPLAIN_TOKEN_AUDIENCE: 'https://ml.azure.com', EXPLAIN_PREDICT_PATH: '/score' });
+    expect(settings.EXPLAIN_ENDPOINT_URL).toMatch(/^\$\{trimsuffix\(azapi_resource\.Serving_Endpoint_[0-9A-F]{8}\.output\.properties\.scoringUri, "\/score"\)\}$/);
+    const scorers = Object.values(all(ml, 'azurerm_role_assignment')).filter((r) => r.role_definition_id !== undefined).map((r) => r.principal_id);
+    expect(scorers).toContain(explainId('principal_id'));
+  });
+
+  it('runs in the VNet with an internal ingress that demands its token when there is no API front', () => {
+    const internal = parse(stackOf(props({ apiFront: false, privateNetworking: NETWORK, registryName: undefined })));
+    const fn = at(internal, 'azurerm_function_app_flex_consumption', 'Explain/Function');
+    expect(fn.virtual_network_subnet_id).toBe(NETWORK.functionSubnetId);
+    expect(fn.app_settings.EXPLAIN_TOKEN_AUDIENCE).toBe(ref(internal, 'azurerm_user_assigned_identity', 'Base/Identity-serving', 'client_id'));
+    const params: string = at(internal, 'azurerm_resource_group_template_deployment', 'Serving/CallerAuthentication').parameters_content;
+    expect(params).toContain(explainId('client_id').slice(2, -1));
+    const host = ref(internal, 'azurerm_storage_account', 'Explain/HostStorage');
+    const hostEndpoints = Object.values(all(internal, 'azurerm_private_endpoint')).filter((e) => e.private_service_connection.private_connection_resource_id === host);
+    expect(hostEndpoints.map((e) => e.name).sort()).toEqual(['pe-fraud-explainhostblob', 'pe-fraud-explainhostqueue', 'pe-fraud-explainhosttable']);
+  });
+
+  it('accepts a schedule from a Terraform expression', () => {
+    const schedule = Fn.trimspace(' 45 1 * * * ');
+    const stack = stackOf(props({ explainJob: { schedule } }));
+    expect(stack.explain!.explainFunction.ncrontab).toBe(`0 ${schedule}`);
+  });
+
+  it.each([
+    ['an unreachable internal ingress', { apiFront: false, batchInference: false }, 'AzureModelStack explainJob: got {}; expected apiFront on or privateNetworking with a functionSubnetId'],
+    ['an unknown key', { explainJob: { samples: 100 } }, 'AzureModelStack explainJob.samples: got 100; expected'],
+    ['a wrong type', { explainJob: { sample: '100' } }, 'AzureModelStack explainJob.sample: got "100"; expected a number'],
+    ['no capture on Azure ML without batch inference', { serving: 'azure-ml', existingRegistry: undefined, batchInference: false, spec: { ...SPEC, image: 'docker.io/acme/fraud:1' } }, 'AzureModelStack explainJob.captureUri: got undefined; expected a folder of SageMaker-format capture records'],
+    ['no function subnet in the VNet', { apiFront: false, privateNetworking: { ...NETWORK, functionSubnetId: undefined }, batchInference: false, driftJob: false }, 'AzureModelStack privateNetworking.functionSubnetId: got undefined; expected a subnet id'],
+    ['a sample out of range', { explainJob: { sample: 0 } }, 'ExplainFunction explainJob.sample: got 0; expected'],
+    ['a bad schedule', { explainJob: { schedule: 'daily' } }, 'ExplainFunction schedule: got "daily"; expected a five-field cron expression'],
+  ])('refuses %s', (_name, over, message) => {
+    const given = { explainJob: {}, ...over } as Partial<AzureModelStackProps>;
+    expect(() => stackOf(props(given))).toThrow(message);
+  });
+});
