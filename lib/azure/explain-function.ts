@@ -156,7 +156,7 @@ export class ExplainFunction extends Construct {
       applicationInsights: props.applicationInsights,
       bundledEntry: 'azure-explain-function',
       runtime: { name: 'node', version: '22' },
-      // The timer holds a singleton lock: one run at a time; 40 is the plan's lowest maximum.
+      // As QualityFunction: the timer holds a singleton lock, so one run at a time on one instance.
       maximumInstanceCount: 40,
       instanceMemoryInMb: props.instanceMemoryInMb ?? 2048,
       appSettings: {
