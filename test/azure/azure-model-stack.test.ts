@@ -346,9 +346,9 @@ describe('AzureModelStack explainJob', () => {
     expect(Object.values(all(json, 'azurerm_application_insights_workbook')).map((w) => w.display_name)).toContain('fraud feature importance');
     const metadata = (stackOf(props()).toTerraform() as { '//': Record<string, unknown> })['//'][REVIEW_METADATA_KEY];
     const [entry] = parseReviewMetadata(metadata, 'model').entries;
-    expect(entry.costOptions.jobs).toContainEqual({ item: 'Explainability job', runner: 'azure-flex-function', runsPerMonth: 30, minutesPerRun: 5, memoryGb: 2 });
+    expect(entry.costOptions!.jobs).toContainEqual({ item: 'Explainability job', runner: 'azure-flex-function', runsPerMonth: 30, minutesPerRun: 5, memoryGb: 2 });
     // 3 metric alerts + 5 drift log alerts + the explain job error alert.
-    expect(entry.costOptions.alarmCount).toBe(9);
+    expect(entry.costOptions!.alarmCount).toBe(9);
   });
 
   it('turns capture on for the serving app even without drift or quality monitoring', () => {
