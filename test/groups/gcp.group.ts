@@ -1,0 +1,3 @@
+import { loadSuites } from './suites';
+
+loadSuites('gcp');
