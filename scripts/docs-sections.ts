@@ -90,6 +90,36 @@ function articlePrices(): string {
   return ['| platform | machine | the article | today (recorded) |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
+/** docs/gcp.md: each compute class on Cloud Run (the default serving), from the compute catalog. */
+function gcpCloudRunTable(): string {
+  const rows = listComputeClasses().map((c) => {
+    const g = c.gcp;
+    const gpu = g.gpu ? ` + ${g.gpu.count}x ${g.gpu.model.replace('NVIDIA ', '')}` : '';
+    const id = c.id === 'cpu-xlarge' ? '`cpu-xlarge` (default)' : `\`${c.id}\``;
+    return `| ${id} | ${c.aws.machineType} | ${g.cloudRun.cpu} vCPU / ${g.cloudRun.memory}${gpu} | ${g.equivalentVm ?? ''} | $${g.price.usdPerHour.toFixed(4)} | ${usd(g.price.usdPerHour * 730)} | ${g.note ?? ''} |`;
+  });
+  return ['| class | AWS | Cloud Run shape | nearest VM | $/instance-hour | $/month per always-on instance | note |', '| --- | --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+/** docs/azure.md: each compute class on Container Apps (the default serving), classes with one profile on one row. */
+function azureContainerAppsTable(): string {
+  const groups = new Map<string, ReturnType<typeof listComputeClasses>[number][]>();
+  for (const c of listComputeClasses()) {
+    const a = c.azure;
+    const key = [a.workloadProfileType, a.containerCpu, a.containerMemory, a.equivalentVm].join('|');
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  const rows = [...groups.values()].map((classes) => {
+    const a = classes[0].azure;
+    const ids = classes.map((c) => (c.id === 'cpu-xlarge' ? '`cpu-xlarge` (default)' : `\`${c.id}\``)).join(', ');
+    const kind = a.workloadProfileType.startsWith('Consumption') ? 'serverless' : 'dedicated';
+    const gpu = a.gpu ? ` + ${a.gpu.model.replace('NVIDIA ', '')} ${a.gpu.memoryGiB} GB` : '';
+    const notes = [...new Set(classes.map((c) => c.azure.note).filter((n): n is string => !!n))].join('; ');
+    return `| ${ids} | \`${a.workloadProfileType}\` ${kind} | ${a.containerCpu} vCPU / ${a.containerMemory.replace('Gi', ' GiB')}${gpu} | ${a.equivalentVm ?? ''} | ${notes} |`;
+  });
+  return ['| compute class | Container Apps profile | container | equivalent VM | note |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+}
+
 /** docs/azure.md: the Azure ML size of each compute class (serving: 'azure-ml'). */
 function azureMlTable(): string {
   const rows = listComputeClasses().map((c) => {
@@ -149,6 +179,8 @@ export const GENERATED_SECTIONS: Readonly<Record<string, () => string>> = {
   'examplesList()': examplesList,
   'platformTable()': platformTable,
   'azureMlTable()': azureMlTable,
+  'gcpCloudRunTable()': gcpCloudRunTable,
+  'azureContainerAppsTable()': azureContainerAppsTable,
   "classCosts('azure')": () => classCosts('azure'),
   "classCosts('azure', { azureServing: 'azure-ml' })": () => classCosts('azure', { azureServing: 'azure-ml' }),
   "classCosts('gcp')": () => classCosts('gcp'),

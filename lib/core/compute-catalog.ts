@@ -169,7 +169,7 @@ const CLASSES: readonly ComputeClass[] = [
     kind: 'gpu',
     description: '1x large GPU (40-80 GB): large models',
     aws: aws('ml.g6e.xlarge'),
-    gcp: { machineType: 'cloud-run-l4-8vcpu-32gib', vcpu: 8, memoryGiB: 32, gpu: L4, equivalentVm: 'a2-highgpu-1g', cloudRun: { cpu: '8', memory: '32Gi', accelerator: 'nvidia-l4' }, price: gcp(cloudRunHourly(8, 32, 1)), note: 'Cloud Run has no GPU above the L4 (24 GB); models over 24 GB need GKE or a Vertex AI endpoint outside Terraform' },
+    gcp: { machineType: 'cloud-run-l4-8vcpu-32gib', vcpu: 8, memoryGiB: 32, gpu: L4, equivalentVm: 'a2-highgpu-1g', cloudRun: { cpu: '8', memory: '32Gi', accelerator: 'nvidia-l4' }, price: gcp(cloudRunHourly(8, 32, 1)), note: 'Cloud Run has no GPU above the L4 (24 GB); an open model over 24 GB serves on Vertex AI (GcpModelStack serving "vertex-ai", a2-highgpu-1g with an A100)' },
     azure: { machineType: 'Consumption-GPU-NC24-A100', vcpu: 24, memoryGiB: 220, gpu: A100, equivalentVm: 'Standard_NC24ads_A100_v4', workloadProfileType: 'Consumption-GPU-NC24-A100', containerCpu: 24, containerMemory: '220Gi', price: AZURE_A100() },
   },
 ];
