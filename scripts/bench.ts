@@ -330,7 +330,7 @@ function main(): void {
   row(['bundle', 'size', 'gzip']);
   row(['---', '---', '---']);
   for (const b of bundles) row([`assets/${b.name}/index.js`, kib(b.bytes), kib(b.gzipBytes)]);
-  lines.push('', 'The Lambda bundles leave out the AWS SDK (the Node.js 22 runtime provides it); drift-job runs in a container and carries its dependencies.', '');
+  lines.push('', 'The Lambda bundles leave out the AWS SDK (the Lambda Node.js runtime provides it); drift-job runs in a container and carries its dependencies.', '');
 
   lines.push('## The drift job on a day of capture', '');
   lines.push(`A seeded 50,000-row training set profiled into a baseline (\`deploy-ai-smarter baseline\`, ${ms(drift.baselineWallMs)} wall), then ${drift.rows.toLocaleString('en-US')} captured requests of ${drift.features} features (numeric and categorical, a 300-value text column among them) in 24 hourly partitions, analyzed in one 24-hour window by the bundled job (\`node assets/drift-job/index.js\`: the code the AWS Lambda, the GCP and Azure functions run).`, '');
