@@ -1,4 +1,4 @@
-import { Testing } from 'cdktf';
+import { TerraformVariable, Testing } from 'cdktf';
 import { ExplainJob } from '../../lib/gcp/explain-job';
 import { GcpModelStack } from '../../lib/gcp/gcp-model-stack';
 import { ModelAlerting } from '../../lib/gcp/model-alerting';
@@ -70,5 +70,18 @@ describe('ExplainJob', () => {
     const open = Object.assign(Object.create(service) as ModelService, { invokerIamDisabled: true });
     expect(() => new ExplainJob(stack, 'E', { spec, projectId: PROJECT, region: REGION, captureUri: 'captures/churn', service: open }))
       .toThrow(/ExplainJob captureUri: got "captures\/churn"; expected a gs:\/\/<bucket>[\s\S]*ExplainJob service: got "churn"; expected a service that checks run.invoker/);
+  });
+});
+
+describe('ExplainJob with Terraform variables', () => {
+  it('writes a number variable and a list variable as Terraform expressions, not placeholders', () => {
+    const { stack } = testStack();
+    const sample = new TerraformVariable(stack, 'sample', { type: 'number' });
+    const names = new TerraformVariable(stack, 'names', { type: 'list(string)' });
+    const service = new ModelService(stack, 'Serving', { spec, projectId: PROJECT, region: REGION });
+    new ExplainJob(stack, 'Explain', { spec, projectId: PROJECT, region: REGION, captureUri: 'gs://captures/churn/', service, sample: sample.numberValue, featureNames: names.listValue });
+    const env = (resource(synth(stack), 'google_cloudfunctions2_function', 'Explain/Function') as unknown as { service_config: { environment_variables: Record<string, string> } }).service_config.environment_variables;
+    expect(env.EXPLAIN_SAMPLE).toBe('${var.sample}');
+    expect(env.EXPLAIN_FEATURE_NAMES).toBe('${join(",", var.names)}');
   });
 });
