@@ -26,7 +26,7 @@ describe('ExplainJob', () => {
         ingress_settings: 'ALLOW_INTERNAL_ONLY', service_account_email: email('Explain/ServiceAccount'),
         environment_variables: {
           MODEL_NAME: 'churn', EXPLAIN_CAPTURE_URI: 'gs://captures/churn/', EXPLAIN_ENDPOINT_URL: `\${${address(json, 'google_cloud_run_v2_service', 'Serving/Service')}.uri}`,
-          EXPLAIN_FEATURE_NAMES: 'age,tenure', EXPLAIN_WINDOW_HOURS: '24', EXPLAIN_SAMPLE: '200', LOG_FORMAT: 'gcp',
+          EXPLAIN_FEATURE_NAMES: 'age,tenure', EXPLAIN_WINDOW_HOURS: '24', EXPLAIN_SAMPLE: '200', LOG_FORMAT: 'gcp', EXPLAIN_PREDICT_PATH: '/invocations',
         },
       },
     });
@@ -83,5 +83,14 @@ describe('ExplainJob with Terraform variables', () => {
     const env = (resource(synth(stack), 'google_cloudfunctions2_function', 'Explain/Function') as unknown as { service_config: { environment_variables: Record<string, string> } }).service_config.environment_variables;
     expect(env.EXPLAIN_SAMPLE).toBe('${var.sample}');
     expect(env.EXPLAIN_FEATURE_NAMES).toBe('${join(",", var.names)}');
+  });
+});
+
+describe('GcpModelStack explainJob with a custom route', () => {
+  it('passes spec.serving.predictPath to the explain function', () => {
+    const custom = { ...spec, serving: { predictPath: '/v1/score', healthPath: '/healthz', port: 8000 } };
+    const json = synth(new GcpModelStack(Testing.app(), 'route', { spec: custom, projectId: PROJECT, region: REGION, explainJob: { featureNames: ['age'] } }));
+    const fn = resource(json, 'google_cloudfunctions2_function', 'Explain/Function') as unknown as { service_config: { environment_variables: Record<string, string> } };
+    expect(fn.service_config.environment_variables.EXPLAIN_PREDICT_PATH).toBe('/v1/score');
   });
 });
