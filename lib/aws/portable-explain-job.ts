@@ -1,7 +1,7 @@
 // PortableExplainJob: the explainability job (lib/runtime/explain) on AWS as a scheduled Lambda: samples captured
 // requests, scores shuffled copies through the endpoint, and publishes each feature's importance
 // (`DeployAiSmarter/Explainability`), so a shift in what drives the predictions shows on the dashboard. Opt-in.
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Fn, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -80,6 +80,9 @@ export class PortableExplainJob extends Construct {
         featureNames: props.featureNames,
         sample: props.sample,
         windowHours,
+        // A literal prints as itself; a parameter keeps its reference (core imports no aws-cdk-lib).
+        numberToString: (n) => (Token.isUnresolved(n) ? Token.asString(n) : String(n)),
+        joinList: (separator, list) => Fn.join(separator, list),
       }, 'PortableExplainJob'),
       ENDPOINT_NAME: props.endpoint.endpointName,
     };

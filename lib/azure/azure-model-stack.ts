@@ -316,11 +316,13 @@ export class AzureModelStack extends TerraformStack {
       this.privateEndpoints = connectPrivateEndpoints(this, pn, {
         name: spec.name, resourceGroup: rg, location, tags: allTags,
         storage: this.storage.storageAccount, keyVault: this.base.keyVault, registry: this.serving?.createdRegistry,
-        hostStorage: [this.batch?.hostStorage, this.driftJob instanceof DriftFunction ? this.driftJob.hostStorage : undefined, this.quality?.qualityFunction.hostStorage],
+        hostStorage: {
+          Batch: this.batch?.hostStorage,
+          Drift: this.driftJob instanceof DriftFunction ? this.driftJob.hostStorage : undefined,
+          Quality: this.quality?.qualityFunction.hostStorage,
+          Explain: this.explain?.explainFunction.hostStorage,
+        },
       });
-      const explainHost = this.explain?.explainFunction.hostStorage;
-      // The Functions host uses blobs (code, leases, timers), queues and tables of its storage account.
-      if (explainHost) for (const service of ['blob', 'queue', 'table'] as const) this.privateEndpoints.connect(`ExplainHost${service[0].toUpperCase()}${service.slice(1)}`, explainHost.id, service);
       const environmentZone = internal && this.serving ? resolveEnvironmentDns(this, this.serving.environment, pn, { name: spec.name, resourceGroup: rg, tags: allTags }) : 0;
       this.networkCost = {
         privateEndpoints: this.privateEndpoints.endpoints.length,

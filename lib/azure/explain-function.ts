@@ -2,6 +2,7 @@
 // whose timer runs lib/runtime/azure-explain-function (the bundled explain job). It samples captured requests (read
 // only on the capture container), scores them through the served model over HTTPS with an Entra ID token of its own
 // identity, and logs importance per feature; the lines land in AppTraces, where ExplainAlerts charts and watches them.
+import { Fn, Token } from 'cdktf';
 import { FunctionAppFlexConsumption } from '@cdktf/provider-azurerm/lib/function-app-flex-consumption';
 import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
@@ -139,6 +140,8 @@ export class ExplainFunction extends Construct {
     this.environment = {
       ...explainJobEnvironment(spec, {
         captureUri: this.captureUri, logFormat: 'azure', endpointUrl: props.endpointUrl, featureNames: props.featureNames, sample: props.sample, windowHours: props.windowHours,
+        // Core imports no cdktf: a variable stays a Terraform reference.
+        numberToString: (n) => (Token.isUnresolved(n) ? Token.asString(n) : String(n)), joinList: (separator, list) => Fn.join(separator, list),
       }, 'ExplainFunction'),
       EXPLAIN_PREDICT_PATH: predictPath,
       ...(props.tokenAudience !== undefined ? { EXPLAIN_TOKEN_AUDIENCE: props.tokenAudience } : {}),

@@ -2,6 +2,7 @@
 // app whose timer runs lib/runtime/azure-quality-function (the bundled quality job) on a schedule, with its own
 // identity that can read the capture and ground-truth containers only. Terraform uploads the code; nothing is
 // downloaded at run time. Its JSON line reaches Application Insights traces (AppTraces), where QualityAlerts reads it.
+import { Token } from 'cdktf';
 import { FunctionAppFlexConsumption } from '@cdktf/provider-azurerm/lib/function-app-flex-consumption';
 import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
@@ -131,7 +132,7 @@ export class QualityFunction extends Construct {
       uris: [['captureUri', this.captureUri], ['groundTruthUri', this.groundTruthUri]],
     });
     if (props.retrainingTopic) grants.push(grantTopicPublish(this, 'PublishRetraining', props.retrainingTopic.id, this.identity.principalId, `Quality function of ${spec.name}`));
-    this.environment = qualityJobEnvironment(spec, { captureUri: this.captureUri, groundTruthUri: this.groundTruthUri, logFormat: 'azure', quality: this.quality }, 'QualityFunction');
+    this.environment = qualityJobEnvironment(spec, { captureUri: this.captureUri, groundTruthUri: this.groundTruthUri, logFormat: 'azure', quality: this.quality, numberToString: (n) => (Token.isUnresolved(n) ? Token.asString(n) : String(n)) }, 'QualityFunction');
 
     const flex = createFlexFunction(this, {
       construct: 'QualityFunction',

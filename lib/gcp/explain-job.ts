@@ -2,12 +2,14 @@
 // (lib/runtime/gcp-explain-function) that Cloud Scheduler calls with OIDC; it samples a window of captured requests,
 // scores them through the model's Cloud Run service with an identity token (run.invoker on that service only) and
 // logs prediction-change importance per feature (LOG_FORMAT=gcp), which ModelAlerting charts.
+import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { Cloudfunctions2Function } from '@cdktf/provider-google/lib/cloudfunctions2-function';
 import { CloudSchedulerJob } from '@cdktf/provider-google/lib/cloud-scheduler-job';
-import { checkCronSchedule, explainJobEnvironment, ModelSpec, resolveModelSpec, ValidationErrors } from '../core';
+import { checkCronSchedule, DEFAULT_SERVING, explainJobEnvironment, ModelSpec, resolveModelSpec, ValidationErrors } from '../core';
 import type { IModelService } from './model-service';
 import { bundledAssetDir, isBundled } from './private/function-source';
+import { tfNumber } from './private/tf-number';
 import { boundedName, checkBucketName, checkProjectId, checkRegion } from './private/gcp-names';
 import { GCS_FOLDER_URI, GCS_FOLDER_URI_EXPECTED, grantOnFolder, parseGcsFolder } from './private/gcs-prefix';
 import { serviceIdentityOf } from './private/identities';
@@ -81,7 +83,10 @@ export class ExplainJob extends Construct {
     errors.throwIfAny();
     this.environment = explainJobEnvironment(spec, {
       captureUri: props.captureUri, logFormat: 'gcp', endpointUrl: props.service.serviceUri, featureNames: props.featureNames, sample: props.sample, windowHours: props.windowHours,
+      numberToString: tfNumber, joinList: (separator, list) => Fn.join(separator, list),
     }, 'ExplainJob');
+    // The container's prediction route (spec.serving.predictPath), as the batch function calls it.
+    this.environment = { ...this.environment, EXPLAIN_PREDICT_PATH: props.service.predictPath ?? DEFAULT_SERVING.predictPath };
 
     this.identity = serviceIdentityOf(this, 'ServiceAccount', props.serviceAccount, {
       projectId: props.projectId, accountId: boundedName([spec.name, 'explain'], 30), displayName: `Explainability job of model ${spec.name}`,

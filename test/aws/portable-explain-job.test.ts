@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -64,5 +64,21 @@ describe('PortableExplainJob', () => {
 
   it('rejects an async endpoint', () => {
     expect(() => synth({}, 'async')).toThrow('PortableExplainJob endpoint: got "async"; expected a realtime or serverless endpoint');
+  });
+});
+
+describe('PortableExplainJob with parameters', () => {
+  it('writes a number parameter and a list parameter as CloudFormation references, not placeholders', () => {
+    const stack = new Stack(new App(), 'Tokens');
+    const sample = new CfnParameter(stack, 'Sample', { type: 'Number', default: 50 });
+    const names = new CfnParameter(stack, 'Names', { type: 'CommaDelimitedList' });
+    const bucket = new s3.Bucket(stack, 'Bucket');
+    const endpoint = new ModelEndpoint(stack, 'Endpoint', { spec: SPEC });
+    new PortableExplainJob(stack, 'Explain', { spec: SPEC, endpoint, captureBucket: bucket, capturePrefix: 'c/', sample: sample.valueAsNumber, featureNames: names.valueAsList });
+    const env = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))
+      .map((r) => r.Properties.Environment?.Variables).find((v) => v?.EXPLAIN_SAMPLE !== undefined);
+    expect(env.EXPLAIN_SAMPLE).toEqual({ Ref: 'Sample' });
+    expect(env.EXPLAIN_FEATURE_NAMES).toEqual({ 'Fn::Join': [',', { Ref: 'Names' }] });
+    expect(env.EXPLAIN_WINDOW_HOURS).toBe('24');
   });
 });

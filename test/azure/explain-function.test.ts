@@ -152,3 +152,17 @@ describe('ExplainAlerts', () => {
     expect(at(json, 'azurerm_application_insights_workbook', 'ExplainAlerts/Workbook').resource_group_name).toBe(RG.name);
   });
 });
+
+describe('ExplainFunction with Terraform variables', () => {
+  it('writes a number variable and a list variable as Terraform expressions, not placeholders', () => {
+    const json = synth((s) => {
+      const windowHours = new TerraformVariable(s, 'window_hours', { type: 'number' });
+      const names = new TerraformVariable(s, 'names', { type: 'list(string)' });
+      new ExplainFunction(s, 'Explain', base({ windowHours: windowHours.numberValue, featureNames: names.listValue }));
+    });
+    const settings = only(json, 'azurerm_function_app_flex_consumption').app_settings;
+    expect(settings.EXPLAIN_WINDOW_HOURS).toBe('${var.window_hours}');
+    expect(settings.EXPLAIN_FEATURE_NAMES).toBe('${join(",", var.names)}');
+    expect(settings.EXPLAIN_SAMPLE).toBe('200');
+  });
+});

@@ -1,3 +1,4 @@
+import { TerraformVariable } from 'cdktf';
 import { QualityFunction, QualityFunctionProps } from '../../lib/azure/quality-function';
 import { RetrainingTopic } from '../../lib/azure/retraining-topic';
 import { ValidationErrors } from '../../lib/core/errors';
@@ -76,5 +77,17 @@ describe('QualityFunction', () => {
     expect(() => synth((s) => new QualityFunction(s, 'Quality', base({ groundTruthUri: 's3://bucket/labels/' }))))
       .toThrow('QualityFunction groundTruthUri: got "s3://bucket/labels/"; expected an https://<account>.blob.core.windows.net/<container>/<prefix>/ folder URI');
     expect(() => synth((s) => new QualityFunction(s, 'Quality', base({ instanceMemoryInMb: 1024 })))).toThrow('QualityFunction instanceMemoryInMb: got 1024; expected one of 512, 2048, 4096');
+  });
+});
+
+describe('QualityFunction with Terraform variables', () => {
+  it('writes a number variable of the quality settings as a Terraform expression, not a placeholder', () => {
+    const json = synth((s) => {
+      const minAccuracy = new TerraformVariable(s, 'min_accuracy', { type: 'number' });
+      new QualityFunction(s, 'Quality', base({ spec: { ...SPEC, monitoring: { quality: { ...QUALITY, minAccuracy: minAccuracy.numberValue } } } }));
+    });
+    const settings = only(json, 'azurerm_function_app_flex_consumption').app_settings;
+    expect(settings.QUALITY_MIN_ACCURACY).toBe('${var.min_accuracy}');
+    expect(settings.QUALITY_MIN_RECALL).toBe('0.7');
   });
 });

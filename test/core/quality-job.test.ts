@@ -148,3 +148,26 @@ describe('explainJobEnvironment', () => {
     );
   });
 });
+
+describe('token writers (core imports no framework)', () => {
+  const spec = validateModelSpec({ name: 'churn', image: 'x:1' });
+  // What aws-cdk-lib and cdktf encode: a number token is a large negative double, a list token one `#{Token[...]}`.
+  const numberToken = -1.8881545897087626e+289;
+  const listToken = ['#{Token[TOKEN.12]}'];
+  const base = { captureUri: 's3://b/capture/', logFormat: 'aws' as const };
+
+  it('hands number and list tokens of the explain job to the cloud\'s writers', () => {
+    const env = explainJobEnvironment(spec, { ...base, sample: numberToken, windowHours: 6, featureNames: listToken,
+      numberToString: (n) => (n === numberToken ? '${Token[SAMPLE.1]}' : String(n)), joinList: (sep, list) => `join(${sep},${list[0]})` }, 'ExplainJob');
+    expect(env).toMatchObject({ EXPLAIN_SAMPLE: '${Token[SAMPLE.1]}', EXPLAIN_WINDOW_HOURS: '6', EXPLAIN_FEATURE_NAMES: 'join(,,#{Token[TOKEN.12]})' });
+  });
+
+  it('refuses a number or list token when the cloud passes no writer, instead of writing a placeholder', () => {
+    expect(() => explainJobEnvironment(spec, { ...base, sample: numberToken }, 'ExplainJob'))
+      .toThrow(/ExplainJob explainJob\.sample: got .*; expected a literal number \(this cloud passes no numberToString/);
+    expect(() => explainJobEnvironment(spec, { ...base, featureNames: listToken }, 'ExplainJob'))
+      .toThrow(/ExplainJob explainJob\.featureNames: got .*; expected a literal list \(this cloud passes no joinList/);
+    expect(() => qualityJobEnvironment(spec, { ...base, groundTruthUri: 's3://b/labels/', quality: { problemType: 'Regression', windowHours: numberToken } }, 'QualityJob'))
+      .toThrow(/QualityJob qualityJob\.quality\.windowHours: got .*; expected a literal number/);
+  });
+});

@@ -1,4 +1,4 @@
-import { Testing } from 'cdktf';
+import { TerraformVariable, Testing } from 'cdktf';
 import { ExplainJob } from '../../lib/gcp/explain-job';
 import { GcpModelStack } from '../../lib/gcp/gcp-model-stack';
 import { ModelAlerting } from '../../lib/gcp/model-alerting';
@@ -26,7 +26,7 @@ describe('ExplainJob', () => {
         ingress_settings: 'ALLOW_INTERNAL_ONLY', service_account_email: email('Explain/ServiceAccount'),
         environment_variables: {
           MODEL_NAME: 'churn', EXPLAIN_CAPTURE_URI: 'gs://captures/churn/', EXPLAIN_ENDPOINT_URL: `\${${address(json, 'google_cloud_run_v2_service', 'Serving/Service')}.uri}`,
-          EXPLAIN_FEATURE_NAMES: 'age,tenure', EXPLAIN_WINDOW_HOURS: '24', EXPLAIN_SAMPLE: '200', LOG_FORMAT: 'gcp',
+          EXPLAIN_FEATURE_NAMES: 'age,tenure', EXPLAIN_WINDOW_HOURS: '24', EXPLAIN_SAMPLE: '200', LOG_FORMAT: 'gcp', EXPLAIN_PREDICT_PATH: '/invocations',
         },
       },
     });
@@ -70,5 +70,27 @@ describe('ExplainJob', () => {
     const open = Object.assign(Object.create(service) as ModelService, { invokerIamDisabled: true });
     expect(() => new ExplainJob(stack, 'E', { spec, projectId: PROJECT, region: REGION, captureUri: 'captures/churn', service: open }))
       .toThrow(/ExplainJob captureUri: got "captures\/churn"; expected a gs:\/\/<bucket>[\s\S]*ExplainJob service: got "churn"; expected a service that checks run.invoker/);
+  });
+});
+
+describe('ExplainJob with Terraform variables', () => {
+  it('writes a number variable and a list variable as Terraform expressions, not placeholders', () => {
+    const { stack } = testStack();
+    const sample = new TerraformVariable(stack, 'sample', { type: 'number' });
+    const names = new TerraformVariable(stack, 'names', { type: 'list(string)' });
+    const service = new ModelService(stack, 'Serving', { spec, projectId: PROJECT, region: REGION });
+    new ExplainJob(stack, 'Explain', { spec, projectId: PROJECT, region: REGION, captureUri: 'gs://captures/churn/', service, sample: sample.numberValue, featureNames: names.listValue });
+    const env = (resource(synth(stack), 'google_cloudfunctions2_function', 'Explain/Function') as unknown as { service_config: { environment_variables: Record<string, string> } }).service_config.environment_variables;
+    expect(env.EXPLAIN_SAMPLE).toBe('${var.sample}');
+    expect(env.EXPLAIN_FEATURE_NAMES).toBe('${join(",", var.names)}');
+  });
+});
+
+describe('GcpModelStack explainJob with a custom route', () => {
+  it('passes spec.serving.predictPath to the explain function', () => {
+    const custom = { ...spec, serving: { predictPath: '/v1/score', healthPath: '/healthz', port: 8000 } };
+    const json = synth(new GcpModelStack(Testing.app(), 'route', { spec: custom, projectId: PROJECT, region: REGION, explainJob: { featureNames: ['age'] } }));
+    const fn = resource(json, 'google_cloudfunctions2_function', 'Explain/Function') as unknown as { service_config: { environment_variables: Record<string, string> } };
+    expect(fn.service_config.environment_variables.EXPLAIN_PREDICT_PATH).toBe('/v1/score');
   });
 });

@@ -58,6 +58,19 @@ describe('the deployed GCP explain function', () => {
     expect(lines[lines.length - 1]).toMatchObject({ event: 'explain_summary', status: 'ok', ranking: ['x1', 'x2', 'x3'] });
   });
 
+  it('posts to EXPLAIN_PREDICT_PATH and tags every call with an explain inference id', async () => {
+    const routed = await startLinearModelServer({ path: '/v1/score' });
+    try {
+      const { status, lines } = await call(env({ EXPLAIN_ENDPOINT_URL: routed.url, EXPLAIN_PREDICT_PATH: '/v1/score' }));
+      expect(status).toBe(200);
+      expect(lines[lines.length - 1]).toMatchObject({ event: 'explain_summary', status: 'ok' });
+      expect(routed.requests.length).toBeGreaterThan(1);
+      expect(routed.requests.map((h) => h['x-inference-id'])).toEqual(routed.requests.map((_, i) => `deploy-ai-smarter-explain-${i + 1}`));
+    } finally {
+      await routed.close();
+    }
+  });
+
   it('answers 500 after an error line when no identity token can be had, or no endpoint is set', async () => {
     const refused = await call(env(), 403);
     expect(refused.status).toBe(500);

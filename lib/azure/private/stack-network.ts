@@ -53,9 +53,16 @@ export interface StackEndpoints {
   readonly keyVault: IKeyVaultRef;
   /** A registry the stack created (Premium); an existing registry's network stays its owner's. */
   readonly registry?: IContainerRegistryRef;
-  /** The functions' host storage accounts. */
-  readonly hostStorage: readonly (StorageAccount | undefined)[];
+  /**
+   * The functions' host storage accounts by purpose; the purpose prefixes the endpoints' ids (`DriftHostBlob`), so
+   * each host keeps its own ids whichever other functions exist.
+   */
+  readonly hostStorage: Readonly<Partial<Record<HostPurpose, StorageAccount>>>;
 }
+
+/** The functions whose host storage gets private endpoints, in the order they are connected. */
+const HOST_PURPOSES = ['Batch', 'Drift', 'Quality', 'Explain'] as const;
+export type HostPurpose = typeof HOST_PURPOSES[number];
 
 /** Private endpoints for every account, the vault and a created registry, in the private-endpoint subnet. */
 export function connectPrivateEndpoints(scope: Construct, pn: PrivateNetworking, target: StackEndpoints): PrivateEndpoints {
@@ -69,14 +76,14 @@ export function connectPrivateEndpoints(scope: Construct, pn: PrivateNetworking,
     tags: target.tags,
   });
   endpoints.connect('IngestionBlob', target.storage.id, 'blob');
-  target.hostStorage.forEach((host, i) => {
-    if (!host) return;
+  for (const purpose of HOST_PURPOSES) {
+    const host = target.hostStorage[purpose];
+    if (!host) continue;
     // The Functions host uses blobs (code, leases, timers), queues and tables of its storage account.
-    const prefix = i === 0 ? 'BatchHost' : 'DriftHost';
-    endpoints.connect(`${prefix}Blob`, host.id, 'blob');
-    endpoints.connect(`${prefix}Queue`, host.id, 'queue');
-    endpoints.connect(`${prefix}Table`, host.id, 'table');
-  });
+    endpoints.connect(`${purpose}HostBlob`, host.id, 'blob');
+    endpoints.connect(`${purpose}HostQueue`, host.id, 'queue');
+    endpoints.connect(`${purpose}HostTable`, host.id, 'table');
+  }
   endpoints.connect('KeyVault', target.keyVault.id, 'vault');
   if (target.registry) endpoints.connect('Registry', target.registry.id, 'registry');
   return endpoints;

@@ -5,12 +5,12 @@
 // logs prediction-change importance per feature as JSON traces (Application Insights AppTraces.Message).
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import { EXPLAIN_INFERENCE_ID_PREFIX } from '../drift/capture';
-import { azureManagedIdentityToken, type TokenProvider } from '../drift/cloud-tokens';
+import { azureManagedIdentityToken } from '../drift/cloud-tokens';
 import { LOG_FORMATS, type LogFormat } from '../drift/emitters';
 import { explainErrorLine } from '../explain/explain-emitters';
 import { parseExplainJobArgs, runExplainJob, type ExplainJobDeps } from '../explain/explain-job';
-import { parsePredictions } from '../explain/http-predictor';
-import type { FeatureRow, FeatureValue, Predict } from '../explain/importance';
+import { httpPredictor, INFERENCE_ID_HEADER } from '../explain/http-predictor';
+import type { Predict } from '../explain/importance';
 import { DeadlineExceededError, withDeadline } from '../shared/deadline';
 import { globalFetch, type HttpFetch } from '../shared/http';
 import { JobConfigError } from '../shared/job-options';
@@ -25,62 +25,10 @@ export const PREDICT_PATH_SETTING = 'EXPLAIN_PREDICT_PATH';
 export const TOKEN_AUDIENCE_SETTING = 'EXPLAIN_TOKEN_AUDIENCE';
 /** App setting: where the number to explain is in each prediction (CSV column index or JSON path). */
 export const INFERENCE_ATTRIBUTE_SETTING = 'EXPLAIN_INFERENCE_ATTRIBUTE';
-/**
- * Request header carrying `deploy-ai-smarter-explain-<n>` on every call: a serving container that records it as the
- * capture record's `eventMetadata.inferenceId` keeps the job's permuted rows out of drift, quality and explain.
- */
-export const INFERENCE_ID_HEADER = 'X-Inference-Id';
 /** One minute under host.json's `functionTimeout` (30 minutes), so the error line is written before the host stops it. */
 export const RUN_DEADLINE_MS = 29 * 60_000;
 
-export { EXPLAIN_INFERENCE_ID_PREFIX };
-
-export interface ServingPredictorOptions {
-  /** The full predict URL. */
-  readonly url: string;
-  /** Bearer token for each call. @default - no Authorization header */
-  readonly token?: TokenProvider;
-  /** @default - the global fetch */
-  readonly fetchFn?: HttpFetch;
-  /** Rows per request. @default 100 */
-  readonly batchSize?: number;
-  readonly inferenceAttribute?: string;
-  /** Per request. @default 60000 */
-  readonly timeoutMs?: number;
-}
-
-/** A Predict function over the serving contract: CSV rows in, one number per row out (read as captured outputs are). */
-export function servingPredictor(options: ServingPredictorOptions): Predict {
-  const batchSize = options.batchSize ?? 100;
-  const fetchFn = options.fetchFn ?? globalFetch();
-  let calls = 0;
-  return async (rows) => {
-    const out: number[] = [];
-    for (let start = 0; start < rows.length; start += batchSize) {
-      const batch = rows.slice(start, start + batchSize);
-      const headers: Record<string, string> = {
-        'Content-Type': 'text/csv',
-        Accept: 'text/csv, application/json',
-        [INFERENCE_ID_HEADER]: `${EXPLAIN_INFERENCE_ID_PREFIX}${(calls += 1)}`,
-      };
-      if (options.token) headers.Authorization = `Bearer ${await options.token()}`;
-      const response = await fetchFn(options.url, {
-        method: 'POST', headers, body: batch.map(csvLine).join('\n'), signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
-      });
-      const text = await response.text();
-      if (!response.ok) throw new Error(`POST ${options.url}: HTTP ${response.status}: ${text.slice(0, 200)}`);
-      out.push(...parsePredictions(text, response.headers.get('content-type') ?? '', batch.length, options.inferenceAttribute));
-    }
-    return out;
-  };
-}
-
-function csvLine(row: FeatureRow): string {
-  return row.map((value: FeatureValue) => {
-    const text = value === null ? '' : String(value);
-    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  }).join(',');
-}
+export { EXPLAIN_INFERENCE_ID_PREFIX, INFERENCE_ID_HEADER };
 
 export interface ExplainCheckDeps {
   readonly env?: NodeJS.ProcessEnv;
@@ -121,9 +69,9 @@ export async function explainCheck(_timer: Timer, context: InvocationContext, de
     if (!/^\/[^\s?#]*$/.test(path)) return failed(`${PREDICT_PATH_SETTING} is ${JSON.stringify(path)}; expected an absolute URL path such as /invocations`);
     const fetchFn = deps.fetchFn ?? globalFetch();
     const audience = env[TOKEN_AUDIENCE_SETTING] || undefined;
-    predict = servingPredictor({
-      url: `${base}${path}`,
-      fetchFn,
+    predict = httpPredictor({
+      endpointUrl: base, predictPath: path, inferenceIdHeader: INFERENCE_ID_HEADER,
+      fetch: fetchFn,
       token: audience ? azureManagedIdentityToken({ env, fetchFn, resource: audience }) : undefined,
       inferenceAttribute: env[INFERENCE_ATTRIBUTE_SETTING] || undefined,
     });

@@ -1,6 +1,6 @@
 // Calls a model that follows our serving contract (POST /invocations, CSV or JSON in, predictions out) in
 // batches, and reads one number per row from whatever shape it answers (parsed as captured outputs are).
-import { parseCaptureLine } from '../drift/capture';
+import { EXPLAIN_INFERENCE_ID_PREFIX, parseCaptureLine } from '../drift/capture';
 import { isJsonObject } from '../shared/json-value';
 import { predictionRecords, readAttribute, toNumber } from '../quality/predictions';
 import type { FeatureRow, FeatureValue, Predict } from './importance';
@@ -13,9 +13,27 @@ export type PredictFetch = (url: string, init: { method: string; headers: Record
   text(): Promise<string>;
 }>;
 
+/**
+ * Request header carrying `deploy-ai-smarter-explain-<n>` on every call: a serving container that records it as the
+ * capture record's `eventMetadata.inferenceId` keeps the job's permuted rows out of drift, quality and explain.
+ */
+export const INFERENCE_ID_HEADER = 'X-Inference-Id';
+
 export interface HttpPredictorOptions {
-  /** The endpoint's base URL (`/invocations` is appended unless the URL already ends with it). */
+  /**
+   * The endpoint's base URL. Without `predictPath`, `/invocations` is appended unless the URL already ends with it.
+   */
   readonly endpointUrl: string;
+  /** The model's predict route (spec.serving.predictPath), appended to the base URL. @default '/invocations' */
+  readonly predictPath?: string;
+  /**
+   * Tags every call with `<header>: deploy-ai-smarter-explain-<n>` (EXPLAIN_INFERENCE_ID_PREFIX) so the capture
+   * of a container that records it is skipped by drift, quality and explain.
+   * @default - no tag
+   */
+  readonly inferenceIdHeader?: string;
+  /** Bearer token fetched before each call (it may refresh). @default - none (or one in `headers`) */
+  readonly token?: () => Promise<string>;
   /** `text/csv` (rows as CSV lines) or `application/json` (`{"instances": [[...], ...]}`). @default 'text/csv' */
   readonly contentType?: string;
   /** Extra request headers, e.g. `Authorization: Bearer ...`. @default - none */
@@ -35,7 +53,10 @@ export const SCORE_KEYS = ['score', 'probability', 'prediction', 'predicted_valu
 
 /** A Predict function over HTTP. */
 export function httpPredictor(options: HttpPredictorOptions): Predict {
-  const url = /\/invocations\/?$/.test(options.endpointUrl) ? options.endpointUrl : `${options.endpointUrl.replace(/\/+$/, '')}/invocations`;
+  const base = options.endpointUrl.replace(/\/+$/, '');
+  const url = options.predictPath !== undefined ? `${base}${options.predictPath}`
+    : /\/invocations\/?$/.test(options.endpointUrl) ? options.endpointUrl : `${base}/invocations`;
+  let calls = 0;
   const contentType = options.contentType ?? 'text/csv';
   const json = contentType.toLowerCase().includes('json');
   const batchSize = options.batchSize ?? 100;
@@ -45,9 +66,12 @@ export function httpPredictor(options: HttpPredictorOptions): Predict {
     for (let start = 0; start < rows.length; start += batchSize) {
       const batch = rows.slice(start, start + batchSize);
       const body = json ? JSON.stringify({ instances: batch }) : batch.map(csvLine).join('\n');
+      const headers: Record<string, string> = { 'Content-Type': contentType, Accept: 'text/csv, application/json', ...options.headers };
+      if (options.inferenceIdHeader) headers[options.inferenceIdHeader] = `${EXPLAIN_INFERENCE_ID_PREFIX}${(calls += 1)}`;
+      if (options.token) headers.Authorization = `Bearer ${await options.token()}`;
       const response = await doFetch(url, {
         method: 'POST',
-        headers: { 'Content-Type': contentType, ...options.headers },
+        headers,
         body,
         signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
       });

@@ -1,12 +1,13 @@
 // The scheduled explainability job as a Cloud Functions (gen2) HTTP function: Cloud Scheduler calls it with an OIDC
-// token; it samples one window of captured requests (gs://), scores them through the model's Cloud Run service with
+// token; it samples one window of captured requests (gs://), scores them through the model's Cloud Run service
+// (POST <EXPLAIN_ENDPOINT_URL><EXPLAIN_PREDICT_PATH>, tagged X-Inference-Id: deploy-ai-smarter-explain-<n>) with
 // an identity token of its own service account (audience = the service URL), and logs feature importance per
 // feature (LOG_FORMAT=gcp) for the dashboard. Deployed from this bundle by Terraform.
 import { LOG_FORMATS, type LogFormat } from '../drift/emitters';
 import { defaultFetch, FetchFn } from '../drift/cloud-tokens';
 import { explainErrorLine } from '../explain/explain-emitters';
 import { parseExplainJobArgs, runExplainJob, type ExplainJobDeps } from '../explain/explain-job';
-import { httpPredictor, type PredictFetch } from '../explain/http-predictor';
+import { httpPredictor, INFERENCE_ID_HEADER, type PredictFetch } from '../explain/http-predictor';
 import type { Predict } from '../explain/importance';
 import { JobConfigError } from '../shared/job-options';
 
@@ -29,6 +30,9 @@ export interface ExplainFunctionDeps extends Omit<ExplainJobDeps, 'predict'> {
   /** The predictor's fetch. @default - fetch */
   readonly predictFetch?: PredictFetch;
 }
+
+/** Environment: the model's predict route (spec.serving.predictPath), appended to EXPLAIN_ENDPOINT_URL. @default '/invocations' */
+export const PREDICT_PATH_SETTING = 'EXPLAIN_PREDICT_PATH';
 
 export const GCP_IDENTITY_URL = 'http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/identity';
 
@@ -65,6 +69,11 @@ export function createExplainFunction(deps: ExplainFunctionDeps = {}): (req: Exp
         fail('EXPLAIN_ENDPOINT_URL: missing; the function scores through the model service at this URL');
         return;
       }
+      const predictPath = env[PREDICT_PATH_SETTING] || '/invocations';
+      if (!/^\/[^\s?#]*$/.test(predictPath)) {
+        fail(`${PREDICT_PATH_SETTING} is ${JSON.stringify(predictPath)}; expected an absolute URL path such as /invocations`);
+        return;
+      }
       // The audience is the service URL without a path; one token serves the whole run (it lives an hour).
       const audience = new URL(config.endpointUrl).origin;
       let token: string;
@@ -74,7 +83,12 @@ export function createExplainFunction(deps: ExplainFunctionDeps = {}): (req: Exp
         fail(error instanceof Error ? error.message : String(error));
         return;
       }
-      predict = httpPredictor({ endpointUrl: config.endpointUrl, headers: { Authorization: `Bearer ${token}` }, fetch: deps.predictFetch });
+      // Every call is tagged X-Inference-Id: deploy-ai-smarter-explain-<n>, so a capturing container's records of
+      // the job's permuted rows are skipped by drift, quality and explain.
+      predict = httpPredictor({
+        endpointUrl: config.endpointUrl, predictPath, inferenceIdHeader: INFERENCE_ID_HEADER,
+        headers: { Authorization: `Bearer ${token}` }, fetch: deps.predictFetch,
+      });
     }
     const exitCode = await runExplainJob(config, { ...deps, write, predict });
     res.status(exitCode === 2 ? 500 : 200).send(JSON.stringify({ exitCode }));

@@ -153,3 +153,24 @@ describe('AzureModelStack privateNetworking', () => {
     expect(() => stackOf(over as Partial<AzureModelStackProps>)).toThrow(message);
   });
 });
+
+describe('AzureModelStack privateNetworking with several function hosts', () => {
+  it('gives each function host storage its own blob, queue and table endpoints, named by purpose', () => {
+    // given drift (the default function), quality, explain and batch, all in the VNet
+    const json = parse(stackOf({
+      spec: { ...spec, monitoring: { alarmEmails: ['oncall@example.com'], quality: { problemType: 'BinaryClassification', minAccuracy: 0.8 } } },
+      privateNetworking: NETWORK, apiFront: false, registryName: undefined, explainJob: { featureNames: ['amount'] },
+    } as Partial<AzureModelStackProps>));
+    // then every host account is reached through its own three endpoints, and the drift host keeps its ids
+    const endpoints = Object.entries(all(json, 'azurerm_private_endpoint'));
+    const hosts = Object.entries(all(json, 'azurerm_storage_account')).filter(([id]) => /HostStorage/.test(id));
+    expect(hosts).toHaveLength(4);
+    for (const purpose of ['Batch', 'Drift', 'Quality', 'Explain']) {
+      const host = ref(json, 'azurerm_storage_account', `${purpose}/HostStorage`);
+      const mine = endpoints.filter(([, e]) => e.private_service_connection.private_connection_resource_id === host);
+      expect(mine.map(([, e]) => e.name).sort()).toEqual(['blob', 'queue', 'table'].map((s) => `pe-fraud-${purpose.toLowerCase()}host${s}`));
+      expect(mine.map(([, e]) => e.private_service_connection.subresource_names[0]).sort()).toEqual(['blob', 'queue', 'table']);
+    }
+    expect(endpoints.map(([id]) => id)).toEqual(expect.arrayContaining([expect.stringMatching(/^PrivateEndpoints_DriftHostBlob/)]));
+  });
+});

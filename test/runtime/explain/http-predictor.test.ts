@@ -12,6 +12,18 @@ function stubFetch(answer: (body: string) => { status?: number; type?: string; t
 }
 
 describe('httpPredictor', () => {
+  it('posts to the predict path and tags every call with an explain inference id and a fresh token', async () => {
+    const { fetch, calls } = stubFetch((body) => ({ text: body.split('\n').map(() => '1').join('\n') }));
+    let n = 0;
+    const predict = httpPredictor({ endpointUrl: 'https://model.example/', predictPath: '/v1/score', inferenceIdHeader: 'X-Inference-Id', token: async () => `t${(n += 1)}`, batchSize: 1, fetch });
+
+    await predict([[1], [2]], ['x']);
+
+    expect(calls.map((c) => c.url)).toEqual(['https://model.example/v1/score', 'https://model.example/v1/score']);
+    expect(calls.map((c) => c.headers['X-Inference-Id'])).toEqual(['deploy-ai-smarter-explain-1', 'deploy-ai-smarter-explain-2']);
+    expect(calls.map((c) => c.headers.Authorization)).toEqual(['Bearer t1', 'Bearer t2']);
+  });
+
   it('posts CSV batches to /invocations with the extra headers and reads CSV answers', async () => {
     const { fetch, calls } = stubFetch((body) => ({ text: body.split('\n').map((l) => Number(l.split(',')[0]) * 2).join('\n') }));
     const predict = httpPredictor({ endpointUrl: 'https://model.example/', headers: { Authorization: 'Bearer t' }, batchSize: 2, fetch });
@@ -22,7 +34,7 @@ describe('httpPredictor', () => {
     expect(calls.map((c) => c.url)).toEqual(['https://model.example/invocations', 'https://model.example/invocations']);
     expect(calls[0].body).toBe('1,a\n2,"b,c"');
     expect(calls[1].body).toBe('3,');
-    expect(calls[0].headers).toEqual({ 'Content-Type': 'text/csv', Authorization: 'Bearer t' });
+    expect(calls[0].headers).toEqual({ 'Content-Type': 'text/csv', Accept: 'text/csv, application/json', Authorization: 'Bearer t' });
   });
 
   it('sends {"instances": [...]} for JSON and keeps a URL that already ends with /invocations', async () => {

@@ -10,14 +10,14 @@ export interface LinearModelServer {
   close(): Promise<void>;
 }
 
-export async function startLinearModelServer(options: { json?: boolean } = {}): Promise<LinearModelServer> {
+export async function startLinearModelServer(options: { json?: boolean; path?: string } = {}): Promise<LinearModelServer> {
   const requests: IncomingHttpHeaders[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       requests.push(req.headers);
-      if (req.method !== 'POST' || req.url !== '/invocations') {
+      if (req.method !== 'POST' || req.url !== (options.path ?? '/invocations')) {
         res.writeHead(404).end();
         return;
       }
