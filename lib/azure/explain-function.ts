@@ -19,8 +19,6 @@ import { FunctionNetwork, IApplicationInsightsRef, IBlobStorageRef, IResourceGro
 export const EXPLAIN_FUNCTION_NAME = 'explain_check';
 /** Daily at 01:45 UTC, on the previous 24 hours of traffic (as on GCP). */
 export const DEFAULT_AZURE_EXPLAIN_SCHEDULE = '45 1 * * *';
-/** The header each scoring call carries `deploy-ai-smarter-explain-<n>` in (lib/runtime/azure-explain-function). */
-export const EXPLAIN_INFERENCE_ID_HEADER = 'X-Inference-Id';
 
 export interface ExplainFunctionProps {
   /** The model: its name, and `serving.predictPath` for the default route. */
