@@ -11,7 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { driftJobContainer } from '../core/drift-job';
+import { driftJobEnvironment } from '../core/drift-job';
 import { ValidationErrors } from '../core/errors';
 import { ModelSpec, resolveModelSpec } from '../core/model-spec';
 import { CONSTRAINT_CHECKS, ConstraintCheck } from '../runtime/drift/constraint-checks';
@@ -135,7 +135,7 @@ export class PortableDriftJob extends Construct {
     }
     errors.throwIfAny();
     // Checks the URIs and window (throws under the same construct name).
-    const container = driftJobContainer(spec, {
+    const environment = driftJobEnvironment(spec, {
       logFormat: 'aws',
       baselineUri: `s3://${props.baselineBucket.bucketName}/${props.baselinePrefix}`,
       captureUri: `s3://${props.captureBucket.bucketName}/${props.capturePrefix}`,
@@ -149,8 +149,7 @@ export class PortableDriftJob extends Construct {
       roleDescription: 'Portable drift job: reads captured requests and the baseline, writes its own logs',
       timeout,
       memorySize: props.memorySize ?? PORTABLE_DRIFT_DEFAULT_MEMORY_MB,
-      // The container-only variables (npx cache) do not apply to a bundled function.
-      environment: Object.fromEntries(Object.entries(container.env).filter(([k]) => k !== 'NPM_CONFIG_UPDATE_NOTIFIER' && k !== 'HOME')),
+      environment,
       logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       // Without a known key, the factory creates one for the log group.
       logKey: props.encryptionKey ?? props.captureBucket.encryptionKey,

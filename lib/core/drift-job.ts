@@ -1,11 +1,7 @@
-// How every cloud runs the portable drift job (lib/runtime/drift-job): one container definition built
-// here from the spec, so the GCP and Azure wiring (and AWS when opted in) never differ in flags or env.
+// How every cloud runs the portable drift job (lib/runtime/drift-job): one environment built here from the spec, so
+// the bundled functions and the image jobs of every cloud never differ in flags or env.
 import { ValidationErrors } from './errors';
 import { ResolvedModelSpec } from './model-spec';
-import { libraryVersion } from './version';
-
-/** The public image the default drift job runs in: the official Node.js image, pinned by major. */
-export const DEFAULT_DRIFT_JOB_BASE_IMAGE = 'docker.io/library/node:22-slim';
 
 export interface DriftJobOptions {
   /** Folder holding `statistics.json` and `constraints.json` (s3://, gs://, https://<account>.blob... URI). */
@@ -14,10 +10,7 @@ export interface DriftJobOptions {
   readonly captureUri: string;
   /** Log line format the cloud's log-to-metric pipeline reads. */
   readonly logFormat: 'aws' | 'gcp' | 'azure';
-  /**
-   * A prebuilt drift-job image (docker/drift-job/Dockerfile). Its entrypoint runs the job.
-   * @default - the official Node.js image running the published package with `npx`
-   */
+  /** A prebuilt drift-job image (docker/drift-job/Dockerfile), for driftJobContainer. Its entrypoint runs the job. */
   readonly image?: string;
   /** Hours each run analyzes. @default 1 */
   readonly windowHours?: number;
@@ -86,14 +79,10 @@ export function driftJobEnvironment(spec: ResolvedModelSpec, options: DriftJobOp
   };
 }
 
-/** Builds the drift job's container for `spec`, validating the URIs under `construct`. */
-export function driftJobContainer(spec: ResolvedModelSpec, options: DriftJobOptions, construct: string): DriftJobContainer {
-  const env = driftJobEnvironment(spec, options, construct);
-  if (options.image) return { image: options.image, command: [], args: [], env };
-  return {
-    image: DEFAULT_DRIFT_JOB_BASE_IMAGE,
-    command: ['npx'],
-    args: ['--yes', `deploy-ai-smarter@${libraryVersion()}`, 'drift'],
-    env: { ...env, NPM_CONFIG_UPDATE_NOTIFIER: 'false', HOME: '/tmp' },
-  };
+/**
+ * Builds the drift job's container for `spec` from a prebuilt image (its entrypoint runs the job; nothing is downloaded
+ * at run time), validating the URIs under `construct`. The bundled functions take driftJobEnvironment alone.
+ */
+export function driftJobContainer(spec: ResolvedModelSpec, options: DriftJobOptions & { readonly image: string }, construct: string): DriftJobContainer {
+  return { image: options.image, command: [], args: [], env: driftJobEnvironment(spec, options, construct) };
 }

@@ -1,17 +1,18 @@
-import { DEFAULT_DRIFT_JOB_BASE_IMAGE, DRIFT_SPEC_ENVIRONMENT, driftJobContainer, driftJobEnvironment } from '../../lib/core/drift-job';
+import { DRIFT_SPEC_ENVIRONMENT, driftJobContainer, driftJobEnvironment } from '../../lib/core/drift-job';
 import { validateModelSpec } from '../../lib/core/model-spec';
 import { DRIFT_JOB_OPTIONS } from '../../lib/runtime/drift/drift-job-args';
-import { libraryVersion } from '../../lib/core/version';
 
 const spec = validateModelSpec({ name: 'churn', image: 'img:1', monitoring: { driftThreshold: 0.25, psiThreshold: 0.3 } });
 
 describe('driftJobContainer', () => {
-  it('runs the published package of this version with npx in the public Node image by default', () => {
-    const job = driftJobContainer(spec, { baselineUri: 'gs://b/baseline/', captureUri: 'gs://b/capture/', logFormat: 'gcp' }, 'GcpDriftJob');
-    expect(job.image).toBe(DEFAULT_DRIFT_JOB_BASE_IMAGE);
-    expect(job.command).toEqual(['npx']);
-    expect(job.args).toEqual(['--yes', `deploy-ai-smarter@${libraryVersion()}`, 'drift']);
-    expect(libraryVersion()).toMatch(/^\d+\.\d+\.\d+/);
+  it('runs the image\'s own entrypoint with the job environment: no npx, nothing downloaded at run time', () => {
+    const options = { baselineUri: 'gs://b/baseline/', captureUri: 'gs://b/capture/', logFormat: 'gcp' as const, image: 'registry/drift:1' };
+    const job = driftJobContainer(spec, options, 'GcpDriftJob');
+    expect(job.image).toBe('registry/drift:1');
+    expect(job.command).toEqual([]);
+    expect(job.args).toEqual([]);
+    expect(job.env).toEqual(driftJobEnvironment(spec, options, 'GcpDriftJob'));
+    expect(JSON.stringify(job)).not.toContain('npx');
   });
 
   it('passes the spec thresholds, the model name and the locations as environment', () => {
@@ -43,7 +44,7 @@ describe('driftJobContainer', () => {
   });
 
   it('rejects local paths and bad windows in the core error format', () => {
-    expect(() => driftJobContainer(spec, { baselineUri: './baseline', captureUri: 'gs://b/c/', logFormat: 'gcp', windowHours: 0 }, 'GcpDriftJob'))
+    expect(() => driftJobContainer(spec, { baselineUri: './baseline', captureUri: 'gs://b/c/', logFormat: 'gcp', windowHours: 0, image: 'registry/drift:1' }, 'GcpDriftJob'))
       .toThrow(/GcpDriftJob driftJob.baselineUri: got ".\/baseline"; expected an s3:\/\/, gs:\/\/ .*\n- GcpDriftJob driftJob.windowHours: got 0; expected an integer from 1 to 168/);
   });
 });
