@@ -9,7 +9,7 @@ import { driftJobEnvironment, ModelSpec, ResolvedModelSpec, resolveModelSpec, Va
 import { checkCronSchedule, maxHoursBetweenRuns } from '../core/cron';
 import { BLOB_FOLDER_URI } from './private/azure-facts';
 import { driftReader } from './private/drift-grants';
-import { checkFlexPackage, createFlexFunction } from './private/flex-function';
+import { checkFlexInstanceMemory, checkFlexPackage, createFlexFunction } from './private/flex-function';
 import { RETRAINING_TOPIC_SETTING } from '../runtime/retraining/event-grid';
 import { grantTopicPublish, IRetrainingTopicRef } from './retraining-topic';
 import { FunctionNetwork, IApplicationInsightsRef, IBlobStorageRef, IDriftJobRef, IResourceGroupRef, IUserAssignedIdentityRef } from './references';
@@ -115,9 +115,7 @@ export class DriftFunction extends Construct implements IDriftJobRef {
     errors.checkPattern('baselineUri', props.baselineUri, BLOB_FOLDER_URI, blobUri);
     errors.checkPattern('captureUri', props.captureUri, BLOB_FOLDER_URI, blobUri);
     errors.checkNumber('windowHours', props.windowHours, { min: 1, max: 168, integer: true });
-    if (props.instanceMemoryInMb !== undefined) {
-      errors.check([512, 2048, 4096].includes(props.instanceMemoryInMb), 'instanceMemoryInMb', props.instanceMemoryInMb, 'one of 512, 2048, 4096');
-    }
+    checkFlexInstanceMemory(errors, props.instanceMemoryInMb);
     checkFlexPackage(errors, 'azure-drift-function', undefined);
     errors.throwIfAny();
     this.spec = spec;

@@ -12,7 +12,7 @@ import { checkCronSchedule } from '../core/cron';
 import { toNcrontab } from './drift-function';
 import { BLOB_FOLDER_URI } from './private/azure-facts';
 import { grantContainerReads } from './private/drift-grants';
-import { checkFlexPackage, createFlexFunction } from './private/flex-function';
+import { checkFlexInstanceMemory, checkFlexPackage, createFlexFunction } from './private/flex-function';
 import { FunctionNetwork, IApplicationInsightsRef, IBlobStorageRef, IResourceGroupRef, IUserAssignedIdentityRef } from './references';
 
 /** The timer function the bundled code registers (lib/runtime/azure-explain-function). */
@@ -110,9 +110,7 @@ export class ExplainFunction extends Construct {
     errors.checkPattern('endpointUrl', props.endpointUrl, /^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'the model\'s https:// base URL without query');
     errors.checkPattern('predictPath', props.predictPath, /^\/[^\s?#]*$/, 'an absolute URL path such as /invocations');
     errors.checkPattern('tokenAudience', props.tokenAudience, /^\S+$/, 'an Entra ID resource (application id URI or client id)');
-    if (props.instanceMemoryInMb !== undefined) {
-      errors.check([512, 2048, 4096].includes(props.instanceMemoryInMb), 'instanceMemoryInMb', props.instanceMemoryInMb, 'one of 512, 2048, 4096');
-    }
+    checkFlexInstanceMemory(errors, props.instanceMemoryInMb);
     checkFlexPackage(errors, 'azure-explain-function', undefined);
     errors.throwIfAny();
     this.spec = spec;

@@ -13,7 +13,7 @@ import { RETRAINING_TOPIC_SETTING } from '../runtime/retraining/event-grid';
 import { toNcrontab } from './drift-function';
 import { BLOB_FOLDER_URI } from './private/azure-facts';
 import { grantContainerReads } from './private/drift-grants';
-import { checkFlexPackage, createFlexFunction } from './private/flex-function';
+import { checkFlexInstanceMemory, checkFlexPackage, createFlexFunction } from './private/flex-function';
 import { grantTopicPublish, IRetrainingTopicRef } from './retraining-topic';
 import { FunctionNetwork, IApplicationInsightsRef, IBlobStorageRef, IResourceGroupRef, IUserAssignedIdentityRef } from './references';
 
@@ -105,9 +105,7 @@ export class QualityFunction extends Construct {
     const blobUri = 'an https://<account>.blob.core.windows.net/<container>/<prefix>/ folder URI';
     errors.checkPattern('captureUri', props.captureUri, BLOB_FOLDER_URI, blobUri);
     errors.checkPattern('groundTruthUri', props.groundTruthUri, BLOB_FOLDER_URI, blobUri);
-    if (props.instanceMemoryInMb !== undefined) {
-      errors.check([512, 2048, 4096].includes(props.instanceMemoryInMb), 'instanceMemoryInMb', props.instanceMemoryInMb, 'one of 512, 2048, 4096');
-    }
+    checkFlexInstanceMemory(errors, props.instanceMemoryInMb);
     checkFlexPackage(errors, 'azure-quality-function', undefined);
     errors.throwIfAny();
     this.spec = spec;

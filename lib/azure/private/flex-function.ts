@@ -13,7 +13,7 @@ import { StorageBlob } from '@cdktf/provider-azurerm/lib/storage-blob';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
 import { AssetType, Fn, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
-import { ValidationErrors } from '../../core';
+import { isTokenNumber, ValidationErrors } from '../../core';
 import { compactName } from './azure-facts';
 import { grantRole } from './role-grant';
 import { FunctionNetwork, IApplicationInsightsRef, IResourceGroupRef, IUserAssignedIdentityRef } from '../references';
@@ -91,6 +91,15 @@ export interface FlexFunctionResources {
   readonly functionApp: FunctionAppFlexConsumption;
   readonly packageBlob: StorageBlob;
   readonly triggerSync: ResourceGroupTemplateDeployment;
+}
+
+/** Instance memory sizes Flex Consumption offers, in MB. */
+export const FLEX_INSTANCE_MEMORY_MB: readonly number[] = [512, 2048, 4096];
+
+/** Checks an optional `instanceMemoryInMb` against the sizes Flex Consumption offers; a token is left to Azure. */
+export function checkFlexInstanceMemory(errors: ValidationErrors, value: number | undefined): void {
+  if (value === undefined || isTokenNumber(value)) return;
+  errors.check(FLEX_INSTANCE_MEMORY_MB.includes(value), 'instanceMemoryInMb', value, `one of ${FLEX_INSTANCE_MEMORY_MB.join(', ')}`);
 }
 
 /** Checks the package source; adds problems to `errors`. */
